@@ -1,0 +1,1 @@
+"""Fetching and parsing public sources. Knows nothing of DuckDB."""

@@ -1,0 +1,21 @@
+"""Every source gapwatch knows, one line each. Adding a source: one module plus one line here."""
+
+from __future__ import annotations
+
+from collectors.leaderboards import lmarena
+from collectors.pricing import openrouter
+from collectors.source import Source
+
+SOURCES: tuple[Source, ...] = (
+    openrouter.SOURCE,
+    lmarena.SOURCE,
+)
+
+BY_ID: dict[str, Source] = {s.id: s for s in SOURCES}
+
+
+def get(source_id: str) -> Source:
+    try:
+        return BY_ID[source_id]
+    except KeyError:
+        raise KeyError(f"unknown source {source_id!r}; known: {', '.join(sorted(BY_ID))}") from None

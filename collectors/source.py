@@ -1,0 +1,58 @@
+"""What a source declares. One module per source defines `SOURCE = Source(...)`; registry.py lists them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Literal
+
+from gapwatch.rows import ParseResult, Row
+
+Kind = Literal["leaderboard", "pricing", "license", "catalogue"]
+
+
+class ParseError(ValueError):
+    """The document is not what the source's contract says (wrong format, missing fields, truncated)."""
+
+
+@dataclass(frozen=True, slots=True)
+class DocMeta:
+    """What a parser may know about the document besides its bytes. `observed_at` is passed in, never read."""
+
+    source: str
+    url: str
+    observed_at: datetime
+    sha256: str = ""
+    content_type: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    every: timedelta | None = None
+    cron: str | None = None
+    jitter_s: int = 300
+
+    def __post_init__(self) -> None:
+        if (self.every is None) == (self.cron is None):
+            raise ValueError("a schedule is either `every` or `cron`")
+
+
+@dataclass(frozen=True)
+class Source:
+    id: str
+    kind: Kind
+    base_url: str
+    paths: tuple[str, ...]
+    row_types: tuple[type[Row], ...]
+    parse: Callable[[bytes, DocMeta], ParseResult]
+    schedule: Schedule = field(default_factory=lambda: Schedule(every=timedelta(hours=6)))
+    description: str = ""
+    # A source that lists only some facts each time (e.g. one model page) must not end the others' history.
+    full_snapshot: bool = True
+    min_rows: int = 1
+    max_body_bytes: int | None = None
+
+    def urls(self, base_override: str | None = None) -> list[str]:
+        base = (base_override or self.base_url).rstrip("/")
+        return [base + p for p in self.paths]

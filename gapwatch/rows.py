@@ -1,0 +1,106 @@
+"""Row types yielded by parsers and written by ingest. Validation lives here so every source gets it.
+
+A row that breaks its contract raises `RowError`; parsers let it propagate for document-level problems
+or catch it to skip one bad entry (and say so in `ParseResult.skipped`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+
+# The dearest real list price seen is o1-pro at $600/M output; 10x headroom, anything above is a unit mix-up.
+MAX_PRICE_PER_MTOK = 6_000.0
+
+
+class RowError(ValueError):
+    """A parsed value is impossible (negative price, NaN score, ...)."""
+
+
+def _check_price(name: str, value: float | None) -> None:
+    if value is None:
+        return
+    if not math.isfinite(value) or value < 0:
+        raise RowError(f"{name}={value!r}: a price must be a finite, non-negative number")
+    if value > MAX_PRICE_PER_MTOK:
+        raise RowError(f"{name}={value} USD/1M tokens is absurd (> {MAX_PRICE_PER_MTOK}); unit mix-up?")
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRow:
+    """A price as one source lists it, in USD per 1M tokens."""
+
+    provider: str
+    model: str
+    input_per_mtok: float | None
+    output_per_mtok: float | None
+    tier: str = "standard"
+    cache_read_per_mtok: float | None = None
+    cache_write_per_mtok: float | None = None
+    currency: str = "USD"
+
+    def __post_init__(self) -> None:
+        if not self.provider or not self.model:
+            raise RowError(f"price row needs provider and model, got {self.provider!r}/{self.model!r}")
+        if self.input_per_mtok is None and self.output_per_mtok is None:
+            raise RowError(f"{self.provider}/{self.model}: neither input nor output price")
+        for name in ("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok"):
+            _check_price(name, getattr(self, name))
+
+
+@dataclass(frozen=True, slots=True)
+class ModelRow:
+    """A model as one source lists it (catalogue facts, not prices or scores)."""
+
+    model: str
+    name: str | None = None
+    organization: str | None = None
+    hugging_face_id: str | None = None
+    context_length: int | None = None
+    released: date | None = None
+    open_weights: bool | None = None
+    license: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.model:
+            raise RowError("model row without a model id")
+        if self.context_length is not None and self.context_length < 0:
+            raise RowError(f"{self.model}: negative context length {self.context_length}")
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreRow:
+    """One model's standing on one board/category, as published."""
+
+    board: str
+    category: str
+    model: str
+    score: float
+    score_unit: str = "elo"
+    rank: int | None = None
+    ci_low: float | None = None
+    ci_high: float | None = None
+    votes: int | None = None
+    publish_date: date | None = None
+    organization: str | None = None
+    license: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.board or not self.category or not self.model:
+            raise RowError(f"score row needs board, category and model: {self.board}/{self.category}/{self.model}")
+        if not math.isfinite(self.score):
+            raise RowError(f"{self.board}/{self.model}: score {self.score!r} is not a number")
+        if self.votes is not None and self.votes < 0:
+            raise RowError(f"{self.board}/{self.model}: negative vote count {self.votes}")
+
+
+Row = PriceRow | ModelRow | ScoreRow
+
+
+@dataclass
+class ParseResult:
+    """What a parser found: rows, and the entries it skipped with the reason (never silently dropped)."""
+
+    rows: list[Row] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)

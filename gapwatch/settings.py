@@ -1,0 +1,71 @@
+"""One typed settings object. Every knob is an env var `GAPWATCH_<NAME>` or a key in `gapwatch.toml`."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    TomlConfigSettingsSource,
+)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="GAPWATCH_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(Path("data"), description="Where the warehouse, raw store and snapshot live.")
+    warehouse_path: Path | None = Field(None, description="Writer's DuckDB file (default data_dir/gapwatch.duckdb).")
+    published_path: Path | None = Field(
+        None, description="Read snapshot for the app and SQL users (default data_dir/published/gapwatch.duckdb)."
+    )
+    raw_dir: Path | None = Field(None, description="Content-addressed raw documents (default data_dir/raw).")
+    base_urls: dict[str, str] = Field(
+        default_factory=dict, description="Per-source base URL override, e.g. GAPWATCH_BASE_URLS__OPENROUTER."
+    )
+    user_agent: str = "gapwatch/0.1 (+https://github.com/gapwatch/gapwatch; self-hosted AI market tracker)"
+    http_timeout_s: float = 30.0
+    max_body_bytes: int = 64 * 1024 * 1024
+    max_redirects: int = 5
+    http_attempts: int = 4
+    backoff_base_s: float = 1.0
+    backoff_max_s: float = 60.0
+    host_min_interval_s: float = Field(1.0, description="Politeness delay between two requests to one host.")
+    respect_robots: bool = True
+    min_row_ratio: float = Field(
+        0.5, description="A document with fewer rows than this share of the last accepted one is quarantined."
+    )
+    max_concurrent_fetches: int = 4
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        toml_file = Path(os.environ.get("GAPWATCH_CONFIG", "gapwatch.toml"))
+        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+
+    @property
+    def warehouse_file(self) -> Path:
+        return self.warehouse_path or self.data_dir / "gapwatch.duckdb"
+
+    @property
+    def published_file(self) -> Path:
+        return self.published_path or self.data_dir / "published" / "gapwatch.duckdb"
+
+    @property
+    def raw_root(self) -> Path:
+        return self.raw_dir or self.data_dir / "raw"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

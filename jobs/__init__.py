@@ -1,0 +1,1 @@
+"""Entry points: CLI, scheduler service, backfill and alert delivery."""

@@ -1,0 +1,152 @@
+"""`gapwatch` command line (typer)."""
+
+from __future__ import annotations
+
+import csv
+import sys
+from datetime import datetime
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from collectors import registry
+from gapwatch.settings import get_settings
+from jobs.pipeline import Pipeline
+from jobs.status import source_status
+from warehouse.db import WarehouseLocked
+from warehouse.publish import open_snapshot
+
+app = typer.Typer(help="Track the open-weights vs closed AI model market.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+
+def _parse_ts(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not an ISO date or timestamp (e.g. 2025-06-01T12:00)") from None
+    return ts.astimezone(tz=None).replace(tzinfo=None) if ts.tzinfo else ts
+
+
+def _pipeline() -> Pipeline:
+    try:
+        return Pipeline(get_settings())
+    except WarehouseLocked as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def collect(
+    sources: Annotated[list[str] | None, typer.Argument(help="Source ids (default: all).")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="observed_at for this collection (UTC).")] = None,
+) -> None:
+    """Fetch, parse and ingest sources now."""
+    observed_at = _parse_ts(as_of)
+    try:
+        chosen = [registry.get(s) for s in sources] if sources else list(registry.SOURCES)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    failed = 0
+    with _pipeline() as pipe, Progress(
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+    ) as progress:
+        task = progress.add_task("collecting", total=len(chosen))
+        for source in chosen:
+            progress.update(task, description=f"collecting {source.id}")
+            outcome = pipe.collect(source, observed_at)
+            colour = {"ok": "green", "unchanged": "cyan"}.get(outcome.status, "red")
+            progress.console.print(f"[{colour}]{outcome.summary()}[/{colour}]")
+            failed += outcome.status in ("failed", "rejected")
+            progress.advance(task)
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def status() -> None:
+    """Per source: last success, last error, rows, next run."""
+    settings = get_settings()
+    try:
+        con = open_snapshot(settings.published_file)
+    except FileNotFoundError as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        raise typer.Exit(1) from None
+    table = Table("source", "kind", "last success", "last run", "status", "rows", "fails in a row", "next run",
+                  "last error")
+    with con:
+        for s in source_status(con):
+            table.add_row(s.source, s.kind, str(s.last_success or "never"), str(s.last_run or "never"),
+                          s.last_status or "-", str(s.rows), str(s.failure_streak), str(s.next_run or "-"),
+                          (s.last_error or "")[:120])
+    console.print(table)
+
+
+@app.command()
+def sql(
+    query: Annotated[str, typer.Argument(help="A read-only SQL query against the published snapshot.")],
+    fmt: Annotated[str, typer.Option("--format", help="table | csv")] = "table",
+) -> None:
+    """Run a read-only query on the published snapshot (never blocks the collector)."""
+    settings = get_settings()
+    try:
+        con = open_snapshot(settings.published_file)
+    except FileNotFoundError as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        raise typer.Exit(1) from None
+    with con:
+        try:
+            cur = con.execute(query)
+        except duckdb.Error as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        names = [d[0] for d in cur.description or []]
+        rows = cur.fetchall()
+    if fmt == "csv":
+        writer = csv.writer(sys.stdout)
+        writer.writerow(names)
+        writer.writerows(rows)
+        return
+    table = Table(*names)
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+    err.print(f"{len(rows)} rows")
+
+
+@app.command()
+def reparse(source: Annotated[str, typer.Argument(help="Source id whose stored documents to re-parse.")]) -> None:
+    """Re-parse a source's stored raw documents (after a parser fix) without fetching again."""
+    from jobs.reparse import reparse as run_reparse
+
+    try:
+        src = registry.get(source)
+    except KeyError as exc:
+        raise typer.BadParameter(str(exc.args[0])) from None
+    with _pipeline() as pipe, Progress(TextColumn("reparse " + source), BarColumn(), MofNCompleteColumn(),
+                                       console=err) as progress:
+        task = progress.add_task("reparse", total=None)
+        outcomes = run_reparse(pipe, src, lambda done, total: progress.update(task, completed=done, total=total))
+    ok = sum(o.status == "ok" for o in outcomes)
+    console.print(f"{source}: re-parsed {len(outcomes)} runs ({ok} ok, {len(outcomes) - ok} rejected)")
+
+
+@app.command()
+def sources() -> None:
+    """List every registered source with its URLs and schedule."""
+    settings = get_settings()
+    table = Table("id", "kind", "schedule", "urls")
+    for s in registry.SOURCES:
+        every = str(s.schedule.every) if s.schedule.every else f"cron {s.schedule.cron}"
+        table.add_row(s.id, s.kind, every, "\n".join(s.urls(settings.base_urls.get(s.id))))
+    console.print(table)
+
+
+if __name__ == "__main__":
+    app()

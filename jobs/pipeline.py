@@ -1,0 +1,271 @@
+"""One collection of one source: fetch → store raw → parse → validate → ingest → (hooks) → publish.
+
+The same `ingest_documents` path serves live collection, backfill and reparse, so history written by a
+backfill is indistinguishable from history collected live.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from collectors.http import FetchResult, HttpClient, HttpConfig
+from collectors.source import DocMeta, ParseError, Source
+from gapwatch.rows import ParseResult
+from gapwatch.settings import Settings
+from warehouse import db, history, runs, validate
+from warehouse.facts import table_for
+from warehouse.publish import publish
+from warehouse.rawstore import RawStore
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Document:
+    url: str
+    body: bytes
+    sha256: str
+    content_type: str | None = None
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str  # ok | unchanged | failed | rejected
+    observed_at: datetime
+    rows: int = 0
+    skipped: int = 0
+    diff: history.Diff = field(default_factory=history.Diff)
+    error: str | None = None
+    run_id: int | None = None
+
+    def summary(self) -> str:
+        added, changed, removed = self.diff.counts
+        text = f"{self.source}: {self.status}"
+        if self.status == "ok":
+            text += f" ({self.rows} rows; +{added} ~{changed} -{removed})"
+        if self.error:
+            text += f" — {self.error}"
+        return text
+
+
+# Called inside the ingest transaction, so what a hook writes (change events) commits with the facts.
+IngestHook = Callable[[duckdb.DuckDBPyConnection, Source, Outcome], None]
+
+
+def http_config(settings: Settings) -> HttpConfig:
+    return HttpConfig(
+        user_agent=settings.user_agent,
+        timeout_s=settings.http_timeout_s,
+        max_body_bytes=settings.max_body_bytes,
+        max_redirects=settings.max_redirects,
+        attempts=settings.http_attempts,
+        backoff_base_s=settings.backoff_base_s,
+        backoff_max_s=settings.backoff_max_s,
+        host_min_interval_s=settings.host_min_interval_s,
+        respect_robots=settings.respect_robots,
+    )
+
+
+class Pipeline:
+    """Owns the writer's connection; every warehouse write goes through here, one at a time."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        client: HttpClient | None = None,
+        hooks: list[IngestHook] | None = None,
+        publish_after_ingest: bool = True,
+    ) -> None:
+        self.settings = settings
+        self.con = db.connect(settings.warehouse_file)
+        self.raw = RawStore(settings.raw_root)
+        self.client = client or HttpClient(http_config(settings))
+        self.hooks = hooks or []
+        self.publish_after_ingest = publish_after_ingest
+        self.write_lock = threading.RLock()
+
+    def close(self) -> None:
+        self.client.close()
+        self.con.close()
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- fetch -----------------------------------------------------------------------------------
+    def _validators(self, url: str) -> tuple[str | None, str | None, str | None]:
+        with self.write_lock:
+            return runs.last_validators(self.con.cursor(), url)
+
+    def fetch(self, source: Source) -> tuple[list[Document], list[FetchResult], str | None]:
+        """Fetch every URL of `source`. Safe to call from many threads; writes nothing."""
+        docs, results = [], []
+        for url in source.urls(self.settings.base_urls.get(source.id)):
+            etag, modified, prev_sha = self._validators(url)
+            have_body = prev_sha is not None and self.raw.has(prev_sha)
+            res = self.client.fetch(
+                url,
+                etag=etag if have_body else None,
+                last_modified=modified if have_body else None,
+                max_bytes=source.max_body_bytes,
+            )
+            results.append(res)
+            if res.error:
+                return docs, results, f"{url}: {res.error}"
+            if res.not_modified:
+                docs.append(Document(url, self.raw.get(prev_sha), prev_sha, res.content_type))
+            else:
+                docs.append(Document(url, res.body, res.sha256 or "", res.content_type))
+        return docs, results, None
+
+    def _log_fetches(self, source: Source, results: list[FetchResult], prev: dict[str, str | None]) -> None:
+        for res in results:
+            if res.error:
+                outcome = "error"
+            elif res.not_modified:
+                outcome = "not_modified"
+            else:
+                outcome = "same" if prev.get(res.url) == res.sha256 else "new"
+            runs.record_fetch(
+                self.con,
+                runs.FetchRecord(
+                    source=source.id, url=res.url, fetched_at=res.fetched_at, outcome=outcome, status=res.status,
+                    etag=res.etag, last_modified=res.last_modified, bytes=len(res.body) if res.body else None,
+                    sha256=res.sha256, duration_ms=res.duration_ms, attempts=res.attempts, error=res.error,
+                ),
+            )
+
+    # -- the whole flow --------------------------------------------------------------------------
+    def collect(self, source: Source, observed_at: datetime | None = None, trigger: str = "cli") -> Outcome:
+        started = utcnow()
+        observed_at = observed_at or started
+        prev = {url: self._validators(url)[2] for url in source.urls(self.settings.base_urls.get(source.id))}
+        docs, results, error = self.fetch(source)
+        with self.write_lock:
+            self._log_fetches(source, results, prev)
+            if error:
+                outcome = Outcome(source.id, "failed", observed_at, error=f"{error} — {self._advice(error)}")
+                outcome.run_id = self._record(source, outcome, [], started, trigger)
+                self._run_hooks(source, outcome)
+                return outcome
+            return self.ingest_documents(source, docs, observed_at, trigger=trigger, started=started)
+
+    @staticmethod
+    def _advice(error: str) -> str:
+        if "robots.txt" in error:
+            return "the site asks crawlers to stay away; check its robots.txt or disable the source"
+        if "cap" in error:
+            return "raise GAPWATCH_MAX_BODY_BYTES if the document legitimately grew"
+        return "will retry on the next scheduled run; `gapwatch status` shows the streak"
+
+    def ingest_documents(
+        self,
+        source: Source,
+        docs: list[Document],
+        observed_at: datetime,
+        *,
+        trigger: str = "cli",
+        started: datetime | None = None,
+        force: bool = False,
+    ) -> Outcome:
+        """Judge `docs` as the state of `source` at `observed_at` and write history. One transaction."""
+        started = started or utcnow()
+        with self.write_lock:
+            shas = [d.sha256 for d in docs]
+            for d in docs:
+                _, stored = self.raw.put(d.body)
+                runs.record_document(self.con, d.sha256, len(d.body), stored, d.content_type, d.url, started)
+            last = runs.last_judged(self.con, source.id)
+            if not force and (
+                runs.already_ingested(self.con, source.id, observed_at, shas)
+                or (last is not None and sorted(last[1] or []) == sorted(shas) and last[0] != "rejected"
+                    and self._is_latest(source, observed_at))
+            ):
+                outcome = Outcome(source.id, "unchanged", observed_at, rows=(last[2] or 0) if last else 0)
+                if not runs.already_ingested(self.con, source.id, observed_at, shas):
+                    outcome.run_id = self._record(source, outcome, shas, started, trigger)
+                return outcome
+            try:
+                parsed, evidence = self._parse(source, docs, observed_at)
+            except Exception as exc:  # a parser bug must quarantine the document, not kill the service
+                what = str(exc) if isinstance(exc, ParseError) else f"parser crashed: {type(exc).__name__}: {exc}"
+                outcome = Outcome(source.id, "rejected", observed_at, error=f"{what} — document quarantined, "
+                                  f"history unchanged; after a parser fix run `gapwatch reparse {source.id}`")
+                outcome.run_id = self._record(source, outcome, shas, started, trigger)
+                self._run_hooks(source, outcome)
+                return outcome
+            found = validate.problems(
+                parsed,
+                expected_types=source.row_types,
+                min_rows=source.min_rows,
+                previous_rows=runs.last_accepted_rows(self.con, source.id, observed_at),
+                min_ratio=self.settings.min_row_ratio,
+            )
+            if found:
+                outcome = Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows),
+                                  skipped=len(parsed.skipped),
+                                  error="; ".join(found) + " — document quarantined, history unchanged")
+                outcome.run_id = self._record(source, outcome, shas, started, trigger)
+                self._run_hooks(source, outcome)
+                return outcome
+            outcome = Outcome(source.id, "ok", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped))
+            with db.transaction(self.con):
+                by_type: dict[type, list] = {t: [] for t in source.row_types}
+                for row, sha in zip(parsed.rows, evidence, strict=True):
+                    by_type.setdefault(type(row), []).append((row, sha))
+                for row_type, items in by_type.items():
+                    outcome.diff.extend(
+                        history.apply_snapshot(self.con, table_for(row_type), source.id, items, observed_at,
+                                               full_snapshot=source.full_snapshot)
+                    )
+                outcome.run_id = self._record(source, outcome, shas, started, trigger)
+                self._run_hooks(source, outcome)
+            if self.publish_after_ingest:
+                self.publish()
+            return outcome
+
+    def _is_latest(self, source: Source, observed_at: datetime) -> bool:
+        return history.next_observation(self.con, source.id, observed_at) is None
+
+    @staticmethod
+    def _parse(source: Source, docs: list[Document], observed_at: datetime) -> tuple[ParseResult, list[str]]:
+        """Parse every document; also return, per row, the sha256 of the document it came from."""
+        result, evidence = ParseResult(), []
+        for d in docs:
+            meta = DocMeta(source=source.id, url=d.url, observed_at=observed_at, sha256=d.sha256,
+                           content_type=d.content_type)
+            part = source.parse(d.body, meta)
+            result.rows += part.rows
+            result.skipped += part.skipped
+            evidence += [d.sha256] * len(part.rows)
+        return result, evidence
+
+    def _record(self, source: Source, outcome: Outcome, shas: list[str], started: datetime, trigger: str) -> int:
+        added, changed, removed = outcome.diff.counts
+        return runs.record_run(
+            self.con,
+            runs.RunRecord(
+                source=source.id, observed_at=outcome.observed_at, started_at=started, finished_at=utcnow(),
+                status=outcome.status, documents=shas, rows_parsed=outcome.rows, rows_skipped=outcome.skipped,
+                added=added, changed=changed, removed=removed, error=outcome.error, trigger=trigger,
+            ),
+        )
+
+    def _run_hooks(self, source: Source, outcome: Outcome) -> None:
+        for hook in self.hooks:
+            hook(self.con, source, outcome)
+
+    def publish(self) -> int:
+        with self.write_lock:
+            return publish(self.con, self.settings.published_file)

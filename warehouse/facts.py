@@ -1,0 +1,37 @@
+"""Which table each row type lands in, and which of its fields identify a fact (the rest is its value)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+
+from gapwatch.rows import ModelRow, PriceRow, Row, ScoreRow
+
+
+@dataclass(frozen=True)
+class FactTable:
+    name: str
+    row_type: type
+    key: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return tuple(f.name for f in fields(self.row_type))
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(c for c in self.columns if c not in self.key)
+
+
+FACT_TABLES: dict[type, FactTable] = {
+    PriceRow: FactTable("price", PriceRow, key=("provider", "model", "tier")),
+    ModelRow: FactTable("source_model", ModelRow, key=("model",)),
+    ScoreRow: FactTable("leaderboard_score", ScoreRow, key=("board", "category", "model")),
+}
+
+
+def table_for(row: Row | type) -> FactTable:
+    row_type = row if isinstance(row, type) else type(row)
+    try:
+        return FACT_TABLES[row_type]
+    except KeyError:
+        raise KeyError(f"no fact table for row type {row_type.__name__}; add it to FACT_TABLES") from None

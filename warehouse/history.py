@@ -1,0 +1,182 @@
+"""Ingest one source's snapshot of one fact table as history with validity intervals.
+
+A snapshot observed at T is compared with the facts true at T. Unchanged facts add nothing; a changed
+fact closes its interval at T and opens a new one; a fact absent from the snapshot is closed at T.
+Snapshots may arrive out of order (backfill into a warehouse with newer data): the interval containing T
+is split and the next known observation T_next (the source's next collection) bounds the new interval,
+so history stays a clean sequence of non-overlapping intervals per key.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse.facts import FactTable
+
+Key = tuple[Any, ...]
+Values = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class FactChange:
+    table: str
+    key: dict[str, Any]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    evidence: str | None
+
+
+@dataclass
+class Diff:
+    added: list[FactChange] = field(default_factory=list)
+    changed: list[FactChange] = field(default_factory=list)
+    removed: list[FactChange] = field(default_factory=list)
+
+    def extend(self, other: Diff) -> None:
+        self.added += other.added
+        self.changed += other.changed
+        self.removed += other.removed
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return len(self.added), len(self.changed), len(self.removed)
+
+
+@dataclass
+class _Interval:
+    values: Values
+    valid_from: datetime
+    valid_to: datetime | None
+    evidence: str | None
+
+
+def _norm(value: Any) -> Any:
+    # Ten significant digits: equal prices parsed via different float paths compare equal.
+    return float(f"{value:.10g}") if isinstance(value, float) else value
+
+
+def _same(a: Values, b: Values) -> bool:
+    return tuple(map(_norm, a)) == tuple(map(_norm, b))
+
+
+def next_observation(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> datetime | None:
+    """The source's next collection after `at` that saw data (ok or unchanged), if history reaches past it."""
+    row = con.execute(
+        "SELECT min(observed_at) FROM collection_run WHERE source = ? AND observed_at > ? "
+        "AND status IN ('ok', 'unchanged')",
+        [source, at],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _load(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, where: str, params: list) -> dict:
+    cols = ", ".join(spec.key + spec.values)
+    sql = f"SELECT {cols}, valid_from, valid_to, evidence_sha256 FROM {spec.name} WHERE source = ? AND {where}"
+    nk, nv = len(spec.key), len(spec.values)
+    out: dict[Key, _Interval] = {}
+    for rec in con.execute(sql, [source, *params]).fetchall():
+        out[tuple(rec[:nk])] = _Interval(tuple(rec[nk : nk + nv]), rec[-3], rec[-2], rec[-1])
+    return out
+
+
+def _table(columns: list[str], rows: list[tuple]) -> pa.Table:
+    return pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}) if rows else pa.table({})
+
+
+def apply_snapshot(
+    con: duckdb.DuckDBPyConnection,
+    spec: FactTable,
+    source: str,
+    items: list[tuple[Any, str | None]],
+    observed_at: datetime,
+    *,
+    full_snapshot: bool = True,
+) -> Diff:
+    """Write `items` (row, evidence sha256) as the state of `spec` for `source` at `observed_at`.
+
+    Must run inside the caller's transaction. `full_snapshot=False` never ends facts the snapshot omits.
+    """
+    t_next = next_observation(con, source, observed_at)
+    alive = _load(con, spec, source, "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
+                  [observed_at, observed_at])
+    following = _load(con, spec, source, "valid_from = ?", [t_next]) if t_next else {}
+
+    new: dict[Key, tuple[Values, str | None]] = {}
+    for row, evidence in items:
+        key = tuple(getattr(row, k) for k in spec.key)
+        new.setdefault(key, (tuple(getattr(row, v) for v in spec.values), evidence))
+
+    inserts: list[tuple] = []   # key + values + (valid_from, valid_to, evidence)
+    closes: list[tuple] = []    # key + (old valid_from, new valid_to)
+    extends: list[tuple] = []   # key + (old valid_from, new valid_from)
+    diff = Diff()
+
+    def as_dict(names: tuple[str, ...], values: tuple) -> dict[str, Any]:
+        return dict(zip(names, values, strict=True))
+
+    def end(key: Key, old: _Interval) -> None:
+        closes.append((*key, old.valid_from, observed_at))
+        # The next observation still saw the old value: it keeps its own interval from there on.
+        if t_next is not None and (old.valid_to is None or old.valid_to > t_next):
+            inserts.append((*key, *old.values, t_next, old.valid_to, old.evidence))
+
+    def start(key: Key, values: Values, evidence: str | None) -> None:
+        nxt = following.get(key)
+        if nxt is not None and _same(nxt.values, values) and (alive.get(key) is None or alive[key].valid_to == t_next):
+            extends.append((*key, nxt.valid_from, observed_at))
+        else:
+            inserts.append((*key, *values, observed_at, t_next, evidence))
+
+    for key, (values, evidence) in new.items():
+        old = alive.get(key)
+        if old is not None and _same(old.values, values):
+            continue
+        key_d = as_dict(spec.key, key)
+        if old is None:
+            diff.added.append(FactChange(spec.name, key_d, None, as_dict(spec.values, values), evidence))
+        else:
+            diff.changed.append(
+                FactChange(spec.name, key_d, as_dict(spec.values, old.values), as_dict(spec.values, values), evidence)
+            )
+            end(key, old)
+        start(key, values, evidence)
+
+    if full_snapshot:
+        for key, old in alive.items():
+            if key not in new:
+                diff.removed.append(
+                    FactChange(spec.name, as_dict(spec.key, key), as_dict(spec.values, old.values), None, None)
+                )
+                end(key, old)
+
+    key_match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM c.{k}" for k in spec.key)
+    if closes:
+        con.register("_closes", _table([*spec.key, "old_from", "new_to"], closes))
+        con.execute(
+            f"UPDATE {spec.name} AS t SET valid_to = c.new_to FROM _closes AS c "
+            f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
+            [source],
+        )
+        con.unregister("_closes")
+    if extends:
+        con.register("_extends", _table([*spec.key, "old_from", "new_from"], extends))
+        con.execute(
+            f"UPDATE {spec.name} AS t SET valid_from = c.new_from FROM _extends AS c "
+            f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
+            [source],
+        )
+        con.unregister("_extends")
+    if inserts:
+        cols = [*spec.key, *spec.values, "valid_from", "valid_to", "evidence_sha256"]
+        con.register("_inserts", _table(cols, inserts))
+        con.execute(
+            f"INSERT INTO {spec.name} (source, {', '.join(cols)}) SELECT ?, {', '.join(cols)} FROM _inserts",
+            [source],
+        )
+        con.unregister("_inserts")
+    return diff

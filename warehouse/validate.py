@@ -1,0 +1,38 @@
+"""The drift guard: decide whether a parsed document may change history at all.
+
+A rejected document is quarantined (its run is `rejected`, its bytes stay in the raw store) and history
+is left exactly as it was: a layout change must never read as "every model was removed".
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from gapwatch.rows import ParseResult
+
+
+def problems(
+    result: ParseResult,
+    *,
+    expected_types: tuple[type, ...],
+    min_rows: int,
+    previous_rows: int | None,
+    min_ratio: float,
+) -> list[str]:
+    found = len(result.rows)
+    out: list[str] = []
+    if found < min_rows:
+        out.append(f"only {found} rows parsed (expected at least {min_rows})")
+    per_type = Counter(type(r) for r in result.rows)
+    missing = [t.__name__ for t in expected_types if per_type[t] == 0]
+    if missing and found:
+        out.append(f"no {', '.join(missing)} rows at all")
+    if previous_rows and found < previous_rows * min_ratio:
+        out.append(
+            f"row count collapsed from {previous_rows} to {found} (below {min_ratio:.0%} of the last accepted "
+            "document): layout change or partial response?"
+        )
+    total = found + len(result.skipped)
+    if total >= 10 and len(result.skipped) > total / 2:
+        out.append(f"{len(result.skipped)} of {total} entries skipped, e.g. {result.skipped[0]}")
+    return out
