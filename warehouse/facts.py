@@ -12,6 +12,9 @@ class FactTable:
     name: str
     row_type: type
     key: tuple[str, ...]
+    # A document covers whole scopes (e.g. a leaderboard file covers whole boards): facts of a scope the
+    # snapshot does not mention are not "removed", they were simply not in this document.
+    scope: tuple[str, ...] = ()
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -25,7 +28,7 @@ class FactTable:
 FACT_TABLES: dict[type, FactTable] = {
     PriceRow: FactTable("price", PriceRow, key=("provider", "model", "tier")),
     ModelRow: FactTable("source_model", ModelRow, key=("model",)),
-    ScoreRow: FactTable("leaderboard_score", ScoreRow, key=("board", "category", "model")),
+    ScoreRow: FactTable("leaderboard_score", ScoreRow, key=("board", "category", "model"), scope=("board",)),
 }
 
 

@@ -147,8 +147,10 @@ def apply_snapshot(
         start(key, values, evidence)
 
     if full_snapshot:
+        scope_at = [spec.key.index(f) for f in spec.scope]
+        covered = {tuple(key[i] for i in scope_at) for key in new}
         for key, old in alive.items():
-            if key not in new:
+            if key not in new and tuple(key[i] for i in scope_at) in covered:
                 diff.removed.append(
                     FactChange(spec.name, as_dict(spec.key, key), as_dict(spec.values, old.values), None, None)
                 )

@@ -84,3 +84,19 @@ def test_partial_snapshot_never_ends_omitted_facts(con) -> None:
                                   full_snapshot=False)
     assert diff.counts == (0, 1, 0)
     assert intervals(con, "b") == [(2.0, D[0], None)]
+
+
+def test_a_document_only_ends_facts_of_the_scopes_it_covers(con) -> None:
+    from gapwatch.rows import ScoreRow
+
+    spec = table_for(ScoreRow)
+
+    def boards(at: datetime, rows: list[tuple[str, str, float]]) -> history.Diff:
+        items = [(ScoreRow(board, "overall", model, score), "sha") for board, model, score in rows]
+        return history.apply_snapshot(con, spec, "arena", items, at)
+
+    boards(D[0], [("text", "a", 1300.0), ("text", "b", 1250.0), ("vision", "a", 1200.0)])
+    diff = boards(D[1], [("text", "a", 1310.0)])  # a text-only document: vision is out of its scope
+    assert diff.counts == (0, 1, 1) and diff.removed[0].key["model"] == "b"
+    current = con.execute("SELECT board, model FROM leaderboard_score WHERE valid_to IS NULL ORDER BY 1, 2").fetchall()
+    assert current == [("text", "a"), ("vision", "a")]
