@@ -6,7 +6,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -40,6 +40,21 @@ class Settings(BaseSettings):
         0.5, description="A document with fewer rows than this share of the last accepted one is quarantined."
     )
     max_concurrent_fetches: int = 4
+    # Change detection and alerts (issue 7)
+    price_change_min_pct: float = Field(5.0, description="A price cut/hike event needs at least this change (%).")
+    failure_streak_alert: int = Field(3, description="Failed collections in a row that raise `source_failing`.")
+    gap_thresholds: list[float] = Field(
+        default_factory=lambda: [25.0, 50.0, 100.0],
+        description="Gap sizes (score points) whose crossing raises `gap_threshold`.",
+    )
+    alerts_config: Path = Field(Path("alerts.toml"), description="Alert rules and channels (TOML).")
+    alert_urls: dict[str, SecretStr] = Field(
+        default_factory=dict, description="Per-channel Apprise URL, e.g. GAPWATCH_ALERT_URLS__TEAM_SLACK (a secret)."
+    )
+    alert_secrets_file: Path | None = Field(None, description="KEY=VALUE file for ${KEY} in channel URLs.")
+    alert_max_attempts: int = Field(5, description="Delivery attempts per event and channel before giving up.")
+    alert_max_age_hours: float = Field(72.0, description="Events detected longer ago than this are not sent.")
+    feed_path: Path | None = Field(None, description="Atom feed of recent events (default data_dir/feed.atom).")
 
     @classmethod
     def settings_customise_sources(
