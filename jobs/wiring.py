@@ -8,10 +8,12 @@ from __future__ import annotations
 
 from gapwatch.settings import Settings
 from jobs.pipeline import IngestHook, Pipeline
+from warehouse.changes import change_detector
 
 
 def default_hooks(settings: Settings) -> list[IngestHook]:
     hooks: list[IngestHook] = []
+    hooks.append(change_detector(settings))  # last: reads what identity and transforms wrote
     return hooks
 
 

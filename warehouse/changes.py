@@ -1,0 +1,193 @@
+"""Change detection: turn one ingest's outcome into `change_event` rows, inside the ingest transaction.
+
+Registered as the last ingest hook, so it sees the facts, identities and transforms this ingest just wrote,
+and its events commit (or roll back) with them. Each detector is a function `Context -> list[ChangeEvent]`
+in a `changes_*` module; this module runs them and writes what they found exactly once: the event key is a
+hash of what happened and when it became true, never of when it was noticed, so a re-run, a reparse or a
+backfill of the same history re-derives the same keys and inserts nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Protocol
+
+import duckdb
+
+from gapwatch.settings import Settings
+from warehouse.history import Diff
+
+KINDS = (
+    "new_leader",
+    "open_overtakes_closed",
+    "closed_overtakes_open",
+    "gap_threshold",
+    "price_cut",
+    "price_hike",
+    "new_model",
+    "model_removed",
+    "license_change",
+    "source_failing",
+    "source_quarantined",
+)
+
+# Runs that replay the past: their events are history, recorded but not pushed to channels unless asked.
+REPLAY_TRIGGERS = ("backfill", "reparse")
+
+
+class SourceLike(Protocol):
+    id: str
+
+
+class OutcomeLike(Protocol):
+    """What the hook needs of `jobs.pipeline.Outcome` (warehouse code does not import jobs)."""
+
+    source: str
+    status: str
+    observed_at: datetime
+    diff: Diff
+    error: str | None
+    run_id: int | None
+    rows: int
+
+
+def _clean(value: Any) -> Any:
+    """JSON-safe and stable: floats to ten significant digits (as history compares them), dates as ISO text."""
+    if isinstance(value, float):
+        return float(f"{value:.10g}") if math.isfinite(value) else None
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): _clean(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_clean(v) for v in value]
+    return value
+
+
+@dataclass(frozen=True)
+class ChangeEvent:
+    kind: str
+    entity: str
+    source: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    magnitude: float | None
+    evidence: tuple[str, ...]
+    observed_at: datetime
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown change kind {self.kind!r}")
+
+    @property
+    def key(self) -> str:
+        identity = [self.kind, self.source, self.entity, _clean(self.before), _clean(self.after),
+                    self.observed_at.isoformat()]
+        return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class Context:
+    """One ingest as the detectors see it."""
+
+    con: duckdb.DuckDBPyConnection
+    source: str
+    outcome: OutcomeLike
+    settings: Settings
+    documents: tuple[str, ...]
+    # True for the source's first accepted snapshot: everything in it is "added", none of it is news.
+    baseline: bool
+
+    @property
+    def at(self) -> datetime:
+        return self.outcome.observed_at
+
+
+Detector = Callable[[Context], list[ChangeEvent]]
+
+
+def relation_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    """Views of other parts (identity, transforms) may be absent; their detectors then stay silent."""
+    row = con.execute(
+        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
+        "UNION ALL SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT temporary",
+        [name, name],
+    ).fetchall()
+    return any(r[0] for r in row)
+
+
+def evidence(*shas: str | None) -> tuple[str, ...]:
+    """Distinct non-empty sha256s, in the order given (the newest document first)."""
+    return tuple(dict.fromkeys(s for s in shas if s))
+
+
+def record_events(
+    con: duckdb.DuckDBPyConnection, events: list[ChangeEvent], *, detected_at: datetime, backfill: bool
+) -> list[str]:
+    """Insert events not yet known; return the keys of those actually inserted."""
+    unique = {e.key: e for e in events}
+    if not unique:
+        return []
+    known = {r[0] for r in con.execute("SELECT event_key FROM change_event WHERE list_contains(?, event_key)",
+                                       [list(unique)]).fetchall()}
+    fresh = [e for k, e in unique.items() if k not in known]
+    for e in fresh:
+        con.execute(
+            "INSERT INTO change_event (event_key, kind, entity, source, before, after, magnitude, evidence, "
+            "observed_at, detected_at, backfill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            [e.key, e.kind, e.entity, e.source,
+             None if e.before is None else json.dumps(_clean(e.before), sort_keys=True),
+             None if e.after is None else json.dumps(_clean(e.after), sort_keys=True),
+             e.magnitude, list(e.evidence), e.observed_at, detected_at, backfill],
+        )
+    return [e.key for e in fresh]
+
+
+def _context(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
+             settings: Settings) -> tuple[Context, bool]:
+    run = con.execute("SELECT trigger, documents FROM collection_run WHERE run_id = ?", [outcome.run_id]).fetchone()
+    trigger, documents = (run[0], run[1] or []) if run else (None, [])
+    earlier = con.execute(
+        "SELECT count(*) FROM collection_run WHERE source = ? AND status = 'ok' AND observed_at < ? AND run_id <> ?",
+        [source.id, outcome.observed_at, outcome.run_id or -1],
+    ).fetchone()[0]
+    ctx = Context(con, source.id, outcome, settings, tuple(documents), baseline=earlier == 0)
+    return ctx, trigger in REPLAY_TRIGGERS
+
+
+def detectors() -> tuple[Detector, ...]:
+    # Imported here: the detector modules import this one for ChangeEvent and Context.
+    from warehouse import changes_boards, changes_facts, changes_gap, changes_health, changes_license
+
+    return (
+        changes_health.source_health,
+        changes_facts.price_moves,
+        changes_facts.catalogue_moves,
+        changes_facts.source_license_moves,
+        changes_boards.leader_moves,
+        changes_boards.overtakes,
+        changes_gap.gap_crossings,
+        changes_license.canonical_license_moves,
+    )
+
+
+def change_detector(settings: Settings, clock: Callable[[], datetime] | None = None):
+    """The ingest hook `(con, source, outcome) -> None` that records this ingest's change events."""
+    now = clock or (lambda: datetime.now(UTC).replace(tzinfo=None))
+    chain = detectors()
+
+    def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
+        if outcome.status not in ("ok", "failed", "rejected"):
+            return
+        ctx, replay = _context(con, source, outcome, settings)
+        found: list[ChangeEvent] = []
+        for detect in chain:
+            found += detect(ctx)
+        record_events(con, found, detected_at=now(), backfill=replay)
+
+    return detect_changes

@@ -1,0 +1,130 @@
+"""Events read straight from the ingest's fact diff: price moves, catalogue arrivals/removals, licence labels.
+
+Only accepted documents produce a diff (a rejected one writes no facts), so nothing here can come from a
+quarantined page. A source's first accepted snapshot is a baseline: it "adds" everything and means nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from warehouse.changes import ChangeEvent, Context, evidence, relation_exists
+from warehouse.facts import FACT_TABLES
+from warehouse.history import FactChange
+
+# Blended price weights (3 input : 1 output tokens), the usual convention for chat workloads.
+_BLEND = {"input_per_mtok": 3.0, "output_per_mtok": 1.0}
+
+
+def previous_evidence(ctx: Context, change: FactChange) -> str | None:
+    """The document that showed the value this change ends (its interval closed at this observation)."""
+    spec = next(t for t in FACT_TABLES.values() if t.name == change.table)
+    match = " AND ".join(f"{k} IS NOT DISTINCT FROM ?" for k in spec.key)
+    row = ctx.con.execute(
+        f"SELECT evidence_sha256 FROM {spec.name} WHERE source = ? AND {match} AND valid_to = ? "
+        "ORDER BY valid_from DESC LIMIT 1",
+        [ctx.source, *(change.key[k] for k in spec.key), ctx.at],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def _pct(before: float | None, after: float | None) -> float | None:
+    if before is None or after is None or before <= 0:
+        return None
+    return (after - before) / before * 100.0
+
+
+def _blended(values: dict[str, Any]) -> float | None:
+    parts = [(values.get(k), w) for k, w in _BLEND.items()]
+    if any(v is None for v, _ in parts):
+        return None
+    return sum(v * w for v, w in parts) / sum(_BLEND.values())
+
+
+def price_move(change: FactChange) -> tuple[str, float, dict[str, float | None]] | None:
+    """Kind, magnitude (%) and per-component changes of one price change, or None if nothing comparable moved.
+
+    Input and output prices are compared separately; the magnitude is the larger move when they agree in
+    direction. When they move in opposite directions the 3:1 blended price decides.
+    """
+    before, after = change.before or {}, change.after or {}
+    moves = {f"{k.removesuffix('_per_mtok')}_change_pct": _pct(before.get(k), after.get(k)) for k in _BLEND}
+    moves["blended_change_pct"] = _pct(_blended(before), _blended(after))
+    parts = [m for k, m in moves.items() if k != "blended_change_pct" and m]
+    if not parts:
+        return None
+    if all(m < 0 for m in parts) or all(m > 0 for m in parts):
+        magnitude = max(parts, key=abs)
+    elif moves["blended_change_pct"]:
+        magnitude = moves["blended_change_pct"]
+    else:
+        return None
+    return ("price_cut" if magnitude < 0 else "price_hike"), magnitude, moves
+
+
+def price_moves(ctx: Context) -> list[ChangeEvent]:
+    out = []
+    for change in ctx.outcome.diff.changed:
+        if change.table != "price":
+            continue
+        move = price_move(change)
+        if move is None or abs(move[1]) < ctx.settings.price_change_min_pct:
+            continue
+        kind, magnitude, detail = move
+        key = change.key
+        entity = f"{key['provider']}/{key['model']}" + ("" if key["tier"] == "standard" else f" [{key['tier']}]")
+        out.append(ChangeEvent(
+            kind, entity, ctx.source, {**key, **(change.before or {})}, {**key, **(change.after or {}), **detail},
+            round(magnitude, 4), evidence(change.evidence, previous_evidence(ctx, change)), ctx.at,
+        ))
+    return out
+
+
+def _openness(ctx: Context, model: str) -> str | None:
+    if not relation_exists(ctx.con, "v_model_names"):
+        return None
+    row = ctx.con.execute("SELECT openness FROM v_model_names WHERE source = ? AND source_model = ?",
+                          [ctx.source, model]).fetchone()
+    return row[0] if row else None
+
+
+def catalogue_moves(ctx: Context) -> list[ChangeEvent]:
+    """`new_model` / `model_removed` for a source's model catalogue (the `source_model` facts)."""
+    if ctx.baseline:
+        return []
+    out = []
+    for change in ctx.outcome.diff.added:
+        if change.table == "source_model":
+            model = change.key["model"]
+            after = {"model": model, **(change.after or {}), "openness": _openness(ctx, model)}
+            out.append(ChangeEvent("new_model", model, ctx.source, None, after, None, evidence(change.evidence),
+                                   ctx.at))
+    for change in ctx.outcome.diff.removed:
+        if change.table == "source_model":
+            model = change.key["model"]
+            before = {"model": model, **(change.before or {})}
+            # The documents that no longer list it, then the one that last did.
+            shown = evidence(*ctx.documents, previous_evidence(ctx, change))
+            out.append(ChangeEvent("model_removed", model, ctx.source, before, None, None, shown, ctx.at))
+    return out
+
+
+def _licence(values: dict[str, Any] | None) -> str | None:
+    text = (values or {}).get("license")
+    return text.strip() if isinstance(text, str) and text.strip() else None
+
+
+def source_license_moves(ctx: Context) -> list[ChangeEvent]:
+    """A licence label a source states for a model changed (first mention is not a change)."""
+    out = []
+    for change in ctx.outcome.diff.changed:
+        old, new = _licence(change.before), _licence(change.after)
+        if old is None or new is None or old.casefold() == new.casefold():
+            continue
+        model = change.key["model"]
+        org = (change.after or {}).get("organization")
+        # One event per model even when a board lists it in several categories: same key, stored once.
+        out.append(ChangeEvent("license_change", model, ctx.source, {"license": old},
+                               {"license": new, "organization": org},
+                               None, evidence(change.evidence, previous_evidence(ctx, change)), ctx.at))
+    return out

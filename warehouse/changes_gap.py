@@ -1,0 +1,44 @@
+"""`gap_threshold`: the open-vs-closed gap of a capability crosses a configured size.
+
+The gap table (`v_gap_by_capability`, from the transforms) is recomputed on every ingest; the detector keeps
+the last value it saw per (definition, capability, board) in `change_gap_state` and raises one event per
+threshold crossed between that value and the new one.
+"""
+
+from __future__ import annotations
+
+from warehouse.changes import ChangeEvent, Context, evidence, relation_exists
+
+
+def _crossed(before: float, after: float, thresholds: list[float]) -> list[float]:
+    return [t for t in sorted(thresholds) if (before < t) != (after < t)]
+
+
+def gap_crossings(ctx: Context) -> list[ChangeEvent]:
+    if ctx.outcome.status != "ok" or not relation_exists(ctx.con, "v_gap_by_capability"):
+        return []
+    current = ctx.con.execute(
+        "SELECT definition, capability, board, gap_abs, best_open_model, best_closed_model, as_of "
+        "FROM v_gap_by_capability WHERE gap_abs IS NOT NULL"
+    ).fetchall()
+    seen = {tuple(r[:3]): r[3] for r in ctx.con.execute(
+        "SELECT definition, capability, board, gap_abs FROM change_gap_state").fetchall()}
+    out = []
+    for definition, capability, board, gap, open_model, closed_model, as_of in current:
+        previous = seen.get((definition, capability, board))
+        if previous is not None and previous == gap:
+            continue
+        if previous is not None:
+            for threshold in _crossed(previous, gap, ctx.settings.gap_thresholds):
+                after = {"gap_abs": gap, "threshold": threshold, "best_open_model": open_model,
+                         "best_closed_model": closed_model, "as_of": as_of,
+                         "direction": "narrowed" if gap < previous else "widened"}
+                out.append(ChangeEvent("gap_threshold", f"{definition}/{capability}/{board}", ctx.source,
+                                       {"gap_abs": previous}, after, round(gap - previous, 4),
+                                       evidence(*ctx.documents), ctx.at))
+        ctx.con.execute(
+            "INSERT INTO change_gap_state VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "gap_abs = excluded.gap_abs, as_of = excluded.as_of, recorded_at = excluded.recorded_at",
+            [definition, capability, board, gap, as_of, ctx.at],
+        )
+    return out
