@@ -15,6 +15,7 @@ from rich.table import Table
 
 from collectors import registry
 from gapwatch.settings import get_settings
+from jobs.backfill_command import command as backfill_command
 from jobs.pipeline import Pipeline
 from jobs.status import source_status
 from jobs.wiring import make_pipeline
@@ -147,6 +148,9 @@ def sources() -> None:
         every = str(s.schedule.every) if s.schedule.every else f"cron {s.schedule.cron}"
         table.add_row(s.id, s.kind, every, "\n".join(s.urls(settings.base_urls.get(s.id))))
     console.print(table)
+
+
+app.command("backfill")(backfill_command)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,197 @@
+"""Backfill: replay dated documents (files in a directory, or a file's git history) through the live pipeline.
+
+Every snapshot goes through `Pipeline.ingest_documents` with `observed_at` = the document's date and
+`trigger="backfill"`, so backfilled history is written, validated and hooked exactly like live collection,
+and `history.apply_snapshot` fits it around newer live data. Each snapshot is its own transaction: an
+interrupted backfill keeps what it wrote, and running it again skips what was already judged.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from itertools import groupby
+from pathlib import Path
+
+from collectors.source import Source
+from jobs.dated_files import DatedFile
+from jobs.git_history import BlobReader, FileVersion, file_versions, object_type
+from jobs.pipeline import Document, Outcome, Pipeline
+
+_EPOCH = datetime(1970, 1, 1)
+_INTERVAL = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
+_UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+class BackfillError(ValueError):
+    """The documents cannot form a history for this source (ambiguous dates, unsupported path, ...)."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """One dated document waiting to be ingested: when it was true, where it came from, how to read it."""
+
+    observed_at: datetime
+    url: str
+    series: str  # thinning keeps the last version per series and interval: the git path, or "" for a directory
+    read: Callable[[], bytes] = field(compare=False, repr=False)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    observed_at: datetime
+    versions: tuple[Version, ...]
+
+
+@dataclass
+class BackfillReport:
+    source: str
+    outcomes: list[Outcome] = field(default_factory=list)
+    already: int = 0  # snapshots judged by an earlier run, skipped
+    documents: int = 0
+    seconds: float = 0.0
+    published: int | None = None
+
+    def count(self, status: str) -> int:
+        return sum(o.status == status for o in self.outcomes)
+
+    @property
+    def rows(self) -> int:
+        return sum(o.rows for o in self.outcomes if o.status == "ok")
+
+    def summary(self) -> str:
+        rate = self.documents / self.seconds if self.seconds else 0.0
+        text = (f"{self.source}: {self.documents} documents in {len(self.outcomes) + self.already} snapshots — "
+                f"{self.count('ok')} ok, {self.count('unchanged')} unchanged, {self.count('rejected')} rejected, "
+                f"{self.already} already ingested; {self.rows} rows; {rate:.1f} documents/s")
+        if self.published is not None:
+            text += f"; published snapshot v{self.published}"
+        return text
+
+
+def parse_interval(text: str) -> timedelta:
+    """`30m`, `12h`, `1d`, `2w` → timedelta."""
+    found = _INTERVAL.match(text)
+    if not found or int(found.group(1)) == 0:
+        raise BackfillError(f"{text!r} is not an interval like 12h, 1d or 1w")
+    return timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
+
+
+def thin(versions: list[Version], every: timedelta) -> list[Version]:
+    """Keep, per series and per interval (aligned to the Unix epoch, so `1d` means UTC days), the last version.
+
+    The last one is the settled state of the interval (fix-ups and reverts within it collapse), and it is what
+    a collector polling at that period would have seen; a change shows up at most one interval late.
+    """
+    def bucket(v: Version) -> tuple[str, int]:
+        return v.series, (v.observed_at - _EPOCH) // every
+
+    last: dict[tuple[str, int], datetime] = {}
+    for v in versions:
+        last[bucket(v)] = max(last.get(bucket(v), v.observed_at), v.observed_at)
+    return [v for v in versions if v.observed_at == last[bucket(v)]]
+
+
+def snapshots(source: Source, versions: list[Version], *, since: datetime | None = None,
+              every: timedelta | None = None) -> list[Snapshot]:
+    """Group versions of the same time into one snapshot (a multi-URL source's boards), oldest first."""
+    chosen = [v for v in versions if since is None or v.observed_at >= since]
+    if every is not None:
+        chosen = thin(chosen, every)
+    chosen.sort(key=lambda v: v.observed_at)
+    out = [Snapshot(at, tuple(group)) for at, group in groupby(chosen, key=lambda v: v.observed_at)]
+    if len(source.paths) == 1:
+        for snap in out:
+            if len(snap.versions) > 1:
+                raise BackfillError(
+                    f"{source.id} publishes one document, but {len(snap.versions)} are dated {snap.observed_at}: "
+                    f"{', '.join(v.url for v in snap.versions)}. Give them distinct times with --manifest."
+                )
+    return out
+
+
+def dir_versions(files: list[DatedFile]) -> list[Version]:
+    return [Version(f.observed_at, f.url, "", f.path.read_bytes) for f in files]
+
+
+@contextmanager
+def git_versions(repo: Path, paths: list[str]) -> Iterator[list[Version]]:
+    """The versions of each path in `repo`'s history, readable while the context is open."""
+    repo = repo.resolve()
+    for path in paths:
+        kind = object_type(repo, path)
+        if kind == "tree":
+            raise BackfillError(
+                f"{path} is a directory: no source parses a tree of files as one document, so tree history "
+                "cannot be backfilled; export dated snapshots to files and use --dir instead"
+            )
+    with BlobReader(repo) as reader:
+        out: list[Version] = []
+        for path in paths:
+            found = file_versions(repo, path)
+            if not found:
+                raise BackfillError(f"{path} has no history in {repo} (wrong path, or never committed?)")
+            # Commits of one rebased series often share a timestamp: the newest of them is the state at that time.
+            newest_per_time: dict[datetime, FileVersion] = {v.committed_at: v for v in found}
+            out += [Version(v.committed_at, f"{(repo / v.path).as_uri()}?commit={v.commit}", path,
+                            _reader(reader, v)) for v in newest_per_time.values()]
+        yield out
+
+
+def _reader(reader: BlobReader, version: FileVersion) -> Callable[[], bytes]:
+    return lambda: reader.read(version.commit, version.path)
+
+
+def _judged(pipe: Pipeline, source: Source, observed_at: datetime, shas: list[str]) -> bool:
+    """This exact snapshot was judged before, accepted or rejected.
+
+    The pipeline's own re-run check only counts accepted runs; a rejected document re-judged on every
+    re-run would add a run (and a source-health hook call) each time. `gapwatch reparse` re-judges those.
+    """
+    row = pipe.con.execute(
+        "SELECT count(*) FROM collection_run WHERE source = ? AND observed_at = ? "
+        "AND status IN ('ok', 'unchanged', 'rejected') AND list_sort(documents) = list_sort(?::VARCHAR[])",
+        [source.id, observed_at, shas],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def backfill(
+    pipe: Pipeline,
+    source: Source,
+    snaps: list[Snapshot],
+    *,
+    on_snapshot: Callable[[Snapshot, Outcome | None], None] | None = None,
+    publish: bool = True,
+) -> BackfillReport:
+    """Ingest `snaps` oldest first; publish once at the end (not after each snapshot) when anything was written."""
+    report = BackfillReport(source.id)
+    began = time.perf_counter()
+    publish_each, pipe.publish_after_ingest = pipe.publish_after_ingest, False
+    try:
+        for snap in snaps:
+            docs = []
+            for v in snap.versions:
+                body = v.read()
+                docs.append(Document(v.url, body, hashlib.sha256(body).hexdigest()))
+            report.documents += len(docs)
+            outcome = None
+            if _judged(pipe, source, snap.observed_at, [d.sha256 for d in docs]):
+                report.already += 1
+            else:
+                outcome = pipe.ingest_documents(source, docs, snap.observed_at, trigger="backfill")
+                report.outcomes.append(outcome)
+            if on_snapshot:
+                on_snapshot(snap, outcome)
+    finally:
+        pipe.publish_after_ingest = publish_each
+    if publish and report.outcomes:
+        report.published = pipe.publish()
+    report.seconds = time.perf_counter() - began
+    return report
+
