@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from collectors.leaderboards import lmarena
+from collectors.leaderboards import aider, epoch_benchmarks, livebench, lmarena, open_llm_leaderboard
 from collectors.pricing import openrouter
 from collectors.source import Source
 
 SOURCES: tuple[Source, ...] = (
     openrouter.SOURCE,
     lmarena.SOURCE,
+    aider.SOURCE,
+    livebench.SOURCE,
+    open_llm_leaderboard.SOURCE,
+    epoch_benchmarks.SOURCE,
 )
 
 BY_ID: dict[str, Source] = {s.id: s for s in SOURCES}

@@ -6,6 +6,10 @@ Two real formats:
   `rating`, `rating_lower`/`rating_upper`, `vote_count`, `rank`, `license`, `leaderboard_publish_date`;
 - the older CSV exports (`lmsys.csv`, `lmarena_text.csv`, ...): `rank`, optional `rank_stylectrl`,
   `model`, `arena_score` (named `arena_elo` before July 2024), `95_pct_ci` like "+3/-4", `votes`.
+
+`rank_stylectrl` (from 2024-10-16) is the model's rank with style control, but the CSV carries no
+style-controlled score. It becomes rows on the board's `-style-control` twin with `score_unit="rank"`
+and `score` = that rank (lower is better), so the ranking is kept without inventing a rating.
 """
 
 from __future__ import annotations
@@ -13,17 +17,18 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, datetime, timedelta
-from typing import Any
+from datetime import date, timedelta
 
 import polars as pl
 
+from collectors.leaderboards.values import to_date, to_int
 from collectors.parsing import to_float
 from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, RowError, ScoreRow
 
 HF_DATASET = "/datasets/lmarena-ai/leaderboard-dataset/resolve/main"
-SUBSETS = ("text", "text_style_control", "vision", "webdev")
+# The language-model arenas of the dataset (image/video generation arenas are out of gapwatch's scope).
+SUBSETS = ("text", "text_style_control", "vision", "webdev", "search", "document")
 
 _CI = re.compile(r"^\s*\+\s*(\d+(?:\.\d+)?)\s*/\s*-\s*(\d+(?:\.\d+)?)\s*$")
 _CSV_DATE = re.compile(r"data(\d{4})\.(\d{2})\.(\d{2})")
@@ -41,24 +46,6 @@ def board_from_url(url: str) -> str:
         if stem.startswith(prefix):
             return f"lmarena-{board}"
     return "lmarena-text"
-
-
-def _int(value: Any) -> int | None:
-    number = to_float(value)
-    return None if number is None else int(number)
-
-
-def _date(value: Any) -> date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value)[:10])
-    except ValueError:
-        return None
 
 
 def _parse_parquet(body: bytes, meta: DocMeta) -> ParseResult:
@@ -87,11 +74,11 @@ def _parse_parquet(body: bytes, meta: DocMeta) -> ParseResult:
                     category=str(rec.get("category") or "overall"),
                     model=str(rec[name_col]),
                     score=float(rec[score_col]),
-                    rank=_int(rec.get("rank")),
+                    rank=to_int(rec.get("rank")),
                     ci_low=to_float(rec.get("rating_lower")),
                     ci_high=to_float(rec.get("rating_upper")),
-                    votes=_int(rec.get("vote_count", rec.get("votes"))),
-                    publish_date=_date(rec.get("leaderboard_publish_date")),
+                    votes=to_int(rec.get("vote_count", rec.get("votes"))),
+                    publish_date=to_date(rec.get("leaderboard_publish_date")),
                     organization=rec.get("organization") or None,
                     license=rec.get("license") or None,
                 )
@@ -124,22 +111,29 @@ def _parse_csv(body: bytes, meta: DocMeta) -> ParseResult:
             out.skipped.append(f"line {line_no} ({rec.get('model')}): no score")
             continue
         ci = _CI.match(rec.get("95_pct_ci") or "")
+        common = {
+            "category": "overall",
+            "model": rec["model"].strip(),
+            "votes": to_int(rec.get("votes")),
+            "publish_date": publish,
+            "organization": (rec.get("organization") or "").strip() or None,
+            "license": (rec.get("license") or "").strip() or None,
+        }
         try:
             out.rows.append(
                 ScoreRow(
                     board=board,
-                    category="overall",
-                    model=rec["model"].strip(),
                     score=score,
-                    rank=_int(rec.get("rank")),
+                    rank=to_int(rec.get("rank")),
                     ci_low=score - float(ci.group(2)) if ci else None,
                     ci_high=score + float(ci.group(1)) if ci else None,
-                    votes=_int(rec.get("votes")),
-                    publish_date=publish,
-                    organization=(rec.get("organization") or "").strip() or None,
-                    license=(rec.get("license") or "").strip() or None,
+                    **common,
                 )
             )
+            style_rank = to_int(rec.get("rank_stylectrl"))
+            if style_rank is not None:
+                out.rows.append(ScoreRow(board=f"{board}-style-control", score=float(style_rank), score_unit="rank",
+                                         rank=style_rank, **common))
         except RowError as exc:
             out.skipped.append(f"line {line_no}: {exc}")
     return out

@@ -25,10 +25,27 @@ def test_csv_with_arena_elo_header() -> None:
 
 def test_csv_with_arena_score_and_stylectrl() -> None:
     result = lmarena.parse(fixture_bytes("lmarena", "lmsys_2024-10-16.csv"), meta("https://x/csv/lmsys.csv"))
-    by_model = {r.model: r for r in result.rows}
+    by_model = {r.model: r for r in result.rows if r.board == "lmarena-text"}
     assert by_model["o1-preview"].score == 1335 and by_model["o1-preview"].ci_low == 1330
     assert by_model["Qwen2.5-72b-Instruct"].license == "Qwen"
-    assert len(result.rows) == 16 and not result.skipped
+    assert len(result.rows) == 32 and not result.skipped
+
+
+def test_rank_stylectrl_becomes_rank_rows_on_the_style_control_board() -> None:
+    """From 2024-10-16 the CSV adds `rank_stylectrl` (no style-controlled score): kept as a rank, unit `rank`."""
+    result = lmarena.parse(fixture_bytes("lmarena", "lmsys_2024-10-16.csv"), meta("https://x/csv/lmsys.csv"))
+    styled = {r.model: r for r in result.rows if r.board == "lmarena-text-style-control"}
+    plain = {r.model: r for r in result.rows if r.board == "lmarena-text"}
+    assert styled.keys() == plain.keys() and len(styled) == 16
+    gemini = styled["Gemini-1.5-Pro-002"]
+    assert (gemini.score, gemini.score_unit, gemini.rank, gemini.category) == (3.0, "rank", 3, "overall")
+    assert gemini.votes == plain["Gemini-1.5-Pro-002"].votes == 11430 and gemini.ci_low is None
+
+
+def test_old_csv_without_rank_stylectrl_has_no_style_control_rows() -> None:
+    result = lmarena.parse(fixture_bytes("lmarena", "lmsys_2024-06-19.csv"), meta("https://x/csv/lmsys.csv"))
+    assert {r.board for r in result.rows} == {"lmarena-text"}
+    assert all(r.score_unit == "elo" for r in result.rows)
 
 
 def test_parquet_from_hf_dataset_takes_newest_publication_per_category() -> None:
