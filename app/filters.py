@@ -1,0 +1,66 @@
+"""Filters that keep their value across pages.
+
+Streamlit forgets a widget's state when a page without that widget runs, so each filter keeps its
+choice under a second session-state key that no widget owns and puts it back before drawing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import streamlit as st
+
+from app.data import DEFINITIONS
+
+_KEEP = "keep:"
+DEFAULT_DEFINITION = "open-weights"
+
+
+def _remember(key: str) -> None:
+    st.session_state[_KEEP + key] = st.session_state[key]
+
+
+def _restore(key: str, value: object) -> None:
+    st.session_state[_KEEP + key] = value
+    st.session_state[key] = value
+
+
+def choose(label: str, options: Sequence[str], key: str, *, default: str | None = None, sidebar: bool = False,
+           from_query: str | None = None) -> str | None:
+    """A selectbox remembered across pages; `from_query` names a URL parameter that preselects a value once."""
+    options = list(options)
+    if not options:
+        return None
+    wanted = st.query_params.get(from_query) if from_query else None
+    if wanted is not None:
+        # Applied once: left in the URL it would override every later choice the user makes.
+        del st.query_params[from_query]
+    kept = st.session_state.get(_KEEP + key)
+    if wanted is not None and wanted not in options:
+        st.text(f"Nothing named {wanted!r} under {label!r} in this snapshot.")
+    if wanted in options:
+        kept = wanted
+    elif kept not in options:
+        kept = default if default in options else options[0]
+    _restore(key, kept)
+    where = st.sidebar if sidebar else st
+    return where.selectbox(label, options, key=key, on_change=_remember, args=(key,))
+
+
+def choose_many(label: str, options: Sequence[str], key: str) -> list[str]:
+    """A multiselect remembered across pages; an empty choice means "all"."""
+    options = list(options)
+    kept = [v for v in st.session_state.get(_KEEP + key, []) if v in options]
+    _restore(key, kept)
+    return st.multiselect(label, options, key=key, on_change=_remember, args=(key,), placeholder="all")
+
+
+def definition_picker() -> str:
+    """What counts as open for the gap (CONTRACTS.md); drawn once per run by the entry page, in the sidebar."""
+    chosen = choose("What counts as open", DEFINITIONS, "definition", default=DEFAULT_DEFINITION, sidebar=True)
+    return chosen or DEFAULT_DEFINITION
+
+
+def definition() -> str:
+    """The definition the sidebar picker holds, for pages to read."""
+    return st.session_state.get(_KEEP + "definition", DEFAULT_DEFINITION)

@@ -1,0 +1,35 @@
+"""Sources: is each collector healthy, and which collected model names are not matched to a model yet."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import data, ui
+
+st.title("Sources")
+snap = ui.snapshot_or_stop()
+
+st.subheader("Health per source")
+health = data.source_health(snap)
+if data.present(health):
+    failing = health.filter(health["failures_in_a_row"] > 0).height
+    never = health.filter(health["last_success"].is_null()).height
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Sources", health.height)
+    c2.metric("Failing now", failing)
+    c3.metric("Never succeeded", never)
+    ui.table(health, key="source_health")
+else:
+    ui.no_data("collection runs")
+
+st.subheader("Unmatched model names")
+unmatched = data.unmatched_names(snap)
+if data.present(unmatched):
+    st.metric("Unmatched names", unmatched.height)
+    ui.table(unmatched, key="unmatched")
+    st.caption("Names a source uses that identity resolution could not map to a canonical model; "
+               "add a manual alias to match them.")
+elif unmatched is not None:
+    st.success("Every collected model name is matched to a canonical model.")
+else:
+    ui.no_data("identity resolution (v_unmatched_names)")
