@@ -3,11 +3,29 @@
 from __future__ import annotations
 
 from collectors.leaderboards import aider, epoch_benchmarks, livebench, lmarena, open_llm_leaderboard
-from collectors.pricing import openrouter
+from collectors.pricing import (
+    anthropic_pricing,
+    deepseek_pricing,
+    genai_prices,
+    google_pricing,
+    litellm,
+    mistral_pricing,
+    models_dev,
+    openai_pricing,
+    openrouter,
+)
 from collectors.source import Source
 
 SOURCES: tuple[Source, ...] = (
     openrouter.SOURCE,
+    litellm.SOURCE,
+    models_dev.SOURCE,
+    genai_prices.SOURCE,
+    anthropic_pricing.SOURCE,
+    google_pricing.SOURCE,
+    deepseek_pricing.SOURCE,
+    mistral_pricing.SOURCE,
+    openai_pricing.SOURCE,
     lmarena.SOURCE,
     aider.SOURCE,
     livebench.SOURCE,

@@ -17,7 +17,7 @@ from collectors.http import FetchResult, HttpClient, HttpConfig
 from collectors.source import DocMeta, ParseError, Source
 from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
-from warehouse import db, history, runs, validate
+from warehouse import db, history, price_guard, runs, validate
 from warehouse.facts import table_for
 from warehouse.publish import publish
 from warehouse.rawstore import RawStore
@@ -211,7 +211,7 @@ class Pipeline:
                 min_rows=source.min_rows,
                 previous_rows=runs.last_accepted_rows(self.con, source.id, observed_at),
                 min_ratio=self.settings.min_row_ratio,
-            )
+            ) or price_guard.check(self.con, source.id, parsed, evidence, observed_at)
             if found:
                 outcome = Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows),
                                   skipped=len(parsed.skipped),
