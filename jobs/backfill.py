@@ -38,8 +38,10 @@ class Version:
 
     observed_at: datetime
     url: str
-    series: str  # thinning keeps the last version per series and interval: the git path, or "" for a directory
-    read: Callable[[], bytes] = field(compare=False, repr=False)
+    # None: the document stopped existing at `observed_at` (a git deletion).
+    read: Callable[[], bytes] | None = field(compare=False, repr=False)
+    # A versioned document (a git path): it stays part of every later snapshot until its next version.
+    series: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,29 +84,43 @@ def parse_interval(text: str) -> timedelta:
     return timedelta(**{_UNITS[found.group(2)]: int(found.group(1))})
 
 
-def thin(versions: list[Version], every: timedelta) -> list[Version]:
-    """Keep, per series and per interval (aligned to the Unix epoch, so `1d` means UTC days), the last version.
+def thin(snaps: list[Snapshot], every: timedelta) -> list[Snapshot]:
+    """Keep the last snapshot of each interval (aligned to the Unix epoch, so `1d` means UTC days).
 
     The last one is the settled state of the interval (fix-ups and reverts within it collapse), and it is what
     a collector polling at that period would have seen; a change shows up at most one interval late.
     """
-    def bucket(v: Version) -> tuple[str, int]:
-        return v.series, (v.observed_at - _EPOCH) // every
-
-    last: dict[tuple[str, int], datetime] = {}
-    for v in versions:
-        last[bucket(v)] = max(last.get(bucket(v), v.observed_at), v.observed_at)
-    return [v for v in versions if v.observed_at == last[bucket(v)]]
+    kept: dict[int, Snapshot] = {}
+    for snap in snaps:
+        kept[(snap.observed_at - _EPOCH) // every] = snap
+    return list(kept.values())
 
 
 def snapshots(source: Source, versions: list[Version], *, since: datetime | None = None,
               every: timedelta | None = None) -> list[Snapshot]:
-    """Group versions of the same time into one snapshot (a multi-URL source's boards), oldest first."""
-    chosen = [v for v in versions if since is None or v.observed_at >= since]
+    """The states of `source` to ingest, oldest first.
+
+    Versions of one time form one snapshot (a multi-URL source's boards). A versioned document (git path)
+    is carried into every later snapshot until replaced or deleted, so each snapshot holds every document a
+    live collector would have fetched at that time: the drift guard then compares like with like, and an
+    unchanged board simply re-confirms its facts.
+    """
+    state: dict[str, Version] = {}
+    out = []
+    for at, group in groupby(sorted(versions, key=lambda v: v.observed_at), key=lambda v: v.observed_at):
+        dated = []
+        for v in group:
+            if v.series is None:
+                dated.append(v)
+            elif v.read is None:
+                state.pop(v.series, None)
+            else:
+                state[v.series] = v
+        if dated or state:
+            out.append(Snapshot(at, (*dated, *state.values())))
+    out = [snap for snap in out if since is None or snap.observed_at >= since]
     if every is not None:
-        chosen = thin(chosen, every)
-    chosen.sort(key=lambda v: v.observed_at)
-    out = [Snapshot(at, tuple(group)) for at, group in groupby(chosen, key=lambda v: v.observed_at)]
+        out = thin(out, every)
     if len(source.paths) == 1:
         for snap in out:
             if len(snap.versions) > 1:
@@ -116,7 +132,7 @@ def snapshots(source: Source, versions: list[Version], *, since: datetime | None
 
 
 def dir_versions(files: list[DatedFile]) -> list[Version]:
-    return [Version(f.observed_at, f.url, "", f.path.read_bytes) for f in files]
+    return [Version(f.observed_at, f.url, f.path.read_bytes) for f in files]
 
 
 @contextmanager
@@ -138,8 +154,9 @@ def git_versions(repo: Path, paths: list[str]) -> Iterator[list[Version]]:
                 raise BackfillError(f"{path} has no history in {repo} (wrong path, or never committed?)")
             # Commits of one rebased series often share a timestamp: the newest of them is the state at that time.
             newest_per_time: dict[datetime, FileVersion] = {v.committed_at: v for v in found}
-            out += [Version(v.committed_at, f"{(repo / v.path).as_uri()}?commit={v.commit}", path,
-                            _reader(reader, v)) for v in newest_per_time.values()]
+            out += [Version(v.committed_at, f"{(repo / v.path).as_uri()}?commit={v.commit}",
+                            None if v.deleted else _reader(reader, v), series=path)
+                    for v in newest_per_time.values()]
         yield out
 
 

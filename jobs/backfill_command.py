@@ -75,17 +75,18 @@ def command(
             if directory is not None:
                 found, undated = dated_files(directory, manifest)
                 for path in undated:
-                    err.print(f"[yellow]no date in {path.relative_to(directory.resolve())}: left out[/yellow]")
+                    err.print(f"[yellow]no date in {path.relative_to(directory.resolve())}: left out[/yellow]",
+                              soft_wrap=True)
                 versions = dir_versions(found)
             else:
                 versions = stack.enter_context(git_versions(repo, paths or []))
             snaps = snapshots(src, versions, since=since_at, every=parse_interval(every) if every else None)
         except (BackfillError, GitError, ManifestError) as exc:
-            err.print(f"[red]{exc}[/red]")
+            err.print(f"[red]{exc}[/red]", soft_wrap=True)
             raise typer.Exit(2) from None
         if dry_run:
             for snap in snaps:
-                err.print(f"{snap.observed_at}  " + "  ".join(v.url for v in snap.versions))
+                err.print(f"{snap.observed_at}  " + "  ".join(v.url for v in snap.versions), soft_wrap=True)
             err.print(f"{len(snaps)} snapshots, {sum(len(s.versions) for s in snaps)} documents")
             return
         try:
@@ -101,10 +102,10 @@ def command(
 
         def advance(snap: Snapshot, outcome: Outcome | None) -> None:
             if outcome is not None and outcome.status in ("rejected", "failed"):
-                progress.console.print(f"[red]{snap.observed_at}: {outcome.summary()}[/red]")
+                progress.console.print(f"[red]{snap.observed_at}: {outcome.summary()}[/red]", soft_wrap=True)
             progress.update(task, advance=len(snap.versions),
                             description=f"backfill {source} {snap.observed_at:%Y-%m-%d}")
 
         report = backfill(pipe, src, snaps, on_snapshot=advance)
-    err.print(report.summary())
+    err.print(report.summary(), soft_wrap=True)
     raise typer.Exit(1 if report.count("rejected") else 0)

@@ -24,6 +24,7 @@ class FileVersion:
     commit: str
     committed_at: datetime  # committer date in naive UTC: when the version landed on the branch
     path: str  # the file's path in that commit (differs from the asked path before a rename)
+    deleted: bool = False  # the commit removed the file
 
 
 def _git(repo: Path, *args: str) -> bytes:
@@ -45,7 +46,7 @@ def object_type(repo: Path, path: str, rev: str = "HEAD") -> str | None:
 
 
 def file_versions(repo: Path, path: str) -> list[FileVersion]:
-    """Every commit of the first-parent history that changed `path`, oldest first; deletions are left out."""
+    """Every commit of the first-parent history that changed `path` (deletions included), oldest first."""
     _git(repo, "rev-parse", "--git-dir")
     out = _git(repo, "log", "--first-parent", "--follow", "-z", "--format=%x1e%H %ct", "--name-status",
                "--", path)
@@ -54,10 +55,10 @@ def file_versions(repo: Path, path: str) -> list[FileVersion]:
         header, _, changes = record.partition(b"\0")
         commit, timestamp = header.decode().split()
         fields = [f for f in changes.strip(b"\n").split(b"\0") if f]
-        if not fields or fields[0].startswith(b"D"):
+        if not fields:
             continue
         at = datetime.fromtimestamp(int(timestamp), UTC).replace(tzinfo=None)
-        versions.append(FileVersion(commit, at, fields[-1].decode()))
+        versions.append(FileVersion(commit, at, fields[-1].decode(), deleted=fields[0].startswith(b"D")))
     versions.reverse()
     return versions
 
