@@ -24,5 +24,11 @@ test: $(STAMP)
 bench: $(STAMP)
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
 
+# Offline: a replay server on 127.0.0.1 serves demo/recordings/; data goes to data/demo/. Ctrl-C stops it.
+# `python -m jobs.cli` (not the `gapwatch` script) so the checkout itself is imported whatever the venv holds.
+demo: $(STAMP)
+	@echo "gapwatch demo: building history from demo/recordings/, then the app on http://localhost:8501"
+	$(BIN)/python -m jobs.cli demo
+
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

@@ -40,6 +40,17 @@ class Settings(BaseSettings):
         0.5, description="A document with fewer rows than this share of the last accepted one is quarantined."
     )
     max_concurrent_fetches: int = 4
+    enabled_sources: list[str] = Field(
+        default_factory=list, description="Sources the service schedules (empty: every registered source)."
+    )
+    schedule_every_s: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per-source interval override in seconds, e.g. GAPWATCH_SCHEDULE_EVERY_S__OPENROUTER=60.",
+    )
+    schedule_jitter_s: float | None = Field(None, description="Jitter for every source (default: each source's).")
+    misfire_grace_s: int = Field(3600, description="A run missed by up to this many seconds still runs (once).")
+    app_address: str = Field("localhost", description="Where `gapwatch up` serves the Streamlit app.")
+    app_port: int = 8501
     # Change detection and alerts (issue 7)
     price_change_min_pct: float = Field(5.0, description="A price cut/hike event needs at least this change (%).")
     failure_streak_alert: int = Field(3, description="Failed collections in a row that raise `source_failing`.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
 
@@ -151,6 +152,43 @@ def sources() -> None:
 
 
 app.command("backfill")(backfill_command)
+
+
+def _run_service(run: Callable[[], object]) -> None:
+    import logging
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    for chatty in ("httpx", "apscheduler.executors", "apscheduler.scheduler"):  # one line per run is enough
+        logging.getLogger(chatty).setLevel(logging.WARNING)
+    try:
+        run()
+    except WarehouseLocked as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+
+
+@app.command()
+def serve() -> None:
+    """Run every source on its schedule (the one writer) until SIGTERM/SIGINT."""
+    from jobs.service import serve as run_serve
+
+    _run_service(lambda: run_serve(get_settings()))
+
+
+@app.command()
+def up() -> None:
+    """Run the service and the Streamlit app together; stopping one stops both."""
+    from jobs.up import up as run_up
+
+    _run_service(lambda: run_up(get_settings()))
+
+
+@app.command()
+def demo(keep: Annotated[bool, typer.Option("--keep", help="Keep data/demo from the last run.")] = False) -> None:
+    """Offline demo: replay recorded documents over loopback HTTP, build history, then `up`."""
+    from jobs.demo import run_demo
+
+    _run_service(lambda: run_demo(fresh=not keep))
 
 
 if __name__ == "__main__":

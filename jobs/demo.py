@@ -1,0 +1,103 @@
+"""`make demo` / `gapwatch demo`: the real service and app, offline, over recorded documents.
+
+1. The replay server serves `demo/recordings/` on 127.0.0.1 and every recorded source's base URL points
+   at it (only sources with recordings are enabled: the others would only fail).
+2. History: each recorded date, oldest first, is collected through real HTTP with `observed_at` = that
+   date, so the warehouse holds trends and change events before the app opens.
+3. `gapwatch up` runs the scheduler (short demo intervals from `demo/gapwatch.toml`) and the app; the
+   replay server keeps serving each source's newest recording, so scheduled collections keep arriving
+   (as conditional GETs answered 304, like a quiet day upstream).
+
+The demo's data lives in its own directory (default `data/demo/`), never in the live one.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import shutil
+import time
+from datetime import datetime
+from pathlib import Path
+
+from collectors import registry
+from collectors.source import Source
+from gapwatch.settings import Settings
+from jobs.pipeline import Outcome
+from jobs.replay import Recordings, ReplayServer
+from jobs.up import up
+from jobs.wiring import make_pipeline
+
+log = logging.getLogger("gapwatch.demo")
+
+ROOT = Path(__file__).resolve().parents[1]
+RECORDINGS = ROOT / "demo" / "recordings"
+DEMO_CONFIG = ROOT / "demo" / "gapwatch.toml"
+DEMO_DATA = ROOT / "data" / "demo"
+MARKER = ".gapwatch-demo"
+# Locations that would send the demo's writes into a live install if inherited from the environment.
+_LIVE_LOCATIONS = ("GAPWATCH_WAREHOUSE_PATH", "GAPWATCH_PUBLISHED_PATH", "GAPWATCH_RAW_DIR")
+
+
+def demo_sources(recordings: Recordings) -> list[Source]:
+    """Registered sources that have recordings, in registry order."""
+    recorded = set(recordings.sources())
+    for unknown in sorted(recorded - set(registry.BY_ID)):
+        log.warning("recordings for %s ignored: no such registered source", unknown)
+    return [s for s in registry.SOURCES if s.id in recorded]
+
+
+def prepare_data_dir(path: Path, fresh: bool) -> None:
+    """Start from an empty demo directory; only ever delete a directory the demo itself created."""
+    if fresh and path.exists():
+        if not (path / MARKER).exists():
+            raise RuntimeError(f"{path} exists and was not created by the demo; refusing to delete it")
+        shutil.rmtree(path)
+    path.mkdir(parents=True, exist_ok=True)
+    (path / MARKER).write_text("created by `gapwatch demo`; deleted and rebuilt on each fresh demo run\n")
+
+
+def demo_settings(data_dir: Path, server: ReplayServer, sources: list[Source]) -> Settings:
+    """Settings for this process and, through the environment, for the app it starts."""
+    for name in _LIVE_LOCATIONS:
+        os.environ.pop(name, None)
+    os.environ["GAPWATCH_CONFIG"] = str(DEMO_CONFIG)
+    os.environ["GAPWATCH_DATA_DIR"] = str(data_dir.resolve())
+    os.environ["GAPWATCH_ENABLED_SOURCES"] = json.dumps([s.id for s in sources])
+    for source in sources:
+        os.environ[f"GAPWATCH_BASE_URLS__{source.id.upper()}"] = server.base_url(source.id)
+    return Settings()
+
+
+def build_history(settings: Settings, server: ReplayServer, sources: list[Source]) -> list[Outcome]:
+    """Collect every recorded date in order, through real HTTP, as observed on that date; publish once."""
+    by_source = {s.id: server.recordings.dates(s.id) for s in sources}
+    outcomes = []
+    with make_pipeline(settings, publish_after_ingest=False) as pipe:
+        for day in sorted({d for dates in by_source.values() for d in dates}):
+            for source in sources:
+                if day not in by_source[source.id]:
+                    continue
+                server.set_date(source.id, day)
+                outcome = pipe.collect(source, observed_at=datetime.fromisoformat(day), trigger="demo")
+                log.info("%s %s", day, outcome.summary())
+                outcomes.append(outcome)
+        pipe.publish()
+    return outcomes
+
+
+def run_demo(data_dir: Path = DEMO_DATA, *, fresh: bool = True) -> int:
+    started = time.monotonic()
+    prepare_data_dir(data_dir, fresh)
+    with ReplayServer(RECORDINGS) as server:
+        sources = demo_sources(server.recordings)
+        if not sources:
+            raise RuntimeError(f"no recordings of any registered source under {RECORDINGS}")
+        settings = demo_settings(data_dir, server, sources)
+        log.info("replay server on %s for %s", server.url, ", ".join(s.id for s in sources))
+        outcomes = build_history(settings, server, sources)
+        ok = sum(o.status == "ok" for o in outcomes)
+        log.info("history: %d collections (%d ok) in %.1fs; starting the service and the app",
+                 len(outcomes), ok, time.monotonic() - started)
+        return up(settings, started=started)

@@ -1,0 +1,202 @@
+"""`gapwatch serve`: the one writer. APScheduler runs every enabled source on its own schedule.
+
+Each source is one job (`max_instances=1`, `coalesce=True`, misfire grace from settings) on a thread pool
+of `max_concurrent_fetches` workers, so at most that many fetches run at once while ingests queue on
+`Pipeline.write_lock`. After every run the service writes `source_schedule.next_run_at` and publishes the
+read snapshot, so `gapwatch status` and the app see failures and next runs too, not only new facts.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.base import BaseTrigger
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+from collectors import registry
+from collectors.source import Source
+from gapwatch.settings import Settings
+from jobs.pipeline import Pipeline, utcnow
+from jobs.wiring import make_pipeline
+from warehouse import db
+
+log = logging.getLogger("gapwatch.service")
+
+
+def enabled_sources(settings: Settings) -> list[Source]:
+    if not settings.enabled_sources:
+        return list(registry.SOURCES)
+    return [registry.get(s) for s in settings.enabled_sources]
+
+
+def trigger_for(source: Source, settings: Settings) -> BaseTrigger:
+    """The source's own Schedule, unless settings override its interval (the demo's short intervals)."""
+    jitter = settings.schedule_jitter_s if settings.schedule_jitter_s is not None else source.schedule.jitter_s
+    every_s = settings.schedule_every_s.get(source.id, settings.schedule_every_s.get("*"))
+    if every_s:
+        return IntervalTrigger(seconds=every_s, jitter=jitter or None, timezone=UTC)
+    if source.schedule.every is not None:
+        return IntervalTrigger(seconds=source.schedule.every.total_seconds(), jitter=jitter or None, timezone=UTC)
+    minute, hour, day, month, day_of_week = str(source.schedule.cron).split()
+    return CronTrigger(minute=minute, hour=hour, day=day, month=month, day_of_week=day_of_week, timezone=UTC,
+                       jitter=jitter or None)
+
+
+def first_run_at(last_observed: datetime | None, trigger: BaseTrigger, now: datetime) -> datetime:
+    """Now for a source never collected or whose data is older than one period; else its next due time."""
+    if last_observed is None:
+        return now
+    last = last_observed.replace(tzinfo=UTC)
+    if isinstance(trigger, IntervalTrigger):
+        due = last + timedelta(seconds=trigger.interval_length)
+    else:
+        due = trigger.get_next_fire_time(None, last)
+    return now if due is None or due <= now else due
+
+
+class Service:
+    """Scheduler + the single Pipeline. `start()` returns at once; `stop()` waits for running collections."""
+
+    def __init__(self, settings: Settings, *, sources: Iterable[Source] | None = None,
+                 pipeline: Pipeline | None = None) -> None:
+        self.settings = settings
+        self.sources = list(sources) if sources is not None else enabled_sources(settings)
+        self.pipe = pipeline or make_pipeline(settings)
+        # The service publishes once per run (whatever its outcome), so the pipeline must not publish as well.
+        self.pipe.publish_after_ingest = False
+        self.scheduler = BackgroundScheduler(
+            executors={"default": ThreadPoolExecutor(max_workers=max(1, settings.max_concurrent_fetches))},
+            job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": settings.misfire_grace_s},
+            timezone=UTC,
+        )
+        self.outcomes: Counter[tuple[str, str]] = Counter()
+        self._cond = threading.Condition()
+        self._active = 0
+        self._stopping = False
+
+    # -- lifecycle -------------------------------------------------------------------------------
+    def start(self) -> None:
+        now = datetime.now(UTC)
+        for source in self.sources:
+            trigger = trigger_for(source, self.settings)
+            first = first_run_at(self._last_observed(source), trigger, now)
+            if isinstance(trigger, IntervalTrigger):
+                trigger.start_date = first  # keep the cadence anchored on the first run, not on start-up
+            self.scheduler.add_job(self._run, trigger, args=[source], id=source.id, name=source.id,
+                                   next_run_time=first)
+        self.scheduler.start()
+        with self.pipe.write_lock:
+            self._save_schedule()
+            self.pipe.publish()
+        log.info("serving %d sources with at most %d concurrent fetches", len(self.sources),
+                 self.settings.max_concurrent_fetches)
+
+    def stop(self) -> None:
+        """Stop scheduling, let running collections finish (an ingest commits or rolls back), then close."""
+        with self._cond:
+            self._stopping = True
+        # wait=False: the scheduler's shutdown holds its job-store lock while waiting, and a finishing run
+        # reads its jobs to record the next run time; we wait for running jobs ourselves below.
+        self.scheduler.shutdown(wait=False)
+        with self._cond:
+            self._cond.wait_for(lambda: self._active == 0)
+        self.pipe.close()
+        log.info("stopped")
+
+    def next_runs(self) -> dict[str, datetime | None]:
+        return {job.id: job.next_run_time for job in self.scheduler.get_jobs()}
+
+    # -- one run ---------------------------------------------------------------------------------
+    def _run(self, source: Source) -> None:
+        with self._cond:
+            if self._stopping:  # queued before shutdown: don't start a new fetch
+                return
+            self._active += 1
+        try:
+            self._collect(source)
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    def _collect(self, source: Source) -> None:
+        try:
+            outcome = self.pipe.collect(source, trigger="schedule")
+            self.outcomes[(source.id, outcome.status)] += 1
+            (log.info if outcome.status in ("ok", "unchanged") else log.warning)("%s", outcome.summary())
+        except Exception:  # a bug in one source's run must not stop the others; its transaction rolled back
+            self.outcomes[(source.id, "crashed")] += 1
+            log.exception("%s: collection crashed", source.id)
+        with self.pipe.write_lock:
+            self._save_schedule()
+            self.pipe.publish()
+        self._deliver_alerts()
+
+    def _last_observed(self, source: Source) -> datetime | None:
+        with self.pipe.write_lock:
+            row = self.pipe.con.execute(
+                "SELECT max(observed_at) FROM collection_run WHERE source = ? AND status IN ('ok', 'unchanged')",
+                [source.id],
+            ).fetchone()
+        return row[0] if row else None
+
+    def _save_schedule(self) -> None:
+        now = utcnow()
+        rows = [
+            [job.id, job.next_run_time.astimezone(UTC).replace(tzinfo=None) if job.next_run_time else None, now]
+            for job in self.scheduler.get_jobs()
+        ]
+        if rows:
+            with db.transaction(self.pipe.con):
+                self.pipe.con.executemany("INSERT OR REPLACE INTO source_schedule VALUES (?, ?, ?)", rows)
+
+    def _deliver_alerts(self) -> None:
+        try:
+            from jobs.alerts import deliver_pending
+
+            deliver_pending(self.pipe, self.settings)
+        except ModuleNotFoundError as exc:
+            if exc.name != "jobs.alerts":
+                log.exception("alert delivery failed")
+        except Exception:  # a broken channel must not stop collection; deliveries are retried next time
+            log.exception("alert delivery failed")
+
+
+def stop_on_signals() -> threading.Event:
+    """An event the first SIGTERM/SIGINT sets; a second signal exits at once.
+
+    Exiting at once is safe: an ingest cut short never committed, so DuckDB rolls it back on the next open.
+    """
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        if stop.is_set():
+            os._exit(128 + signum)
+        log.info("received %s: finishing running collections (send again to exit now)",
+                 signal.Signals(signum).name)
+        stop.set()
+
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, on_signal)
+    return stop
+
+
+def serve(settings: Settings) -> None:
+    stop = stop_on_signals()
+    service = Service(settings)
+    service.start()
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        service.stop()

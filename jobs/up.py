@@ -1,0 +1,94 @@
+"""`gapwatch up`: the service and the Streamlit app together; when either stops, both stop.
+
+The service runs in this process (it is the one writer); the app is a `streamlit run app/main.py` child
+that reads only the published snapshot. On Linux the child is also told to exit if this process dies
+(even by kill -9), so an app never outlives its writer.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from gapwatch.settings import Settings
+from jobs.service import Service, stop_on_signals
+
+log = logging.getLogger("gapwatch.up")
+
+APP_ENTRY = Path(__file__).resolve().parents[1] / "app" / "main.py"
+PR_SET_PDEATHSIG = 1
+
+
+def app_url(settings: Settings) -> str:
+    return f"http://{settings.app_address}:{settings.app_port}"
+
+
+def streamlit_command(settings: Settings) -> list[str]:
+    return [
+        sys.executable, "-m", "streamlit", "run", str(APP_ENTRY),
+        "--server.address", settings.app_address,
+        "--server.port", str(settings.app_port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+    ]
+
+
+def _die_with_parent() -> None:
+    if sys.platform.startswith("linux"):
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def wait_until_serving(url: str, timeout_s: float, stopped: threading.Event) -> bool:
+    """Poll Streamlit's health endpoint until it answers 200."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and not stopped.is_set():
+        try:
+            if httpx.get(f"{url}/_stcore/health", timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.25)
+    return False
+
+
+def _announce_when_serving(settings: Settings, started: float, stopped: threading.Event) -> None:
+    url = app_url(settings)
+    if wait_until_serving(url, 300, stopped):
+        print(f"\n  gapwatch is up: {url}  (app serving {time.monotonic() - started:.1f}s after start)\n",
+              flush=True)
+
+
+def up(settings: Settings, *, started: float | None = None) -> int:
+    """Run until SIGTERM/SIGINT or until the app exits; return the app's exit code."""
+    if not APP_ENTRY.exists():
+        raise FileNotFoundError(f"the Streamlit entry point {APP_ENTRY} is missing")
+    started = time.monotonic() if started is None else started
+    stop = stop_on_signals()
+    service = Service(settings)
+    service.start()  # publishes a snapshot first, so the app always has a file to open
+    app = subprocess.Popen(streamlit_command(settings), cwd=APP_ENTRY.parents[1], preexec_fn=_die_with_parent)
+    threading.Thread(target=_announce_when_serving, args=(settings, started, stop), daemon=True).start()
+    try:
+        while not stop.wait(0.5):
+            if app.poll() is not None:
+                log.warning("the app exited (code %s): stopping the service", app.returncode)
+                break
+    finally:
+        stop.set()
+        if app.poll() is None:
+            app.terminate()
+            try:
+                app.wait(10)
+            except subprocess.TimeoutExpired:
+                app.kill()
+                app.wait()
+        service.stop()
+    return app.returncode or 0
