@@ -1,0 +1,130 @@
+"""Blended prices, price moves and the open vs closed price index on literal frames (expected values by hand)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+import pytest
+
+from tests.warehouse.transforms.frames import prices
+from warehouse.transforms.prices import blended, cheapest_on_grid, grid, on_grid, price_index, price_moves
+from warehouse.transforms.quality import quality_tiers
+
+D = date.fromisoformat
+
+
+def test_blended_price_is_weighted_and_null_when_a_side_is_missing() -> None:
+    frame = prices(
+        ("p", "x", "closed", 3.0, 15.0, "2026-01-01", None),
+        ("p", "y", "closed", 1.0, None, "2026-01-01", None),
+    )
+    assert blended(frame, 3, 1)["blended_price"].to_list() == [6.0, None]  # (3·3 + 15) / 4
+    assert blended(frame, 1, 1)["blended_price"].to_list() == [9.0, None]
+
+
+def test_price_moves_are_changes_of_the_blended_price() -> None:
+    frame = prices(
+        ("p", "x", "closed", 2.0, 8.0, "2026-01-01", "2026-02-01"),  # 3.5
+        ("p", "x", "closed", 1.0, 4.0, "2026-02-01", "2026-03-01"),  # 1.75: a 50 % cut
+        ("p", "x", "closed", 1.0, 4.0, "2026-03-01", None),  # same blended (a cache price changed): no move
+        ("p", "free", "open-source", 0.0, 0.0, "2026-01-01", "2026-02-15"),
+        ("p", "free", "open-source", 1.0, 1.0, "2026-02-15", None),  # from free: a hike with no percentage
+        ("p", "half", "closed", 1.0, None, "2026-01-01", "2026-02-01"),
+        ("p", "half", "closed", 2.0, None, "2026-02-01", None),  # no blended price on either side
+    )
+    moves = price_moves(blended(frame, 3, 1))
+    assert moves.select("model", "from_date", "to_date", "before_blended", "after_blended", "change_pct").rows() == [
+        ("x", D("2026-01-01"), D("2026-02-01"), 3.5, 1.75, -50.0),
+        ("free", D("2026-01-01"), D("2026-02-15"), 0.0, 1.0, None),
+    ]
+    assert moves.columns == ["provider", "model", "source", "tier", "from_date", "to_date", "before_blended",
+                             "after_blended", "change_pct"]
+
+
+def test_grid_steps_back_from_as_of() -> None:
+    assert grid(D("2026-03-01"), D("2026-02-01"), 7)["date"].to_list() == [
+        D("2026-03-01"), D("2026-02-22"), D("2026-02-15"), D("2026-02-08"), D("2026-02-01")
+    ]
+    assert grid(D("2026-03-01"), None, 7)["date"].to_list() == [D("2026-03-01")]
+
+
+def test_on_grid_counts_start_in_and_end_out() -> None:
+    intervals = pl.DataFrame({"id": [1, 2, 3], "start": [D("2026-02-01"), D("2026-02-10"), D("2026-03-02")],
+                              "end": [D("2026-02-15"), None, None]})
+    covered = on_grid(intervals, D("2026-03-01"), 7).group_by("id").agg(pl.col("k").sort()).sort("id")
+    # grid: k0 03-01, k1 02-22, k2 02-15, k3 02-08, k4 02-01. Interval 3 starts after as_of.
+    assert covered.rows() == [(1, [3, 4]), (2, [0, 1, 2])]
+
+
+QUALITY = pl.DataFrame(
+    {"model_id": ["m1", "m2", "m3", "m4", "m5"], "score": [1300.0, 1100.0, 1250.0, 1200.0, 1000.0],
+     "start": [D("2026-01-01")] * 5, "end": [None] * 5},
+    schema={"model_id": pl.String, "score": pl.Float64, "start": pl.Date, "end": pl.Date},
+)
+
+
+def test_quality_tiers_by_percentile_rank() -> None:
+    # ranks 1..5 → p = 0.2 (m5), 0.4 (m2), 0.6 (m4), 0.8 (m3), 1.0 (m1); top > 2/3, middle > 1/3.
+    tiers = dict(quality_tiers(QUALITY, D("2026-03-01")).rows())
+    assert tiers == {"m1": "top", "m3": "top", "m2": "middle", "m4": "middle", "m5": "bottom"}
+
+
+def test_quality_tiers_use_the_latest_score_before_as_of() -> None:
+    later = pl.DataFrame({"model_id": ["m5"], "score": [2000.0], "start": [D("2026-02-01")], "end": [None]},
+                         schema=QUALITY.schema)
+    history = pl.concat([QUALITY.with_columns(end=pl.when(pl.col("model_id") == "m5").then(D("2026-02-01"))), later])
+    assert dict(quality_tiers(history, D("2026-03-01")).rows())["m5"] == "top"
+    assert dict(quality_tiers(history, D("2026-01-15")).rows())["m5"] == "bottom"
+
+
+def test_price_index_is_the_median_cheapest_price_per_group_and_tier() -> None:
+    frame = prices(
+        ("a", "m1", "closed", 10.0, 10.0, "2026-02-01", None),
+        ("b", "m1", "closed", 8.0, 8.0, "2026-02-20", None),  # a cheaper provider: m1 costs 8 from 02-22 on
+        ("x", "m3", "open-source", 2.0, 2.0, "2026-02-01", None),
+        ("y", "m3", "open-source", 1.0, 1.0, "2026-02-10", "2026-02-23"),
+        ("a", "m2", "closed", 4.0, 4.0, "2026-02-01", "2026-02-15"),  # ends on a grid day: not priced then
+        ("z", "m4", "open-weights-restricted", 0.5, 0.5, "2026-02-16", None),
+        ("z", "m6", "open-source", 0.5, 0.5, "2026-02-16", None),  # no quality tier: left out
+        ("z", "m5", "unknown", 0.1, 0.1, "2026-02-16", None),  # unknown openness: left out
+    )
+    as_of = D("2026-03-01")
+    days = grid(as_of, D("2026-02-01"), 7)
+    index = price_index(cheapest_on_grid(blended(frame, 3, 1), as_of, 7), quality_tiers(QUALITY, as_of), days)
+    assert index.rows() == [
+        (D("2026-02-01"), "closed", "middle", 4.0, 1),
+        (D("2026-02-01"), "closed", "top", 10.0, 1),
+        (D("2026-02-01"), "open", "top", 2.0, 1),
+        (D("2026-02-08"), "closed", "middle", 4.0, 1),
+        (D("2026-02-08"), "closed", "top", 10.0, 1),
+        (D("2026-02-08"), "open", "top", 2.0, 1),
+        (D("2026-02-15"), "closed", "top", 10.0, 1),
+        (D("2026-02-15"), "open", "top", 1.0, 1),
+        (D("2026-02-22"), "closed", "top", 8.0, 1),
+        (D("2026-02-22"), "open", "middle", 0.5, 1),
+        (D("2026-02-22"), "open", "top", 1.0, 1),
+        (D("2026-03-01"), "closed", "top", 8.0, 1),
+        (D("2026-03-01"), "open", "middle", 0.5, 1),
+        (D("2026-03-01"), "open", "top", 2.0, 1),
+    ]
+
+
+def test_price_index_median_over_models() -> None:
+    frame = prices(
+        ("a", "m1", "closed", 10.0, 10.0, "2026-02-01", None),
+        ("a", "m3", "closed", 4.0, 4.0, "2026-02-01", None),
+        ("a", "m2", "open-source", 1.0, 1.0, "2026-02-01", None),
+        ("a", "m4", "open-source", 2.0, 2.0, "2026-02-01", None),
+        ("a", "m5", "open-source", 9.0, 9.0, "2026-02-01", None),
+    )
+    as_of = D("2026-02-01")
+    tiers = pl.DataFrame({"model_id": ["m1", "m2", "m3", "m4", "m5"], "quality_tier": ["top"] * 5})
+    index = price_index(cheapest_on_grid(blended(frame, 3, 1), as_of, 7), tiers, grid(as_of, as_of, 7))
+    assert index.rows() == [(as_of, "closed", "top", 7.0, 2), (as_of, "open", "top", 2.0, 3)]
+
+
+@pytest.mark.parametrize("tier", ["batch", "flex"])
+def test_only_standard_tier_prices_enter_the_index(tier: str) -> None:
+    frame = prices(("a", "m1", "closed", 1.0, 1.0, "2026-02-01", None)).with_columns(tier=pl.lit(tier))
+    assert cheapest_on_grid(blended(frame, 3, 1), D("2026-02-01"), 7).height == 0

@@ -1,0 +1,110 @@
+"""The gap between the best open and the best closed model, per (capability, board), over time and as of a day.
+
+Scores from different boards are not comparable (Elo vs % solved), so every figure is per (capability, board);
+the headline board of a capability is chosen by `headline_boards`. Gap = best closed score − best open score:
+positive while closed models lead. Relative gap = gap / |best closed score|.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+
+from warehouse.transforms.intervals import best_at_points
+from warehouse.transforms.scores import CLOSED, DEFINITIONS, GROUP, SIDES, alive_at, is_unknown, sided
+
+KEYS = ["definition", *GROUP]
+STATE = ["best_open_model", "best_open_score", "best_closed_model", "best_closed_score"]
+CHANGE_WINDOWS_DAYS = (30, 90, 365)
+
+
+def change_points(intervals: pl.DataFrame) -> pl.DataFrame:
+    """Every day on which some interval of a (capability, board) starts or ends."""
+    starts = intervals.select(*GROUP, pl.col("start").alias("date"))
+    ends = intervals.select(*GROUP, pl.col("end").alias("date")).drop_nulls("date")
+    return pl.concat([starts, ends]).unique()
+
+
+def gap_over_time(scored: pl.DataFrame) -> pl.DataFrame:
+    """Best open vs best closed at each day the state changed, under each definition of open.
+
+    `scored` comes from `comparable_scores`. Each row holds from its date until the next row of its group.
+    """
+    sides = sided(scored)
+    points = change_points(sides).join(pl.DataFrame({"side": SIDES}), how="cross")
+    best = best_at_points(points, sides.select(*GROUP, "side", "start", "end", "score", "model"), [*GROUP, "side"])
+    closed = best.filter(pl.col("side") == CLOSED).select(
+        *GROUP, "date", pl.col("best_model").alias("best_closed_model"),
+        pl.col("best_score").alias("best_closed_score"),
+    )
+    per_definition = [
+        best.filter(pl.col("side") == d)
+        .select(*GROUP, "date", pl.col("best_model").alias("best_open_model"),
+                pl.col("best_score").alias("best_open_score"))
+        .join(closed, on=[*GROUP, "date"])
+        .with_columns(definition=pl.lit(d))
+        for d in DEFINITIONS
+    ]
+    frame = pl.concat(per_definition).sort([*KEYS, "date"])
+    changed = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1).over(KEYS)) for c in STATE)
+    return (
+        frame.filter(changed)
+        .with_columns(gap_abs=pl.col("best_closed_score") - pl.col("best_open_score"))
+        .select(*KEYS, "date", *STATE, "gap_abs")
+    )
+
+
+def state_at(over_time: pl.DataFrame, day: date) -> pl.DataFrame:
+    """Each group's row in force at the end of `day` (nulls where the group had no data yet)."""
+    groups = over_time.select(KEYS).unique().with_columns(at=pl.lit(day))
+    return groups.sort("at").join_asof(
+        over_time.sort("date"), left_on="at", right_on="date", by=KEYS, strategy="backward", check_sortedness=False
+    )
+
+
+def headline_boards(scored: pl.DataFrame, as_of: date, priority: list[str]) -> pl.DataFrame:
+    """One board per capability: the first of `priority` that covers it, else the one scoring most models on
+    `as_of` (ties: alphabetical). Returns capability, board."""
+    rank = {board: i for i, board in enumerate(priority)}
+    return (
+        scored.filter(alive_at(as_of))
+        .group_by(GROUP)
+        .agg(pl.col("model").n_unique().alias("models"))
+        .with_columns(preferred=pl.col("board").replace_strict(rank, default=len(rank), return_dtype=pl.Int64))
+        .sort(["capability", "preferred", "models", "board"], descending=[False, False, True, False])
+        .unique("capability", keep="first", maintain_order=True)
+        .select(GROUP)
+    )
+
+
+def gap_table(scored: pl.DataFrame, over_time: pl.DataFrame, as_of: date, priority: list[str]) -> pl.DataFrame:
+    """The gap per (definition, capability, board) on `as_of`, its change over 30/90/365 days (null where a
+    side had no model back then), the headline flag and the number of scored models of unknown openness."""
+    current = state_at(over_time, as_of).with_columns(
+        gap_rel=pl.when(pl.col("best_closed_score") != 0)
+        .then(pl.col("gap_abs") / pl.col("best_closed_score").abs())
+    )
+    for days in CHANGE_WINDOWS_DAYS:
+        past = state_at(over_time, as_of - timedelta(days=days)).select(*KEYS, pl.col("gap_abs").alias("past"))
+        current = current.join(past, on=KEYS, how="left").with_columns(
+            (pl.col("gap_abs") - pl.col("past")).alias(f"change_{days}d")
+        ).drop("past")
+    headline = headline_boards(scored, as_of, priority).with_columns(is_headline=pl.lit(True))
+    unknown = (
+        scored.filter(is_unknown() & alive_at(as_of))
+        .group_by(GROUP)
+        .agg(pl.col("model").n_unique().cast(pl.Int64).alias("unknown_models"))
+    )
+    return (
+        current.join(headline, on=GROUP, how="left")
+        .join(unknown, on=GROUP, how="left")
+        .select(
+            *KEYS, *STATE, "gap_abs", "gap_rel",
+            *(f"change_{d}d" for d in CHANGE_WINDOWS_DAYS),
+            pl.lit(as_of).alias("as_of"),
+            pl.col("is_headline").fill_null(False),
+            pl.col("unknown_models").fill_null(0),
+        )
+        .sort(KEYS)
+    )

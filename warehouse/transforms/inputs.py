@@ -1,0 +1,41 @@
+"""Read the transforms' inputs from the warehouse views into polars frames (the only SQL the transforms run).
+
+Facts join their openness and canonical model through `v_model_names` on (source, model) = (source,
+source_model), as docs/CONTRACTS.md requires; a name the view does not know reads as unmatched/unknown.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+SCORES_SQL = """
+SELECT s.board, s.category, s.capability, s.model, n.model_id, n.openness, s.score, s.valid_from, s.valid_to
+FROM v_capability_scores s
+LEFT JOIN v_model_names n ON n.source = s.source AND n.source_model = s.model
+"""
+
+PRICES_SQL = """
+SELECT p.source, p.provider, p.model, p.tier, n.model_id, n.openness, p.input_per_mtok, p.output_per_mtok,
+       p.valid_from, p.valid_to
+FROM v_price_history p
+LEFT JOIN v_model_names n ON n.source = p.source AND n.source_model = p.model
+"""
+
+# The warehouse is current as of its latest collection that saw data; backfilled runs are older, never newer.
+AS_OF_SQL = "SELECT max(observed_at)::DATE FROM collection_run WHERE status IN ('ok', 'unchanged')"
+
+
+def scores(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.execute(SCORES_SQL).pl()
+
+
+def prices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.execute(PRICES_SQL).pl()
+
+
+def as_of(con: duckdb.DuckDBPyConnection) -> date | None:
+    row = con.execute(AS_OF_SQL).fetchone()
+    return row[0] if row else None

@@ -1,0 +1,48 @@
+"""Model quality as the price transforms use it: each matched model's score on a reference (capability, board).
+
+The reference capability is a setting (`quality_capability`, `general` by default) and its board is that
+capability's headline board (see `gap.headline_boards`), so price tiers, the frontier and the default TCO
+scenario all rate models on one scale.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from warehouse.transforms.gap import headline_boards
+from warehouse.transforms.prices import on_grid
+
+
+def reference_quality(scored: pl.DataFrame, as_of: date, capability: str, priority: list[str]) -> pl.DataFrame:
+    """Score intervals (model_id, openness, score, start, end) of matched models on the reference board."""
+    board = headline_boards(scored.filter(pl.col("capability") == capability), as_of, priority)
+    return scored.join(board, on=["capability", "board"]).filter(pl.col("model_id").is_not_null()).select(
+        "model_id", "openness", "score", "start", "end"
+    )
+
+
+def quality_tiers(quality: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """Tier of each model by its latest reference score on or before `as_of`: percentile rank p = rank/n
+    (average rank for ties); top if p > 2/3, middle if p > 1/3, bottom otherwise. Returns model_id, quality_tier.
+    """
+    newest = pl.col("start") == pl.col("start").max()
+    latest = quality.filter(pl.col("start") <= as_of).group_by("model_id").agg(pl.col("score").filter(newest).max())
+    pct = pl.col("score").rank("average") / pl.len()
+    return latest.select(
+        "model_id",
+        pl.when(pct > 2 / 3).then(pl.lit("top")).when(pct > 1 / 3).then(pl.lit("middle")).otherwise(pl.lit("bottom"))
+        .alias("quality_tier"),
+    )
+
+
+def quality_on_grid(quality: pl.DataFrame, as_of: date, step_days: int) -> pl.DataFrame:
+    """Per model_id and grid day: its reference score then (the highest, if several sources report it)."""
+    return (
+        on_grid(quality.select("model_id", "score", "start", "end"), as_of, step_days)
+        .group_by("model_id", "k")
+        .agg(pl.col("score").max())
+    )
+
+

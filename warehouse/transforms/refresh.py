@@ -1,0 +1,86 @@
+"""Run the whole transform set and materialise its tables: the ingest hook, and what the benchmark times.
+
+`compute` is pure (frames in, frames out); `refresh_transforms` reads the inputs, computes and rewrites every
+result table inside the caller's transaction, so readers of a published snapshot always see tables that agree
+with the facts they were computed from.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Protocol
+
+import duckdb
+import polars as pl
+
+from gapwatch.settings import Settings
+from warehouse.transforms import inputs
+from warehouse.transforms.frontier import price_frontier
+from warehouse.transforms.gap import gap_over_time, gap_table
+from warehouse.transforms.months_behind import months_behind, months_behind_summary
+from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, grid, price_index, price_moves
+from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
+from warehouse.transforms.scores import comparable_scores
+from warehouse.transforms.tco_default import default_scenario
+
+
+def compute(scores: pl.DataFrame, prices: pl.DataFrame, as_of: date, settings: Settings) -> dict[str, pl.DataFrame]:
+    """Every result table, keyed by table name, from the input frames of `inputs`."""
+    scored = comparable_scores(scores)
+    over_time = gap_over_time(scored)
+    behind = months_behind(scored, settings.months_behind_tolerance)
+    priced = blended(prices, settings.blend_input_weight, settings.blend_output_weight)
+    quality = reference_quality(scored, as_of, settings.quality_capability, settings.gap_board_priority)
+    first = first_day(priced)
+    index_step, frontier_step = settings.price_index_grid_days, settings.frontier_grid_days
+    return {
+        "gap_by_capability": gap_table(scored, over_time, as_of, settings.gap_board_priority),
+        "gap_over_time": over_time,
+        "months_behind": behind,
+        "months_behind_summary": months_behind_summary(behind),
+        "price_blended": priced.drop("start", "end"),
+        "price_index": price_index(
+            cheapest_on_grid(priced, as_of, index_step), quality_tiers(quality, as_of),
+            grid(as_of, first, index_step),
+        ),
+        "price_moves": price_moves(priced),
+        "price_frontier": price_frontier(
+            cheapest_on_grid(priced, as_of, frontier_step), quality_on_grid(quality, as_of, frontier_step),
+            grid(as_of, first, frontier_step),
+        ),
+        "tco_scenarios": default_scenario(priced, quality, as_of, settings),
+    }
+
+
+def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> None:
+    for name, frame in tables.items():
+        con.execute(f"DELETE FROM {name}")
+        if frame.height:
+            con.register("_transform_rows", frame.to_arrow())
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _transform_rows")
+            con.unregister("_transform_rows")
+
+
+def refresh_transforms(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | None = None) -> bool:
+    """Recompute and rewrite every transform table (in the caller's transaction). `as_of` defaults to the day of
+    the latest collection that saw data. Returns False, writing nothing, when nothing was ever collected."""
+    as_of = as_of or inputs.as_of(con)
+    if as_of is None:
+        return False
+    write(con, compute(inputs.scores(con), inputs.prices(con), as_of, settings))
+    return True
+
+
+class OutcomeLike(Protocol):
+    status: str
+
+
+def transforms_hook(settings: Settings) -> Callable[[duckdb.DuckDBPyConnection, object, OutcomeLike], None]:
+    """The ingest hook: refresh after every ingest that changed facts (status ok), skip every other outcome."""
+
+    def hook(con: duckdb.DuckDBPyConnection, source: object, outcome: OutcomeLike) -> None:
+        if outcome.status == "ok":
+            refresh_transforms(con, settings)
+
+    return hook

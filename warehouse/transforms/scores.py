@@ -1,0 +1,70 @@
+"""Scores as the gap transforms compare them: one category per (board, capability), as day intervals, by side.
+
+Input columns (see `inputs.SCORES_SQL`): board, category, capability, model, model_id, openness, score,
+valid_from, valid_to.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+CLOSED = "closed"
+# What counts as open (docs/CONTRACTS.md): open-source is the class alone, open-weights any `open-*` class.
+DEFINITIONS: tuple[str, ...] = ("open-source", "open-weights")
+SIDES: tuple[str, ...] = (CLOSED, *DEFINITIONS)
+GROUP = ["capability", "board"]
+
+
+def is_open(definition: str) -> pl.Expr:
+    openness = pl.col("openness")
+    return openness == "open-source" if definition == "open-source" else openness.str.starts_with("open-")
+
+
+def is_unknown() -> pl.Expr:
+    """Neither open under any definition nor closed: excluded from both sides (and counted)."""
+    openness = pl.col("openness")
+    return openness.is_null() | ~(openness.str.starts_with("open-") | (openness == CLOSED))
+
+
+def comparable_scores(scores: pl.DataFrame) -> pl.DataFrame:
+    """Mapped scores of one category per (board, capability), as end-of-day intervals [start, end).
+
+    A board may map several categories to one capability (e.g. `coding` and `webdev`) and their scales differ,
+    so the category with the most models stands for the pair (ties: alphabetical). A fact that began and ended
+    within one day never was a day's closing state, so it is dropped. `model` becomes the canonical model_id
+    where identity resolution matched one (the source's own name otherwise).
+    """
+    mapped = scores.filter(pl.col("capability").is_not_null())
+    primary = (
+        mapped.group_by("board", "capability", "category")
+        .agg(pl.col("model").n_unique().alias("models"))
+        .sort(["board", "capability", "models", "category"], descending=[False, False, True, False])
+        .unique(["board", "capability"], keep="first", maintain_order=True)
+        .select("board", "capability", "category")
+    )
+    return (
+        mapped.join(primary, on=["board", "capability", "category"])
+        .select(
+            "capability",
+            "board",
+            "category",
+            pl.coalesce("model_id", "model").alias("model"),
+            "model_id",
+            pl.col("openness").fill_null("unknown"),
+            pl.col("score").cast(pl.Float64),
+            pl.col("valid_from").dt.date().alias("start"),
+            pl.col("valid_to").dt.date().alias("end"),
+        )
+        .filter(pl.col("end").is_null() | (pl.col("start") < pl.col("end")))
+    )
+
+
+def sided(scored: pl.DataFrame) -> pl.DataFrame:
+    """One row per interval and side it counts for (an open-source model is on both open sides)."""
+    parts = [scored.filter(pl.col("openness") == CLOSED).with_columns(side=pl.lit(CLOSED))]
+    parts += [scored.filter(is_open(d)).with_columns(side=pl.lit(d)) for d in DEFINITIONS]
+    return pl.concat(parts)
+
+
+def alive_at(day: object) -> pl.Expr:
+    return (pl.col("start") <= day) & (pl.col("end").is_null() | (pl.col("end") > day))
