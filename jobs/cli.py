@@ -17,6 +17,7 @@ from rich.table import Table
 from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.backfill_command import command as backfill_command
+from jobs.cli_alerts import alerts_app
 from jobs.pipeline import Pipeline
 from jobs.status import source_status
 from jobs.wiring import make_pipeline
@@ -152,6 +153,7 @@ def sources() -> None:
 
 
 app.command("backfill")(backfill_command)
+app.add_typer(alerts_app, name="alerts")
 
 
 def _run_service(run: Callable[[], object]) -> None:
