@@ -68,7 +68,8 @@ def find_jumps(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult,
             continue
         for field, old in zip(FIELDS, before, strict=True):
             new = getattr(row, field)
-            if old and new and (new / old >= JUMP_FACTOR or old / new >= JUMP_FACTOR):
+            # The tolerance keeps an exact 100× (2.5 → 250.00000000000003 after float scaling) a jump.
+            if old and new and max(new / old, old / new) >= JUMP_FACTOR * (1 - 1e-9):
                 jumps.append(Jump(i, row, field, old, new))
     return jumps
 

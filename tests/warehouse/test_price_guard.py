@@ -1,0 +1,72 @@
+"""The 100× unit mix-up guard, end to end: loopback HTTP → Pipeline → price history."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from pytest_httpserver import HTTPServer
+
+from collectors.pricing import litellm
+from gapwatch.settings import Settings
+from jobs.pipeline import Pipeline
+from tests.collectors.pricing.serving import serve, settings_for
+from tests.conftest import fixture_bytes
+
+JUNE = fixture_bytes("litellm", "prices_2025-06-28.json")
+T1, T2 = datetime(2025, 6, 28, 12), datetime(2025, 7, 5, 12)
+
+
+def scaled(models: list[str] | None, factor: float) -> bytes:
+    """The June document with some (or all) token prices multiplied, like a per-100-tokens unit slip."""
+    doc = json.loads(JUNE)
+    for key, entry in doc.items():
+        if not isinstance(entry, dict) or key == "sample_spec" or (models is not None and key not in models):
+            continue
+        for field in ("input_cost_per_token", "output_cost_per_token"):
+            if isinstance(entry.get(field), int | float | str) and float(entry[field]):
+                entry[field] = float(entry[field]) * factor
+    return json.dumps(doc).encode()
+
+
+def gpt4o(pipe: Pipeline) -> list[tuple]:
+    return pipe.con.execute(
+        "SELECT input_per_mtok, output_per_mtok, valid_from, valid_to FROM price "
+        "WHERE source = 'litellm' AND model = 'gpt-4o' AND tier = 'standard' ORDER BY valid_from").fetchall()
+
+
+def test_an_isolated_jump_keeps_the_previous_price_open(settings: Settings, origin: HTTPServer) -> None:
+    doc = serve(origin, litellm.SOURCE, JUNE)
+    with Pipeline(settings_for(settings, origin, litellm.SOURCE)) as pipe:
+        assert pipe.collect(litellm.SOURCE, T1).status == "ok"
+        body = json.loads(scaled(["gpt-4o"], 100))
+        body["mistral/mistral-large-latest"]["input_cost_per_token"] = 1e-06  # a genuine cut in the same document
+        doc.body = json.dumps(body).encode()
+        outcome = pipe.collect(litellm.SOURCE, T2)
+        assert outcome.status == "ok", outcome.error
+        assert gpt4o(pipe) == [(2.5, 10.0, T1, None)]  # neither changed to 250 nor closed as removed
+        assert not [c for c in outcome.diff.removed + outcome.diff.changed if c.key.get("model") == "gpt-4o"]
+        large = pipe.con.execute(
+            "SELECT input_per_mtok FROM v_prices_current WHERE model = 'mistral/mistral-large-latest'").fetchall()
+        assert large == [(1.0,)]
+        jumps = pipe.con.execute("SELECT model, tier, field, previous, found, action FROM v_price_jumps "
+                                 "ORDER BY field").fetchall()
+        assert jumps == [("gpt-4o", "standard", "input", 2.5, 250.0, "kept_previous"),
+                         ("gpt-4o", "standard", "output", 10.0, 1000.0, "kept_previous")]
+
+
+def test_many_jumps_reject_the_whole_document(settings: Settings, origin: HTTPServer) -> None:
+    doc = serve(origin, litellm.SOURCE, JUNE)
+    with Pipeline(settings_for(settings, origin, litellm.SOURCE)) as pipe:
+        assert pipe.collect(litellm.SOURCE, T1).status == "ok"
+        before = pipe.con.execute("SELECT * FROM price ORDER BY provider, model, tier").fetchall()
+        doc.body = scaled(None, 100)
+        outcome = pipe.collect(litellm.SOURCE, T2)
+        assert outcome.status == "rejected"
+        assert "prices jumped ≥100×" in outcome.error and "unit mix-up" in outcome.error
+        assert "document quarantined, history unchanged" in outcome.error
+        assert pipe.con.execute("SELECT * FROM price ORDER BY provider, model, tier").fetchall() == before
+        run = pipe.con.execute("SELECT status, error FROM collection_run ORDER BY run_id DESC LIMIT 1").fetchone()
+        assert run[0] == "rejected" and "jumped" in run[1]
+        actions = pipe.con.execute("SELECT DISTINCT action FROM price_jump").fetchall()
+        assert actions == [("rejected_document",)]
