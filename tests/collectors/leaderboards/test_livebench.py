@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from collectors.leaderboards import livebench
+from collectors.source import DocMeta, ParseError
+from tests.conftest import fixture_bytes
+
+URL = "https://raw.githubusercontent.com/LiveBench/livebench.github.io/main/public/table_{}.csv"
+
+
+def parse(release: str):
+    meta = DocMeta(source="livebench", url=URL.format(release), observed_at=datetime(2026, 7, 1))
+    return livebench.parse(fixture_bytes("livebench", f"table_{release}.csv"), meta)
+
+
+def test_category_averages_and_global_average_of_the_2026_release() -> None:
+    result = parse("2026_06_25")
+    assert not result.skipped
+    scores = {(r.model, r.category): r for r in result.rows if r.board == "livebench"}
+    maths = scores[("deepseek-v4-pro", "mathematics")]  # AMPS_Hard, integrals_with_game, math_comp, olympiad
+    assert maths.score == pytest.approx((98.0 + 78.0 + 96.078 + 90.624) / 4, abs=1e-3)
+    assert (maths.score_unit, maths.publish_date) == ("pct", date(2026, 6, 25))
+    agentic = scores[("deepseek-v4-pro", "agentic_coding")]  # javascript, typescript, python
+    assert agentic.score == pytest.approx((54.545 + 23.333 + 50.0) / 3, abs=1e-3)
+    categories = {c for _, c in scores}
+    assert categories == {"reasoning", "coding", "agentic_coding", "mathematics", "data_analysis", "language",
+                          "instruction_following", "global_average"}
+    overall = scores[("gpt-5.5-xhigh", "global_average")]
+    per_category = [scores[("gpt-5.5-xhigh", c)].score for c in categories - {"global_average"}]
+    assert overall.score == pytest.approx(sum(per_category) / 7, abs=1e-2)
+    assert overall.rank == 1
+
+
+def test_per_task_scores_are_kept_on_the_tasks_board() -> None:
+    result = parse("2026_06_25")
+    tasks = {(r.model, r.category): r for r in result.rows if r.board == "livebench-tasks"}
+    assert tasks[("gpt-5.5", "olympiad")].score == 0.0  # a real zero is a score, not a missing value
+    assert tasks[("glm-5.2", "zebra_puzzle")].score == 65.5
+    assert len(tasks) == 8 * 23
+
+
+def test_older_release_has_other_tasks() -> None:
+    result = parse("2025_04_25")
+    scores = {(r.model, r.category): r.score for r in result.rows if r.board == "livebench"}
+    # 2025-04-25 reasoning = web_of_lies_v3, zebra_puzzle, spatial
+    assert scores[("o3-2025-04-16-high", "reasoning")] == pytest.approx((93.0 + 87.0 + 100.0) / 3, abs=1e-3)
+    assert ("o3-2025-04-16-high", "agentic_coding") not in scores
+
+
+def test_unknown_task_is_reported_and_left_out_of_averages() -> None:
+    body = b"model,code_generation,code_completion,brand_new_task\nm1,80,60,10\nm2,70,50,20\n"
+    meta = DocMeta(source="livebench", url=URL.format("2027_01_01"), observed_at=datetime(2027, 1, 2))
+    result = livebench.parse(body, meta)
+    assert any("brand_new_task" in s for s in result.skipped)
+    coding = {r.model: r.score for r in result.rows if r.board == "livebench" and r.category == "coding"}
+    assert coding == {"m1": 70.0, "m2": 60.0}
+    assert {r.category for r in result.rows if r.board == "livebench-tasks"} == {
+        "code_generation", "code_completion", "brand_new_task"}
+
+
+def test_collection_fetches_the_newest_known_release() -> None:
+    assert livebench.SOURCE.urls() == [URL.format(livebench.RELEASES[-1])]
+    assert list(livebench.RELEASES) == sorted(livebench.RELEASES)
+
+
+@pytest.mark.parametrize("body", [b"<!DOCTYPE html><html></html>", b"name,score\nx,1\n", b"model\nx\n", b""])
+def test_bad_documents(body: bytes) -> None:
+    with pytest.raises(ParseError):
+        livebench.parse(body, DocMeta(source="livebench", url=URL.format("2026_06_25"),
+                                      observed_at=datetime(2026, 7, 1)))
