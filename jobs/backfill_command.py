@@ -89,8 +89,9 @@ def command(
                 err.print(f"{snap.observed_at}  " + "  ".join(v.url for v in snap.versions), soft_wrap=True)
             err.print(f"{len(snaps)} snapshots, {sum(len(s.versions) for s in snaps)} documents")
             return
+        settings = get_settings()
         try:
-            pipe = stack.enter_context(make_pipeline(get_settings(), publish_after_ingest=False))
+            pipe = stack.enter_context(make_pipeline(settings, publish_after_ingest=False))
         except WarehouseLocked as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(2) from None
@@ -107,5 +108,13 @@ def command(
                             description=f"backfill {source} {snap.observed_at:%Y-%m-%d}")
 
         report = backfill(pipe, src, snaps, on_snapshot=advance)
-    err.print(report.summary(), soft_wrap=True)
-    raise typer.Exit(1 if report.count("rejected") else 0)
+        progress.stop()
+        err.print(report.summary(), soft_wrap=True)
+        undelivered = 0
+        if alerts:
+            from jobs.alerts import deliver  # Apprise loads only when alerts are asked for
+
+            sent = deliver(pipe, settings, include_backfill=True)
+            undelivered = sent.failed
+            err.print(f"alerts: {sent.sent} delivered, {sent.failed} failed (retried by the next --alerts run)")
+    raise typer.Exit(1 if report.count("rejected") or undelivered else 0)

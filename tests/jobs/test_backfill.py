@@ -24,7 +24,8 @@ MAY = fixture_bytes("openrouter", "models_2026-05-15.json")
 JULY = fixture_bytes("openrouter", "models_2026-07-17.json")
 DEEPSEEK = "deepseek/deepseek-chat-v3-0324"
 T1, T2, T3 = datetime(2026, 5, 15), datetime(2026, 6, 1), datetime(2026, 7, 17, 12)
-TABLES = ("collection_run", "raw_document", "price", "source_model", "leaderboard_score", "publish_log", "fetch_log")
+TABLES = ("collection_run", "raw_document", "price", "source_model", "leaderboard_score", "publish_log", "fetch_log",
+          "change_event", "alert_delivery")
 
 Cli = Callable[..., Result]
 
@@ -49,8 +50,12 @@ def write(root: Path, name: str, body: bytes) -> Path:
 def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
     """Run `gapwatch backfill ...` against the test's warehouse, as a user would."""
     monkeypatch.setenv("GAPWATCH_DATA_DIR", str(settings.data_dir))
-    get_settings.cache_clear()
-    yield lambda *args: CliRunner().invoke(app, ["backfill", *map(str, args)], env={"COLUMNS": "200"})
+
+    def invoke(*args: object) -> Result:
+        get_settings.cache_clear()  # each invocation reads the environment afresh, as a new process would
+        return CliRunner().invoke(app, ["backfill", *map(str, args)], env={"COLUMNS": "200"})
+
+    yield invoke
     get_settings.cache_clear()
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 from datetime import datetime
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from collectors.leaderboards import lmarena
 from gapwatch.settings import Settings
@@ -186,3 +189,40 @@ def test_directory_paths_and_bad_repos_are_refused(settings: Settings, cli: Cli,
     not_repo = cli("openrouter", "--git", tmp_path / "plain", "--path", "models.json")
     assert not_repo.exit_code == 2 and "not a git repository" in not_repo.output
     assert not settings.warehouse_file.exists()
+
+
+def test_backfilled_events_are_recorded_and_sent_only_with_alerts(
+    settings: Settings, cli: Cli, repo: Repo, origin: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    payloads: list[dict] = []
+
+    def receiver(request: Request) -> Response:
+        payloads.append(json.loads(request.data))
+        return Response("ok")
+
+    origin.expect_request("/hook", method="POST").respond_with_handler(receiver)
+    rules = tmp_path / "alerts.toml"
+    rules.write_text(f'[channels]\nhook = "json://127.0.0.1:{origin.port}/hook"\n\n'
+                     '[[rules]]\nname = "prices"\nkinds = ["price_cut", "price_hike"]\nchannels = ["hook"]\n')
+    monkeypatch.setenv("GAPWATCH_ALERTS_CONFIG", str(rules))
+    repo.commit("2026-05-15T10:00:00Z", {"models.json": MAY})
+    repo.commit("2026-06-01T08:00:00Z", {"models.json": repriced(MAY, DEEPSEEK, "0.00000010", "0.00000077")})
+    repo.commit("2026-07-17T09:00:00Z", {"models.json": JULY})
+    result = cli("openrouter", "--git", repo.root, "--path", "models.json")
+    assert result.exit_code == 0, result.output
+    t2, t3 = datetime(2026, 6, 1, 8), datetime(2026, 7, 17, 9)
+    events = query(settings, "SELECT kind, entity, observed_at, backfill FROM change_event ORDER BY observed_at, kind")
+    assert events == [
+        ("price_cut", f"openrouter/{DEEPSEEK}", t2, True),
+        ("model_removed", "ibm-granite/granite-4.1-8b", t3, True),
+        ("new_model", "moonshotai/kimi-k3", t3, True),
+        ("price_hike", f"openrouter/{DEEPSEEK}", t3, True),
+    ]
+    assert payloads == [] and query(settings, "SELECT count(*) FROM alert_delivery") == [(0,)]
+    # Asked for: the backfill (here a no-op re-run) delivers what the rules select, once.
+    sent = cli("openrouter", "--git", repo.root, "--path", "models.json", "--alerts")
+    assert sent.exit_code == 0 and "alerts: 2 delivered, 0 failed" in sent.output, sent.output
+    assert sorted(p["title"].split(":")[0] for p in payloads) == ["Price cut -50.0%", "Price hike +17.8%"]
+    assert cli("openrouter", "--git", repo.root, "--path", "models.json", "--alerts").exit_code == 0
+    assert len(payloads) == 2
+    assert query(settings, "SELECT count(*) FROM change_event") == [(4,)]
