@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collectors.leaderboards import aider, epoch_benchmarks, livebench, lmarena, open_llm_leaderboard
+from collectors.licenses import hf_hub, license_texts, spdx
 from collectors.pricing import (
     anthropic_pricing,
     deepseek_pricing,
@@ -31,6 +32,9 @@ SOURCES: tuple[Source, ...] = (
     livebench.SOURCE,
     open_llm_leaderboard.SOURCE,
     epoch_benchmarks.SOURCE,
+    spdx.SOURCE,
+    license_texts.SOURCE,
+    hf_hub.SOURCE,  # after the catalogues: it fetches the repos they link to
 )
 
 BY_ID: dict[str, Source] = {s.id: s for s in SOURCES}

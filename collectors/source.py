@@ -52,7 +52,11 @@ class Source:
     full_snapshot: bool = True
     min_rows: int = 1
     max_body_bytes: int | None = None
+    # Paths that depend on what the warehouse tracks (one page per model): the name of a target query in
+    # warehouse/targets.py, resolved by the jobs layer at each collection (collectors never query DuckDB).
+    # Such a source's targets are independent: one failing URL is logged and skipped, not fatal.
+    paths_from: str | None = None
 
-    def urls(self, base_override: str | None = None) -> list[str]:
+    def urls(self, base_override: str | None = None, paths: list[str] | None = None) -> list[str]:
         base = (base_override or self.base_url).rstrip("/")
-        return [base + p for p in self.paths]
+        return [base + p for p in (self.paths if paths is None else paths)]

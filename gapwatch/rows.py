@@ -95,7 +95,51 @@ class ScoreRow:
             raise RowError(f"{self.board}/{self.model}: negative vote count {self.votes}")
 
 
-Row = PriceRow | ModelRow | ScoreRow
+@dataclass(frozen=True, slots=True)
+class LicenseRow:
+    """One licence of the SPDX list."""
+
+    license_id: str
+    name: str
+    osi_approved: bool | None = None
+    deprecated: bool | None = None
+
+    def __post_init__(self) -> None:
+        if not self.license_id or not self.name:
+            raise RowError(f"licence row needs an id and a name, got {self.license_id!r}/{self.name!r}")
+
+
+@dataclass(frozen=True, slots=True)
+class LicenseTextRow:
+    """The text of one licence document, whitespace-normalised so page churn is not a new version."""
+
+    license_id: str
+    text_sha256: str
+    text: str
+
+    def __post_init__(self) -> None:
+        if not self.license_id or not self.text.strip():
+            raise RowError(f"licence text row needs an id and a non-empty text ({self.license_id!r})")
+
+
+@dataclass(frozen=True, slots=True)
+class HubModelRow:
+    """A Hugging Face model repository's licence facts (`/api/models/{repo}`)."""
+
+    repo: str
+    license: str | None = None
+    license_name: str | None = None
+    license_link: str | None = None
+    gated: str | None = None
+    base_model: str | None = None
+    pipeline_tag: str | None = None
+
+    def __post_init__(self) -> None:
+        if not self.repo or "/" not in self.repo:
+            raise RowError(f"hub model row needs an `owner/name` repo id, got {self.repo!r}")
+
+
+Row = PriceRow | ModelRow | ScoreRow | LicenseRow | LicenseTextRow | HubModelRow
 
 
 @dataclass

@@ -40,6 +40,12 @@ class Settings(BaseSettings):
         0.5, description="A document with fewer rows than this share of the last accepted one is quarantined."
     )
     max_concurrent_fetches: int = 4
+    aliases_path: Path | None = Field(
+        None, description="Manual model aliases and openness overrides (default: the packaged warehouse/aliases.toml)."
+    )
+    max_targets_per_run: int = Field(
+        300, description="Cap on URLs a per-target source (e.g. hf_hub, one page per model) fetches in one run."
+    )
     enabled_sources: list[str] = Field(
         default_factory=list, description="Sources the service schedules (empty: every registered source)."
     )

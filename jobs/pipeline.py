@@ -17,7 +17,7 @@ from collectors.http import FetchResult, HttpClient, HttpConfig
 from collectors.source import DocMeta, ParseError, Source
 from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
-from warehouse import db, history, price_guard, runs, validate
+from warehouse import db, history, price_guard, runs, targets, validate
 from warehouse.facts import table_for
 from warehouse.publish import publish
 from warehouse.rawstore import RawStore
@@ -108,10 +108,25 @@ class Pipeline:
         with self.write_lock:
             return runs.last_validators(self.con.cursor(), url)
 
-    def fetch(self, source: Source) -> tuple[list[Document], list[FetchResult], str | None]:
+    def urls(self, source: Source) -> list[str]:
+        """The URLs of `source`; a per-target source (`paths_from`) asks the warehouse what to fetch now."""
+        base = self.settings.base_urls.get(source.id)
+        if source.paths_from is None:
+            return source.urls(base)
+        with self.write_lock:
+            paths = targets.resolve(source.paths_from, self.con.cursor(), self.settings.max_targets_per_run)
+        return source.urls(base, paths)
+
+    def fetch(
+        self, source: Source, urls: list[str] | None = None
+    ) -> tuple[list[Document], list[FetchResult], str | None]:
         """Fetch every URL of `source`. Safe to call from many threads; writes nothing."""
         docs, results = [], []
-        for url in source.urls(self.settings.base_urls.get(source.id)):
+        failures: list[str] = []
+        urls = self.urls(source) if urls is None else urls
+        if not urls:
+            return docs, results, f"no targets to fetch for {source.id} (nothing in the warehouse names one yet)"
+        for url in urls:
             etag, modified, prev_sha = self._validators(url)
             have_body = prev_sha is not None and self.raw.has(prev_sha)
             res = self.client.fetch(
@@ -121,12 +136,17 @@ class Pipeline:
                 max_bytes=source.max_body_bytes,
             )
             results.append(res)
+            if res.error and source.paths_from is not None:
+                failures.append(f"{url}: {res.error}")  # independent targets: skip this one, keep the rest
+                continue
             if res.error:
                 return docs, results, f"{url}: {res.error}"
             if res.not_modified:
                 docs.append(Document(url, self.raw.get(prev_sha), prev_sha, res.content_type))
             else:
                 docs.append(Document(url, res.body, res.sha256 or "", res.content_type))
+        if failures and not docs:
+            return docs, results, f"every target failed, e.g. {failures[0]}"
         return docs, results, None
 
     def _log_fetches(self, source: Source, results: list[FetchResult], prev: dict[str, str | None]) -> None:
@@ -150,8 +170,9 @@ class Pipeline:
     def collect(self, source: Source, observed_at: datetime | None = None, trigger: str = "cli") -> Outcome:
         started = utcnow()
         observed_at = observed_at or started
-        prev = {url: self._validators(url)[2] for url in source.urls(self.settings.base_urls.get(source.id))}
-        docs, results, error = self.fetch(source)
+        urls = self.urls(source)
+        prev = {url: self._validators(url)[2] for url in urls}
+        docs, results, error = self.fetch(source, urls)
         with self.write_lock:
             self._log_fetches(source, results, prev)
             if error:

@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from gapwatch.settings import Settings
 from jobs.pipeline import IngestHook, Pipeline
+from warehouse import identity
 from warehouse.changes import change_detector
 
 
 def default_hooks(settings: Settings) -> list[IngestHook]:
     hooks: list[IngestHook] = []
+    hooks.append(identity.hook(settings.aliases_path))  # first: later hooks join facts to models through it
     hooks.append(change_detector(settings))  # last: reads what identity and transforms wrote
     return hooks
 

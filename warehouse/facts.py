@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from gapwatch.rows import ModelRow, PriceRow, Row, ScoreRow
+from gapwatch.rows import HubModelRow, LicenseRow, LicenseTextRow, ModelRow, PriceRow, Row, ScoreRow
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,9 @@ FACT_TABLES: dict[type, FactTable] = {
     PriceRow: FactTable("price", PriceRow, key=("provider", "model", "tier")),
     ModelRow: FactTable("source_model", ModelRow, key=("model",)),
     ScoreRow: FactTable("leaderboard_score", ScoreRow, key=("board", "category", "model"), scope=("board",)),
+    LicenseRow: FactTable("license", LicenseRow, key=("license_id",)),
+    LicenseTextRow: FactTable("license_text", LicenseTextRow, key=("license_id",)),
+    HubModelRow: FactTable("hub_model", HubModelRow, key=("repo",)),
 }
 
 

@@ -1,0 +1,132 @@
+-- Run by refresh_identity after new names were keyed: resolve every name to a model, collect openness
+-- evidence, and rebuild the model table. Set-based over all names (a few thousand rows: milliseconds).
+
+-- 1. Aliases. A key is a known model when a catalogue (source_model, or a Hugging Face repo a catalogue
+--    links to) names it, when two different sources name it, or when the aliases file declares it.
+--    A catalogue entry whose Hugging Face repo has another key is redirected to the repo's key, so
+--    `mistralai/devstral-2512` joins `mistralai/Devstral-2-123B-Instruct-2512`.
+DELETE FROM model_alias;
+INSERT INTO model_alias
+WITH cat AS (
+    SELECT DISTINCT source, model FROM source_model
+), repo AS (
+    SELECT source, model, arg_max(hugging_face_id, valid_from) AS repo
+    FROM source_model WHERE hugging_face_id IS NOT NULL GROUP BY source, model
+), redirect AS (
+    SELECT k.key AS from_key, min(h.key) AS to_key
+    FROM model_name_key k
+    JOIN repo r ON r.source = k.source AND r.model = k.source_model
+    JOIN model_name_key h ON h.source = '@hugging_face' AND h.source_model = r.repo
+    WHERE h.key <> k.key
+    GROUP BY k.key
+), keyed AS (
+    SELECT k.source, k.source_model, coalesce(d.to_key, k.key) AS key,
+           CASE WHEN d.to_key IS NULL THEN k.method ELSE 'rule' END AS method,
+           CASE WHEN d.to_key IS NULL THEN k.confidence ELSE 0.9 END AS confidence,
+           (c.source IS NOT NULL OR k.source = '@hugging_face') AS catalogue
+    FROM model_name_key k
+    LEFT JOIN redirect d ON d.from_key = k.key
+    LEFT JOIN cat c ON c.source = k.source AND c.model = k.source_model
+), known AS (
+    SELECT key FROM keyed GROUP BY key
+    HAVING count(DISTINCT source) >= 2 OR bool_or(catalogue)
+    UNION SELECT model_id FROM manual_model
+), manual AS (
+    SELECT k.source, k.source_model, m.model_id
+    FROM keyed k JOIN manual_alias m ON m.name = k.source_model AND (m.source IS NULL OR m.source = k.source)
+    QUALIFY row_number() OVER (PARTITION BY k.source, k.source_model ORDER BY m.source NULLS LAST, m.model_id) = 1
+)
+SELECT k.source, k.source_model,
+       coalesce(man.model_id, kn.key) AS model_id,
+       CASE WHEN man.model_id IS NOT NULL THEN 'manual' ELSE k.method END AS method,
+       CASE WHEN man.model_id IS NOT NULL THEN 1.0 ELSE k.confidence END AS confidence
+FROM keyed k
+LEFT JOIN manual man ON man.source = k.source AND man.source_model = k.source_model
+LEFT JOIN known kn ON kn.key = k.key
+WHERE k.source <> '@hugging_face' AND coalesce(man.model_id, kn.key) IS NOT NULL;
+
+-- 2. Openness evidence, one row per fact about one name (latest value per name), with the model it backs.
+DELETE FROM openness_evidence;
+INSERT INTO openness_evidence
+WITH lb AS (
+    SELECT source, model, arg_max(license, valid_from) AS license
+    FROM leaderboard_score WHERE license IS NOT NULL GROUP BY source, model
+), sm AS (
+    SELECT source, model, arg_max(license, valid_from) AS license, arg_max(open_weights, valid_from) AS open_weights,
+           arg_max(hugging_face_id, valid_from) AS hugging_face_id
+    FROM source_model GROUP BY source, model
+), hub AS (
+    SELECT model AS repo, license FROM sm WHERE source = 'hf_hub' AND license IS NOT NULL
+), facts AS (
+    SELECT lb.source, lb.model, 'leaderboard licence' AS kind, lb.license AS value, t.openness, t.license_id,
+           2 AS rank, t.rule
+    FROM lb JOIN license_term t ON t.term = lb.license
+    UNION ALL
+    SELECT sm.source, sm.model,
+           CASE WHEN sm.source = 'hf_hub' THEN 'hub licence' WHEN t.rule LIKE 'Epoch:%' THEN 'accessibility'
+                ELSE 'catalogue licence' END,
+           sm.license, t.openness, t.license_id,
+           CASE WHEN sm.source = 'hf_hub' THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 3 ELSE 2 END, t.rule
+    FROM sm JOIN license_term t ON t.term = sm.license
+    UNION ALL
+    SELECT sm.source, sm.model, 'hub licence of ' || sm.hugging_face_id, hub.license, t.openness, t.license_id,
+           1, t.rule
+    FROM sm JOIN hub ON hub.repo = sm.hugging_face_id JOIN license_term t ON t.term = hub.license
+    WHERE sm.source <> 'hf_hub'
+    UNION ALL
+    SELECT sm.source, sm.model, 'open_weights flag', CAST(sm.open_weights AS VARCHAR),
+           CASE WHEN sm.open_weights THEN 'open-weights-restricted' ELSE 'closed' END, NULL, 4,
+           CASE WHEN sm.open_weights THEN 'weights published, licence not stated (assume restrictions)'
+                ELSE 'source says: not open weights' END
+    FROM sm WHERE sm.open_weights IS NOT NULL AND sm.source <> 'hf_hub'
+)
+SELECT a.model_id, f.source, f.model, f.kind, f.value, f.openness, f.license_id, f.rank, f.rule
+FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model
+UNION ALL
+SELECT model_id, 'manual', model_id, 'aliases file', note, openness, license_id, 0, 'manual override'
+FROM manual_model WHERE openness IS NOT NULL;
+
+-- 3. Models: every aliased or declared model, its attributes and its decided openness.
+DELETE FROM model;
+INSERT INTO model
+WITH ids AS (
+    SELECT DISTINCT model_id FROM model_alias UNION SELECT model_id FROM manual_model
+), own AS (
+    SELECT key, any_value(family) AS family, any_value(version) AS version FROM model_name_key GROUP BY key
+), orgs AS (
+    SELECT a.model_id, mode(s.organization) AS board_org
+    FROM model_alias a JOIN leaderboard_score s ON s.source = a.source AND s.model = a.source_model
+    WHERE s.organization IS NOT NULL GROUP BY a.model_id
+), cats AS (
+    SELECT a.model_id, mode(s.organization) AS cat_org, min(s.released) AS released
+    FROM model_alias a JOIN source_model s ON s.source = a.source AND s.model = a.source_model
+    GROUP BY a.model_id
+), hints AS (
+    SELECT a.model_id, mode(k.org_hint) AS hint
+    FROM model_alias a JOIN model_name_key k ON k.source = a.source AND k.source_model = a.source_model
+    WHERE k.org_hint IS NOT NULL GROUP BY a.model_id
+), decided AS (
+    SELECT model_id, arg_min(openness, rank * 10 + openness_order(openness)) AS openness,
+           arg_min(license_id, rank * 10 + openness_order(openness)) AS license_id
+    FROM openness_evidence WHERE model_id IS NOT NULL AND openness <> 'unknown' GROUP BY model_id
+), manual AS (
+    SELECT model_id, any_value(organization) AS organization, any_value(family) AS family,
+           any_value(version) AS version, any_value(release_date) AS release_date,
+           any_value(license_id) AS license_id
+    FROM manual_model GROUP BY model_id
+)
+SELECT ids.model_id,
+       coalesce(man.organization, o.board_org, c.cat_org, h.hint),
+       coalesce(man.family, own.family, ids.model_id),
+       coalesce(man.version, own.version),
+       coalesce(man.release_date, c.released,
+                TRY_CAST(own.version AS DATE)),
+       coalesce(d.openness, 'unknown'),
+       coalesce(man.license_id, d.license_id)
+FROM ids
+LEFT JOIN own ON own.key = ids.model_id
+LEFT JOIN orgs o ON o.model_id = ids.model_id
+LEFT JOIN cats c ON c.model_id = ids.model_id
+LEFT JOIN hints h ON h.model_id = ids.model_id
+LEFT JOIN decided d ON d.model_id = ids.model_id
+LEFT JOIN manual man ON man.model_id = ids.model_id;

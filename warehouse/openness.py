@@ -1,0 +1,164 @@
+"""How open is a model? Classify every licence string the sources use, then let evidence vote by precedence.
+
+Each distinct licence term seen anywhere (Arena's `license` column, a hub licence id such as `llama3.1`,
+Epoch's accessibility label, the Open LLM Leaderboard's hub licence) is classified once into `license_term`.
+OSI approval comes from the SPDX list when it has been collected, else from the built-in list below (the
+OSI-approved licences that model repositories actually use). The model-level vote is SQL
+(`identity_refresh.sql`): manual > Hugging Face hub licence > leaderboard licence columns > Epoch accessibility >
+models.dev `open_weights` / OpenRouter `hugging_face_id` flags; within one rank the most restrictive class wins.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+CLASSES = (
+    "open-source",
+    "open-weights-permissive",
+    "open-weights-restricted",
+    "open-weights-noncommercial",
+    "closed",
+    "unknown",
+)
+
+# OSI-approved licences (SPDX ids, lower-case) seen on model repositories; the SPDX list, once collected, wins.
+BUILTIN_OSI = frozenset({
+    "apache-2.0", "mit", "bsd-2-clause", "bsd-3-clause", "0bsd", "isc", "zlib", "gpl-2.0", "gpl-3.0", "lgpl-2.1",
+    "lgpl-3.0", "agpl-3.0", "mpl-2.0", "epl-1.0", "epl-2.0", "artistic-2.0", "afl-3.0", "ecl-2.0", "osl-3.0",
+    "ms-pl", "ncsa", "unlicense", "bsl-1.0", "upl-1.0", "postgresql", "eupl-1.1", "eupl-1.2", "lppl-1.3c",
+})
+
+# Free-text spellings of SPDX ids: "Apache 2.0", "apache license 2.0", "MIT License".
+_SPDX_SPELLINGS = {
+    r"apache(?: license)?[ -]?(?:v(?:ersion)? ?)?2(?:\.0)?": "Apache-2.0",
+    r"mit(?: license)?": "MIT",
+    r"bsd[ -]?3[ -]?clause": "BSD-3-Clause",
+    r"bsd[ -]?2[ -]?clause": "BSD-2-Clause",
+    r"gpl[ -]?v?3(?:\.0)?": "GPL-3.0",
+    r"agpl[ -]?v?3(?:\.0)?": "AGPL-3.0",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Classification:
+    openness: str
+    license_id: str | None
+    rule: str  # which rule decided, shown as evidence
+
+
+def _llama_id(term: str) -> str:
+    found = re.search(r"llama[\s_-]*(\d(?:[.-]\d)?)", term)
+    return "llama" + found.group(1).replace("-", ".") if found else "llama"
+
+
+# Ordered: the first matching rule decides. Patterns match the lower-cased term; the id is fixed or derived.
+_RULES: tuple[tuple[str, str, str | Callable[[str], str] | None, str], ...] = (
+    (r"^(?:proprietary|propretary|closed|api access|hosted access.*|unreleased|api)$", "closed", None,
+     "proprietary / API-only label"),
+    (r"^open weights \(unrestricted\)$", "open-weights-permissive", None, "Epoch: open weights, unrestricted"),
+    (r"^open weights \(restricted use\)$", "open-weights-restricted", None, "Epoch: open weights, restricted use"),
+    (r"^open weights \(non-?commercial\)$", "open-weights-noncommercial", None, "Epoch: open weights, non-commercial"),
+    (r"cc[ -]by[ -]nc|non-?commercial|\bnc\b", "open-weights-noncommercial", None, "non-commercial licence"),
+    (r"^mrl$|mistral research|research[ -]licen|research[ -]use|^h-research$|^intel-research$|^apple-amlr$"
+     r"|deepfloyd", "open-weights-noncommercial", None, "research-only licence"),
+    (r"modified mit", "open-weights-permissive", "modified-mit", "MIT with an attribution condition (Kimi)"),
+    (r"llama", "open-weights-restricted", _llama_id, "Llama community licence: 700M MAU cap, acceptable use policy"),
+    (r"gemma", "open-weights-restricted", "gemma", "Gemma terms: prohibited-use policy, remote restriction right"),
+    (r"qwen|qianwen|tongyi", "open-weights-restricted", "qwen", "Qwen licence: 100M MAU cap"),
+    (r"^yi\b", "open-weights-restricted", "yi", "Yi licence: commercial use needs registration"),
+    (r"jamba", "open-weights-restricted", "jamba-open", "Jamba open model licence: revenue cap"),
+    (r"dbrx", "open-weights-restricted", "dbrx", "Databricks open model licence: 700M MAU cap"),
+    (r"falcon", "open-weights-restricted", "falcon-tii", "TII Falcon licence: hosting-use restrictions"),
+    (r"grok", "open-weights-restricted", "grok2-community", "Grok community licence: revenue cap"),
+    (r"cogvlm|glm-4|chatglm", "open-weights-restricted", "glm", "GLM/CogVLM licence: registration required"),
+    (r"deepseek", "open-weights-permissive", "deepseek", "DeepSeek model licence: commercial use, use-based limits"),
+    (r"rail", "open-weights-permissive", "openrail", "OpenRAIL family: use-based restrictions only"),
+    (r"impact", "open-weights-permissive", "ai2-impact-lr", "AI2 ImpACT low-risk: use-based limits"),
+    (r"nvidia", "open-weights-permissive", "nvidia-open-model", "NVIDIA open model licence: commercial use"),
+    (r"openmdw", "open-weights-permissive", "openmdw", "OpenMDW: permissive, not OSI-reviewed"),
+    (r"^cc[ -]?by|^cc0|creative commons|^apple-ascl$|^odc-by$", "open-weights-permissive", None,
+     "permissive content licence, not an OSI software licence"),
+    (r"^open$", "open-weights-restricted", None, "listed as open, terms unstated (assume restrictions)"),
+)
+
+
+def _spdx_id(term: str, known: dict[str, tuple[str, bool]]) -> str | None:
+    if term in known:
+        return known[term][0]
+    for pattern, spdx in _SPDX_SPELLINGS.items():
+        if re.fullmatch(pattern, term):
+            return spdx
+    return None
+
+
+def classify(term: str, spdx: dict[str, tuple[str, bool]] | None = None) -> Classification:
+    """Classify one licence term. `spdx` maps lower-case SPDX ids to (id, OSI-approved)."""
+    known = spdx or {}
+    text = " ".join(term.strip().lower().split())
+    if not text or text in {"-", "other", "unknown", "none", "n/a"}:
+        return Classification("unknown", None, "no licence stated")
+    spdx_id = _spdx_id(text, known)
+    if spdx_id is not None:
+        low = spdx_id.lower()
+        osi = known[low][1] if low in known else low in BUILTIN_OSI
+        if osi:
+            return Classification("open-source", spdx_id, "OSI-approved licence" + (" (SPDX list)" if known else ""))
+    for pattern, cls, lic, why in _RULES:
+        if re.search(pattern, text):
+            license_id = lic(text) if callable(lic) else lic
+            return Classification(cls, license_id or spdx_id, why)
+    if spdx_id is not None:
+        return Classification("open-weights-permissive", spdx_id, "SPDX licence, not OSI-approved")
+    return Classification("unknown", None, "unrecognised licence text; classify it in the aliases file")
+
+
+def _spdx_table(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bool]]:
+    rows = con.execute(
+        "SELECT license_id, osi_approved FROM license WHERE valid_to IS NULL AND source = 'spdx'"
+    ).fetchall()
+    return {lid.lower(): (lid, bool(osi)) for lid, osi in rows}
+
+
+_TERMS = """
+SELECT DISTINCT t.term FROM (
+    SELECT license AS term FROM leaderboard_score WHERE license IS NOT NULL
+    UNION ALL SELECT license FROM source_model WHERE license IS NOT NULL
+    UNION ALL SELECT license FROM hub_model WHERE license IS NOT NULL
+    UNION ALL SELECT license_name FROM hub_model WHERE license_name IS NOT NULL
+) AS t
+ANTI JOIN license_term AS c ON c.term = t.term
+"""
+
+
+def forget_license_terms(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("DELETE FROM license_term")
+
+
+def refresh_license_terms(
+    con: duckdb.DuckDBPyConnection, overrides: list[tuple[str, str, str | None, str | None]], *, reclassify: bool
+) -> int:
+    """Classify licence terms not classified yet (all of them when `reclassify`); manual entries win."""
+    if reclassify:
+        forget_license_terms(con)
+    manual = {term: (cls, lid, note) for term, cls, lid, note in overrides}
+    terms = {row[0] for row in con.execute(_TERMS).fetchall()}
+    if manual:
+        classified = {row[0] for row in con.execute("SELECT term FROM license_term").fetchall()}
+        terms |= set(manual) - classified
+    if not terms:
+        return 0
+    spdx = _spdx_table(con)
+    rows = []
+    for term in sorted(terms):
+        if term in manual:
+            cls, lid, note = manual[term]
+            rows.append((term, cls, lid, f"manual: {note}" if note else "manual"))
+        else:
+            c = classify(term, spdx)
+            rows.append((term, c.openness, c.license_id, c.rule))
+    con.executemany("INSERT INTO license_term VALUES (?, ?, ?, ?)", rows)
+    return len(rows)
