@@ -18,6 +18,7 @@ from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.backfill_command import command as backfill_command
 from jobs.cli_alerts import alerts_app
+from jobs.cli_models import licenses_app, models_app
 from jobs.pipeline import Pipeline
 from jobs.status import source_status
 from jobs.wiring import make_pipeline
@@ -154,6 +155,8 @@ def sources() -> None:
 
 app.command("backfill")(backfill_command)
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(models_app, name="models")
+app.add_typer(licenses_app, name="licenses")
 
 
 def _run_service(run: Callable[[], object]) -> None:

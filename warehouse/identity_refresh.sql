@@ -106,9 +106,12 @@ WITH ids AS (
     FROM model_alias a JOIN model_name_key k ON k.source = a.source AND k.source_model = a.source_model
     WHERE k.org_hint IS NOT NULL GROUP BY a.model_id
 ), decided AS (
-    SELECT model_id, arg_min(openness, rank * 10 + openness_order(openness)) AS openness,
-           arg_min(license_id, rank * 10 + openness_order(openness)) AS license_id
-    FROM openness_evidence WHERE model_id IS NOT NULL AND openness <> 'unknown' GROUP BY model_id
+    -- Best rank first; within a rank the most restrictive class; a named licence id before none. Fully
+    -- ordered, so the verdict never flips between refreshes (change detection alerts on flips).
+    SELECT model_id, openness, license_id FROM openness_evidence
+    WHERE model_id IS NOT NULL AND openness <> 'unknown'
+    QUALIFY row_number() OVER (PARTITION BY model_id
+                               ORDER BY rank, openness_order(openness), license_id NULLS LAST, source) = 1
 ), manual AS (
     SELECT model_id, any_value(organization) AS organization, any_value(family) AS family,
            any_value(version) AS version, any_value(release_date) AS release_date,

@@ -1,0 +1,126 @@
+"""`gapwatch models ...` and `gapwatch licenses ...`: model identity, openness and licence texts.
+
+Read-only: every command reads the published snapshot, so it never blocks the collector.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Annotated
+
+import duckdb
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gapwatch.settings import get_settings
+from warehouse.license_diff import license_diff
+from warehouse.publish import open_snapshot
+
+models_app = typer.Typer(help="Canonical models, their aliases and openness.", no_args_is_help=True)
+licenses_app = typer.Typer(help="Licences and their text versions.", no_args_is_help=True)
+console = Console()
+err = Console(stderr=True)
+
+
+@contextmanager
+def _snapshot() -> Iterator[duckdb.DuckDBPyConnection]:
+    try:
+        con = open_snapshot(get_settings().published_file)
+    except FileNotFoundError as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        raise typer.Exit(1) from None
+    with con:
+        yield con
+
+
+def _table(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None, title: str | None = None) -> int:
+    cur = con.execute(sql, params or [])
+    table = Table(*[d[0] for d in cur.description or []], title=title)
+    rows = cur.fetchall()
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)
+    return len(rows)
+
+
+@models_app.command("unmatched")
+def unmatched(
+    source: Annotated[str | None, typer.Option("--source", help="Only this source's names.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Names listed per source (0: only the shares).")] = 20,
+) -> None:
+    """Share of each source's model names that match no canonical model, and the names themselves."""
+    where, params = ("WHERE source = ?", [source]) if source else ("", [])
+    with _snapshot() as con:
+        _table(con, f"SELECT source, names, unmatched, unmatched_pct FROM v_unmatched_share {where} "
+                    "ORDER BY unmatched_pct DESC, source", params, title="unmatched names per source")
+        if limit > 0:
+            _table(con, f"SELECT source, source_model, normalised, openness FROM v_unmatched_names {where} "
+                        "QUALIFY row_number() OVER (PARTITION BY source ORDER BY source_model) <= ? "
+                        "ORDER BY source, source_model", [*params, limit], title="unmatched names")
+    err.print("Map a name by hand with an [[alias]] entry in the aliases file (GAPWATCH_ALIASES_PATH).")
+
+
+@models_app.command("show")
+def show(name: Annotated[str, typer.Argument(help="A canonical model id or any source's name for it.")]) -> None:
+    """One model: attributes, openness with its evidence, and every alias."""
+    with _snapshot() as con:
+        row = con.execute(
+            "SELECT model_id FROM model WHERE model_id = ? UNION "
+            "SELECT model_id FROM model_alias WHERE source_model = ? OR lower(source_model) = lower(?) LIMIT 1",
+            [name, name, name],
+        ).fetchone()
+        if row is None:
+            hit = con.execute("SELECT source, normalised FROM v_unmatched_names WHERE source_model = ?",
+                              [name]).fetchone()
+            if hit:
+                err.print(f"[yellow]{name!r} ({hit[0]}) matches no canonical model (normalised: {hit[1]}); "
+                          "add an [[alias]] to the aliases file to map it.[/yellow]")
+            else:
+                err.print(f"[red]no model or source name {name!r}; try `gapwatch models unmatched`[/red]")
+            raise typer.Exit(1)
+        model_id = row[0]
+        _table(con, "SELECT model_id, organization, family, version, release_date, openness, license_id "
+                    "FROM model WHERE model_id = ?", [model_id], title="model")
+        _table(con, "SELECT source, source_model, method, confidence FROM model_alias WHERE model_id = ? "
+                    "ORDER BY source, source_model", [model_id], title="aliases")
+        _table(con, "SELECT rank, source, source_model, kind, value, openness, license_id, rule "
+                    "FROM v_openness_evidence WHERE model_id = ? ORDER BY rank, source, source_model",
+               [model_id], title="openness evidence (lower rank wins)")
+        conflict = con.execute("SELECT classes FROM v_openness_conflicts WHERE model_id = ?", [model_id]).fetchone()
+        if conflict:
+            err.print(f"[yellow]evidence conflicts: {', '.join(conflict[0])}[/yellow]")
+
+
+@models_app.command("conflicts")
+def conflicts(fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table") -> None:
+    """Models whose openness evidence disagrees between sources."""
+    with _snapshot() as con:
+        if fmt == "json":
+            rows = con.execute("SELECT model_id, decided, classes, evidence FROM v_openness_conflicts "
+                               "ORDER BY model_id").fetchall()
+            print(json.dumps([{"model_id": m, "decided": d, "classes": c, "evidence": json.loads(e)}
+                              for m, d, c, e in rows], indent=2))
+            return
+        count = _table(con, "SELECT model_id, decided, classes FROM v_openness_conflicts ORDER BY model_id",
+                       title="openness conflicts")
+    err.print(f"{count} models; `gapwatch models show MODEL` lists the evidence")
+
+
+@licenses_app.command("diff")
+def diff(
+    license_id: Annotated[str, typer.Argument(help="Licence id, e.g. llama3.1 (see v_license_text_versions).")],
+    from_version: Annotated[int | None, typer.Option("--from", help="Older version number (default: previous).")]
+    = None,
+    to_version: Annotated[int | None, typer.Option("--to", help="Newer version number (default: latest).")] = None,
+) -> None:
+    """Unified diff between two stored versions of a licence text, one paragraph per line."""
+    with _snapshot() as con:
+        try:
+            text = license_diff(con, license_id, from_version, to_version)
+        except (KeyError, ValueError) as exc:
+            err.print(f"[yellow]{exc.args[0]}[/yellow]")
+            raise typer.Exit(1) from None
+    print(text)
