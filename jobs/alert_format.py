@@ -78,7 +78,10 @@ def title(e: StoredEvent) -> str:
         case "closed_overtakes_open":
             return f"Closed model back ahead on {e.entity}: {a.get('closed_model')} passes {a.get('open_model')}"
         case "gap_threshold":
-            return f"Open/closed gap {a.get('direction')} past {a.get('threshold'):g} on {e.entity}"
+            past = ", ".join(f"{t:g}" for t in a.get("thresholds") or [])
+            return f"Open/closed gap {a.get('direction')} past {past} on {e.entity}"
+        case "license_change" if "text_sha256" in a:
+            return f"Licence text of {e.entity} changed (+{a.get('lines_added')}/-{a.get('lines_removed')} lines)"
         case "license_change":
             old, new = b.get("license_id", b.get("license")), a.get("license_id", a.get("license"))
             return f"Licence change for {e.entity}: {old} → {new}"
@@ -110,6 +113,8 @@ def _detail(e: StoredEvent) -> str:
         case "gap_threshold":
             return (f"gap {b.get('gap_abs'):g} → {a.get('gap_abs'):g} (best open {a.get('best_open_model')}, "
                     f"best closed {a.get('best_closed_model')}).")
+        case "license_change" if "text_sha256" in a:
+            return f"{a.get('url')}\n{a.get('diff')}"
         case "license_change":
             return f"openness {b.get('openness', '?')} → {a.get('openness', '?')}." if "openness" in a else ""
         case "source_failing":

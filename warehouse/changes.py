@@ -173,6 +173,7 @@ def detectors() -> tuple[Detector, ...]:
         changes_boards.overtakes,
         changes_gap.gap_crossings,
         changes_license.canonical_license_moves,
+        changes_license.license_text_moves,
     )
 
 

@@ -114,14 +114,20 @@ def _licence(values: dict[str, Any] | None) -> str | None:
     return text.strip() if isinstance(text, str) and text.strip() else None
 
 
+# Fact tables whose rows state a model's licence label, and the key field naming the model.
+_LICENSED = {"source_model": "model", "leaderboard_score": "model", "hub_model": "repo"}
+
+
 def source_license_moves(ctx: Context) -> list[ChangeEvent]:
     """A licence label a source states for a model changed (first mention is not a change)."""
     out = []
     for change in ctx.outcome.diff.changed:
+        if change.table not in _LICENSED:
+            continue
         old, new = _licence(change.before), _licence(change.after)
         if old is None or new is None or old.casefold() == new.casefold():
             continue
-        model = change.key["model"]
+        model = change.key[_LICENSED[change.table]]
         org = (change.after or {}).get("organization")
         # One event per model even when a board lists it in several categories: same key, stored once.
         out.append(ChangeEvent("license_change", model, ctx.source, {"license": old},

@@ -2,7 +2,7 @@
 
 The gap table (`v_gap_by_capability`, from the transforms) is recomputed on every ingest; the detector keeps
 the last value it saw per (definition, capability, board) in `change_gap_state` and raises one event per
-threshold crossed between that value and the new one.
+move that crosses one or more thresholds.
 """
 
 from __future__ import annotations
@@ -28,14 +28,15 @@ def gap_crossings(ctx: Context) -> list[ChangeEvent]:
         previous = seen.get((definition, capability, board))
         if previous is not None and previous == gap:
             continue
-        if previous is not None:
-            for threshold in _crossed(previous, gap, ctx.settings.gap_thresholds):
-                after = {"gap_abs": gap, "threshold": threshold, "best_open_model": open_model,
-                         "best_closed_model": closed_model, "as_of": as_of,
-                         "direction": "narrowed" if gap < previous else "widened"}
-                out.append(ChangeEvent("gap_threshold", f"{definition}/{capability}/{board}", ctx.source,
-                                       {"gap_abs": previous}, after, round(gap - previous, 4),
-                                       evidence(*ctx.documents), ctx.at))
+        crossed = _crossed(previous, gap, ctx.settings.gap_thresholds) if previous is not None else []
+        if crossed:
+            # One event per move, listing every threshold it crossed (a jump past 25 and 50 is one alert).
+            after = {"gap_abs": gap, "thresholds": crossed, "best_open_model": open_model,
+                     "best_closed_model": closed_model, "as_of": as_of,
+                     "direction": "narrowed" if gap < previous else "widened"}
+            out.append(ChangeEvent("gap_threshold", f"{definition}/{capability}/{board}", ctx.source,
+                                   {"gap_abs": previous}, after, round(gap - previous, 4),
+                                   evidence(*ctx.documents), ctx.at))
         ctx.con.execute(
             "INSERT INTO change_gap_state VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
             "gap_abs = excluded.gap_abs, as_of = excluded.as_of, recorded_at = excluded.recorded_at",

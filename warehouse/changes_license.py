@@ -1,12 +1,20 @@
-"""`license_change` on a canonical model: its licence id or openness class, as identity resolution decided.
+"""`license_change` beyond a source's own labels: a canonical model's licence id or openness class, and a
+new version of a licence text.
 
 The `model` table (identity, migration 004) holds the current verdict only, so the detector remembers the
-last verdict it saw per model in `change_model_state`. A model seen for the first time is recorded silently.
+last verdict it saw per model in `change_model_state`; a model seen for the first time is recorded silently.
+Licence texts are history facts (`license_text`), so a new version arrives in the ingest diff with both texts.
 """
 
 from __future__ import annotations
 
+import difflib
+
 from warehouse.changes import ChangeEvent, Context, evidence, relation_exists
+from warehouse.changes_facts import previous_evidence
+
+# A licence diff in an alert or feed entry stays readable; the full one is in `v_license_diffs`.
+MAX_DIFF_CHARS = 4000
 
 
 def canonical_license_moves(ctx: Context) -> list[ChangeEvent]:
@@ -33,4 +41,27 @@ def canonical_license_moves(ctx: Context) -> list[ChangeEvent]:
             "license_id = excluded.license_id, openness = excluded.openness, recorded_at = excluded.recorded_at",
             [model_id, license_id, openness, ctx.at],
         )
+    return out
+
+
+def license_text_moves(ctx: Context) -> list[ChangeEvent]:
+    out = []
+    for change in ctx.outcome.diff.changed:
+        if change.table != "license_text":
+            continue
+        before, after = change.before or {}, change.after or {}
+        if before.get("text_sha256") == after.get("text_sha256"):
+            continue
+        lines = list(difflib.unified_diff((before.get("text") or "").splitlines(),
+                                          (after.get("text") or "").splitlines(), lineterm="", n=1))[2:]
+        added = sum(1 for line in lines if line.startswith("+"))
+        removed = sum(1 for line in lines if line.startswith("-"))
+        license_id = change.key["license_id"]
+        out.append(ChangeEvent(
+            "license_change", license_id, ctx.source,
+            {"license_id": license_id, "text_sha256": before.get("text_sha256"), "url": before.get("url")},
+            {"license_id": license_id, "text_sha256": after.get("text_sha256"), "url": after.get("url"),
+             "lines_added": added, "lines_removed": removed, "diff": "\n".join(lines)[:MAX_DIFF_CHARS]},
+            float(added + removed), evidence(change.evidence, previous_evidence(ctx, change)), ctx.at,
+        ))
     return out
