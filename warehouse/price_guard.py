@@ -5,10 +5,14 @@ shows up as a price 100× or more away from the one the same source gave for the
 at `observed_at`. `PriceRow` already refuses negative, non-finite and > 6,000 $/M values; this catches the
 plausible-looking ones. Policy:
 
-- many jumps (≥ `MAX_JUMPED_ROWS` rows, or ≥ `MAX_JUMPED_SHARE` of the document's prices with at least two
-  rows) mean the document's unit changed: the whole document is rejected (quarantined, history untouched);
-- an isolated jump is held back: that row is replaced by its previous values, so its interval stays open (it is
-  neither changed nor closed as "removed"), and the rest of the document is ingested.
+- jumps in many models (≥ `MAX_JUMPED_MODELS`, or ≥ `MAX_JUMPED_SHARE` of the document's priced models with at
+  least two) mean the document's unit changed: the whole document is rejected (quarantined, history untouched);
+- isolated jumps are held back: those rows are replaced by their previous values, so their intervals stay open
+  (neither changed nor closed as "removed"), and the rest of the document is ingested. A held-back value that a
+  later document of the source repeats is accepted then: a typo gets fixed, a settled price stays.
+
+Models, not rows, are counted: one model's slip shows in each of its tiers. (Real case: LiteLLM's 2024-12-29
+file turned two Vertex Gemini 1.5 Flash previews from 5e-07 into 4.688e-09 USD per token, ÷107, in three rows.)
 
 Every jump is recorded in `price_jump` (what was seen, what was kept, which document), shown by `v_price_jumps`.
 """
@@ -23,7 +27,7 @@ import duckdb
 from gapwatch.rows import ParseResult, PriceRow
 
 JUMP_FACTOR = 100.0
-MAX_JUMPED_ROWS = 5
+MAX_JUMPED_MODELS = 5
 MAX_JUMPED_SHARE = 0.01
 FIELDS = ("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok")
 
@@ -55,10 +59,22 @@ def _in_force(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> dict
     return {tuple(r[:3]): tuple(r[3:]) for r in rows}
 
 
-def find_jumps(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, at: datetime) -> list[Jump]:
-    previous = _in_force(con, source, at)
+def _held_back(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> set[tuple]:
+    """Jumps this source already showed before `at` and that were held back, with the value it showed."""
+    rows = con.execute(
+        "SELECT provider, model, tier, field, found FROM price_jump "
+        "WHERE source = ? AND observed_at < ? AND action = 'kept_previous'",
+        [source, at],
+    ).fetchall()
+    return {(*r[:4], float(f"{r[4]:.10g}")) for r in rows}
+
+
+def find_jumps(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, at: datetime,
+               previous: dict[tuple, tuple]) -> list[Jump]:
+    """Rows ≥100× away from `previous` (the source's prices in force at `at`), not yet confirmed by the source."""
     if not previous:
         return []
+    confirmed = _held_back(con, source, at)
     jumps = []
     for i, row in enumerate(parsed.rows):
         if not isinstance(row, PriceRow):
@@ -70,7 +86,10 @@ def find_jumps(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult,
             new = getattr(row, field)
             # The tolerance keeps an exact 100× (2.5 → 250.00000000000003 after float scaling) a jump.
             if old and new and max(new / old, old / new) >= JUMP_FACTOR * (1 - 1e-9):
-                jumps.append(Jump(i, row, field, old, new))
+                # A value held back once and repeated by a later document is the source's settled price.
+                key = (row.provider, row.model, row.tier, field.removesuffix("_per_mtok"), float(f"{new:.10g}"))
+                if key not in confirmed:
+                    jumps.append(Jump(i, row, field, old, new))
     return jumps
 
 
@@ -86,16 +105,17 @@ def _record(con: duckdb.DuckDBPyConnection, source: str, at: datetime, jumps: li
 def check(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, evidence: list[str],
           observed_at: datetime) -> list[str]:
     """Problems that reject the document (empty when it may be ingested); holds back isolated jumps in place."""
-    jumps = find_jumps(con, source, parsed, observed_at)
+    previous = _in_force(con, source, observed_at)
+    jumps = find_jumps(con, source, parsed, observed_at, previous)
     if not jumps:
         return []
     jumped = {j.index: j.row for j in jumps}
-    prices = sum(isinstance(r, PriceRow) for r in parsed.rows)
-    if len(jumped) >= MAX_JUMPED_ROWS or (len(jumped) >= 2 and len(jumped) >= prices * MAX_JUMPED_SHARE):
+    models = {(j.row.provider, j.row.model) for j in jumps}
+    priced = len({(r.provider, r.model) for r in parsed.rows if isinstance(r, PriceRow)})
+    if len(models) >= MAX_JUMPED_MODELS or (len(models) >= 2 and len(models) >= priced * MAX_JUMPED_SHARE):
         _record(con, source, observed_at, jumps, evidence, "rejected_document")
-        return [f"{len(jumped)} of {prices} prices jumped ≥{JUMP_FACTOR:g}× against the price in force — "
-                f"a unit mix-up (per token vs per 1M?), e.g. {jumps[0].describe()}"]
-    previous = _in_force(con, source, observed_at)
+        return [f"prices of {len(models)} of {priced} models jumped ≥{JUMP_FACTOR:g}× against the price in force "
+                f"— a unit mix-up (per token vs per 1M?), e.g. {jumps[0].describe()}"]
     for i, row in jumped.items():
         kept = dict(zip(FIELDS, previous[(row.provider, row.model, row.tier)], strict=True))
         parsed.rows[i] = replace(row, **kept)

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from functools import lru_cache
 from typing import Any
 
 from collectors.parsing import load_json, per_token_to_per_mtok
@@ -66,21 +67,30 @@ def _tier(suffix: str) -> tuple[str, str | None] | None:
     return "_".join(p for p in parts if p) or tiers.STANDARD, service_tier
 
 
+@lru_cache(maxsize=4096)
+def _classify(key: str) -> tuple[str, str, str | None] | None:
+    """(field, tier, service tier) of a cost key, or None; cached because a few hundred key names repeat."""
+    found = _COST_KEY.match(key)
+    if not found:
+        return None
+    field, suffix = _FIELDS[found.group(1)], found.group(2)
+    if suffix == "_cache_hit" and field == "input":
+        field = "cache_read"
+    tier = _tier(suffix)
+    if tier is None:  # e.g. `_above_1hr` cache writes, per-audio-token cache reads: not text token prices
+        return None
+    return field, *tier
+
+
 def _costs(entry: dict[str, Any]) -> tuple[dict[str, dict[str, float | None]], dict[str, str | None]]:
     """Per tier, the per-1M price of each field; and per tier, the service tier it falls back to."""
     by_tier: dict[str, dict[str, float | None]] = {}
     base_of: dict[str, str | None] = {}
     for key, value in entry.items():
-        found = _COST_KEY.match(key)
-        if not found:
+        kind = _classify(key)
+        if kind is None:
             continue
-        field, suffix = _FIELDS[found.group(1)], found.group(2)
-        if suffix == "_cache_hit" and field == "input":
-            field = "cache_read"
-        tier = _tier(suffix)
-        if tier is None:  # e.g. `_above_1hr` cache writes, per-audio-token cache reads: not text token prices
-            continue
-        name, service = tier
+        field, name, service = kind
         prices = by_tier.setdefault(name, {})
         if prices.get(field) is None:
             prices[field] = per_token_to_per_mtok(value)
