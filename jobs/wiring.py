@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from gapwatch.settings import Settings
 from jobs.pipeline import IngestHook, Pipeline
-from warehouse import identity
+from warehouse import capabilities, identity
 from warehouse.changes import change_detector
 
 
 def default_hooks(settings: Settings) -> list[IngestHook]:
     hooks: list[IngestHook] = []
     hooks.append(identity.hook(settings.aliases_path))  # first: later hooks join facts to models through it
+    hooks.append(capabilities.ingest_hook(settings.capability_map_path))  # first: transforms read the map
     hooks.append(change_detector(settings))  # last: reads what identity and transforms wrote
     return hooks
 

@@ -88,3 +88,19 @@ def test_every_real_lmarena_file_parses() -> None:
         result = lmarena.parse(path.read_bytes(), meta(f"https://x/{path.name}"))
         assert len(result.rows) >= 15, path.name
         assert not result.skipped, (path.name, result.skipped[:3])
+
+
+def test_latest_parquet_of_a_subset_with_real_rows() -> None:
+    url = "https://huggingface.co/datasets/lmarena-ai/leaderboard-dataset/resolve/main/text/latest-00000-of-00001.parquet"
+    result = lmarena.parse(fixture_bytes("lmarena", "text_latest_2025-07-27.parquet"), meta(url))
+    top = result.rows[0]
+    assert (top.board, top.category, top.model, top.score, top.rank) == (
+        "lmarena-text", "overall", "Gemini-2.5-Pro", 1472.0, 1)
+    assert (top.ci_low, top.ci_high, top.votes, top.publish_date) == (1467.0, 1477.0, 22146, date(2025, 7, 27))
+    assert len(result.rows) == 12 and not result.skipped
+
+
+def test_every_subset_url_names_its_board() -> None:
+    boards = [lmarena.board_from_url(u) for u in lmarena.SOURCE.urls()]
+    assert boards == ["lmarena-text", "lmarena-text-style-control", "lmarena-vision", "lmarena-webdev",
+                      "lmarena-search", "lmarena-document"]

@@ -1,0 +1,192 @@
+"""The capability map: loading and checking the TOML, precedence of patterns, and its views over real fixtures."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from collectors.leaderboards import aider, epoch_benchmarks, livebench, lmarena, open_llm_leaderboard
+from collectors.source import Source
+from gapwatch.settings import Settings
+from jobs.pipeline import Document, Pipeline
+from jobs.wiring import default_hooks
+from tests.conftest import fixture_bytes
+from warehouse import capabilities, db
+from warehouse.capabilities import CAPABILITIES, CapabilityMapError, MapEntry
+
+T1 = datetime(2026, 7, 1, 12)
+# Every fixture document of every leaderboard source, with a URL of the shape the source fetches.
+FIXTURES: list[tuple[Source, str, str]] = [
+    (lmarena.SOURCE, "lmsys_2024-10-16.csv", "https://x/csv/lmsys.csv"),
+    (lmarena.SOURCE, "text_latest_2025-07-27.parquet", lmarena.SOURCE.urls()[0]),
+    (aider.SOURCE, "polyglot_leaderboard_2025-08-25.yml", aider.SOURCE.urls()[0]),
+    (aider.SOURCE, "edit_leaderboard_2024-05-15.yml", aider.SOURCE.urls()[1]),
+    (aider.SOURCE, "refactor_leaderboard_2024-10-22.yml", aider.SOURCE.urls()[2]),
+    (livebench.SOURCE, "table_2026_06_25.csv", livebench.SOURCE.urls()[0]),
+    (livebench.SOURCE, "table_2025_04_25.csv", livebench.SOURCE.urls()[0].replace("2026_06_25", "2025_04_25")),
+    (open_llm_leaderboard.SOURCE, "contents_2024-07-13.csv", "https://x/contents.csv"),
+    (open_llm_leaderboard.SOURCE, "contents_2025-03-21.parquet", open_llm_leaderboard.SOURCE.urls()[0]),
+    (epoch_benchmarks.SOURCE, "benchmark_data_2024-10-22.zip", epoch_benchmarks.SOURCE.urls()[0]),
+    (epoch_benchmarks.SOURCE, "benchmarks_with_model_accessibility_2024-10-22.csv", "https://x/benchmarks.csv"),
+]
+
+
+def write_map(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "map.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def ingest_fixtures(pipe: Pipeline) -> None:
+    """Each fixture through the real ingest path (own observation time, so no document ends another's facts)."""
+    for hour, (source, name, url) in enumerate(FIXTURES):
+        body = fixture_bytes(source.id, name)
+        doc = Document(url, body, hashlib.sha256(body).hexdigest())
+        outcome = pipe.ingest_documents(source, [doc], T1.replace(hour=hour))
+        assert outcome.status == "ok", (name, outcome.error)
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    db.migrate(con)
+    return con
+
+
+def add_score(con: duckdb.DuckDBPyConnection, board: str, category: str, model: str = "m", unit: str = "elo") -> None:
+    con.execute("INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, valid_from) "
+                "VALUES ('s', ?, ?, ?, 1.0, ?, TIMESTAMP '2026-01-01')", [board, category, model, unit])
+
+
+def test_packaged_map_loads_with_only_known_capabilities() -> None:
+    entries = capabilities.load_map()
+    assert len(entries) > 50
+    assert {e.capability for e in entries} == {*CAPABILITIES, "none"}
+    assert all(0 < e.weight <= 1 for e in entries)
+
+
+def test_map_covers_every_category_the_fixtures_contain(settings: Settings) -> None:
+    settings = settings.model_copy(update={"min_row_ratio": 0})  # fixtures of one source differ in size
+    hooks = [capabilities.ingest_hook(settings.capability_map_path)]
+    with Pipeline(settings, hooks=hooks, publish_after_ingest=False) as pipe:
+        ingest_fixtures(pipe)
+        unmapped = pipe.con.execute("SELECT * FROM v_unmapped_categories").fetchall()
+        assert unmapped == []
+        mapped = dict(pipe.con.execute(
+            "SELECT board || '/' || category, capability FROM v_capability_scores GROUP BY ALL").fetchall())
+        assert mapped["aider-polyglot/overall"] == "coding"
+        assert mapped["livebench/mathematics"] == "math"
+        assert mapped["livebench/instruction_following"] == "instruction_following"
+        assert mapped["open-llm-leaderboard/ifeval"] == "instruction_following"
+        assert mapped["epoch-benchmarks/gpqa"] == "general"
+        assert mapped["lmarena-text/overall"] == "general"
+        # per-task detail, `none` categories and rank-only rows are known but not capability evidence
+        assert not any(k.startswith("livebench-tasks/") for k in mapped)
+        assert "livebench/language" not in mapped and "lmarena-text-style-control/overall" not in mapped
+        assert {"general", "coding", "math", "instruction_following"} <= set(mapped.values())
+
+
+def test_unknown_livebench_task_surfaces_in_unmapped_view(con: duckdb.DuckDBPyConnection) -> None:
+    capabilities.refresh(con)
+    add_score(con, "livebench", "quantum_poetry", "m1")
+    add_score(con, "livebench", "quantum_poetry", "m2")
+    add_score(con, "brand-new-board", "overall", "m1")
+    assert con.execute("SELECT * FROM v_unmapped_categories").fetchall() == [
+        ("s", "brand-new-board", "overall", 1), ("s", "livebench", "quantum_poetry", 2)]
+    assert con.execute("SELECT count(*) FROM v_capability_scores").fetchone()[0] == 0
+
+
+def test_most_specific_pattern_wins_and_equal_ones_all_apply(con: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    path = write_map(tmp_path, """
+[[map]]
+board = "arena-*"
+category = "*"
+capability = "general"
+weight = 0.5
+
+[[map]]
+board = "arena-x"
+category = "Coding"
+capability = "coding"
+
+[[map]]
+board = "arena-x"
+category = "mgsm"
+capability = "math"
+
+[[map]]
+board = "arena-x"
+category = "mgsm"
+capability = "multilingual"
+""")
+    capabilities.refresh(con, path)
+    for category in ("coding", "overall", "mgsm"):
+        add_score(con, "arena-x", category)
+    rows = con.execute("SELECT category, capability, weight FROM v_capability_scores ORDER BY ALL").fetchall()
+    assert rows == [("coding", "coding", 1.0), ("mgsm", "math", 1.0), ("mgsm", "multilingual", 1.0),
+                    ("overall", "general", 0.5)]
+
+
+def test_lists_expand_to_every_board_and_category(tmp_path: Path) -> None:
+    path = write_map(tmp_path, '[[map]]\nboard = ["a", "B"]\ncategory = ["x", "y"]\ncapability = "math"\n'
+                               'note = "why"\n')
+    assert capabilities.load_map(path) == [
+        MapEntry(board, category, "math", 1.0, "why") for board in ("a", "b") for category in ("x", "y")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expect"),
+    [
+        ('[[map]]\nboard = "a"\ncategory = "b"\ncapability = "reasoning"\n', "entry 1: capability 'reasoning'"),
+        ('[[map]]\nboard = "a"\ncategory = "b"\ncapability = "math"\nweight = 2\n', "weight 2 must be"),
+        ('[[map]]\nboard = "a"\ncategory = "b"\ncapability = "math"\nweight = 0\n', "weight 0 must be"),
+        ('[[map]]\nboard = ""\ncategory = "b"\ncapability = "math"\n', "`board` must be"),
+        ('[[map]]\nboard = "a"\ncapability = "math"\n', "`category` must be"),
+        ('[[map]]\nboard = "a"\ncategory = "b"\ncapability = "math"\ncolour = 1\n', "unknown keys ['colour']"),
+        ('[[map]\nboard = "a"\n', "not valid TOML"),
+        ('[[maps]]\nboard = "a"\n', "expected only [[map]] entries"),
+    ],
+)
+def test_a_bad_map_is_refused_with_where_and_what(tmp_path: Path, text: str, expect: str) -> None:
+    path = write_map(tmp_path, text)
+    with pytest.raises(CapabilityMapError, match=None) as err:
+        capabilities.load_map(path)
+    assert expect in str(err.value) and str(path) in str(err.value)
+
+
+def test_missing_map_file_says_which_setting_to_fix(tmp_path: Path) -> None:
+    with pytest.raises(CapabilityMapError, match="GAPWATCH_CAPABILITY_MAP_PATH"):
+        capabilities.load_map(tmp_path / "nope.toml")
+
+
+def test_hook_reloads_an_edited_map_and_keeps_the_last_good_one_on_error(
+    con: duckdb.DuckDBPyConnection, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    path = write_map(tmp_path, '[[map]]\nboard = "b"\ncategory = "c"\ncapability = "coding"\n')
+    hook = capabilities.ingest_hook(path)
+    hook(con, None, None)
+    assert con.execute("SELECT board, category, capability FROM capability_map").fetchall() == [("b", "c", "coding")]
+    path.write_text('[[map]]\nboard = "b"\ncategory = "c"\ncapability = "cooking"\n', encoding="utf-8")
+    with caplog.at_level(logging.ERROR):
+        hook(con, None, None)
+    assert "cooking" in caplog.text and "keeping the previously loaded capability map" in caplog.text
+    assert con.execute("SELECT capability FROM capability_map").fetchall() == [("coding",)]
+
+
+def test_setting_points_the_pipeline_at_a_user_map(settings: Settings, tmp_path: Path) -> None:
+    path = write_map(tmp_path, '[[map]]\nboard = "aider-*"\ncategory = "*"\ncapability = "general"\n')
+    settings = settings.model_copy(update={"capability_map_path": path})
+    with Pipeline(settings, hooks=default_hooks(settings)) as pipe:
+        body = fixture_bytes("aider", "polyglot_leaderboard_2025-08-25.yml")
+        url = aider.SOURCE.urls()[0]
+        assert pipe.ingest_documents(aider.SOURCE, [Document(url, body, hashlib.sha256(body).hexdigest())],
+                                     T1).status == "ok"
+    published = duckdb.connect(str(settings.published_file), read_only=True)
+    assert published.execute("SELECT DISTINCT capability FROM v_capability_scores").fetchall() == [("general",)]
+    assert published.execute("SELECT count(*) FROM capability_map").fetchone()[0] == 1
+    published.close()

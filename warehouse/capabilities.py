@@ -1,0 +1,122 @@
+"""The capability map: data (a TOML file the user may edit) that puts each board/category on six capabilities.
+
+`load_map` reads and checks the file; `store_map` replaces the `capability_map` table with it; `ingest_hook`
+does both inside every ingest transaction, so the published snapshot always carries the map its scores were
+judged with, and an edited map takes effect at the next ingest. Matching happens in SQL
+(`v_capability_resolution`, migration 003), so the views stay correct whatever the map says.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from importlib import resources
+from itertools import product
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+CAPABILITIES = ("general", "coding", "math", "instruction_following", "multilingual", "long_context")
+NOT_A_CAPABILITY = "none"
+log = logging.getLogger(__name__)
+
+
+class CapabilityMapError(ValueError):
+    """The capability map file cannot be used as it is (syntax, unknown capability, bad weight)."""
+
+
+@dataclass(frozen=True, slots=True)
+class MapEntry:
+    board: str
+    category: str
+    capability: str
+    weight: float = 1.0
+    note: str | None = None
+
+
+def default_path() -> Path:
+    return Path(str(resources.files("warehouse") / "capability_map.toml"))
+
+
+def _patterns(value: Any, what: str, where: str) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    if not items or not all(isinstance(i, str) and i.strip() for i in items):
+        raise CapabilityMapError(f"{where}: `{what}` must be a non-empty string or list of strings, got {value!r}")
+    return [i.strip().lower() for i in items]
+
+
+def _entries(raw: dict[str, Any], where: str) -> list[MapEntry]:
+    unknown = set(raw) - {"board", "category", "capability", "weight", "note"}
+    if unknown:
+        raise CapabilityMapError(f"{where}: unknown keys {sorted(unknown)}")
+    capability = raw.get("capability")
+    if capability not in (*CAPABILITIES, NOT_A_CAPABILITY):
+        raise CapabilityMapError(f"{where}: capability {capability!r} is not one of "
+                                 f"{', '.join(CAPABILITIES)} (or {NOT_A_CAPABILITY!r})")
+    weight = raw.get("weight", 1.0)
+    if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= 1:
+        raise CapabilityMapError(f"{where}: weight {weight!r} must be a number in (0, 1]")
+    note = raw.get("note")
+    if note is not None and not isinstance(note, str):
+        raise CapabilityMapError(f"{where}: note must be text")
+    boards = _patterns(raw.get("board"), "board", where)
+    categories = _patterns(raw.get("category"), "category", where)
+    return [MapEntry(b, c, capability, float(weight), note) for b, c in product(boards, categories)]
+
+
+def load_map(path: Path | None = None) -> list[MapEntry]:
+    """Every (board, category) pattern of the map at `path` (default: the packaged map), checked."""
+    path = path or default_path()
+    try:
+        doc = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CapabilityMapError(f"capability map {path} does not exist; fix GAPWATCH_CAPABILITY_MAP_PATH") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise CapabilityMapError(f"capability map {path}: not valid TOML ({exc})") from exc
+    extra = set(doc) - {"map"}
+    if extra or not isinstance(doc.get("map"), list):
+        raise CapabilityMapError(f"capability map {path}: expected only [[map]] entries (found {sorted(doc)})")
+    entries: list[MapEntry] = []
+    for number, raw in enumerate(doc["map"], start=1):
+        entries += _entries(raw, f"capability map {path}, entry {number}")
+    return entries
+
+
+def store_map(con: duckdb.DuckDBPyConnection, entries: list[MapEntry]) -> bool:
+    """Replace the capability_map table unless it already holds `entries`; the caller owns the transaction.
+
+    Returns whether the table changed (the hook runs on every ingest, and an unchanged map is the rule).
+    """
+    rows = sorted((e.board, e.category, e.capability, e.weight, e.note) for e in entries)
+    held = con.execute("SELECT board, category, capability, weight, note FROM capability_map").fetchall()
+    if sorted(held) == rows:
+        return False
+    con.execute("DELETE FROM capability_map")
+    if rows:
+        columns = ("board", "category", "capability", "weight", "note")
+        con.register("_capability_map", pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}))
+        con.execute("INSERT INTO capability_map SELECT board, category, capability, weight, note FROM _capability_map")
+        con.unregister("_capability_map")
+    return True
+
+
+def refresh(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> bool:
+    """Load the map at `path` into the table; True when the table changed."""
+    return store_map(con, load_map(path))
+
+
+def ingest_hook(path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, Any, Any], None]:
+    """A pipeline ingest hook that reloads the map. A broken map is logged and the previous map kept:
+    a typo in a user's file must not stop collection, and the views keep answering with the last good map."""
+
+    def reload_capability_map(con: duckdb.DuckDBPyConnection, source: Any, outcome: Any) -> None:
+        try:
+            refresh(con, path)
+        except CapabilityMapError as exc:
+            log.error("%s — keeping the previously loaded capability map", exc)
+
+    return reload_capability_map
