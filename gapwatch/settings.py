@@ -43,6 +43,23 @@ class Settings(BaseSettings):
     capability_map_path: Path | None = Field(
         None, description="Capability map TOML (default: the packaged warehouse/capability_map.toml)."
     )
+    aliases_path: Path | None = Field(
+        None, description="Manual model aliases and openness overrides (default: the packaged warehouse/aliases.toml)."
+    )
+    max_targets_per_run: int = Field(
+        300, description="Cap on URLs a per-target source (e.g. hf_hub, one page per model) fetches in one run."
+    )
+    enabled_sources: list[str] = Field(
+        default_factory=list, description="Sources the service schedules (empty: every registered source)."
+    )
+    schedule_every_s: dict[str, float] = Field(
+        default_factory=dict,
+        description="Per-source interval override in seconds, e.g. GAPWATCH_SCHEDULE_EVERY_S__OPENROUTER=60.",
+    )
+    schedule_jitter_s: float | None = Field(None, description="Jitter for every source (default: each source's).")
+    misfire_grace_s: int = Field(3600, description="A run missed by up to this many seconds still runs (once).")
+    app_address: str = Field("localhost", description="Where `gapwatch up` serves the Streamlit app.")
+    app_port: int = 8501
     # Change detection and alerts (issue 7)
     price_change_min_pct: float = Field(5.0, description="A price cut/hike event needs at least this change (%).")
     failure_streak_alert: int = Field(3, description="Failed collections in a row that raise `source_failing`.")
@@ -58,6 +75,30 @@ class Settings(BaseSettings):
     alert_max_attempts: int = Field(5, description="Delivery attempts per event and channel before giving up.")
     alert_max_age_hours: float = Field(72.0, description="Events detected longer ago than this are not sent.")
     feed_path: Path | None = Field(None, description="Atom feed of recent events (default data_dir/feed.atom).")
+    # Transforms (issue 6)
+    blend_input_weight: float = Field(3.0, description="Input weight of the blended price (3:1 input:output).")
+    blend_output_weight: float = Field(1.0, description="Output weight of the blended price.")
+    months_behind_tolerance: float = Field(
+        0.01, description="An open model matches a closed SOTA when within this share of its score."
+    )
+    gap_board_priority: list[str] = Field(
+        default_factory=list, description="Boards preferred for a capability's headline gap (else: most models)."
+    )
+    quality_capability: str = Field(
+        "general", description="Capability whose headline board rates quality for price tiers, frontier and TCO."
+    )
+    price_index_grid_days: int = Field(7, description="Step in days between price index samples.")
+    frontier_grid_days: int = Field(30, description="Step in days between price-quality frontier samples.")
+    tco_monthly_tokens: float = Field(1.5e9, description="Default TCO scenario: tokens per month (50M/day).")
+    tco_input_share: float = Field(0.75, description="Default TCO scenario: share of tokens that are input.")
+    tco_closed_model: str | None = Field(None, description="TCO closed model_id (default: best priced closed).")
+    tco_open_model: str | None = Field(None, description="TCO open model_id (default: best priced open-weights).")
+    tco_gpu_hourly_usd: float = Field(2.5, description="Self-hosting: rent of one GPU per hour (USD).")
+    tco_gpus_per_replica: int = Field(2, description="Self-hosting: GPUs serving one model replica.")
+    tco_replica_tokens_per_s: float = Field(3000.0, description="Self-hosting: sustained tokens/s of one replica.")
+    tco_utilisation: float = Field(0.5, description="Self-hosting: average share of capacity in use.")
+    tco_ops_usd_per_month: float = Field(600.0, description="Self-hosting: fixed operations cost per month (USD).")
+    tco_min_replicas: int = Field(1, description="Self-hosting: replicas kept up whatever the volume.")
 
     @classmethod
     def settings_customise_sources(
