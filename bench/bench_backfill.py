@@ -1,0 +1,154 @@
+"""Backfill every shared realdata litellm (+ mirror) and lmarena version into a temp warehouse; print the figures.
+
+Prints, per source: documents/s, rows/s, the ratio of backfill time to parse-only time (target <= 2x), the
+time spent in each ingest hook, and the same backfill with a publish after every document (what backfill
+avoids by publishing once). `--profile` adds the top functions by cumulative time. Exits 0 with a message
+when the realdata staging set or a source is absent.
+
+    .venv/bin/python bench/bench_backfill.py [--profile] [litellm|lmarena ...]
+"""
+
+from __future__ import annotations
+
+import cProfile
+import hashlib
+import io
+import os
+import pstats
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from collectors import registry  # noqa: E402
+from collectors.source import DocMeta, Source  # noqa: E402
+from gapwatch.settings import Settings  # noqa: E402
+from jobs.backfill import Snapshot, backfill, dir_versions, snapshots  # noqa: E402
+from jobs.dated_files import dated_files  # noqa: E402
+from jobs.pipeline import Document, IngestHook, Outcome, Pipeline  # noqa: E402
+from jobs.wiring import make_pipeline  # noqa: E402
+
+REALDATA = Path(os.environ.get("GAPWATCH_REALDATA", Path(__file__).resolve().parents[2] / "shared" / "realdata"))
+SETS = {"litellm": ("litellm", "litellm_mirror_rocry"), "lmarena": ("lmarena",)}
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load {one:.2f}/{five:.2f} (1/5 min) on {os.cpu_count()} cores"
+
+
+def history_of(source: Source, dirs: tuple[str, ...]) -> list[Snapshot]:
+    files = [f for d in dirs if (REALDATA / d).is_dir() for f in dated_files(REALDATA / d)[0]]
+    return snapshots(source, dir_versions(files))
+
+
+def parse_only(source: Source, snaps: list[Snapshot]) -> tuple[float, int]:
+    """Read and parse every document, nothing else: the floor a backfill is compared with."""
+    began, rows = time.perf_counter(), 0
+    for snap in snaps:
+        for v in snap.versions:
+            body = v.read() if v.read else b""
+            rows += len(source.parse(body, DocMeta(source.id, v.url, snap.observed_at)).rows)
+    return time.perf_counter() - began, rows
+
+
+def timed_hooks(pipe: Pipeline, spent: dict[str, float]) -> None:
+    def timed(hook: IngestHook) -> IngestHook:
+        name = getattr(hook, "__qualname__", repr(hook))
+
+        def run(con, source, outcome: Outcome) -> None:  # noqa: ANN001 - the IngestHook signature
+            began = time.perf_counter()
+            hook(con, source, outcome)
+            spent[name] += time.perf_counter() - began
+        return run
+    pipe.hooks = [timed(h) for h in pipe.hooks]
+
+
+def in_temp_warehouse(run: Callable[[Pipeline], float], hook_times: dict[str, float] | None = None,
+                      hooks: bool = True) -> float:
+    """`run` against a fresh warehouse, with the default ingest hooks (or none, to isolate the core path)."""
+    with tempfile.TemporaryDirectory(prefix="gapwatch-bench-") as tmp:
+        settings = Settings(data_dir=Path(tmp))
+        with make_pipeline(settings) if hooks else Pipeline(settings) as pipe:
+            if hook_times is not None:
+                timed_hooks(pipe, hook_times)
+            return run(pipe)
+
+
+def publish_every_document(source: Source, snaps: list[Snapshot]) -> Callable[[Pipeline], float]:
+    """The same ingest with the pipeline's default publish after each document, for comparison."""
+    def run(pipe: Pipeline) -> float:
+        began = time.perf_counter()
+        for snap in snaps:
+            docs = []
+            for v in snap.versions:
+                body = v.read() if v.read else b""
+                docs.append(Document(v.url, body, hashlib.sha256(body).hexdigest()))
+            pipe.ingest_documents(source, docs, snap.observed_at, trigger="backfill")
+        return time.perf_counter() - began
+    return run
+
+
+def bench(source: Source, snaps: list[Snapshot], profile: bool) -> None:
+    docs = sum(len(s.versions) for s in snaps)
+    parse_s, rows = parse_only(source, snaps)
+    hooks: dict[str, float] = defaultdict(float)
+    report_box = {}
+
+    def run(pipe: Pipeline) -> float:
+        profiler = cProfile.Profile() if profile else None
+        if profiler:
+            profiler.enable()
+        report_box["r"] = backfill(pipe, source, snaps)
+        if profiler:
+            profiler.disable()
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(25)
+            report_box["profile"] = out.getvalue()
+        return report_box["r"].seconds
+
+    total = in_temp_warehouse(run, hooks)
+    report = report_box["r"]
+    core = in_temp_warehouse(lambda pipe: backfill(pipe, source, snaps).seconds, hooks=False)
+    each = in_temp_warehouse(publish_every_document(source, snaps))
+    print(f"== {source.id}: {docs} documents, {len(snaps)} snapshots, {rows} rows parsed; {load()}")
+    print(f"   parse only          {parse_s:7.2f} s   {docs / parse_s:8.1f} documents/s   {rows / parse_s:9.0f} rows/s")
+    print(f"   backfill            {total:7.2f} s   {docs / total:8.1f} documents/s   {report.rows / total:9.0f} rows/s"
+          f"   ratio to parse-only {total / parse_s:.2f}x (target <= 2x)")
+    for name, spent in sorted(hooks.items(), key=lambda i: -i[1]):
+        print(f"     hook {name:<40} {spent:7.2f} s  ({spent / total:.0%})")
+    print(f"   core, no hooks      {core:7.2f} s   {docs / core:8.1f} documents/s   {report.rows / core:9.0f} rows/s"
+          f"   ratio to parse-only {core / parse_s:.2f}x (raw store, validate, history, runs, one publish)")
+    print(f"   publish every doc   {each:7.2f} s   ({each / total:.2f}x the publish-once backfill)")
+    print(f"   outcomes: {report.summary()}")
+    if profile:
+        print(report_box["profile"])
+
+
+def main() -> int:
+    if not REALDATA.is_dir():
+        print(f"skipped: realdata staging set not found at {REALDATA} (set GAPWATCH_REALDATA)")
+        return 0
+    profile = "--profile" in sys.argv
+    chosen = [a for a in sys.argv[1:] if not a.startswith("--")] or list(SETS)
+    for source_id, dirs in SETS.items():
+        if source_id not in chosen:
+            continue
+        if source_id not in registry.BY_ID:
+            print(f"skipped {source_id}: no such source registered yet")
+            continue
+        source = registry.get(source_id)
+        snaps = history_of(source, dirs)
+        if not snaps:
+            print(f"skipped {source_id}: no dated documents under {REALDATA}/{{{','.join(dirs)}}}")
+            continue
+        bench(source, snaps, profile)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
