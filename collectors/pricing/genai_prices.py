@@ -87,7 +87,7 @@ def _split_tiers(prices: dict[str, Any]) -> dict[str, dict[str, float | None]]:
 
 
 def _row(provider: str, model: str, tier: str, prices: dict[str, float | None]) -> PriceRow:
-    return PriceRow(provider=provider, model=model, tier=tier, input_per_mtok=prices.get("input"),
+    return PriceRow(provider=provider, model=model, tier=tiers.label(tier, model), input_per_mtok=prices.get("input"),
                     output_per_mtok=prices.get("output"), cache_read_per_mtok=prices.get("cache_read"),
                     cache_write_per_mtok=prices.get("cache_write"))
 

@@ -129,7 +129,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                     PriceRow(
                         provider=provider,
                         model=key,
-                        tier=tier,
+                        tier=tiers.label(tier, key),
                         input_per_mtok=price_in,
                         output_per_mtok=price_out,
                         cache_read_per_mtok=prices.get("cache_read"),

@@ -158,7 +158,8 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                 continue
             for tier, prices in by_tier.items():
                 try:
-                    out.rows.append(PriceRow(provider=str(provider_id), model=model_name, tier=tier,
+                    out.rows.append(PriceRow(provider=str(provider_id), model=model_name,
+                                             tier=tiers.label(tier, model_name),
                                              input_per_mtok=prices["input"], output_per_mtok=prices["output"],
                                              cache_read_per_mtok=prices["cache_read"],
                                              cache_write_per_mtok=prices["cache_write"]))

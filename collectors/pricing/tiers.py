@@ -35,3 +35,8 @@ def not_priced(input_price: float | None, output_price: float | None, model: str
     if input_price is None and output_price is None:
         return True
     return not input_price and not output_price and not looks_free(model)
+
+
+def label(tier: str, model: str) -> str:
+    """An explicitly free variant's list price goes to tier `free`, as OpenRouter's `:free` rows do."""
+    return FREE if tier == STANDARD and looks_free(model) else tier

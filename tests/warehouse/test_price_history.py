@@ -48,3 +48,16 @@ def test_litellm_snapshots_build_history_with_evidence(settings: Settings, origi
         assert pipe.raw.get(rows[0][4]) == sept and pipe.raw.get(rows[1][4]) == june
         batch = pipe.con.execute("SELECT since FROM v_prices_current WHERE model = 'gpt-4o' AND tier = 'batch'")
         assert batch.fetchall() == [(t2,)]
+
+
+def test_changed_page_layout_is_quarantined_and_keeps_history(settings: Settings, origin: HTTPServer) -> None:
+    august = fixture_bytes("deepseek_pricing", "pricing_2025-08-01.html")
+    doc = serve(origin, deepseek_pricing.SOURCE, august)
+    with Pipeline(settings_for(settings, origin, deepseek_pricing.SOURCE)) as pipe:
+        pipe.collect(deepseek_pricing.SOURCE, T1)
+        before = pipe.con.execute("SELECT * FROM price ORDER BY model, tier").fetchall()
+        doc.body = august.replace(b"<table>", b"<div class=\"pricing-cards\">").replace(b"</table>", b"</div>")
+        outcome = pipe.collect(deepseek_pricing.SOURCE, T2)
+        assert outcome.status == "rejected" and "layout changed" in outcome.error
+        assert "gapwatch reparse deepseek_pricing" in outcome.error
+        assert pipe.con.execute("SELECT * FROM price ORDER BY model, tier").fetchall() == before

@@ -38,6 +38,13 @@ def test_time_of_day_window_covering_most_of_the_day_is_standard() -> None:
     assert prices(parse(genai_prices.SOURCE, OCT_2025, datetime(2025, 10, 27, 20))) == found
 
 
+def test_explicitly_free_variants_are_tier_free_and_other_zeros_are_skipped() -> None:
+    june = parse(genai_prices.SOURCE, fixture_bytes("genai_prices", "data_2025-06-23.json"), datetime(2025, 6, 23))
+    assert prices(june)[("mistral", "mistral-nemo:free", "free")][:2] == (0.0, 0.0)
+    october = parse(genai_prices.SOURCE, OCT_2025)
+    assert "mistral/mistral-nemo:free: no text token price (missing or 0)" in october.skipped
+
+
 def test_bad_documents_raise_parse_error() -> None:
     with pytest.raises(ParseError, match="got HTML"):
         parse(genai_prices.SOURCE, b"<html><body>rate limited</body></html>")
