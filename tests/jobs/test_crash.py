@@ -1,0 +1,138 @@
+"""kill -9 in the middle of an ingest: the warehouse is as before that ingest, and a restarted service goes on.
+
+The service runs in a real subprocess with one extra ingest hook that marks the moment it is inside the
+ingest transaction (facts and run record already written, not committed) and then waits, so the kill
+lands there deterministically. Nothing in production code knows about it: hooks are the pipeline's seam.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+
+from collectors.pricing import openrouter
+from gapwatch.settings import Settings
+from jobs.service import Service
+from jobs.wiring import make_pipeline
+from tests.jobs.test_service import JULY, MAY, MODELS, Origin, wait_until
+from warehouse import db
+from warehouse.facts import FACT_TABLES
+from warehouse.publish import open_snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+T1 = datetime(2026, 5, 15, 12)
+# Written outside the ingest transaction on purpose: what was fetched, and the service's own bookkeeping.
+NOT_INGEST = {"fetch_log", "raw_document", "source_schedule", "publish_log", "schema_migration", "alert_delivery"}
+
+SERVICE_STUCK_IN_INGEST = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from gapwatch.settings import Settings
+    from jobs.pipeline import Pipeline
+    from jobs.service import Service, stop_on_signals
+    from jobs.wiring import default_hooks
+
+    marker = Path(sys.argv[1])
+
+    def stuck(con, source, outcome):
+        if outcome.status == "ok":
+            marker.write_text(str(outcome.run_id))
+            time.sleep(120)
+
+    settings = Settings()
+    stop = stop_on_signals()
+    Service(settings, pipeline=Pipeline(settings, hooks=default_hooks(settings) + [stuck])).start()
+    stop.wait(180)
+""")
+
+
+def ingest_tables(con: duckdb.DuckDBPyConnection) -> list[str]:
+    names = con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary ORDER BY 1").fetchall()
+    return [n for (n,) in names if n not in NOT_INGEST]
+
+
+def dump(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple]]:
+    return {t: sorted(con.execute(f"SELECT * FROM {t}").fetchall(), key=repr) for t in ingest_tables(con)}
+
+
+def overlapping_intervals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    found = {}
+    for spec in FACT_TABLES.values():
+        same_key = " AND ".join(f"a.{k} IS NOT DISTINCT FROM b.{k}" for k in ("source", *spec.key))
+        found[spec.name] = con.execute(
+            f"SELECT count(*) FROM {spec.name} a JOIN {spec.name} b ON {same_key} AND a.rowid < b.rowid "
+            "AND a.valid_from < coalesce(b.valid_to, 'infinity'::TIMESTAMP) "
+            "AND b.valid_from < coalesce(a.valid_to, 'infinity'::TIMESTAMP)"
+        ).fetchone()[0]
+    return found
+
+
+def test_kill_9_mid_ingest_rolls_back_and_the_restarted_service_continues(tmp_path: Path) -> None:
+    origin = Origin()
+    path = f"/openrouter{MODELS}"
+    origin.serve(path, MAY)
+    settings = Settings(data_dir=tmp_path / "data", base_urls={"openrouter": f"{origin.url}/openrouter"},
+                        enabled_sources=["openrouter"], host_min_interval_s=0, http_attempts=2)
+    try:
+        with make_pipeline(settings) as pipe:
+            assert pipe.collect(openrouter.SOURCE, T1).status == "ok"
+            before = dump(pipe.con)
+        assert before["price"] and before["collection_run"]
+
+        origin.serve(path, JULY)
+        marker = tmp_path / "inside-ingest"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("GAPWATCH_")} | {
+            "GAPWATCH_CONFIG": str(tmp_path / "none.toml"),
+            "GAPWATCH_DATA_DIR": str(settings.data_dir),
+            "GAPWATCH_BASE_URLS__OPENROUTER": f"{origin.url}/openrouter",
+            "GAPWATCH_ENABLED_SOURCES": '["openrouter"]',
+            "GAPWATCH_HOST_MIN_INTERVAL_S": "0",
+        }
+        proc = subprocess.Popen([sys.executable, "-c", SERVICE_STUCK_IN_INGEST, str(marker)], cwd=ROOT, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            wait_until(lambda: marker.exists() or proc.poll() is not None, timeout_s=60)
+            assert marker.exists(), proc.communicate()[0]
+        finally:
+            proc.kill()  # SIGKILL: no handler, no cleanup, no checkpoint
+            proc.wait(timeout=30)
+        killed_run = int(marker.read_text())
+
+        con = db.connect(settings.warehouse_file)  # recovery: DuckDB replays its WAL, dropping the open transaction
+        try:
+            assert dump(con) == before
+            assert con.execute("SELECT count(*) FROM collection_run WHERE run_id = ?", [killed_run]).fetchone()[0] == 0
+        finally:
+            con.close()
+
+        started = time.monotonic()
+        service = Service(settings)  # restart: the source's data (T1) is stale, so it runs at once
+        service.start()
+        wait_until(lambda: service.outcomes[("openrouter", "ok")] >= 1, timeout_s=60)
+        service.stop()
+        print(f"restarted and re-collected in {time.monotonic() - started:.1f}s")
+
+        con = db.connect(settings.warehouse_file)
+        try:
+            assert overlapping_intervals(con) == dict.fromkeys((s.name for s in FACT_TABLES.values()), 0)
+            runs = con.execute("SELECT status, observed_at, started_at, finished_at FROM collection_run "
+                               "WHERE source = 'openrouter' ORDER BY run_id").fetchall()
+            assert [r[0] for r in runs] == ["ok", "ok"] and runs[1][1] > T1
+            assert all(r[2] <= r[3] for r in runs)
+            history = con.execute("SELECT input_per_mtok, valid_to IS NULL FROM price "
+                                  "WHERE model = 'deepseek/deepseek-chat-v3-0324' ORDER BY valid_from").fetchall()
+            assert history == [(0.2, False), (0.18, True)]
+        finally:
+            con.close()
+        with open_snapshot(settings.published_file) as snap:
+            assert snap.execute("SELECT count(*) FROM v_prices_current WHERE model = 'moonshotai/kimi-k3'"
+                                ).fetchone()[0] == 1
+    finally:
+        origin.close()
