@@ -79,14 +79,20 @@ class ChangeEvent:
     magnitude: float | None
     evidence: tuple[str, ...]
     observed_at: datetime
+    # Fields of before/after that annotate rather than define the change (e.g. `openness`, which identity
+    # resolution may refine later): stored, but left out of the key so a later reparse keys the same event.
+    annotations: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
             raise ValueError(f"unknown change kind {self.kind!r}")
 
+    def _defining(self, side: dict[str, Any] | None) -> Any:
+        return None if side is None else _clean({k: v for k, v in side.items() if k not in self.annotations})
+
     @property
     def key(self) -> str:
-        identity = [self.kind, self.source, self.entity, _clean(self.before), _clean(self.after),
+        identity = [self.kind, self.source, self.entity, self._defining(self.before), self._defining(self.after),
                     self.observed_at.isoformat()]
         return hashlib.sha256(json.dumps(identity, sort_keys=True).encode()).hexdigest()[:32]
 
@@ -169,8 +175,7 @@ def detectors() -> tuple[Detector, ...]:
         changes_facts.price_moves,
         changes_facts.catalogue_moves,
         changes_facts.source_license_moves,
-        changes_boards.leader_moves,
-        changes_boards.overtakes,
+        changes_boards.board_moves,
         changes_gap.gap_crossings,
         changes_license.canonical_license_moves,
         changes_license.license_text_moves,

@@ -22,76 +22,78 @@ def _touched_scopes(ctx: Context) -> list[tuple[str, str]]:
     return sorted(scopes)
 
 
-def _board(ctx: Context, board: str, category: str, when: str, *, with_openness: bool) -> list[dict[str, Any]]:
+def _board(ctx: Context, board: str, category: str, when: str, openness: dict[str, str]) -> list[dict[str, Any]]:
     """Scores on one board/category at T (`_AFTER`) or just before it (`_BEFORE`), best first."""
-    openness = "coalesce(n.openness, 'unknown')" if with_openness else "NULL"
-    join = ("LEFT JOIN v_model_names n ON n.source = s.source AND n.source_model = s.model"
-            if with_openness else "")
     rows = ctx.con.execute(
-        f"SELECT s.model, s.score, s.organization, s.evidence_sha256, {openness} AS openness "
-        f"FROM leaderboard_score s {join} WHERE s.source = ? AND s.board = ? AND s.category = ? "
-        f"AND {when.replace('valid_', 's.valid_')} ORDER BY s.score DESC, s.model",
+        f"SELECT model, score, organization, evidence_sha256 FROM leaderboard_score "
+        f"WHERE source = ? AND board = ? AND category = ? AND {when} ORDER BY score DESC, model",
         [ctx.source, board, category, ctx.at, ctx.at],
     ).fetchall()
-    names = ("model", "score", "organization", "evidence", "openness")
-    return [dict(zip(names, r, strict=True)) for r in rows]
+    return [{"model": m, "score": s, "organization": o, "evidence": e, "openness": openness.get(m)}
+            for m, s, o, e in rows]
+
+
+def _openness(ctx: Context) -> dict[str, str]:
+    """Openness of every name this source uses, read once per ingest (the view joins several tables)."""
+    if not relation_exists(ctx.con, "v_model_names"):
+        return {}
+    return dict(ctx.con.execute("SELECT source_model, openness FROM v_model_names WHERE source = ?",
+                                [ctx.source]).fetchall())
+
+
+def _boards(ctx: Context) -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
+    """Every board/category this ingest touched, as (entity, entries before, entries after)."""
+    scopes = _touched_scopes(ctx)
+    openness = _openness(ctx) if scopes else {}
+    return [(f"{board}/{category}", _board(ctx, board, category, _BEFORE, openness),
+             _board(ctx, board, category, _AFTER, openness)) for board, category in scopes]
 
 
 def _public(entry: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in entry.items() if k not in ("evidence", "openness") or (k == "openness" and v)}
 
 
-def leader_moves(ctx: Context) -> list[ChangeEvent]:
-    out = []
-    known = relation_exists(ctx.con, "v_model_names")
-    for board, category in _touched_scopes(ctx):
-        before = _board(ctx, board, category, _BEFORE, with_openness=known)
-        after = _board(ctx, board, category, _AFTER, with_openness=known)
-        if not before or not after:
-            continue  # a board seen for the first time (or emptied) has no leader to lose
-        old, new = before[0], after[0]
-        top_now = {e["model"] for e in after if e["score"] == new["score"]}
-        if old["model"] in top_now:
-            continue  # still leading (possibly tied)
-        out.append(ChangeEvent(
-            "new_leader", f"{board}/{category}", ctx.source, _public(old), _public(new),
-            round(new["score"] - old["score"], 4), evidence(new["evidence"], old["evidence"]), ctx.at,
-        ))
-    return out
+def _leader(ctx: Context, entity: str, before: list[dict], after: list[dict]) -> list[ChangeEvent]:
+    if not before or not after:
+        return []  # a board seen for the first time (or emptied) has no leader to lose
+    old, new = before[0], after[0]
+    top_now = {e["model"] for e in after if e["score"] == new["score"]}
+    if old["model"] in top_now:
+        return []  # still leading (possibly tied)
+    return [ChangeEvent("new_leader", entity, ctx.source, _public(old), _public(new),
+                        round(new["score"] - old["score"], 4), evidence(new["evidence"], old["evidence"]), ctx.at,
+                        annotations=("openness",))]
 
 
 def _best(entries: list[dict[str, Any]], closed: bool) -> dict[str, Any] | None:
     for e in entries:
-        is_open = str(e["openness"]).startswith("open-")
-        if (e["openness"] == "closed") if closed else is_open:
+        if (e["openness"] == "closed") if closed else str(e["openness"]).startswith("open-"):
             return e
     return None
 
 
-def overtakes(ctx: Context) -> list[ChangeEvent]:
-    """Best open (any `open-*` class) vs best closed on a board/category; `unknown` models are ignored."""
-    if not relation_exists(ctx.con, "v_model_names"):
+def _side_by_side(o: dict[str, Any], c: dict[str, Any]) -> dict[str, Any]:
+    return {"open_model": o["model"], "open_score": o["score"], "open_organization": o["organization"],
+            "closed_model": c["model"], "closed_score": c["score"], "closed_organization": c["organization"]}
+
+
+def _overtake(ctx: Context, entity: str, before: list[dict], after: list[dict]) -> list[ChangeEvent]:
+    """Best open (any `open-*` class) vs best closed; `unknown` models are ignored."""
+    open_b, closed_b, open_a, closed_a = (_best(entries, closed) for entries in (before, after)
+                                          for closed in (False, True))
+    if None in (open_b, closed_b, open_a, closed_a):
         return []
+    is_ahead = open_a["score"] > closed_a["score"]
+    if (open_b["score"] > closed_b["score"]) == is_ahead:
+        return []
+    return [ChangeEvent("open_overtakes_closed" if is_ahead else "closed_overtakes_open", entity, ctx.source,
+                        _side_by_side(open_b, closed_b), _side_by_side(open_a, closed_a),
+                        round(open_a["score"] - closed_a["score"], 4),
+                        evidence(open_a["evidence"], closed_a["evidence"]), ctx.at)]
+
+
+def board_moves(ctx: Context) -> list[ChangeEvent]:
     out = []
-    for board, category in _touched_scopes(ctx):
-        sides = []
-        for when in (_BEFORE, _AFTER):
-            entries = _board(ctx, board, category, when, with_openness=True)
-            sides.append((_best(entries, closed=False), _best(entries, closed=True)))
-        (open_b, closed_b), (open_a, closed_a) = sides
-        if None in (open_b, closed_b, open_a, closed_a):
-            continue
-        was_ahead, is_ahead = open_b["score"] > closed_b["score"], open_a["score"] > closed_a["score"]
-        if was_ahead == is_ahead:
-            continue
-
-        def state(o: dict[str, Any], c: dict[str, Any]) -> dict[str, Any]:
-            return {"open_model": o["model"], "open_score": o["score"], "open_organization": o["organization"],
-                    "closed_model": c["model"], "closed_score": c["score"], "closed_organization": c["organization"]}
-
-        out.append(ChangeEvent(
-            "open_overtakes_closed" if is_ahead else "closed_overtakes_open", f"{board}/{category}", ctx.source,
-            state(open_b, closed_b), state(open_a, closed_a), round(open_a["score"] - closed_a["score"], 4),
-            evidence(open_a["evidence"], closed_a["evidence"]), ctx.at,
-        ))
+    for entity, before, after in _boards(ctx):
+        out += _leader(ctx, entity, before, after) + _overtake(ctx, entity, before, after)
     return out

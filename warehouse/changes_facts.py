@@ -80,12 +80,12 @@ def price_moves(ctx: Context) -> list[ChangeEvent]:
     return out
 
 
-def _openness(ctx: Context, model: str) -> str | None:
-    if not relation_exists(ctx.con, "v_model_names"):
-        return None
-    row = ctx.con.execute("SELECT openness FROM v_model_names WHERE source = ? AND source_model = ?",
-                          [ctx.source, model]).fetchone()
-    return row[0] if row else None
+def _openness(ctx: Context, models: list[str]) -> dict[str, str]:
+    if not models or not relation_exists(ctx.con, "v_model_names"):
+        return {}
+    return dict(ctx.con.execute(
+        "SELECT source_model, openness FROM v_model_names WHERE source = ? AND list_contains(?, source_model)",
+        [ctx.source, models]).fetchall())
 
 
 def catalogue_moves(ctx: Context) -> list[ChangeEvent]:
@@ -93,12 +93,13 @@ def catalogue_moves(ctx: Context) -> list[ChangeEvent]:
     if ctx.baseline:
         return []
     out = []
-    for change in ctx.outcome.diff.added:
-        if change.table == "source_model":
-            model = change.key["model"]
-            after = {"model": model, **(change.after or {}), "openness": _openness(ctx, model)}
-            out.append(ChangeEvent("new_model", model, ctx.source, None, after, None, evidence(change.evidence),
-                                   ctx.at))
+    added = [c for c in ctx.outcome.diff.added if c.table == "source_model"]
+    openness = _openness(ctx, [c.key["model"] for c in added])
+    for change in added:
+        model = change.key["model"]
+        after = {"model": model, **(change.after or {}), "openness": openness.get(model)}
+        out.append(ChangeEvent("new_model", model, ctx.source, None, after, None, evidence(change.evidence), ctx.at,
+                               annotations=("openness",)))
     for change in ctx.outcome.diff.removed:
         if change.table == "source_model":
             model = change.key["model"]

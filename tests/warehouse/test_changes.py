@@ -131,8 +131,11 @@ def test_new_leader_from_two_arena_snapshots(pipe: Pipeline, arena_csv: Upstream
     assert pipe.collect(LMARENA_CSV, T2).status == "ok"
     assert events(pipe) == [("new_leader", "lmarena-text/overall", "lmarena", 52.0, T2, False)]
     leader = event(pipe, "new_leader")
-    assert leader["before"] == {"model": "GPT-4o-2024-05-13", "score": 1287.0, "organization": "OpenAI"}
-    assert leader["after"] == {"model": "ChatGPT-4o-latest (2024-09-03)", "score": 1339.0, "organization": "OpenAI"}
+    # Openness comes from identity resolution (Arena's "Proprietary" label), the first hook of the pipeline.
+    assert leader["before"] == {"model": "GPT-4o-2024-05-13", "score": 1287.0, "organization": "OpenAI",
+                                "openness": "closed"}
+    assert leader["after"] == {"model": "ChatGPT-4o-latest (2024-09-03)", "score": 1339.0, "organization": "OpenAI",
+                               "openness": "closed"}
     assert leader["evidence"] == [sha(OCT_2024), sha(JUNE_2024)]
     arena_csv.body = OCT_2024.replace(b"+4/-4,28488", b"+4/-4,28999")  # votes moved, the leader did not
     assert pipe.collect(LMARENA_CSV, T3).status == "ok"
@@ -194,3 +197,20 @@ def test_small_price_moves_stay_below_the_threshold(settings: Settings, models_a
         models_api.body = JULY
         pipe.collect(openrouter.SOURCE, T2)
         assert [e[0] for e in events(pipe)] == ["model_removed", "new_model"]
+
+
+def test_event_key_ignores_annotations_and_detection_time() -> None:
+    from warehouse.changes import ChangeEvent
+
+    def leader(openness: str, score: float = 1339.0) -> ChangeEvent:
+        return ChangeEvent("new_leader", "lmarena-text/overall", "lmarena", {"model": "a", "score": 1287.0},
+                           {"model": "b", "score": score, "openness": openness}, 52.0, ("sha",), T2,
+                           annotations=("openness",))
+
+    # Identity learning a model's openness later must not turn a reparse into a second event.
+    assert leader("unknown").key == leader("closed").key
+    assert leader("closed").key != leader("closed", score=1340.0).key
+    assert leader("closed").key != dataclasses.replace(leader("closed"), observed_at=T3).key
+    # Floats parsed along different paths (0.1 + 0.2 vs 0.3) are the same price.
+    price = ChangeEvent("price_cut", "p/m", "s", {"input_per_mtok": 0.1 + 0.2}, {"input_per_mtok": 0.2}, -33.3, (), T2)
+    assert price.key == dataclasses.replace(price, before={"input_per_mtok": 0.3}).key
