@@ -133,6 +133,7 @@ class HubModelRow:
     gated: str | None = None
     base_model: str | None = None
     pipeline_tag: str | None = None
+    renamed_to: str | None = None  # the Hub redirects a renamed repo; the id it answers with
 
     def __post_init__(self) -> None:
         if not self.repo or "/" not in self.repo:

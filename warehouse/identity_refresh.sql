@@ -1,12 +1,13 @@
 -- Run by refresh_identity after new names were keyed: resolve every name to a model, collect openness
--- evidence, and rebuild the model table. Set-based over all names (a few thousand rows: milliseconds).
+-- evidence, and bring the model table up to date. Set-based over all names; the new state is computed into
+-- temp tables and only rows that differ are written (rewriting thousands of primary-keyed rows per ingest
+-- costs far more than comparing them).
 
 -- 1. Aliases. A key is a known model when a catalogue (source_model, or a Hugging Face repo a catalogue
 --    links to) names it, when two different sources name it, or when the aliases file declares it.
 --    A catalogue entry whose Hugging Face repo has another key is redirected to the repo's key, so
 --    `mistralai/devstral-2512` joins `mistralai/Devstral-2-123B-Instruct-2512`.
-DELETE FROM model_alias;
-INSERT INTO model_alias
+CREATE OR REPLACE TEMP TABLE _alias AS
 WITH cat AS (
     SELECT DISTINCT source, model FROM source_model
 ), repo AS (
@@ -44,6 +45,13 @@ FROM keyed k
 LEFT JOIN manual man ON man.source = k.source AND man.source_model = k.source_model
 LEFT JOIN known kn ON kn.key = k.key
 WHERE k.source <> '@hugging_face' AND coalesce(man.model_id, kn.key) IS NOT NULL;
+
+DELETE FROM model_alias AS a WHERE NOT EXISTS (
+    SELECT 1 FROM _alias n WHERE n.source = a.source AND n.source_model = a.source_model
+    AND n.model_id = a.model_id AND n.method = a.method AND n.confidence = a.confidence);
+INSERT INTO model_alias SELECT n.* FROM _alias n
+WHERE NOT EXISTS (SELECT 1 FROM model_alias a WHERE a.source = n.source AND a.source_model = n.source_model);
+DROP TABLE _alias;
 
 -- 2. Openness evidence, one row per fact about one name (latest value per name), with the model it backs.
 DELETE FROM openness_evidence;
@@ -87,8 +95,7 @@ SELECT model_id, 'manual', model_id, 'aliases file', note, openness, license_id,
 FROM manual_model WHERE openness IS NOT NULL;
 
 -- 3. Models: every aliased or declared model, its attributes and its decided openness.
-DELETE FROM model;
-INSERT INTO model
+CREATE OR REPLACE TEMP TABLE _model AS
 WITH ids AS (
     SELECT DISTINCT model_id FROM model_alias UNION SELECT model_id FROM manual_model
 ), own AS (
@@ -119,13 +126,12 @@ WITH ids AS (
     FROM manual_model GROUP BY model_id
 )
 SELECT ids.model_id,
-       coalesce(man.organization, o.board_org, c.cat_org, h.hint),
-       coalesce(man.family, own.family, ids.model_id),
-       coalesce(man.version, own.version),
-       coalesce(man.release_date, c.released,
-                TRY_CAST(own.version AS DATE)),
-       coalesce(d.openness, 'unknown'),
-       coalesce(man.license_id, d.license_id)
+       coalesce(man.organization, o.board_org, c.cat_org, h.hint) AS organization,
+       coalesce(man.family, own.family, ids.model_id) AS family,
+       coalesce(man.version, own.version) AS version,
+       coalesce(man.release_date, c.released, TRY_CAST(own.version AS DATE)) AS release_date,
+       coalesce(d.openness, 'unknown') AS openness,
+       coalesce(man.license_id, d.license_id) AS license_id
 FROM ids
 LEFT JOIN own ON own.key = ids.model_id
 LEFT JOIN orgs o ON o.model_id = ids.model_id
@@ -133,3 +139,11 @@ LEFT JOIN cats c ON c.model_id = ids.model_id
 LEFT JOIN hints h ON h.model_id = ids.model_id
 LEFT JOIN decided d ON d.model_id = ids.model_id
 LEFT JOIN manual man ON man.model_id = ids.model_id;
+
+DELETE FROM model AS m WHERE NOT EXISTS (
+    SELECT 1 FROM _model n WHERE n.model_id = m.model_id AND n.organization IS NOT DISTINCT FROM m.organization
+    AND n.family IS NOT DISTINCT FROM m.family AND n.version IS NOT DISTINCT FROM m.version
+    AND n.release_date IS NOT DISTINCT FROM m.release_date AND n.openness = m.openness
+    AND n.license_id IS NOT DISTINCT FROM m.license_id);
+INSERT INTO model SELECT n.* FROM _model n WHERE NOT EXISTS (SELECT 1 FROM model m WHERE m.model_id = n.model_id);
+DROP TABLE _model;

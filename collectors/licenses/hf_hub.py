@@ -4,7 +4,8 @@ Which repos: those the catalogues link to (OpenRouter's `hugging_face_id`, ...),
 at each run (`paths_from="hf_repos"`, warehouse/targets.py), so a run covers a subset and never ends the
 history of repos it did not fetch (`full_snapshot=False`).
 
-Fields used: `id`, `author`, `cardData.license` (a Hub licence id such as `apache-2.0`, `llama3.1`, `other`),
+Fields used: `id` (differs from the requested repo when it was renamed), `author`, `cardData.license` (a Hub
+licence id such as `apache-2.0`, `llama3.1`, `other`),
 `cardData.license_name`/`license_link` (the licence's own name and URL when `license` is `other`), the
 `license:*` tags (same ids, present when the card has no metadata block), `gated` (`false`, `"auto"`,
 `"manual"`), `cardData.base_model` (a string or a list), `pipeline_tag`. Download and like counts change every
@@ -13,12 +14,16 @@ day and say nothing about openness, so they are not kept.
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
+from urllib.parse import unquote
 
 from collectors.parsing import load_json
 from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import HubModelRow, ModelRow, ParseResult, RowError
+
+_REPO_IN_URL = re.compile(r"/api/models/([^/?#]+/[^/?#]+)")
 
 
 def _text(value: Any) -> str | None:
@@ -47,7 +52,10 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
         raise ParseError(f"hf_hub {meta.url}: the Hub answered an error: {doc['error']}")
     card = doc.get("cardData") if isinstance(doc.get("cardData"), dict) else {}
     tags = doc.get("tags") if isinstance(doc.get("tags"), list) else []
-    repo = doc["id"]
+    # Key the facts by the repo the catalogues link to; a renamed repo answers (via redirect) with its new id.
+    requested = _REPO_IN_URL.search(meta.url)
+    repo = unquote(requested.group(1)) if requested else doc["id"]
+    renamed_to = doc["id"] if doc["id"] != repo else None
     licence = _licence(card, tags)
     licence_name = _text(card.get("license_name"))
     gated = doc.get("gated")
@@ -62,6 +70,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                 gated=None if gated is None else str(gated).lower(),
                 base_model=_text(card.get("base_model")),
                 pipeline_tag=_text(doc.get("pipeline_tag")),
+                renamed_to=renamed_to,
             )
         )
         # The repo as a catalogue entry: its licence is the strongest openness evidence (for `other`, the

@@ -34,6 +34,7 @@ CREATE TABLE hub_model (
     gated           VARCHAR,            -- false | auto | manual
     base_model      VARCHAR,            -- comma-separated when several
     pipeline_tag    VARCHAR,
+    renamed_to      VARCHAR,            -- the repo id the Hub answered with when the requested one was renamed
     valid_from      TIMESTAMP NOT NULL,
     valid_to        TIMESTAMP,
     evidence_sha256 VARCHAR
@@ -175,8 +176,9 @@ SELECT m.model_id, m.organization, m.openness, m.license_id,
 FROM model m LEFT JOIN openness_evidence e ON e.model_id = m.model_id
 GROUP BY m.model_id, m.organization, m.openness, m.license_id;
 
--- Models whose evidence disagrees: two licence-level sources (rank <= 2) give different classes, or any two
--- sources disagree on open vs closed.
+-- Models whose evidence disagrees: two licence-level sources (rank <= 2) give different classes; or the
+-- licences and Epoch's category (rank <= 3) disagree on how restricted use is (open-source and permissive
+-- both count as unrestricted); or any two sources disagree on open vs closed.
 CREATE VIEW v_openness_conflicts AS
 SELECT m.model_id, m.openness AS decided,
        list(DISTINCT e.openness ORDER BY e.openness) AS classes,
@@ -186,6 +188,7 @@ FROM openness_evidence e JOIN model m ON m.model_id = e.model_id
 WHERE e.openness <> 'unknown'
 GROUP BY m.model_id, m.openness
 HAVING count(DISTINCT e.openness) FILTER (WHERE e.rank <= 2) > 1
+    OR count(DISTINCT least(openness_order(e.openness), 3)) FILTER (WHERE e.rank <= 3) > 1
     OR count(DISTINCT CASE WHEN e.openness = 'closed' THEN 'closed' ELSE 'open' END) > 1;
 
 CREATE VIEW v_license_unclassified AS
