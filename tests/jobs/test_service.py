@@ -181,18 +181,18 @@ def test_sources_run_concurrently_within_the_bound_and_never_overlap_themselves(
     ids = ["src_a", "src_b", "src_c", "src_slow"]
     for sid in ids:
         loopback.serve(f"/{sid}{MODELS}", MAY, JULY, delay_s=0.3)
-    loopback.delays[f"/src_slow{MODELS}"] = 1.6  # longer than its 1 s interval: would overlap without max_instances
+    loopback.delays[f"/src_slow{MODELS}"] = 1.3  # longer than its 1 s interval: would overlap without max_instances
     settings = service_settings(tmp_path, loopback, ids, http_timeout_s=5)
     service = Service(settings, sources=[clone(s) for s in ids], pipeline=Pipeline(settings))
     skipped: Counter[str] = Counter()
     service.scheduler.add_listener(lambda event: skipped.update([event.job_id]), EVENT_JOB_MAX_INSTANCES)
     service.start()
-    wait_until(lambda: all(service.outcomes[(s, "ok")] >= 3 for s in ids), timeout_s=40)
+    wait_until(lambda: all(service.outcomes[(s, "ok")] >= 2 for s in ids), timeout_s=40)
     service.stop()
 
     done = runs(settings.warehouse_file)
     per_source = {sid: [r for r in done if r[0] == sid] for sid in ids}
-    assert all(len(per_source[s]) >= 3 for s in ids), {s: len(r) for s, r in per_source.items()}
+    assert all(len(per_source[s]) >= 2 for s in ids), {s: len(r) for s, r in per_source.items()}
     assert {r[1] for r in done} <= {"ok"}, [r for r in done if r[1] != "ok"]  # MAY/JULY alternate: every run ingests
     for sid, rows in per_source.items():
         for before, after in itertools.pairwise(rows):
