@@ -25,12 +25,16 @@ CLASSES = (
     "unknown",
 )
 
-# OSI-approved licences (SPDX ids, lower-case) seen on model repositories; the SPDX list, once collected, wins.
-BUILTIN_OSI = frozenset({
-    "apache-2.0", "mit", "bsd-2-clause", "bsd-3-clause", "0bsd", "isc", "zlib", "gpl-2.0", "gpl-3.0", "lgpl-2.1",
-    "lgpl-3.0", "agpl-3.0", "mpl-2.0", "epl-1.0", "epl-2.0", "artistic-2.0", "afl-3.0", "ecl-2.0", "osl-3.0",
-    "ms-pl", "ncsa", "unlicense", "bsl-1.0", "upl-1.0", "postgresql", "eupl-1.1", "eupl-1.2", "lppl-1.3c",
-})
+# OSI-approved licences seen on model repositories (lower-case → SPDX id); the SPDX list, once collected, wins.
+BUILTIN_OSI = {
+    lid.lower(): lid
+    for lid in (
+        "Apache-2.0", "MIT", "BSD-2-Clause", "BSD-3-Clause", "0BSD", "ISC", "Zlib", "GPL-2.0", "GPL-3.0",
+        "LGPL-2.1", "LGPL-3.0", "AGPL-3.0", "MPL-2.0", "EPL-1.0", "EPL-2.0", "Artistic-2.0", "AFL-3.0",
+        "ECL-2.0", "OSL-3.0", "MS-PL", "NCSA", "Unlicense", "BSL-1.0", "UPL-1.0", "PostgreSQL", "EUPL-1.1",
+        "EUPL-1.2", "LPPL-1.3c", "OFL-1.1",
+    )
+}
 
 # Free-text spellings of SPDX ids: "Apache 2.0", "apache license 2.0", "MIT License".
 _SPDX_SPELLINGS = {
@@ -82,13 +86,20 @@ _RULES: tuple[tuple[str, str, str | Callable[[str], str] | None, str], ...] = (
     (r"openmdw", "open-weights-permissive", "openmdw", "OpenMDW: permissive, not OSI-reviewed"),
     (r"^cc[ -]?by|^cc0|creative commons|^apple-ascl$|^odc-by$", "open-weights-permissive", None,
      "permissive content licence, not an OSI software licence"),
+    (r"^(?:bsd|gpl|lgpl)$", "open-source", None, "OSI-approved licence family (Hub id)"),
+    (r"^(?:gfdl|odbl|pddl|lgpl-lr)$", "open-weights-permissive", None, "open content/data licence, not OSI software"),
     (r"^open$", "open-weights-restricted", None, "listed as open, terms unstated (assume restrictions)"),
 )
+
+
+_ID_LIKE = re.compile(r"^[a-z][a-z0-9.+-]*\d[a-z0-9.+-]*$")
 
 
 def _spdx_id(term: str, known: dict[str, tuple[str, bool]]) -> str | None:
     if term in known:
         return known[term][0]
+    if term in BUILTIN_OSI:
+        return BUILTIN_OSI[term]
     for pattern, spdx in _SPDX_SPELLINGS.items():
         if re.fullmatch(pattern, term):
             return spdx
@@ -110,7 +121,8 @@ def classify(term: str, spdx: dict[str, tuple[str, bool]] | None = None) -> Clas
     for pattern, cls, lic, why in _RULES:
         if re.search(pattern, text):
             license_id = lic(text) if callable(lic) else lic
-            return Classification(cls, license_id or spdx_id, why)
+            # An id-like term (a Hub licence id such as `cc-by-nc-4.0`) names its licence even without SPDX.
+            return Classification(cls, license_id or spdx_id or (text if _ID_LIKE.match(text) else None), why)
     if spdx_id is not None:
         return Classification("open-weights-permissive", spdx_id, "SPDX licence, not OSI-approved")
     return Classification("unknown", None, "unrecognised licence text; classify it in the aliases file")

@@ -163,8 +163,8 @@ def seed_market(con: duckdb.DuckDBPyConnection) -> None:
         ModelRow(model="openai/gpt-4o-2024-08-06", organization="openai"),
     ])
     ingest(con, "hf_hub", [
-        ModelRow(model="mistralai/Devstral-2-123B-Instruct-2512", hugging_face_id="mistralai/Devstral-2-123B-Instruct-2512",
-                 open_weights=True, license="apache-2.0"),
+        ModelRow(model="mistralai/Devstral-2-123B-Instruct-2512",
+                 hugging_face_id="mistralai/Devstral-2-123B-Instruct-2512", open_weights=True, license="apache-2.0"),
     ])
 
 

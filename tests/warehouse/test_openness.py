@@ -1,0 +1,201 @@
+"""Openness: licence terms as sources write them, and the class of well-known models from their evidence."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from collectors.licenses import spdx
+from gapwatch.rows import LicenseRow, ModelRow, ScoreRow
+from jobs.pipeline import Outcome
+from tests.conftest import realdata
+from tests.warehouse.test_identity import ingest
+from warehouse import db, identity
+from warehouse.identity import refresh_identity
+from warehouse.openness import classify
+
+TERMS = [
+    # Arena's free-text licence column
+    ("Proprietary", "closed", None),
+    ("Propretary", "closed", None),
+    ("Apache 2.0", "open-source", "Apache-2.0"),
+    ("Apache-2.0", "open-source", "Apache-2.0"),
+    ("MIT", "open-source", "MIT"),
+    ("Llama 3.1 Community", "open-weights-restricted", "llama3.1"),
+    ("Llama-3.3", "open-weights-restricted", "llama3.3"),
+    ("Gemma license", "open-weights-restricted", "gemma"),
+    ("Qianwen LICENSE", "open-weights-restricted", "qwen"),
+    ("CC-BY-NC-4.0", "open-weights-noncommercial", "cc-by-nc-4.0"),
+    ("Non-commercial", "open-weights-noncommercial", None),
+    ("MRL", "open-weights-noncommercial", None),
+    ("DeepSeek License", "open-weights-permissive", "deepseek"),
+    ("Modified MIT", "open-weights-permissive", "modified-mit"),
+    ("AI2 ImpACT Low-risk", "open-weights-permissive", "ai2-impact-lr"),
+    ("Jamba Open", "open-weights-restricted", "jamba-open"),
+    # Hugging Face Hub licence ids
+    ("apache-2.0", "open-source", "Apache-2.0"),
+    ("llama3.1", "open-weights-restricted", "llama3.1"),
+    ("gemma", "open-weights-restricted", "gemma"),
+    ("bigscience-openrail-m", "open-weights-permissive", "openrail"),
+    ("mpl-2.0", "open-source", "MPL-2.0"),
+    ("other", "unknown", None),
+    # Epoch's accessibility categories
+    ("Open weights (unrestricted)", "open-weights-permissive", None),
+    ("Open weights (restricted use)", "open-weights-restricted", None),
+    ("Open weights (non-commercial)", "open-weights-noncommercial", None),
+    ("API access", "closed", None),
+]
+
+
+@pytest.mark.parametrize(("term", "cls", "license_id"), TERMS)
+def test_licence_terms_classify(term: str, cls: str, license_id: str | None) -> None:
+    found = classify(term)
+    assert (found.openness, found.license_id) == (cls, license_id)
+    assert found.rule
+
+
+def test_spdx_list_decides_osi_approval_for_licences_the_builtin_list_lacks() -> None:
+    spdx = {"aal": ("AAL", True), "cc-by-4.0": ("CC-BY-4.0", False)}
+    assert classify("AAL").openness == "unknown"
+    assert classify("AAL", spdx) == classify("aal", spdx)
+    assert classify("aal", spdx).openness == "open-source"
+    assert classify("cc-by-4.0", spdx).openness == "open-weights-permissive"
+
+
+@pytest.mark.realdata
+def test_every_hub_licence_id_in_the_hub_docs_classifies() -> None:
+    """The Hub's official licence id list: every id but the catch-alls and one data agreement has a class."""
+    spdx_doc = json.loads(realdata("spdx", "licenses_v3.27.0_2025-09-04_53c5b3eab4.json").read_text())
+    spdx = {e["licenseId"].lower(): (e["licenseId"], e["isOsiApproved"]) for e in spdx_doc["licenses"]}
+    ids: set[str] = set()
+    for doc in realdata("hf_licenses").glob("*.md"):
+        ids |= set(re.findall(r"\|\s*`([^`]+)`\s*\|", doc.read_text()))
+    assert len(ids) > 80
+    unknown = sorted(i for i in ids if classify(i, spdx).openness == "unknown")
+    assert unknown == ["c-uda", "cc", "other", "unknown"]
+
+
+# -- well-known models, from the evidence each source really gives ------------------------------------
+T1 = datetime(2025, 2, 1, 12)
+
+
+def arena(model: str, licence: str, org: str) -> ScoreRow:
+    return ScoreRow(board="lmarena-text", category="overall", model=model, score=1200.0, license=licence,
+                    organization=org)
+
+
+@pytest.fixture
+def market(tmp_path: Path) -> duckdb.DuckDBPyConnection:
+    con = db.connect(tmp_path / "w.duckdb")
+    ingest(con, "lmarena", [
+        arena("Meta-Llama-3.1-405B-Instruct-bf16", "Llama 3.1 Community", "Meta"),
+        arena("Mistral-7B-Instruct-v0.2", "Apache-2.0", "Mistral"),
+        arena("OLMo-7B-instruct", "Apache-2.0", "Allen AI"),
+        arena("Gemma-2-9b-it", "Gemma license", "Google"),
+        arena("GPT-4o-2024-08-06", "Proprietary", "OpenAI"),
+        arena("Command R+ (04-2024)", "CC-BY-NC-4.0", "Cohere"),
+        arena("DeepSeek-V3", "DeepSeek", "DeepSeek"),
+        arena("DeepSeek-R1", "MIT", "DeepSeek"),
+        arena("Qwen2.5-72B-Instruct", "Qwen", "Alibaba"),
+        arena("Grok-1", "Apache 2.0", "xAI"),
+    ])
+    ingest(con, "hf_hub", [
+        ModelRow(model="meta-llama/Llama-3.1-405B-Instruct", hugging_face_id="meta-llama/Llama-3.1-405B-Instruct",
+                 open_weights=True, license="llama3.1"),
+        ModelRow(model="mistralai/Mistral-7B-Instruct-v0.2", hugging_face_id="mistralai/Mistral-7B-Instruct-v0.2",
+                 open_weights=True, license="apache-2.0"),
+        ModelRow(model="deepseek-ai/DeepSeek-V3", hugging_face_id="deepseek-ai/DeepSeek-V3", open_weights=True,
+                 license="deepseek"),
+    ])
+    ingest(con, "models_dev", [
+        ModelRow(model="openai/gpt-4o-2024-08-06", open_weights=False),
+        ModelRow(model="google/gemma-2-9b-it", open_weights=True),
+        ModelRow(model="deepseek/deepseek-r1", open_weights=True),
+        ModelRow(model="cohere/command-r-plus-04-2024", open_weights=True),
+    ])
+    ingest(con, "epoch_benchmarks", [
+        ModelRow(model="OLMo-7B", open_weights=True, license="Open weights (unrestricted)"),
+        ModelRow(model="Qwen2.5-72B", open_weights=True, license="Open weights (unrestricted)"),
+        ModelRow(model="Llama 3.1-405B", open_weights=True, license="Open weights (restricted use)"),
+        ModelRow(model="GPT-4o", open_weights=False, license="API access"),
+        ModelRow(model="Grok-1", open_weights=True, license="Open weights (unrestricted)"),
+    ])
+    refresh_identity(con)
+    yield con
+    con.close()
+
+
+EXPECTED = {
+    "llama-3.1-405b": "open-weights-restricted",
+    "mistral-7b-v0.2": "open-source",
+    "olmo-7b": "open-source",
+    "gemma-2-9b": "open-weights-restricted",
+    "gpt-4o-2024-08-06": "closed",
+    "command-r-plus-2024-04": "open-weights-noncommercial",
+    # DeepSeek-V3: MIT code, weights under the DeepSeek model licence (commercial use, use-based limits)
+    "deepseek-v3": "open-weights-permissive",
+    "deepseek-r1": "open-source",
+    "qwen-2.5-72b": "open-weights-restricted",
+    "grok-1": "open-source",
+}
+
+
+@pytest.mark.parametrize(("model_id", "cls"), EXPECTED.items())
+def test_well_known_models_get_their_class(market: duckdb.DuckDBPyConnection, model_id: str, cls: str) -> None:
+    row = market.execute("SELECT openness FROM v_model_openness WHERE model_id = ?", [model_id]).fetchone()
+    assert row == (cls,)
+
+
+def test_evidence_is_listed_with_what_decided(market: duckdb.DuckDBPyConnection) -> None:
+    licence, evidence = market.execute(
+        "SELECT license_id, evidence FROM v_model_openness WHERE model_id = 'llama-3.1-405b'").fetchone()
+    assert licence == "llama3.1"
+    seen = {(e["source"], e["kind"], e["value"], e["rank"]) for e in json.loads(evidence)}
+    assert seen == {
+        ("hf_hub", "hub licence", "llama3.1", 1),
+        ("lmarena", "leaderboard licence", "Llama 3.1 Community", 2),
+        ("epoch_benchmarks", "accessibility", "Open weights (restricted use)", 3),
+        ("epoch_benchmarks", "open_weights flag", "true", 4),
+    }
+    names = dict(market.execute("SELECT source_model, openness FROM v_model_names WHERE source = 'lmarena'"
+                                ).fetchall())
+    assert names["Gemma-2-9b-it"] == "open-weights-restricted"
+    assert names["GPT-4o-2024-08-06"] == "closed"
+
+
+def test_conflicting_evidence_is_listed(market: duckdb.DuckDBPyConnection) -> None:
+    conflicts = dict(market.execute("SELECT model_id, classes FROM v_openness_conflicts").fetchall())
+    # Epoch calls Qwen2.5-72B unrestricted; its licence (Arena: Qwen) caps commercial users
+    assert conflicts == {"qwen-2.5-72b": ["open-weights-permissive", "open-weights-restricted"]}
+
+
+def test_manual_openness_wins(market: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[[model]]\nid = "qwen-2.5-72b"\nopenness = "open-weights-permissive"\n'
+                       'license_id = "qwen"\nnote = "reviewed the Qwen licence"\n'
+                       '[[license]]\nterm = "Qwen"\nopenness = "open-weights-permissive"\n')
+    refresh_identity(market, aliases)
+    assert market.execute("SELECT openness, license_id FROM model WHERE model_id = 'qwen-2.5-72b'").fetchone() \
+        == ("open-weights-permissive", "qwen")
+    assert market.execute("SELECT rule FROM license_term WHERE term = 'Qwen'").fetchone() == ("manual",)
+    assert market.execute("SELECT count(*) FROM v_openness_conflicts").fetchone() == (0,)
+
+
+def test_spdx_collection_reclassifies_terms(market: duckdb.DuckDBPyConnection) -> None:
+    ingest(market, "lmarena", [arena("Obscure-7B", "AAL", "Lab")], datetime(2025, 2, 2))
+    refresh_identity(market)
+    assert market.execute("SELECT openness FROM license_term WHERE term = 'AAL'").fetchone() == ("unknown",)
+    assert market.execute("SELECT term FROM v_license_unclassified").fetchall() == [("AAL",)]
+    ingest(market, "spdx", [LicenseRow("AAL", "Attribution Assurance License", True, False)])
+    # the ingest hook forgets every classification when the SPDX list changes
+    identity.hook(None)(market, spdx.SOURCE, Outcome("spdx", "ok", datetime(2025, 2, 2)))
+    assert market.execute("SELECT openness, license_id FROM license_term WHERE term = 'AAL'").fetchone() == (
+        "open-source", "AAL")
+    current = market.execute("SELECT name, osi_approved, openness FROM v_license_current WHERE license_id = 'AAL'"
+                             ).fetchone()
+    assert current == ("Attribution Assurance License", True, "open-source")
