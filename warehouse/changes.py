@@ -13,11 +13,12 @@ import hashlib
 import json
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 import duckdb
+import pyarrow as pa
 
 from gapwatch.settings import Settings
 from warehouse.history import Diff
@@ -108,6 +109,8 @@ class Context:
     documents: tuple[str, ...]
     # True for the source's first accepted snapshot: everything in it is "added", none of it is news.
     baseline: bool
+    # Lookups several detectors share within one ingest (e.g. the evidence of intervals this ingest closed).
+    memo: dict[Any, Any] = field(default_factory=dict, compare=False)
 
     @property
     def at(self) -> datetime:
@@ -142,15 +145,31 @@ def record_events(
     known = {r[0] for r in con.execute("SELECT event_key FROM change_event WHERE list_contains(?, event_key)",
                                        [list(unique)]).fetchall()}
     fresh = [e for k, e in unique.items() if k not in known]
-    for e in fresh:
+    if not fresh:
+        return []
+
+    def as_json(side: dict[str, Any] | None) -> str | None:
+        return None if side is None else json.dumps(_clean(side), sort_keys=True)
+
+    # One set-based insert: a backfilled price list can yield thousands of events in one ingest.
+    con.register("_change_events", pa.table({
+        "event_key": [e.key for e in fresh], "kind": [e.kind for e in fresh], "entity": [e.entity for e in fresh],
+        "source": pa.array([e.source for e in fresh], pa.string()),
+        "before": pa.array([as_json(e.before) for e in fresh], pa.string()),
+        "after": pa.array([as_json(e.after) for e in fresh], pa.string()),
+        "magnitude": pa.array([e.magnitude for e in fresh], pa.float64()),
+        "evidence": pa.array([list(e.evidence) for e in fresh], pa.list_(pa.string())),
+        "observed_at": [e.observed_at for e in fresh],
+    }))
+    try:
         con.execute(
             "INSERT INTO change_event (event_key, kind, entity, source, before, after, magnitude, evidence, "
-            "observed_at, detected_at, backfill) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-            [e.key, e.kind, e.entity, e.source,
-             None if e.before is None else json.dumps(_clean(e.before), sort_keys=True),
-             None if e.after is None else json.dumps(_clean(e.after), sort_keys=True),
-             e.magnitude, list(e.evidence), e.observed_at, detected_at, backfill],
+            "observed_at, detected_at, backfill) SELECT event_key, kind, entity, source, before::JSON, after::JSON, "
+            "magnitude, evidence, observed_at, ?, ? FROM _change_events ON CONFLICT DO NOTHING",
+            [detected_at, backfill],
         )
+    finally:
+        con.unregister("_change_events")
     return [e.key for e in fresh]
 
 

@@ -19,13 +19,16 @@ _BLEND = {"input_per_mtok": 3.0, "output_per_mtok": 1.0}
 def previous_evidence(ctx: Context, change: FactChange) -> str | None:
     """The document that showed the value this change ends (its interval closed at this observation)."""
     spec = next(t for t in FACT_TABLES.values() if t.name == change.table)
-    match = " AND ".join(f"{k} IS NOT DISTINCT FROM ?" for k in spec.key)
-    row = ctx.con.execute(
-        f"SELECT evidence_sha256 FROM {spec.name} WHERE source = ? AND {match} AND valid_to = ? "
-        "ORDER BY valid_from DESC LIMIT 1",
-        [ctx.source, *(change.key[k] for k in spec.key), ctx.at],
-    ).fetchone()
-    return row[0] if row else None
+    memo_key = ("closed_evidence", spec.name)
+    if memo_key not in ctx.memo:
+        # One query per table and ingest: a large price list changes thousands of facts at once.
+        rows = ctx.con.execute(
+            f"SELECT {', '.join(spec.key)}, evidence_sha256 FROM {spec.name} WHERE source = ? AND valid_to = ? "
+            "ORDER BY valid_from",
+            [ctx.source, ctx.at],
+        ).fetchall()
+        ctx.memo[memo_key] = {tuple(r[:-1]): r[-1] for r in rows}
+    return ctx.memo[memo_key].get(tuple(change.key[k] for k in spec.key))
 
 
 def _pct(before: float | None, after: float | None) -> float | None:
