@@ -106,7 +106,10 @@ def send(channel: Channel, subject: str, text: str) -> str | None:
         notifier = apprise.Apprise()
         if not notifier.add(channel.url):
             return f"{channel.label}: not a valid or supported Apprise URL"
-        delivered = notifier.notify(title=subject, body=text)
+        try:
+            delivered = notifier.notify(title=subject, body=text)
+        except Exception as exc:  # a plugin bug is a failed attempt to record, not the end of the pass
+            return channel.scrub(f"{type(exc).__name__}: {exc}")
     if delivered:
         return None
     lines = [line.split(" - ", 2)[-1] for line in captured.getvalue().splitlines() if line.strip()]
@@ -189,13 +192,15 @@ def deliver(target: Pipeline | duckdb.DuckDBPyConnection, settings: Settings, *,
             else:
                 log.info("delivered %d event(s) to %s", len(msg.events), msg.channel.label)
             status = "failed" if error else "sent"
-            for e, prior in zip(msg.events, msg.prior, strict=True):
-                report.attempts.append(Attempt(e.event_key, msg.target, prior + 1, status, error))
+            attempts = [Attempt(e.event_key, msg.target, prior + 1, status, error)
+                        for e, prior in zip(msg.events, msg.prior, strict=True)]
+            # Recorded right after each send: a crash mid-pass re-sends at most the message in flight.
+            with lock:
+                stamp = utcnow()
+                con.executemany("INSERT INTO alert_delivery VALUES (?, ?, ?, ?, ?, ?)",
+                                [[a.event_key, a.channel, a.attempt, a.status, a.error, stamp] for a in attempts])
+            report.attempts += attempts
         with lock:
-            stamp = utcnow()
-            for a in report.attempts:
-                con.execute("INSERT INTO alert_delivery VALUES (?, ?, ?, ?, ?, ?)",
-                            [a.event_key, a.channel, a.attempt, a.status, a.error, stamp])
             report.feed = str(write_feed(con, feed_file(settings)))
     return report
 
