@@ -5,7 +5,7 @@ time spent in each ingest hook, and the same backfill with a publish after every
 avoids by publishing once). `--profile` adds the top functions by cumulative time. Exits 0 with a message
 when the realdata staging set or a source is absent.
 
-    .venv/bin/python bench/bench_backfill.py [--profile] [litellm|lmarena ...]
+    .venv/bin/python bench/bench_backfill.py [--profile] [litellm] [lmarena] [models_dev]
 """
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ from collectors import registry  # noqa: E402
 from collectors.source import DocMeta, Source  # noqa: E402
 from gapwatch.settings import Settings  # noqa: E402
 from jobs.backfill import Snapshot, backfill, dir_versions, snapshots  # noqa: E402
+from jobs.backfill_trees import TREE_FORMATS  # noqa: E402
 from jobs.dated_files import dated_files  # noqa: E402
 from jobs.pipeline import Document, IngestHook, Outcome, Pipeline  # noqa: E402
 from jobs.wiring import make_pipeline  # noqa: E402
 
 REALDATA = Path(os.environ.get("GAPWATCH_REALDATA", Path(__file__).resolve().parents[2] / "shared" / "realdata"))
-SETS = {"litellm": ("litellm", "litellm_mirror_rocry"), "lmarena": ("lmarena",)}
+SETS = {"litellm": ("litellm", "litellm_mirror_rocry"), "lmarena": ("lmarena",), "models_dev": ("models.dev",)}
+DEFAULT = ("litellm", "lmarena")  # models_dev (tree tarballs) takes minutes: name it to include it
 
 
 def load() -> str:
@@ -43,7 +45,7 @@ def load() -> str:
 
 def history_of(source: Source, dirs: tuple[str, ...]) -> list[Snapshot]:
     files = [f for d in dirs if (REALDATA / d).is_dir() for f in dated_files(REALDATA / d)[0]]
-    return snapshots(source, dir_versions(files))
+    return snapshots(source, dir_versions(files, TREE_FORMATS.get(source.id)))
 
 
 def parse_only(source: Source, snaps: list[Snapshot]) -> tuple[float, int]:
@@ -134,7 +136,7 @@ def main() -> int:
         print(f"skipped: realdata staging set not found at {REALDATA} (set GAPWATCH_REALDATA)")
         return 0
     profile = "--profile" in sys.argv
-    chosen = [a for a in sys.argv[1:] if not a.startswith("--")] or list(SETS)
+    chosen = [a for a in sys.argv[1:] if not a.startswith("--")] or DEFAULT
     for source_id, dirs in SETS.items():
         if source_id not in chosen:
             continue

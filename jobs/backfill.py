@@ -19,8 +19,9 @@ from itertools import groupby
 from pathlib import Path
 
 from collectors.source import Source
+from jobs.backfill_trees import TARBALL_SUFFIXES, TreeFormat
 from jobs.dated_files import DatedFile
-from jobs.git_history import BlobReader, FileVersion, file_versions, object_type
+from jobs.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
 from jobs.pipeline import Document, Outcome, Pipeline
 
 _EPOCH = datetime(1970, 1, 1)
@@ -131,37 +132,68 @@ def snapshots(source: Source, versions: list[Version], *, since: datetime | None
     return out
 
 
-def dir_versions(files: list[DatedFile]) -> list[Version]:
-    return [Version(f.observed_at, f.url, f.path.read_bytes) for f in files]
+def dir_versions(files: list[DatedFile], tree: TreeFormat | None = None) -> list[Version]:
+    """One version per dated file; for a tree source, a `git archive` tarball is one version of the tree."""
+    def reader(path: Path) -> Callable[[], bytes]:
+        if tree is not None and path.name.endswith(TARBALL_SUFFIXES):
+            return lambda: tree.to_document(tree.from_tarball(path))
+        return path.read_bytes
+
+    return [Version(f.observed_at, f.url, reader(f.path)) for f in files]
 
 
 @contextmanager
-def git_versions(repo: Path, paths: list[str]) -> Iterator[list[Version]]:
-    """The versions of each path in `repo`'s history, readable while the context is open."""
+def git_versions(repo: Path, paths: list[str], tree: TreeFormat | None = None) -> Iterator[list[Version]]:
+    """The versions of each path in `repo`'s history, readable while the context is open.
+
+    Directory paths are one tree, rebuilt into the source's document at every commit that changed it,
+    when the source has a tree format (models.dev); otherwise they are refused.
+    """
     repo = repo.resolve()
-    for path in paths:
-        kind = object_type(repo, path)
-        if kind == "tree":
-            raise BackfillError(
-                f"{path} is a directory: no source parses a tree of files as one document, so tree history "
-                "cannot be backfilled; export dated snapshots to files and use --dir instead"
-            )
+    dirs = [path for path in paths if object_type(repo, path) == "tree"]
+    if dirs and tree is None:
+        raise BackfillError(
+            f"{', '.join(dirs)} is a directory: this source parses one document, not a tree of files, so tree "
+            "history cannot be backfilled for it; export dated snapshots to files and use --dir instead"
+        )
     with BlobReader(repo) as reader:
-        out: list[Version] = []
-        for path in paths:
-            found = file_versions(repo, path)
-            if not found:
-                raise BackfillError(f"{path} has no history in {repo} (wrong path, or never committed?)")
-            # Commits of one rebased series often share a timestamp: the newest of them is the state at that time.
-            newest_per_time: dict[datetime, FileVersion] = {v.committed_at: v for v in found}
-            out += [Version(v.committed_at, f"{(repo / v.path).as_uri()}?commit={v.commit}",
-                            None if v.deleted else _reader(reader, v), series=path)
-                    for v in newest_per_time.values()]
-        yield out
+        yield _tree_versions(repo, paths, reader, tree) if dirs and tree else _file_versions(repo, paths, reader)
+
+
+def _file_versions(repo: Path, paths: list[str], reader: BlobReader) -> list[Version]:
+    out: list[Version] = []
+    for path in paths:
+        found = file_versions(repo, path)
+        if not found:
+            raise BackfillError(f"{path} has no history in {repo} (wrong path, or never committed?)")
+        # Commits of one rebased series often share a timestamp: the newest of them is the state at that time.
+        newest_per_time: dict[datetime, FileVersion] = {v.committed_at: v for v in found}
+        out += [Version(v.committed_at, f"{(repo / v.path).as_uri()}?commit={v.commit}",
+                        None if v.deleted else _reader(reader, v), series=path)
+                for v in newest_per_time.values()]
+    return out
 
 
 def _reader(reader: BlobReader, version: FileVersion) -> Callable[[], bytes]:
     return lambda: reader.read(version.commit, version.path)
+
+
+def _tree_versions(repo: Path, paths: list[str], reader: BlobReader, tree: TreeFormat) -> list[Version]:
+    commits = tree_commits(repo, paths)
+    if not commits:
+        raise BackfillError(f"{', '.join(paths)} has no history in {repo}")
+    newest_per_time = {at: commit for commit, at in commits}
+    return [Version(at, f"{repo.as_uri()}?commit={commit}&tree={','.join(paths)}",
+                    _tree_reader(repo, commit, paths, reader, tree), series="tree")
+            for at, commit in newest_per_time.items()]
+
+
+def _tree_reader(repo: Path, commit: str, paths: list[str], reader: BlobReader,
+                 tree: TreeFormat) -> Callable[[], bytes]:
+    def read() -> bytes:
+        blobs = tree_files(repo, commit, paths)
+        return tree.to_document({p: reader.read_object(b) for p, b in blobs.items() if p.endswith(tree.suffix)})
+    return read
 
 
 def _judged(pipe: Pipeline, source: Source, observed_at: datetime, shas: list[str]) -> bool:

@@ -23,6 +23,7 @@ from rich.text import Text
 from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.backfill import BackfillError, Snapshot, backfill, dir_versions, git_versions, parse_interval, snapshots
+from jobs.backfill_trees import TREE_FORMATS
 from jobs.dated_files import ManifestError, dated_files, parse_timestamp
 from jobs.git_history import GitError
 from jobs.pipeline import Outcome
@@ -49,7 +50,8 @@ def command(
     repo: Annotated[Path | None, typer.Option("--git", help="Local git clone whose history to walk.", exists=True,
                                               file_okay=False)] = None,
     paths: Annotated[list[str] | None, typer.Option("--path", help="File in the clone (repeat for a source "
-                                                    "with several documents, e.g. one per board).")] = None,
+                                                    "with several documents, e.g. one per board); a directory "
+                                                    "for a tree source (models.dev).")] = None,
     since: Annotated[str | None, typer.Option("--since", help="Only versions at or after this UTC date.")] = None,
     every: Annotated[str | None, typer.Option("--every", help="Keep one version (the last) per interval, e.g. "
                                               "1d, 12h, 1w.")] = None,
@@ -77,9 +79,9 @@ def command(
                 for path in undated:
                     err.print(f"[yellow]no date in {path.relative_to(directory.resolve())}: left out[/yellow]",
                               soft_wrap=True)
-                versions = dir_versions(found)
+                versions = dir_versions(found, TREE_FORMATS.get(src.id))
             else:
-                versions = stack.enter_context(git_versions(repo, paths or []))
+                versions = stack.enter_context(git_versions(repo, paths or [], TREE_FORMATS.get(src.id)))
             snaps = snapshots(src, versions, since=since_at, every=parse_interval(every) if every else None)
         except (BackfillError, GitError, ManifestError) as exc:
             err.print(f"[red]{exc}[/red]", soft_wrap=True)

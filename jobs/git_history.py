@@ -63,6 +63,31 @@ def file_versions(repo: Path, path: str) -> list[FileVersion]:
     return versions
 
 
+def tree_commits(repo: Path, paths: list[str]) -> list[tuple[str, datetime]]:
+    """Every commit of the first-parent history that changed anything under `paths`, oldest first."""
+    _git(repo, "rev-parse", "--git-dir")
+    out = _git(repo, "log", "--first-parent", "--format=%H %ct", "--", *paths).decode()
+    commits = []
+    for line in reversed(out.splitlines()):
+        commit, timestamp = line.split()
+        commits.append((commit, datetime.fromtimestamp(int(timestamp), UTC).replace(tzinfo=None)))
+    return commits
+
+
+def tree_files(repo: Path, commit: str, paths: list[str]) -> dict[str, str]:
+    """Path → blob id of every file under `paths` at `commit`."""
+    out = _git(repo, "ls-tree", "-r", "-z", commit, "--", *paths)
+    files = {}
+    for entry in out.split(b"\0"):
+        if not entry:
+            continue
+        meta, _, path = entry.partition(b"\t")
+        _mode, kind, blob = meta.decode().split()
+        if kind == "blob":
+            files[path.decode()] = blob
+    return files
+
+
 class BlobReader:
     """Reads file contents at given commits through one long-lived `git cat-file --batch` process."""
 
@@ -72,12 +97,16 @@ class BlobReader:
         )
 
     def read(self, commit: str, path: str) -> bytes:
+        return self.read_object(f"{commit}:{path}")
+
+    def read_object(self, spec: str) -> bytes:
+        """The content of a blob named by id or by `commit:path`."""
         stdin, stdout = self._pipes()
-        stdin.write(f"{commit}:{path}\n".encode())
+        stdin.write(f"{spec}\n".encode())
         stdin.flush()
         header = stdout.readline().decode().split()
         if len(header) != 3 or header[1] != "blob":
-            raise GitError(f"{commit}:{path} is not a file in the repository ({' '.join(header)})")
+            raise GitError(f"{spec} is not a file in the repository ({' '.join(header)})")
         body = stdout.read(int(header[2]))
         stdout.read(1)  # the newline git writes after each object
         return body

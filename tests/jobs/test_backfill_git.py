@@ -226,3 +226,55 @@ def test_backfilled_events_are_recorded_and_sent_only_with_alerts(
     assert cli("openrouter", "--git", repo.root, "--path", "models.json", "--alerts").exit_code == 0
     assert len(payloads) == 2
     assert query(settings, "SELECT count(*) FROM change_event") == [(4,)]
+
+
+def model_toml(name: str, input_price: float, output_price: float, open_weights: bool) -> bytes:
+    return (f'name = "{name}"\nrelease_date = "2025-01-01"\nlast_updated = "2025-01-01"\n'
+            f"open_weights = {str(open_weights).lower()}\n\n[cost]\ninput = {input_price}\noutput = {output_price}\n\n"
+            "[limit]\ncontext = 128_000\noutput = 16_384\n").encode()
+
+
+def models_dev_tree(gpt4o_input: float) -> dict[str, bytes | None]:
+    return {
+        "providers/openai/provider.toml": b'name = "OpenAI"\nenv = ["OPENAI_API_KEY"]\n',
+        "providers/openai/models/gpt-4o.toml": model_toml("GPT-4o", gpt4o_input, 10.0, False),
+        "providers/openai/models/gpt-4o-mini.toml": model_toml("GPT-4o mini", 0.15, 0.6, False),
+        "providers/deepseek/provider.toml": b'name = "DeepSeek"\nenv = ["DEEPSEEK_API_KEY"]\n',
+        "providers/deepseek/models/deepseek-chat.toml": model_toml("DeepSeek Chat", 0.27, 1.1, True),
+        "providers/deepseek/models/deepseek-reasoner.toml": model_toml("DeepSeek Reasoner", 0.55, 2.19, True),
+        "providers/groq/provider.toml": b'name = "Groq"\nenv = ["GROQ_API_KEY"]\n',
+        "providers/groq/models/openai/gpt-oss-120b.toml": model_toml("GPT OSS 120B", 0.15, 0.75, True),
+        "providers/groq/logo.svg": b"<svg/>",
+    }
+
+
+def test_a_models_dev_tree_is_rebuilt_into_its_api_document(settings: Settings, cli: Cli, repo: Repo) -> None:
+    repo.commit("2025-06-27T06:12:06Z", models_dev_tree(5.0))
+    repo.commit("2025-07-01T00:00:00Z", {"README.md": b"docs only: not a tree version"})
+    repo.commit("2025-09-30T16:23:25Z", models_dev_tree(2.5))
+    result = cli("models_dev", "--git", repo.root, "--path", "providers")
+    assert result.exit_code == 0, result.output
+    t1, t2 = datetime(2025, 6, 27, 6, 12, 6), datetime(2025, 9, 30, 16, 23, 25)
+    assert run_times(settings) == [t1, t2]
+    gpt4o = query(settings, "SELECT provider, input_per_mtok, output_per_mtok, valid_from, valid_to FROM price "
+                            "WHERE model = 'gpt-4o' ORDER BY valid_from")
+    assert gpt4o == [("openai", 5.0, 10.0, t1, t2), ("openai", 2.5, 10.0, t2, None)]
+    nested = query(settings, "SELECT provider, model, valid_to FROM price WHERE model LIKE '%gpt-oss%'")
+    assert nested == [("groq", "openai/gpt-oss-120b", None)]
+    again = cli("models_dev", "--git", repo.root, "--path", "providers")
+    assert "2 already ingested" in again.output  # the rebuilt document is byte-stable across runs
+
+
+def test_tree_tarballs_in_a_directory(settings: Settings, cli: Cli, repo: Repo, tmp_path: Path) -> None:
+    """The realdata layout: one `git archive` tarball of the tree per date."""
+    archive = tmp_path / "archives"
+    archive.mkdir()
+    for when, price in (("2025-06-27T00:00:00Z", 5.0), ("2025-09-30T00:00:00Z", 2.5)):
+        repo.commit(when, models_dev_tree(price))
+        repo.git("archive", "--prefix=models.dev/", "-o", str(archive / f"tree_{when[:10]}_abcdef1234.tar.gz"),
+                 "HEAD", "providers")
+    result = cli("models_dev", "--dir", archive)
+    assert result.exit_code == 0, result.output
+    gpt4o = query(settings, "SELECT input_per_mtok, valid_from, valid_to FROM price WHERE model = 'gpt-4o' "
+                            "ORDER BY valid_from")
+    assert gpt4o == [(5.0, datetime(2025, 6, 27), datetime(2025, 9, 30)), (2.5, datetime(2025, 9, 30), None)]
