@@ -68,6 +68,8 @@ def command(
         raise typer.BadParameter("give exactly one of --dir DIR or --git REPO --path FILE")
     if repo is not None and not paths:
         raise typer.BadParameter("--git needs --path FILE (the file whose history to walk)")
+    if manifest is not None and directory is None:
+        raise typer.BadParameter("--manifest dates the files of --dir; git versions are dated by their commits")
     try:
         since_at = parse_timestamp(since) if since else None
     except ValueError:

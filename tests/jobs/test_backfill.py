@@ -223,3 +223,19 @@ def test_realdata_lmarena_history(settings: Settings, cli: Cli, tmp_path: Path) 
     assert runs[-1] == (datetime(2025, 8, 6), 3, "ok") and all(r[2] == "ok" for r in runs)
     boards = {b for (b,) in query(settings, "SELECT DISTINCT board FROM leaderboard_score WHERE valid_to IS NULL")}
     assert {"lmarena-text", "lmarena-vision"} <= boards
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("nosuch", "--dir", "."), "unknown source 'nosuch'"),
+        (("openrouter",), "give exactly one of --dir DIR or --git REPO"),
+        (("openrouter", "--git", "."), "--git needs --path FILE"),
+        (("openrouter", "--git", ".", "--path", "x", "--manifest", __file__), "--manifest dates the files"),
+        (("openrouter", "--dir", ".", "--since", "last week"), "is not an ISO date"),
+    ],
+)
+def test_usage_errors_are_explained(settings: Settings, cli: Cli, args: tuple[str, ...], message: str) -> None:
+    result = cli(*args)
+    assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
+    assert not settings.warehouse_file.exists()
