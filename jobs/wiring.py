@@ -10,12 +10,14 @@ from gapwatch.settings import Settings
 from jobs.pipeline import IngestHook, Pipeline
 from warehouse import capabilities, identity
 from warehouse.changes import change_detector
+from warehouse.transforms.refresh import transforms_hook
 
 
 def default_hooks(settings: Settings) -> list[IngestHook]:
     hooks: list[IngestHook] = []
     hooks.append(identity.hook(settings.aliases_path))  # first: later hooks join facts to models through it
     hooks.append(capabilities.ingest_hook(settings.capability_map_path))  # first: transforms read the map
+    hooks.append(transforms_hook(settings))  # after identity and the map: recomputes gap, prices, TCO tables
     hooks.append(change_detector(settings))  # last: reads what identity and transforms wrote
     return hooks
 

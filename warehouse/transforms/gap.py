@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import numpy as np
 import polars as pl
 
-from warehouse.transforms.intervals import best_at_points
+from warehouse.transforms.intervals import running_best
 from warehouse.transforms.scores import CLOSED, DEFINITIONS, GROUP, SIDES, alive_at, is_unknown, sided
 
 KEYS = ["definition", *GROUP]
@@ -19,39 +20,45 @@ STATE = ["best_open_model", "best_open_score", "best_closed_model", "best_closed
 CHANGE_WINDOWS_DAYS = (30, 90, 365)
 
 
-def change_points(intervals: pl.DataFrame) -> pl.DataFrame:
-    """Every day on which some interval of a (capability, board) starts or ends."""
-    starts = intervals.select(*GROUP, pl.col("start").alias("date"))
-    ends = intervals.select(*GROUP, pl.col("end").alias("date")).drop_nulls("date")
-    return pl.concat([starts, ends]).unique()
-
-
 def gap_over_time(scored: pl.DataFrame) -> pl.DataFrame:
     """Best open vs best closed at each day the state changed, under each definition of open.
 
     `scored` comes from `comparable_scores`. Each row holds from its date until the next row of its group.
     """
-    sides = sided(scored)
-    points = change_points(sides).join(pl.DataFrame({"side": SIDES}), how="cross")
-    best = best_at_points(points, sides.select(*GROUP, "side", "start", "end", "score", "model"), [*GROUP, "side"])
-    closed = best.filter(pl.col("side") == CLOSED).select(
-        *GROUP, "date", pl.col("best_model").alias("best_closed_model"),
-        pl.col("best_score").alias("best_closed_score"),
+    sides = sided(scored.select("g", "openness", "start", "end", "score", "model"))
+    groups = scored.unique("g").select("g", *GROUP)
+    # Rank by score, ties to the alphabetically first model; sorting indices spares moving the string columns.
+    order = sides.select(pl.arg_sort_by(["score", "model"], descending=[True, False])).to_series().to_numpy()
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    start = sides["start"].cast(pl.Int32).to_numpy()
+    end = np.where(sides["end"].is_null().to_numpy(), start - 1, sides["end"].cast(pl.Int32).fill_null(0).to_numpy())
+    frontier = running_best(sides["g"].to_numpy(), sides["lane"].to_numpy(), len(SIDES), start, end, rank)
+    found = frontier.best >= 0
+    row = pl.Series(np.where(found, order[np.where(found, frontier.best, 0)], 0), dtype=pl.UInt32)
+    best = pl.DataFrame({
+        "g": pl.Series(frontier.group, dtype=pl.UInt32), "lane": frontier.lane,
+        "date": pl.Series(frontier.day.astype(np.int32)).cast(pl.Date), "found": found,
+        "model": sides["model"].gather(row), "score": sides["score"].gather(row),
+    }).with_columns(pl.when("found").then(c).alias(c) for c in ("model", "score"))
+    closed = best.filter(pl.col("lane") == SIDES.index(CLOSED)).select(
+        "g", "date", pl.col("model").alias("best_closed_model"), pl.col("score").alias("best_closed_score")
     )
     per_definition = [
-        best.filter(pl.col("side") == d)
-        .select(*GROUP, "date", pl.col("best_model").alias("best_open_model"),
-                pl.col("best_score").alias("best_open_score"))
-        .join(closed, on=[*GROUP, "date"])
+        best.filter(pl.col("lane") == SIDES.index(d))
+        .select("g", "date", pl.col("model").alias("best_open_model"), pl.col("score").alias("best_open_score"))
+        .join(closed, on=["g", "date"])
         .with_columns(definition=pl.lit(d))
         for d in DEFINITIONS
     ]
-    frame = pl.concat(per_definition).sort([*KEYS, "date"])
-    changed = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1).over(KEYS)) for c in STATE)
+    frame = pl.concat(per_definition).sort(["definition", "g", "date"])
+    changed = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1).over("definition", "g")) for c in STATE)
     return (
         frame.filter(changed)
+        .join(groups, on="g")
         .with_columns(gap_abs=pl.col("best_closed_score") - pl.col("best_open_score"))
         .select(*KEYS, "date", *STATE, "gap_abs")
+        .sort([*KEYS, "date"])
     )
 
 

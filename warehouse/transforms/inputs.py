@@ -12,7 +12,8 @@ import duckdb
 import polars as pl
 
 SCORES_SQL = """
-SELECT s.board, s.category, s.capability, s.model, n.model_id, n.openness, s.score, s.valid_from, s.valid_to
+SELECT s.board, s.category, s.capability, s.weight, s.model, n.model_id, n.openness, s.score, s.valid_from,
+       s.valid_to
 FROM v_capability_scores s
 LEFT JOIN v_model_names n ON n.source = s.source AND n.source_model = s.model
 """
@@ -29,13 +30,12 @@ AS_OF_SQL = "SELECT max(observed_at)::DATE FROM collection_run WHERE status IN (
 
 
 def scores(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.execute(SCORES_SQL).pl()
+    return con.sql(SCORES_SQL).pl()
 
 
 def prices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.execute(PRICES_SQL).pl()
+    return con.sql(PRICES_SQL).pl()
 
 
 def as_of(con: duckdb.DuckDBPyConnection) -> date | None:
-    row = con.execute(AS_OF_SQL).fetchone()
-    return row[0] if row else None
+    return con.execute(AS_OF_SQL).fetchall()[0][0]

@@ -1,68 +1,82 @@
-"""The best interval covering each point: the running frontier over score intervals, without a daily grid.
+"""The best interval covering each change day: the running frontier over score intervals, without a daily grid.
 
 Exploding intervals to days would rebuild the daily table the warehouse avoids storing (tens of millions of
-rows at 5,000 models × 5 years). Instead the points are the groups' change dates, each interval becomes a range
-of point positions, and a segment tree, filled with numpy one tree level at a time for all intervals at
-once, gives every point the best-ranked interval covering it in O((intervals + points) · log points).
+rows at 5,000 models × 5 years). Instead each group's change days become the points and each interval a range
+of point positions. A range [lo, hi) is covered exactly by two blocks of length 2^k (k = ⌊log2(hi − lo)⌋), so
+each interval writes its rank into two cells of a sparse table; pushing every level down to its children then
+leaves, at level 0, the best rank covering each point: O(intervals + points · log points), all in numpy.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
-import polars as pl
 
 _NONE = np.iinfo(np.int64).max
 
 
 def min_cover(n_points: int, lo: np.ndarray, hi: np.ndarray, value: np.ndarray) -> np.ndarray:
     """For each point 0..n_points-1, the least `value` among ranges [lo, hi) covering it (-1 where none)."""
-    size = 1 << max(1, (n_points - 1).bit_length())
-    tree = np.full(2 * size, _NONE, dtype=np.int64)
-    lo, hi, value = lo.astype(np.int64) + size, hi.astype(np.int64) + size, value.astype(np.int64)
-    nodes, values = [], []
-    while lo.size:
-        active = lo < hi
-        lo, hi, value = lo[active], hi[active], value[active]
-        left = (lo & 1).astype(bool)
-        nodes.append(lo[left])
-        values.append(value[left])
-        lo = lo + left
-        right = (hi & 1).astype(bool)
-        hi = hi - right
-        nodes.append(hi[right])
-        values.append(value[right])
-        lo, hi = lo >> 1, hi >> 1
-    if nodes:
-        np.minimum.at(tree, np.concatenate(nodes), np.concatenate(values))
-    idx = np.arange(n_points, dtype=np.int64) + size
-    best = tree[idx]
-    for _ in range(size.bit_length() - 1):
-        idx >>= 1
-        best = np.minimum(best, tree[idx])
-    return np.where(best == _NONE, -1, best)
+    lo, hi, value = lo.astype(np.int64), hi.astype(np.int64), value.astype(np.int64)
+    keep = hi > lo
+    lo, hi, value = lo[keep], hi[keep], value[keep]
+    if not lo.size:
+        return np.full(n_points, -1, dtype=np.int64)
+    level = np.frexp(hi - lo)[1].astype(np.int64) - 1  # ⌊log2(length)⌋, exact for integers
+    table = np.full((int(level.max()) + 1, n_points), _NONE, dtype=np.int64)
+    cells = np.concatenate([level * n_points + lo, level * n_points + hi - (1 << level)])
+    np.minimum.at(table.reshape(-1), cells, np.concatenate([value, value]))
+    for k in range(table.shape[0] - 1, 0, -1):
+        half = 1 << (k - 1)
+        np.minimum(table[k - 1], table[k], out=table[k - 1])
+        np.minimum(table[k - 1, half:], table[k, :-half], out=table[k - 1, half:])
+    return np.where(table[0] == _NONE, -1, table[0])
 
 
-def best_at_points(points: pl.DataFrame, intervals: pl.DataFrame, keys: list[str]) -> pl.DataFrame:
-    """`points` (keys, date) with the best interval alive at each: best_model, best_score (null where none).
+@dataclass(frozen=True)
+class Frontier:
+    """One row per (group, lane, change day of the group): the best interval's rank then, -1 where none."""
 
-    `intervals` has keys, start, end (null = still open), score, model; every start and end must be one of its
-    group's points. Best = highest score; a tie goes to the alphabetically first model, so results are stable.
+    group: np.ndarray
+    lane: np.ndarray
+    day: np.ndarray
+    best: np.ndarray
+
+
+def running_best(
+    group: np.ndarray, lane: np.ndarray, lanes: int, start: np.ndarray, end: np.ndarray, rank: np.ndarray
+) -> Frontier:
+    """Best (least `rank`) interval alive in each lane of each group, on every day some interval of the group
+    starts or ends, so all lanes of a group (e.g. open vs closed) are read on the same days.
+
+    Intervals are [start, end) in integer days, end < start meaning still open; groups are 0..n-1, lanes
+    0..lanes-1. Points are laid out group by group, each group's lanes one after another.
     """
-    pts = points.sort([*keys, "date"]).with_row_index("pos")
-    group_end = pts.group_by(keys).agg((pl.col("pos").max() + 1).alias("group_end"))
-    ranked = intervals.sort(["score", "model"], descending=[True, False]).with_row_index("rank")
-    located = (
-        ranked.join(pts.select(*keys, pl.col("date").alias("start"), pl.col("pos").alias("lo")), on=[*keys, "start"])
-        .join(pts.select(*keys, pl.col("date").alias("end"), pl.col("pos").alias("hi")), on=[*keys, "end"],
-              how="left")
-        .join(group_end, on=keys)
-        .select("rank", "lo", pl.coalesce("hi", "group_end").alias("hi"))
-    )
-    best = min_cover(pts.height, located["lo"].to_numpy(), located["hi"].to_numpy(), located["rank"].to_numpy())
-    winners = ranked.select(pl.col("rank").cast(pl.Int64), pl.col("model").alias("best_model"),
-                            pl.col("score").alias("best_score"))
-    return (
-        pts.with_columns(pl.Series("rank", best, dtype=pl.Int64))
-        .join(winners, on="rank", how="left")
-        .drop("pos", "rank")
-    )
+    group, lane, start, end = (a.astype(np.int64) for a in (group, lane, start, end))
+    closes = end >= start
+    origin = start.min(initial=0)
+    span = int(max(start.max(initial=0), end[closes].max(initial=0)) - origin + 1)
+    groups = int(group.max(initial=-1)) + 1
+    # Change days marked on a (group × day) grid: a cumulative count numbers them in (group, day) order
+    # without sorting — the grid is small (groups × days of history), the intervals are many.
+    start_cell = group * span + start - origin
+    end_cell = group[closes] * span + end[closes] - origin
+    marked = np.zeros(groups * span, dtype=bool)
+    marked[start_cell] = True
+    marked[end_cell] = True
+    number = np.cumsum(marked) - 1
+    cells = np.flatnonzero(marked)
+    day_group = cells // span
+    first = np.searchsorted(day_group, np.arange(groups))  # each group's first change day
+    count = np.diff(np.append(first, cells.size))
+    # Point (group g, lane l, i-th change day of g) sits at lanes·first[g] + l·count[g] + i.
+    base = lanes * first[group] + lane * count[group] - first[group]
+    lo = base + number[start_cell]
+    hi = base + first[group] + count[group]
+    hi[closes] = base[closes] + number[end_cell]
+    best = min_cover(lanes * cells.size, lo, hi, rank)
+    point_group = np.repeat(np.arange(groups), lanes * count)
+    offset = np.arange(lanes * cells.size) - lanes * first[point_group]
+    point_day = cells[first[point_group] + offset % count[point_group]] % span + origin
+    return Frontier(point_group, offset // count[point_group], point_day, best)

@@ -12,25 +12,36 @@ from __future__ import annotations
 
 import polars as pl
 
-from warehouse.transforms.scores import CLOSED, DEFINITIONS, GROUP, sided
+from warehouse.transforms.scores import CLOSED, DEFINITIONS, GROUP, SIDES, sided
 
 DAYS_PER_MONTH = 365.25 / 12
 
 
 def records(side: pl.DataFrame) -> pl.DataFrame:
-    """Intervals that set a new record on their (capability, board): score above every earlier-starting one."""
-    ordered = side.sort([*GROUP, "start", "score", "model"], descending=[False, False, False, True, False])
-    before = pl.col("score").cum_max().shift(1).over(GROUP)
-    return ordered.filter(before.is_null() | (pl.col("score") > before)).select(*GROUP, "model", "score", "start")
+    """Intervals that set a new record on their (capability, board): a score above every earlier-starting one.
+
+    Only a day's best score can be a record, so the search runs on one row per (group, day) and the record
+    holder (alphabetically first on a tie) is looked up afterwards. Returns g, start, score, model.
+    """
+    best_day = side.group_by("g", "start").agg(pl.col("score").max()).sort("g", "start")
+    before = pl.col("score").cum_max().shift(1).over("g")
+    found = best_day.filter(before.is_null() | (pl.col("score") > before))
+    return (
+        side.join(found, on=["g", "start", "score"])
+        .group_by("g", "start", "score")
+        .agg(pl.col("model").min())
+        .sort("g", "start")
+    )
 
 
 def months_behind(scored: pl.DataFrame, tolerance: float) -> pl.DataFrame:
     """One row per (definition, closed SOTA) with the open model that matched it, if any."""
-    sides = sided(scored)
+    sides = sided(scored.select("g", "openness", "start", "score", "model"))
+    groups = scored.unique("g").select("g", *GROUP)
     sotas = (
-        records(sides.filter(pl.col("side") == CLOSED))
-        .unique([*GROUP, "model"], keep="first", maintain_order=True)
-        .select(*GROUP, pl.col("model").alias("closed_model"), pl.col("start").alias("closed_date"),
+        records(sides.filter(pl.col("lane") == SIDES.index(CLOSED)))
+        .unique(["g", "model"], keep="first", maintain_order=True)
+        .select("g", pl.col("model").alias("closed_model"), pl.col("start").alias("closed_date"),
                 pl.col("score").alias("closed_score"))
         .with_columns(threshold=pl.col("closed_score") - tolerance * pl.col("closed_score").abs())
         .sort("threshold")
@@ -38,14 +49,14 @@ def months_behind(scored: pl.DataFrame, tolerance: float) -> pl.DataFrame:
     out = []
     for definition in DEFINITIONS:
         # Open records rise in score and in date, so the first record reaching a threshold is the earliest.
-        opens = records(sides.filter(pl.col("side") == definition)).select(
-            *GROUP, pl.col("model").alias("open_model"), pl.col("start").alias("reached"),
+        opens = records(sides.filter(pl.col("lane") == SIDES.index(definition))).select(
+            "g", pl.col("model").alias("open_model"), pl.col("start").alias("reached"),
             pl.col("score").alias("open_score"),
         ).sort("open_score")
-        matched = sotas.join_asof(opens, left_on="threshold", right_on="open_score", by=GROUP, strategy="forward",
+        matched = sotas.join_asof(opens, left_on="threshold", right_on="open_score", by="g", strategy="forward",
                                   check_sortedness=False)
         out.append(matched.with_columns(definition=pl.lit(definition)))
-    frame = pl.concat(out).with_columns(
+    frame = pl.concat(out).join(groups, on="g").with_columns(
         open_date=pl.when(pl.col("reached").is_not_null()).then(pl.max_horizontal("reached", "closed_date"))
     )
     return frame.select(

@@ -1,6 +1,6 @@
 """Scores as the gap transforms compare them: one category per (board, capability), as day intervals, by side.
 
-Input columns (see `inputs.SCORES_SQL`): board, category, capability, model, model_id, openness, score,
+Input columns (see `inputs.SCORES_SQL`): board, category, capability, weight, model, model_id, openness, score,
 valid_from, valid_to.
 """
 
@@ -27,24 +27,28 @@ def is_unknown() -> pl.Expr:
 
 
 def comparable_scores(scores: pl.DataFrame) -> pl.DataFrame:
-    """Mapped scores of one category per (board, capability), as end-of-day intervals [start, end).
+    """Mapped scores of one category per (board, capability), as end-of-day intervals [start, end), with `g`
+    numbering the (capability, board) groups.
 
-    A board may map several categories to one capability (e.g. `coding` and `webdev`) and their scales differ,
-    so the category with the most models stands for the pair (ties: alphabetical). A fact that began and ended
+    A board may map several categories to one capability (e.g. `overall` and `hard_prompts`) and their scales
+    differ, so one category stands for the pair: the highest capability-map weight (1 = the board's headline
+    category), then the most models, then alphabetical. A fact that began and ended
     within one day never was a day's closing state, so it is dropped. `model` becomes the canonical model_id
     where identity resolution matched one (the source's own name otherwise).
     """
     mapped = scores.filter(pl.col("capability").is_not_null())
     primary = (
         mapped.group_by("board", "capability", "category")
-        .agg(pl.col("model").n_unique().alias("models"))
-        .sort(["board", "capability", "models", "category"], descending=[False, False, True, False])
+        .agg(pl.col("weight").max(), pl.col("model").n_unique().alias("models"))
+        .sort(["board", "capability", "weight", "models", "category"], descending=[False, False, True, True, False])
         .unique(["board", "capability"], keep="first", maintain_order=True)
-        .select("board", "capability", "category")
+        .with_row_index("g")
+        .select("g", "board", "capability", "category")
     )
     return (
         mapped.join(primary, on=["board", "capability", "category"])
         .select(
+            "g",
             "capability",
             "board",
             "category",
@@ -60,9 +64,10 @@ def comparable_scores(scores: pl.DataFrame) -> pl.DataFrame:
 
 
 def sided(scored: pl.DataFrame) -> pl.DataFrame:
-    """One row per interval and side it counts for (an open-source model is on both open sides)."""
-    parts = [scored.filter(pl.col("openness") == CLOSED).with_columns(side=pl.lit(CLOSED))]
-    parts += [scored.filter(is_open(d)).with_columns(side=pl.lit(d)) for d in DEFINITIONS]
+    """One row per interval and side it counts for (an open-source model is on both open sides); `lane` is the
+    side's index in SIDES."""
+    parts = [scored.filter(pl.col("openness") == CLOSED).with_columns(lane=pl.lit(0, pl.Int64))]
+    parts += [scored.filter(is_open(d)).with_columns(lane=pl.lit(SIDES.index(d), pl.Int64)) for d in DEFINITIONS]
     return pl.concat(parts)
 
 

@@ -56,6 +56,8 @@ def pick(
 
 
 def api_prices(current: pl.DataFrame, model_id: str | None) -> list[ApiPrice]:
+    if model_id is None:
+        return []
     rows = current.filter(pl.col("model_id") == model_id).sort("provider").iter_rows(named=True)
     return [ApiPrice(r["provider"], r["input_per_mtok"], r["output_per_mtok"]) for r in rows]
 

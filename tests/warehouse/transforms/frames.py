@@ -7,7 +7,8 @@ from datetime import date, datetime
 import polars as pl
 
 SCORE_SCHEMA = {
-    "board": pl.String, "category": pl.String, "capability": pl.String, "model": pl.String, "model_id": pl.String,
+    "board": pl.String, "category": pl.String, "capability": pl.String, "weight": pl.Float64, "model": pl.String,
+    "model_id": pl.String,
     "openness": pl.String, "score": pl.Float64, "valid_from": pl.Datetime("us"), "valid_to": pl.Datetime("us"),
 }
 PRICE_SCHEMA = {
@@ -23,11 +24,11 @@ def at(day: str) -> datetime:
 
 
 def scores(*rows: tuple) -> pl.DataFrame:
-    """Rows of (board, category, capability, model, openness, score, from_day, to_day or None); the model is
-    matched to a model_id of the same name, except names starting with `?` (unmatched)."""
+    """Rows of (board, category, capability, model, openness, score, from_day, to_day or None[, weight]); the
+    model is matched to a model_id of the same name, except names starting with `?` (unmatched). Weight 1."""
     data = [
-        (b, c, cap, m, None if m.startswith("?") else m, o, float(s), at(f), at(t) if t else None)
-        for b, c, cap, m, o, s, f, t in rows
+        (b, c, cap, (rest or [1.0])[0], m, None if m.startswith("?") else m, o, float(s), at(f), at(t) if t else None)
+        for b, c, cap, m, o, s, f, t, *rest in rows
     ]
     return pl.DataFrame(data, schema=SCORE_SCHEMA, orient="row")
 

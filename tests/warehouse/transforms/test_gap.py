@@ -104,6 +104,15 @@ def test_headline_board_follows_priority_else_coverage(over_time: pl.DataFrame) 
     assert headline == [("coding", A), ("general", "bench"), ("math", A)]
 
 
+def test_primary_category_is_the_headline_weight_then_most_models() -> None:
+    frame = scores(
+        (A, "overall", "general", "C1", "closed", 1200, "2026-01-01", None),
+        (A, "hard", "general", "C1", "closed", 1400, "2026-01-01", None, 0.5),
+        (A, "hard", "general", "O1", "open-source", 1300, "2026-01-01", None, 0.5),
+    )
+    assert comparable_scores(frame).select("category", "model").rows() == [("overall", "C1")]
+
+
 def test_primary_category_is_the_one_with_most_models() -> None:
     frame = scores(
         (A, "coding", "coding", "C1", "closed", 1200, "2026-01-01", None),
