@@ -270,7 +270,26 @@ def prices_current(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def tco_scenarios(snap: Snapshot | None) -> pl.DataFrame | None:
-    return read(snap, "SELECT * FROM v_tco_scenarios", needs=("v_tco_scenarios",))
+    return read(
+        snap,
+        "SELECT scenario, option, model, monthly_tokens, input_share, monthly_cost_low, monthly_cost_high, "
+        "per_mtok_low, providers, crossover_tokens_per_month FROM v_tco_scenarios ORDER BY scenario, option",
+        needs=("v_tco_scenarios",),
+    )
+
+
+def tco_prices(snap: Snapshot | None) -> pl.DataFrame | None:
+    """Current standard prices of matched models with both sides known, the cheapest listing per provider
+    (the same selection as the default scenario of issue 6's `tco_default.current_prices`)."""
+    return read(
+        snap,
+        "SELECT model_id, openness, provider, input_per_mtok, output_per_mtok, blended_price FROM v_price_blended "
+        "WHERE valid_to IS NULL AND tier = 'standard' AND model_id IS NOT NULL AND input_per_mtok IS NOT NULL "
+        "AND output_per_mtok IS NOT NULL "
+        "QUALIFY row_number() OVER (PARTITION BY model_id, provider ORDER BY blended_price, source) = 1 "
+        "ORDER BY model_id, provider",
+        needs=("v_price_blended",),
+    )
 
 
 # -- Licences ----------------------------------------------------------------------------------------------------
@@ -342,6 +361,11 @@ def source_health(snap: Snapshot | None) -> pl.DataFrame | None:
     if not has(snap, "collection_run", "source_schedule"):
         return None
     return _source_health(snap.path, snap.version, snap.mtime_ns)
+
+
+def names_seen(snap: Snapshot | None) -> int | None:
+    frame = read(snap, "SELECT count(*) AS n FROM v_model_names", needs=("v_model_names",))
+    return int(frame["n"][0]) if frame is not None else None
 
 
 def unmatched_names(snap: Snapshot | None) -> pl.DataFrame | None:

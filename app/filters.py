@@ -55,12 +55,7 @@ def choose_many(label: str, options: Sequence[str], key: str) -> list[str]:
     return st.multiselect(label, options, key=key, on_change=_remember, args=(key,), placeholder="all")
 
 
-def definition_picker() -> str:
-    """What counts as open for the gap (CONTRACTS.md); drawn once per run by the entry page, in the sidebar."""
-    chosen = choose("What counts as open", DEFINITIONS, "definition", default=DEFAULT_DEFINITION, sidebar=True)
-    return chosen or DEFAULT_DEFINITION
-
-
 def definition() -> str:
-    """The definition the sidebar picker holds, for pages to read."""
-    return st.session_state.get(_KEEP + "definition", DEFAULT_DEFINITION)
+    """What counts as open for the gap (CONTRACTS.md); one choice shared by every page that shows a gap."""
+    chosen = choose("What counts as open", DEFINITIONS, "definition", default=DEFAULT_DEFINITION)
+    return chosen or DEFAULT_DEFINITION

@@ -6,26 +6,27 @@ from pathlib import Path
 
 import streamlit as st
 
-from app import data, filters
+from app import data
 
-PAGES = Path(__file__).parent / "pages"
+# Not `pages/`: Streamlit treats a `pages/` folder next to the entry script as the old file-based navigation and
+# then serves /<page> URLs without running this script (no router, no frame).
+SCREENS = Path(__file__).parent / "screens"
 
 st.set_page_config(page_title="gapwatch", layout="wide")
 
 page = st.navigation(
     [
-        st.Page(PAGES / "landscape.py", title="Landscape", url_path="landscape", default=True),
-        st.Page(PAGES / "gap_trends.py", title="Gap trends", url_path="gap_trends"),
-        st.Page(PAGES / "prices.py", title="Prices", url_path="prices"),
-        st.Page(PAGES / "licences.py", title="Licences", url_path="licences"),
-        st.Page(PAGES / "changes.py", title="Changes", url_path="changes"),
-        st.Page(PAGES / "cost.py", title="Cost calculator", url_path="cost"),
-        st.Page(PAGES / "sources.py", title="Sources", url_path="sources"),
-        st.Page(PAGES / "sql.py", title="SQL", url_path="sql"),
+        st.Page(SCREENS / "landscape.py", title="Landscape", url_path="landscape", default=True),
+        st.Page(SCREENS / "gap_trends.py", title="Gap trends", url_path="gap_trends"),
+        st.Page(SCREENS / "prices.py", title="Prices", url_path="prices"),
+        st.Page(SCREENS / "licences.py", title="Licences", url_path="licences"),
+        st.Page(SCREENS / "changes.py", title="Changes", url_path="changes"),
+        st.Page(SCREENS / "cost.py", title="Cost calculator", url_path="cost"),
+        st.Page(SCREENS / "sources.py", title="Sources", url_path="sources"),
+        st.Page(SCREENS / "sql.py", title="SQL", url_path="sql"),
     ]
 )
 
-filters.definition_picker()
 snap = data.snapshot()
 if snap is None:
     st.sidebar.caption("No snapshot published yet.")

@@ -7,8 +7,8 @@ import streamlit as st
 from app import charts, data, filters, ui
 
 st.title("Gap trends")
-definition = filters.definition()
 snap = ui.snapshot_or_stop()
+definition = filters.definition()
 
 boards = data.gap_boards(snap, definition)
 if not data.present(boards):

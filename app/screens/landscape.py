@@ -7,8 +7,8 @@ import streamlit as st
 from app import data, filters, ui
 
 st.title("Landscape")
-definition = filters.definition()
 snap = ui.snapshot_or_stop()
+definition = filters.definition()
 
 top = data.top_models(snap)
 share = data.open_share_top(top, definition)
@@ -48,6 +48,6 @@ st.subheader("Latest changes")
 recent = data.changes(snap, limit=10)
 if data.present(recent):
     ui.table(recent.select("observed_at", "kind", "entity", "source", "magnitude"), key="recent_changes")
-    st.page_link("pages/changes.py", label="All changes →")
+    st.page_link("screens/changes.py", label="All changes →")
 else:
     ui.no_data("change events (v_changes)")

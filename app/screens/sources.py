@@ -12,6 +12,8 @@ snap = ui.snapshot_or_stop()
 st.subheader("Health per source")
 health = data.source_health(snap)
 if data.present(health):
+    if health["last_run"].is_null().all():
+        ui.no_data("no collection has run yet")
     failing = health.filter(health["failures_in_a_row"] > 0).height
     never = health.filter(health["last_success"].is_null()).height
     c1, c2, c3 = st.columns(3)
@@ -29,7 +31,7 @@ if data.present(unmatched):
     ui.table(unmatched, key="unmatched")
     st.caption("Names a source uses that identity resolution could not map to a canonical model; "
                "add a manual alias to match them.")
-elif unmatched is not None:
+elif unmatched is not None and data.names_seen(snap):
     st.success("Every collected model name is matched to a canonical model.")
 else:
-    ui.no_data("identity resolution (v_unmatched_names)")
+    ui.no_data("model names resolved by identity resolution (v_unmatched_names)")
