@@ -1,0 +1,148 @@
+"""Warehouses for the app tests: none published, an empty migrated one, and one filled by the real pipeline.
+
+The filled one is collected with `jobs.wiring.make_pipeline` (every ingest hook: identity, transforms, change
+detection, as they exist) from recorded fixtures served over HTTP on 127.0.0.1, like tests/jobs/test_collect.py.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from pytest_httpserver import HTTPServer
+from streamlit.testing.v1 import AppTest
+from werkzeug import Request, Response
+
+from collectors.leaderboards import aider, lmarena
+from collectors.pricing import openrouter
+from gapwatch.settings import Settings, get_settings
+from jobs.wiring import make_pipeline
+from tests.conftest import fixture_bytes
+from warehouse import db
+from warehouse.publish import publish
+from warehouse.transforms.refresh import refresh_transforms
+
+MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
+PAGES = ("landscape", "gap_trends", "prices", "licences", "changes", "cost", "sources", "sql")
+TITLES = {"landscape": "Landscape", "gap_trends": "Gap trends", "prices": "Prices", "licences": "Licences",
+          "changes": "Changes", "cost": "Cost calculator", "sources": "Sources", "sql": "SQL"}
+
+# Two arena exports (the CSV format names its publication date in the file name) and two OpenRouter catalogues.
+ARENA = (("/lmsys_data2024.06.19.csv", "lmsys_2024-06-19.csv", datetime(2024, 6, 19, 12)),
+         ("/lmsys_data2024.10.16.csv", "lmsys_2024-10-16.csv", datetime(2024, 10, 16, 12)))
+# Aider's three boards: the polyglot board twice (its history), the older boards as recorded once.
+AIDER = ((datetime(2025, 3, 29, 12), "polyglot_leaderboard_2025-03-29.yml"),
+         (datetime(2025, 8, 25, 12), "polyglot_leaderboard_2025-08-25.yml"))
+AIDER_STATIC = {"edit_leaderboard": "edit_leaderboard_2024-05-15.yml",
+                "refactor_leaderboard": "refactor_leaderboard_2024-10-22.yml"}
+CATALOGUES = (("models_2026-05-15.json", datetime(2026, 5, 15, 12)),
+              ("models_2026-07-17.json", datetime(2026, 7, 17, 12)))
+
+
+def loopback_settings(data_dir: Path, base: str) -> Settings:
+    return Settings(
+        data_dir=data_dir,
+        base_urls={name: f"{base}/{name}" for name in ("openrouter", "lmarena", "aider")},
+        host_min_interval_s=0, backoff_base_s=0.01, backoff_max_s=0.2, http_timeout_s=5, http_attempts=2,
+    )
+
+
+class Switchable:
+    """An endpoint whose document the builder switches between collections."""
+
+    def __init__(self) -> None:
+        self.body = b""
+
+    def __call__(self, request: Request) -> Response:
+        return Response(self.body)
+
+
+def fill(data_dir: Path) -> Path:
+    """Collect the fixtures through the real pipeline; return the published snapshot's path."""
+    server = HTTPServer(host="127.0.0.1")
+    server.start()
+    try:
+        server.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n", content_type="text/plain")
+        catalogue, polyglot = Switchable(), Switchable()
+        server.expect_request("/openrouter/api/v1/models").respond_with_handler(catalogue)
+        server.expect_request(f"/aider{aider.DATA_DIR}/polyglot_leaderboard.yml").respond_with_handler(polyglot)
+        for board, name in AIDER_STATIC.items():
+            server.expect_request(f"/aider{aider.DATA_DIR}/{board}.yml").respond_with_data(
+                fixture_bytes("aider", name))
+        for path, name, _ in ARENA:
+            server.expect_request(f"/lmarena{path}").respond_with_data(fixture_bytes("lmarena", name),
+                                                                       content_type="text/csv")
+        settings = loopback_settings(data_dir, server.url_for("").rstrip("/"))
+        with make_pipeline(settings) as pipe:
+            for path, _, at in ARENA:
+                # The live source reads the HF parquet dataset; the recorded fixtures are its CSV exports.
+                outcome = pipe.collect(dataclasses.replace(lmarena.SOURCE, paths=(path,)), at)
+                assert outcome.status == "ok", outcome.summary()
+            for at, name in AIDER:
+                polyglot.body = fixture_bytes("aider", name)
+                outcome = pipe.collect(aider.SOURCE, at)
+                assert outcome.status == "ok", outcome.summary()
+            for name, at in CATALOGUES:
+                catalogue.body = fixture_bytes("openrouter", name)
+                outcome = pipe.collect(openrouter.SOURCE, at)
+                assert outcome.status == "ok", outcome.summary()
+            # The transforms' own refresh (issue 6), run once more after the last ingest so their tables are
+            # filled even where the hook is not wired yet; it rewrites every table, so a second run is idempotent.
+            with db.transaction(pipe.con):
+                assert refresh_transforms(pipe.con, settings)
+            pipe.publish()
+    finally:
+        server.stop()
+    return settings.published_file
+
+
+@pytest.fixture(scope="session")
+def filled_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return fill(tmp_path_factory.mktemp("filled") / "data")
+
+
+@pytest.fixture(scope="session")
+def empty_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("empty")
+    con = db.connect(root / "gapwatch.duckdb")
+    target = root / "published" / "gapwatch.duckdb"
+    publish(con, target)
+    con.close()
+    return target
+
+
+@pytest.fixture
+def use_snapshot(monkeypatch: pytest.MonkeyPatch) -> Iterator[callable]:
+    """Point the app at a published file (which may not exist) for this test."""
+
+    def point(path: Path) -> None:
+        monkeypatch.setenv("GAPWATCH_PUBLISHED_PATH", str(path))
+        get_settings.cache_clear()
+
+    yield point
+    get_settings.cache_clear()
+    st.cache_data.clear()
+
+
+def open_app(page: str = "landscape", query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(str(MAIN), default_timeout=30).run()
+    if query:
+        at.query_params.update(query)
+    if page != "landscape" or query:
+        at.switch_page(f"screens/{page}.py").run()
+    return at
+
+
+def view(snapshot: Path, sql: str, params: list | None = None) -> list[tuple]:
+    """What the SQL views say, read independently of the app."""
+    with duckdb.connect(str(snapshot), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def relation_exists(snapshot: Path, name: str) -> bool:
+    return bool(view(snapshot, "SELECT 1 FROM information_schema.tables WHERE table_name = ?", [name]))

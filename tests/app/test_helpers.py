@@ -1,0 +1,39 @@
+"""The app's pure helpers: event links, licence diffs, decision factors."""
+
+from __future__ import annotations
+
+from app import decision, diffs, links
+
+
+def test_links_follow_the_event_kind() -> None:
+    assert links.entity_link("price_cut", "openrouter/deepseek/x", "deepseek/x") == "prices?model=deepseek%2Fx"
+    assert links.entity_link("license_change", "llama-4 <b>", None) == "licences?model_id=llama-4+%3Cb%3E"
+    assert links.entity_link("gap_threshold", "open-weights/coding/aider", None) == (
+        "gap_trends?capability=coding&board=aider")
+    assert links.entity_link("new_leader", "lmarena-text/overall", None) == "gap_trends"
+    assert links.entity_link("source_failing", "openrouter", None) == "sources"
+    assert links.entity_link("something_new", "x", None) is None
+
+
+def test_licence_diff_shows_changed_lines_verbatim() -> None:
+    before = '{"license_id": "llama3", "text": "You may not use <script>"}'
+    after = '{"license_id": "llama3.1", "text": "You may not use <script>"}'
+    diff = diffs.unified(before, after)
+    assert '-  "license_id": "llama3",' in diff and '+  "license_id": "llama3.1",' in diff
+    assert "<script>" not in [line for line in diff.splitlines() if line.startswith(("-", "+"))]
+    assert diffs.unified("plain text\n", "plain text\n") == ""
+
+
+def test_every_factor_leans_somewhere_with_a_reason() -> None:
+    rows = decision.assess(decision.SENSITIVITY[2], 5_000, decision.TEAM[0], decision.PERFORMANCE[2],
+                           decision.VENDOR_RISK[2], "gap 12.0")
+    assert [r.factor for r in rows] == ["data sensitivity", "volume", "team", "performance need", "vendor risk"]
+    by = {r.factor: r for r in rows}
+    assert by["data sensitivity"].leans == decision.OPEN
+    assert by["team"].leans == decision.CLOSED
+    assert by["volume"].leans == decision.OPEN
+    assert "gap 12.0" in by["performance need"].why
+    low = decision.assess(decision.SENSITIVITY[0], 10, decision.TEAM[2], decision.PERFORMANCE[0],
+                          decision.VENDOR_RISK[0], "gap 12.0")
+    assert {r.factor: r.leans for r in low}["volume"] == decision.CLOSED
+    assert "gap" not in {r.factor: r.why for r in low}["performance need"]
