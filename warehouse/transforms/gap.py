@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-import numpy as np
 import polars as pl
 
-from warehouse.transforms.intervals import running_best
+from warehouse.transforms.intervals import best_by_lane
 from warehouse.transforms.scores import CLOSED, DEFINITIONS, GROUP, SIDES, alive_at, is_unknown, sided
 
 KEYS = ["definition", *GROUP]
@@ -27,20 +26,7 @@ def gap_over_time(scored: pl.DataFrame) -> pl.DataFrame:
     """
     sides = sided(scored.select("g", "openness", "start", "end", "score", "model"))
     groups = scored.unique("g").select("g", *GROUP)
-    # Rank by score, ties to the alphabetically first model; sorting indices spares moving the string columns.
-    order = sides.select(pl.arg_sort_by(["score", "model"], descending=[True, False])).to_series().to_numpy()
-    rank = np.empty(order.size, dtype=np.int64)
-    rank[order] = np.arange(order.size)
-    start = sides["start"].cast(pl.Int32).to_numpy()
-    end = np.where(sides["end"].is_null().to_numpy(), start - 1, sides["end"].cast(pl.Int32).fill_null(0).to_numpy())
-    frontier = running_best(sides["g"].to_numpy(), sides["lane"].to_numpy(), len(SIDES), start, end, rank)
-    found = frontier.best >= 0
-    row = pl.Series(np.where(found, order[np.where(found, frontier.best, 0)], 0), dtype=pl.UInt32)
-    best = pl.DataFrame({
-        "g": pl.Series(frontier.group, dtype=pl.UInt32), "lane": frontier.lane,
-        "date": pl.Series(frontier.day.astype(np.int32)).cast(pl.Date), "found": found,
-        "model": sides["model"].gather(row), "score": sides["score"].gather(row),
-    }).with_columns(pl.when("found").then(c).alias(c) for c in ("model", "score"))
+    best = best_by_lane(sides, len(SIDES))
     closed = best.filter(pl.col("lane") == SIDES.index(CLOSED)).select(
         "g", "date", pl.col("model").alias("best_closed_model"), pl.col("score").alias("best_closed_score")
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import polars as pl
 
 _NONE = np.iinfo(np.int64).max
 
@@ -80,3 +81,24 @@ def running_best(
     offset = np.arange(lanes * cells.size) - lanes * first[point_group]
     point_day = cells[first[point_group] + offset % count[point_group]] % span + origin
     return Frontier(point_group, offset // count[point_group], point_day, best)
+
+
+def best_by_lane(intervals: pl.DataFrame, lanes: int) -> pl.DataFrame:
+    """`running_best` over a frame of intervals (g, lane, start, end: dates, end null = open; score, model):
+    g, lane, date, model, score of the best interval (highest score, ties to the alphabetically first model;
+    nulls where the lane has none)."""
+    # Sorting indices rather than rows spares moving the string columns.
+    order = intervals.select(pl.arg_sort_by(["score", "model"], descending=[True, False])).to_series().to_numpy()
+    rank = np.empty(order.size, dtype=np.int64)
+    rank[order] = np.arange(order.size)
+    start = intervals["start"].cast(pl.Int32).to_numpy()
+    still_open = intervals["end"].is_null().to_numpy()
+    end = np.where(still_open, start - 1, intervals["end"].cast(pl.Int32).fill_null(0).to_numpy())
+    frontier = running_best(intervals["g"].to_numpy(), intervals["lane"].to_numpy(), lanes, start, end, rank)
+    found = frontier.best >= 0
+    row = pl.Series(order[np.where(found, frontier.best, 0)] if order.size else [], dtype=pl.UInt32)
+    return pl.DataFrame({
+        "g": pl.Series(frontier.group, dtype=pl.UInt32), "lane": frontier.lane,
+        "date": pl.Series(frontier.day.astype(np.int32)).cast(pl.Date), "found": found,
+        "model": intervals["model"].gather(row), "score": intervals["score"].gather(row),
+    }).select("g", "lane", "date", *(pl.when("found").then(c).alias(c) for c in ("model", "score")))
