@@ -216,7 +216,6 @@ def backfill(
     snaps: list[Snapshot],
     *,
     on_snapshot: Callable[[Snapshot, Outcome | None], None] | None = None,
-    publish: bool = True,
 ) -> BackfillReport:
     """Ingest `snaps` oldest first; publish once at the end (not after each snapshot) when anything was written."""
     report = BackfillReport(source.id)
@@ -239,7 +238,7 @@ def backfill(
                 on_snapshot(snap, outcome)
     finally:
         pipe.publish_after_ingest = publish_each
-    if publish and report.outcomes:
+    if report.outcomes:
         report.published = pipe.publish()
     report.seconds = time.perf_counter() - began
     return report
