@@ -58,12 +58,11 @@ def state_at(over_time: pl.DataFrame, day: date) -> pl.DataFrame:
 
 def headline_boards(scored: pl.DataFrame, as_of: date, priority: list[str]) -> pl.DataFrame:
     """One board per capability: the first of `priority` that covers it, else the one scoring most models on
-    `as_of` (ties: alphabetical). Returns capability, board."""
+    `as_of` (ties: alphabetical; a board whose models all left still counts, with 0). Returns capability, board."""
     rank = {board: i for i, board in enumerate(priority)}
     return (
-        scored.filter(alive_at(as_of))
-        .group_by(GROUP)
-        .agg(pl.col("model").n_unique().alias("models"))
+        scored.group_by(GROUP)
+        .agg(pl.col("model").filter(alive_at(as_of)).n_unique().alias("models"))
         .with_columns(preferred=pl.col("board").replace_strict(rank, default=len(rank), return_dtype=pl.Int64))
         .sort(["capability", "preferred", "models", "board"], descending=[False, False, True, False])
         .unique("capability", keep="first", maintain_order=True)

@@ -104,6 +104,14 @@ def test_headline_board_follows_priority_else_coverage(over_time: pl.DataFrame) 
     assert headline == [("coding", A), ("general", "bench"), ("math", A)]
 
 
+def test_a_capability_whose_models_all_left_keeps_a_headline_board() -> None:
+    frame = scores(("old", "overall", "general", "C1", "closed", 1300, "2025-01-01", "2025-02-01"))
+    table = gap_table(comparable_scores(frame), gap_over_time(comparable_scores(frame)), D("2026-02-20"), [])
+    assert table.select("definition", "board", "best_closed_model", "is_headline").rows() == [
+        ("open-source", "old", None, True), ("open-weights", "old", None, True)
+    ]
+
+
 def test_primary_category_is_the_headline_weight_then_most_models() -> None:
     frame = scores(
         (A, "overall", "general", "C1", "closed", 1200, "2026-01-01", None),
