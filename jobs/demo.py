@@ -3,10 +3,12 @@
 1. The replay server serves `demo/recordings/` on 127.0.0.1 and every recorded source's base URL points
    at it (only sources with recordings are enabled: the others would only fail).
 2. History: each recorded date, oldest first, is collected through real HTTP with `observed_at` = that
-   date, so the warehouse holds trends and change events before the app opens.
-3. `gapwatch up` runs the scheduler (short demo intervals from `demo/gapwatch.toml`) and the app; the
-   replay server keeps serving each source's newest recording, so scheduled collections keep arriving
-   (as conditional GETs answered 304, like a quiet day upstream).
+   date, so the warehouse holds trends and change events as a live install would after months.
+3. The app starts at once, beside the history build, and shows the history filling in (the snapshot is
+   published every few seconds); then the service runs the scheduler (short demo intervals from
+   `demo/gapwatch.toml`) as `gapwatch up` does. The replay server keeps serving each source's newest
+   recording, so scheduled collections keep arriving (as conditional GETs answered 304, like a quiet day
+   upstream).
 
 The demo's data lives in its own directory (default `data/demo/`), never in the live one.
 """
@@ -17,6 +19,7 @@ import json
 import logging
 import os
 import shutil
+import threading
 import time
 from datetime import datetime
 from pathlib import Path
@@ -26,7 +29,8 @@ from collectors.source import Source
 from gapwatch.settings import Settings
 from jobs.pipeline import Outcome
 from jobs.replay import Recordings, ReplayServer
-from jobs.up import up
+from jobs.service import Service, stop_on_signals
+from jobs.up import App, run_together
 from jobs.wiring import make_pipeline
 
 log = logging.getLogger("gapwatch.demo")
@@ -36,6 +40,7 @@ RECORDINGS = ROOT / "demo" / "recordings"
 DEMO_CONFIG = ROOT / "demo" / "gapwatch.toml"
 DEMO_DATA = ROOT / "data" / "demo"
 MARKER = ".gapwatch-demo"
+PUBLISH_EVERY_S = 5.0
 # Locations that would send the demo's writes into a live install if inherited from the environment.
 _LIVE_LOCATIONS = ("GAPWATCH_WAREHOUSE_PATH", "GAPWATCH_PUBLISHED_PATH", "GAPWATCH_RAW_DIR")
 
@@ -70,25 +75,38 @@ def demo_settings(data_dir: Path, server: ReplayServer, sources: list[Source]) -
     return Settings()
 
 
-def build_history(settings: Settings, server: ReplayServer, sources: list[Source]) -> list[Outcome]:
-    """Collect every recorded date in order, through real HTTP, as observed on that date; publish once."""
+def build_history(
+    settings: Settings, server: ReplayServer, sources: list[Source], *,
+    stop: threading.Event | None = None, publish_every_s: float = PUBLISH_EVERY_S,
+) -> list[Outcome]:
+    """Collect every recorded date in order, through real HTTP, as observed on that date.
+
+    The snapshot is published every `publish_every_s` while this runs, so an app already started shows the
+    history filling in; a set `stop` ends it between two collections.
+    """
     by_source = {s.id: server.recordings.dates(s.id) for s in sources}
     outcomes = []
     with make_pipeline(settings, publish_after_ingest=False) as pipe:
+        published = time.monotonic()
         for day in sorted({d for dates in by_source.values() for d in dates}):
             for source in sources:
-                if day not in by_source[source.id]:
+                if day not in by_source[source.id] or (stop is not None and stop.is_set()):
                     continue
                 server.set_date(source.id, day)
                 outcome = pipe.collect(source, observed_at=datetime.fromisoformat(day), trigger="demo")
                 log.info("%s %s", day, outcome.summary())
                 outcomes.append(outcome)
+            if time.monotonic() - published >= publish_every_s:
+                pipe.publish()
+                published = time.monotonic()
         pipe.publish()
     return outcomes
 
 
 def run_demo(data_dir: Path = DEMO_DATA, *, fresh: bool = True) -> int:
+    """Start the app at once (on an empty snapshot), build history under it, then run the service."""
     started = time.monotonic()
+    stop = stop_on_signals()
     prepare_data_dir(data_dir, fresh)
     with ReplayServer(RECORDINGS) as server:
         sources = demo_sources(server.recordings)
@@ -96,8 +114,17 @@ def run_demo(data_dir: Path = DEMO_DATA, *, fresh: bool = True) -> int:
             raise RuntimeError(f"no recordings of any registered source under {RECORDINGS}")
         settings = demo_settings(data_dir, server, sources)
         log.info("replay server on %s for %s", server.url, ", ".join(s.id for s in sources))
-        outcomes = build_history(settings, server, sources)
+        with make_pipeline(settings) as pipe:
+            pipe.publish()  # the app starts now, alongside the history build: give it a snapshot to open
+        app = App(settings, started, stop)
+        try:
+            outcomes = build_history(settings, server, sources, stop=stop)
+        except BaseException:
+            app.stop()
+            raise
         ok = sum(o.status == "ok" for o in outcomes)
-        log.info("history: %d collections (%d ok) in %.1fs; starting the service and the app",
+        log.info("history: %d collections (%d ok) in %.1fs; starting the service",
                  len(outcomes), ok, time.monotonic() - started)
-        return up(settings, started=started)
+        if stop.is_set() or app.exited():
+            return app.stop()
+        return run_together(Service(settings), app, stop)

@@ -107,7 +107,8 @@ class Service:
             self._stopping = True
         # wait=False: the scheduler's shutdown holds its job-store lock while waiting, and a finishing run
         # reads its jobs to record the next run time; we wait for running jobs ourselves below.
-        self.scheduler.shutdown(wait=False)
+        if self.scheduler.running:
+            self.scheduler.shutdown(wait=False)
         with self._cond:
             self._cond.wait_for(lambda: self._active == 0)
         self.pipe.close()

@@ -66,29 +66,50 @@ def _announce_when_serving(settings: Settings, started: float, stopped: threadin
               flush=True)
 
 
+class App:
+    """The Streamlit child process."""
+
+    def __init__(self, settings: Settings, started: float, stop: threading.Event) -> None:
+        if not APP_ENTRY.exists():
+            raise FileNotFoundError(f"the Streamlit entry point {APP_ENTRY} is missing")
+        self.process = subprocess.Popen(streamlit_command(settings), cwd=APP_ENTRY.parents[1],
+                                        preexec_fn=_die_with_parent)
+        threading.Thread(target=_announce_when_serving, args=(settings, started, stop), daemon=True).start()
+
+    def exited(self) -> bool:
+        if self.process.poll() is None:
+            return False
+        log.warning("the app exited (code %s)", self.process.returncode)
+        return True
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        return self.process.returncode or 0
+
+
+def run_together(service: Service, app: App, stop: threading.Event) -> int:
+    """Start the service; run until a signal or until the app exits, then stop both. The app's exit code."""
+    try:
+        service.start()
+        while not stop.wait(0.5) and not app.exited():
+            pass
+    finally:
+        stop.set()
+        code = app.stop()
+        service.stop()
+    return code
+
+
 def up(settings: Settings, *, started: float | None = None) -> int:
-    """Run until SIGTERM/SIGINT or until the app exits; return the app's exit code."""
-    if not APP_ENTRY.exists():
-        raise FileNotFoundError(f"the Streamlit entry point {APP_ENTRY} is missing")
     started = time.monotonic() if started is None else started
     stop = stop_on_signals()
     service = Service(settings)
-    service.start()  # publishes a snapshot first, so the app always has a file to open
-    app = subprocess.Popen(streamlit_command(settings), cwd=APP_ENTRY.parents[1], preexec_fn=_die_with_parent)
-    threading.Thread(target=_announce_when_serving, args=(settings, started, stop), daemon=True).start()
-    try:
-        while not stop.wait(0.5):
-            if app.poll() is not None:
-                log.warning("the app exited (code %s): stopping the service", app.returncode)
-                break
-    finally:
-        stop.set()
-        if app.poll() is None:
-            app.terminate()
-            try:
-                app.wait(10)
-            except subprocess.TimeoutExpired:
-                app.kill()
-                app.wait()
-        service.stop()
-    return app.returncode or 0
+    with service.pipe.write_lock:
+        service.pipe.publish()  # the app opens the snapshot at once: make sure there is one
+    return run_together(service, App(settings, started, stop), stop)

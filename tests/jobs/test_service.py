@@ -244,12 +244,13 @@ def test_schedule_comes_from_the_source_unless_settings_override_it(tmp_path: Pa
 # open. Two processes, because DuckDB shares one instance per file within a process.
 READER = textwrap.dedent("""
     import json, sys, time
+    from pathlib import Path
     import duckdb
-    path, seconds, mode = sys.argv[1], float(sys.argv[2]), sys.argv[3]
+    path, done, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     queries, errors, versions = 0, [], set()
     held = duckdb.connect(path, read_only=True) if mode == "held" else None
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
+    end = time.monotonic() + 90
+    while not done.exists() and time.monotonic() < end:
         try:
             con = held or duckdb.connect(path, read_only=True)
             versions.add(con.execute("SELECT max(version) FROM snapshot_info").fetchone()[0])
@@ -270,9 +271,12 @@ def test_reader_process_queries_the_snapshot_in_a_loop_while_collections_run(tmp
     settings = service_settings(tmp_path, loopback, ids, schedule_every_s={"*": 0.5})
     service = Service(settings, sources=[clone(s) for s in ids], pipeline=Pipeline(settings))
     service.start()
-    readers = {mode: subprocess.Popen([sys.executable, "-c", READER, str(settings.published_file), "5", mode],
+    done = tmp_path / "enough"
+    readers = {mode: subprocess.Popen([sys.executable, "-c", READER, str(settings.published_file), str(done), mode],
                                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
                for mode in ("fresh", "held")}
+    wait_until(lambda: sum(n for (_, status), n in service.outcomes.items() if status == "ok") >= 9, timeout_s=60)
+    done.touch()
     seen = {}
     for mode, proc in readers.items():
         out, err = proc.communicate(timeout=60)
@@ -283,9 +287,8 @@ def test_reader_process_queries_the_snapshot_in_a_loop_while_collections_run(tmp
         print(f"reader {mode}: {got['queries']} queries, {got['versions']} snapshot versions, "
               f"{len(got['errors'])} errors")
     assert seen["fresh"]["errors"] == [] and seen["held"]["errors"] == []
-    assert seen["fresh"]["queries"] >= 30 and seen["fresh"]["versions"] >= 3  # it saw new collections arrive
+    assert seen["fresh"]["queries"] >= 20 and seen["fresh"]["versions"] >= 3  # it saw new collections arrive
     assert seen["held"]["versions"] == 1  # an open connection keeps reading one consistent snapshot
-    assert sum(n for (_, status), n in service.outcomes.items() if status == "ok") >= 3
 
 
 def test_sigterm_lets_the_running_ingest_finish(tmp_path: Path, loopback: Origin) -> None:
