@@ -134,14 +134,17 @@ def generate(shape: Shape = Shape()) -> Generated:
     return Generated(scores, names_frame, prices, first, as_of)
 
 
-def daily(intervals: pl.DataFrame) -> pl.DataFrame:
-    """The same facts as one row per day (what a warehouse without intervals would hold)."""
-    end = pl.coalesce("valid_to", pl.col("valid_from").max() + pl.duration(days=1))
+def daily(intervals: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The same facts as one row per day (what a warehouse without intervals would hold); a current fact's
+    last day stays open (valid_to NULL)."""
+    last = datetime.combine(as_of, datetime.min.time()) + timedelta(hours=12)
+    end = pl.coalesce("valid_to", pl.lit(last) + pl.duration(days=1))
+    day = pl.col("valid_from")
     return (
-        intervals.with_columns(day=pl.datetime_ranges("valid_from", end - pl.duration(days=1), "1d"))
-        .explode("day")
-        .with_columns(valid_from=pl.col("day"), valid_to=pl.col("day") + pl.duration(days=1))
-        .drop("day")
+        intervals.with_columns(valid_from=pl.datetime_ranges("valid_from", end - pl.duration(days=1), "1d"))
+        .explode("valid_from")
+        .with_columns(valid_to=pl.when(pl.col("valid_to").is_null() & (day == last)).then(None)
+                      .otherwise(day + pl.duration(days=1)))
     )
 
 
