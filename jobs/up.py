@@ -38,6 +38,7 @@ def streamlit_command(settings: Settings) -> list[str]:
         "--server.port", str(settings.app_port),
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",  # a service does not reload itself when source files change
     ]
 
 
