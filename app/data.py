@@ -90,11 +90,12 @@ def present(frame: pl.DataFrame | None) -> bool:
 # -- Landscape ---------------------------------------------------------------------------------------------------
 
 def gap_table(snap: Snapshot | None, definition: str) -> pl.DataFrame | None:
+    """Every board per capability; `is_headline` marks the one board per capability the seed's table shows."""
     return read(
         snap,
         "SELECT capability, board, best_open_model, best_open_score, best_closed_model, best_closed_score, gap_abs, "
-        "gap_rel, change_30d, change_90d, change_365d, as_of FROM v_gap_by_capability WHERE definition = ? "
-        "ORDER BY list_position(?, capability) NULLS LAST, capability, board",
+        "gap_rel, change_30d, change_90d, change_365d, as_of, is_headline FROM v_gap_by_capability "
+        "WHERE definition = ? ORDER BY list_position(?, capability) NULLS LAST, capability, board",
         (definition, list(CAPABILITIES)),
         needs=("v_gap_by_capability",),
     )
@@ -332,9 +333,28 @@ def openness_of_top_over_time(snap: Snapshot | None, capability: str = "general"
 def license_changes(snap: Snapshot | None) -> pl.DataFrame | None:
     return read(
         snap,
-        "SELECT observed_at, entity, source, CAST(before AS VARCHAR) AS before, CAST(after AS VARCHAR) AS after, "
-        "evidence FROM v_changes WHERE kind = 'license_change' ORDER BY observed_at DESC, event_key",
+        "SELECT observed_at, entity, source, CAST(before AS VARCHAR) AS before, CAST(after AS VARCHAR) AS after "
+        "FROM v_changes WHERE kind = 'license_change' ORDER BY observed_at DESC, event_key",
         needs=("v_changes",),
+    )
+
+
+def license_diffs(snap: Snapshot | None) -> pl.DataFrame | None:
+    return read(
+        snap,
+        "SELECT license_id, from_valid, to_valid, lines_added, lines_removed, diff, from_sha256, to_sha256 "
+        "FROM v_license_diffs ORDER BY to_valid DESC, license_id",
+        needs=("v_license_diffs",),
+    )
+
+
+def license_text_versions(snap: Snapshot | None, license_id: str) -> pl.DataFrame | None:
+    return read(
+        snap,
+        "SELECT version, url, chars, valid_from, valid_to, text_sha256 FROM v_license_text_versions "
+        "WHERE license_id = ? ORDER BY version",
+        (license_id,),
+        needs=("v_license_text_versions",),
     )
 
 

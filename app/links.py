@@ -11,17 +11,18 @@ _GAP_KINDS = {"new_leader", "open_overtakes_closed", "closed_overtakes_open", "g
 _SOURCE_KINDS = {"source_failing", "source_quarantined"}
 
 
-def entity_link(kind: str, entity: str | None, model: str | None) -> str | None:
+def entity_link(kind: str, entity: str | None, model: str | None, source: str | None = None) -> str | None:
     """A relative URL to a page of app/main.py, so it works under any server base path.
 
     Values are URL-encoded, never markup. Entity shapes follow issue 7's detectors: prices carry the source's
-    model in their facts (`model`), licence changes name the canonical model, gap thresholds are
-    `definition/capability/board`.
+    model in their facts (`model`), licence changes name the licence (a text change, source `license_texts`)
+    or the canonical model, gap thresholds are `definition/capability/board`.
     """
     if kind in _PRICE_KINDS:
         return f"prices?{urlencode({'model': model})}" if model else "prices"
     if kind == "license_change":
-        return f"licences?{urlencode({'model_id': entity})}" if entity else "licences"
+        param = "licence" if source == "license_texts" else "model_id"
+        return f"licences?{urlencode({param: entity})}" if entity else "licences"
     if kind in _GAP_KINDS:
         parts = (entity or "").split("/")
         if kind == "gap_threshold" and len(parts) == 3:
@@ -35,6 +36,7 @@ def entity_link(kind: str, entity: str | None, model: str | None) -> str | None:
 def entity_links(feed: pl.DataFrame) -> pl.Series:
     return pl.Series(
         "open",
-        [entity_link(k, e, m) for k, e, m in zip(feed["kind"], feed["entity"], feed["model"], strict=True)],
+        [entity_link(k, e, m, s) for k, e, m, s in zip(feed["kind"], feed["entity"], feed["model"], feed["source"],
+                                                       strict=True)],
         dtype=pl.Utf8,
     )

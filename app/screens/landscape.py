@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
 from app import data, filters, ui
@@ -30,17 +31,16 @@ else:
 st.subheader(f"The gap per capability ({definition})")
 gap = data.gap_table(snap, definition)
 if data.present(gap):
-    ui.table(
-        gap,
-        column_config={
-            "gap_rel": st.column_config.NumberColumn("gap_rel", format="percent"),
-            "change_30d": st.column_config.NumberColumn("change_30d", help="Change of gap_abs over 30 days"),
-            "change_90d": st.column_config.NumberColumn("change_90d", help="Change of gap_abs over 90 days"),
-        },
-        key="gap_table",
-    )
-    st.caption("gap_abs = best closed score − best open score on the same board; a negative change means open "
-               "models are catching up.")
+    columns = {
+        "gap_rel": st.column_config.NumberColumn("gap_rel", format="percent"),
+        "change_30d": st.column_config.NumberColumn("change_30d", help="Change of gap_abs over 30 days"),
+        "change_90d": st.column_config.NumberColumn("change_90d", help="Change of gap_abs over 90 days"),
+    }
+    ui.table(gap.filter(pl.col("is_headline")).drop("is_headline"), column_config=columns, key="gap_table")
+    st.caption("One headline board per capability. gap_abs = best closed score − best open score on that board; "
+               "a negative change means open models are catching up.")
+    with st.expander("Every board"):
+        ui.table(gap.drop("is_headline"), column_config=columns, key="gap_all_boards")
 else:
     ui.no_data("the per-capability gap (v_gap_by_capability)")
 

@@ -1,11 +1,12 @@
-"""Licences: how open the top models are over time, which licences changed (with the text diff), and why each
-model has the openness class it has."""
+"""Licences: how open the top models are over time, how licence texts changed (the diff), and why each model
+has the openness class it has."""
 
 from __future__ import annotations
 
+import polars as pl
 import streamlit as st
 
-from app import charts, data, diffs, filters, ui
+from app import charts, data, filters, ui
 
 st.title("Licences")
 snap = ui.snapshot_or_stop()
@@ -14,20 +15,29 @@ st.subheader(f"Openness of the top {data.TOP_N} over time")
 stack = data.openness_of_top_over_time(snap)
 if data.present(stack):
     st.altair_chart(charts.openness_stack(stack), width="stretch")
-    st.caption("Each model is shown with its current openness class.")
+    st.caption("The top models of the main general-capability board at each change, with their current class.")
 else:
     ui.no_data("scores mapped to capabilities with openness (v_capability_scores, v_model_names)")
 
-st.subheader("Licence changes")
-changed = data.license_changes(snap)
-if data.present(changed):
-    ui.table(changed.select("observed_at", "entity", "source"), key="license_changes")
-    labels = [f"{row['observed_at']} · {row['entity']}" for row in changed.iter_rows(named=True)]
-    picked = st.selectbox("Show the diff of", range(len(labels)), format_func=labels.__getitem__,
-                          key="license_change_pick")
-    row = changed.row(picked, named=True)
-    # The diff holds collected licence text: st.code shows it verbatim, never as Markdown or HTML.
-    st.code(diffs.unified(row["before"], row["after"]) or "(no textual difference)", language="diff")
+st.subheader("Licence text changes")
+diffs = data.license_diffs(snap)
+if data.present(diffs):
+    ui.table(diffs.drop("diff"), key="license_diffs")
+    licence = filters.choose("Licence", diffs["license_id"].unique(maintain_order=True).to_list(), "licence",
+                             from_query="licence")
+    chosen = diffs.filter(pl.col("license_id") == licence).row(0, named=True)
+    # Collected licence text: st.code shows it verbatim, never as Markdown or HTML.
+    st.code(chosen["diff"], language="diff")
+    versions = data.license_text_versions(snap, licence)
+    if data.present(versions):
+        ui.table(versions, key="license_versions")
+else:
+    ui.no_data("licence text versions with a change (v_license_diffs)")
+
+st.subheader("Licence change events")
+events = data.license_changes(snap)
+if data.present(events):
+    ui.table(events, key="license_events")
 else:
     ui.no_data("licence changes (v_changes, kind license_change)")
 
@@ -42,9 +52,10 @@ st.subheader("Per-model evidence")
 openness = data.model_openness(snap)
 if data.present(openness):
     model = filters.choose("Model", openness["model_id"].to_list(), "openness_model", from_query="model_id")
-    row = openness.filter(openness["model_id"] == model).row(0, named=True)
-    ui.table(openness.filter(openness["model_id"] == model).drop("evidence"), key="openness_row")
-    st.code(diffs.pretty(row["evidence"]), language="json")
+    row = openness.filter(pl.col("model_id") == model)
+    ui.table(row.drop("evidence"), key="openness_row")
+    evidence = row["evidence"][0]
+    st.code(evidence if evidence else "(no evidence recorded)", language="json")
     with st.expander("All models"):
         ui.table(openness.drop("evidence"), key="openness_all")
 else:

@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import unquote
 
 import duckdb
 import pytest
@@ -19,10 +20,11 @@ from streamlit.testing.v1 import AppTest
 from werkzeug import Request, Response
 
 from collectors.leaderboards import aider, lmarena
+from collectors.licenses import license_texts
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings, get_settings
 from jobs.wiring import make_pipeline
-from tests.conftest import fixture_bytes
+from tests.conftest import FIXTURES, fixture_bytes
 from warehouse import db
 from warehouse.publish import publish
 from warehouse.transforms.refresh import refresh_transforms
@@ -40,6 +42,9 @@ AIDER = ((datetime(2025, 3, 29, 12), "polyglot_leaderboard_2025-03-29.yml"),
          (datetime(2025, 8, 25, 12), "polyglot_leaderboard_2025-08-25.yml"))
 AIDER_STATIC = {"edit_leaderboard": "edit_leaderboard_2024-05-15.yml",
                 "refactor_leaderboard": "refactor_leaderboard_2024-10-22.yml"}
+# Licence texts, with the Llama 3.1 licence changing between two collections (a text diff).
+LLAMA31 = "/meta-llama/llama-models/main/models/llama3_1/LICENSE"
+LICENCE_VERSIONS = ((datetime(2025, 3, 1, 12), "llama3_1_v1.txt"), (datetime(2025, 6, 1, 12), "llama3_1_v2.txt"))
 CATALOGUES = (("models_2026-05-15.json", datetime(2026, 5, 15, 12)),
               ("models_2026-07-17.json", datetime(2026, 7, 17, 12)))
 
@@ -47,7 +52,7 @@ CATALOGUES = (("models_2026-05-15.json", datetime(2026, 5, 15, 12)),
 def loopback_settings(data_dir: Path, base: str) -> Settings:
     return Settings(
         data_dir=data_dir,
-        base_urls={name: f"{base}/{name}" for name in ("openrouter", "lmarena", "aider")},
+        base_urls={name: f"{base}/{name}" for name in ("openrouter", "lmarena", "aider", "license_texts")},
         host_min_interval_s=0, backoff_base_s=0.01, backoff_max_s=0.2, http_timeout_s=5, http_attempts=2,
     )
 
@@ -77,6 +82,14 @@ def fill(data_dir: Path) -> Path:
         for path, name, _ in ARENA:
             server.expect_request(f"/lmarena{path}").respond_with_data(fixture_bytes("lmarena", name),
                                                                        content_type="text/csv")
+        llama31 = Switchable()
+        for path in license_texts.DOCUMENTS:
+            served = f"/license_texts{unquote(path)}"
+            if path == LLAMA31:
+                server.expect_request(served).respond_with_handler(llama31)
+            else:
+                body = FIXTURES.joinpath("license_texts", unquote(path).lstrip("/")).read_bytes()
+                server.expect_request(served).respond_with_data(body, content_type="text/plain")
         settings = loopback_settings(data_dir, server.url_for("").rstrip("/"))
         with make_pipeline(settings) as pipe:
             for path, _, at in ARENA:
@@ -86,6 +99,10 @@ def fill(data_dir: Path) -> Path:
             for at, name in AIDER:
                 polyglot.body = fixture_bytes("aider", name)
                 outcome = pipe.collect(aider.SOURCE, at)
+                assert outcome.status == "ok", outcome.summary()
+            for at, name in LICENCE_VERSIONS:
+                llama31.body = fixture_bytes("license_texts", "versions", name)
+                outcome = pipe.collect(license_texts.SOURCE, at)
                 assert outcome.status == "ok", outcome.summary()
             for name, at in CATALOGUES:
                 catalogue.body = fixture_bytes("openrouter", name)

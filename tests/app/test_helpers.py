@@ -1,27 +1,19 @@
-"""The app's pure helpers: event links, licence diffs, decision factors."""
+"""The app's pure helpers: event links and decision factors."""
 
 from __future__ import annotations
 
-from app import decision, diffs, links
+from app import decision, links
 
 
 def test_links_follow_the_event_kind() -> None:
     assert links.entity_link("price_cut", "openrouter/deepseek/x", "deepseek/x") == "prices?model=deepseek%2Fx"
     assert links.entity_link("license_change", "llama-4 <b>", None) == "licences?model_id=llama-4+%3Cb%3E"
+    assert links.entity_link("license_change", "llama3.1", None, "license_texts") == "licences?licence=llama3.1"
     assert links.entity_link("gap_threshold", "open-weights/coding/aider", None) == (
         "gap_trends?capability=coding&board=aider")
     assert links.entity_link("new_leader", "lmarena-text/overall", None) == "gap_trends"
     assert links.entity_link("source_failing", "openrouter", None) == "sources"
     assert links.entity_link("something_new", "x", None) is None
-
-
-def test_licence_diff_shows_changed_lines_verbatim() -> None:
-    before = '{"license_id": "llama3", "text": "You may not use <script>"}'
-    after = '{"license_id": "llama3.1", "text": "You may not use <script>"}'
-    diff = diffs.unified(before, after)
-    assert '-  "license_id": "llama3",' in diff and '+  "license_id": "llama3.1",' in diff
-    assert "<script>" not in [line for line in diff.splitlines() if line.startswith(("-", "+"))]
-    assert diffs.unified("plain text\n", "plain text\n") == ""
 
 
 def test_every_factor_leans_somewhere_with_a_reason() -> None:

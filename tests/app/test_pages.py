@@ -30,6 +30,10 @@ def nullable(value: object) -> object:
     return None if isinstance(value, float) and math.isnan(value) else value
 
 
+def rows(table, *columns: str) -> list[tuple]:
+    return [tuple(nullable(v) for v in row) for row in zip(*(table[c] for c in columns), strict=True)]
+
+
 def infos(at: AppTest) -> str:
     return "\n".join(i.value for i in at.info)
 
@@ -66,14 +70,15 @@ def test_landscape_gap_table_equals_view(filled_snapshot: Path, use_snapshot) ->
         assert "v_gap_by_capability" in infos(at)
         return
     expected = view(filled_snapshot, "SELECT capability, board, best_open_model, best_closed_model, gap_abs "
-                    "FROM v_gap_by_capability WHERE definition = 'open-weights' ORDER BY capability, board")
+                    "FROM v_gap_by_capability WHERE definition = 'open-weights' AND is_headline")
     if not expected:
         assert "v_gap_by_capability" in infos(at)
         return
     table = frame_with(at, "best_open_model")
-    shown = sorted(zip(table["capability"], table["board"], table["best_open_model"], table["best_closed_model"],
-                       table["gap_abs"], strict=True))
-    assert shown == sorted(expected)
+    shown = rows(table, "capability", "board", "best_open_model", "best_closed_model", "gap_abs")
+    assert sorted(shown, key=str) == sorted(expected, key=str)
+    general = [row for row in expected if row[0] == "general"]
+    assert general and general[0][4] is not None, "the arena fixtures give the general gap a value"
 
 
 def test_latest_changes_are_the_feed_head(filled_snapshot: Path, use_snapshot) -> None:
@@ -188,3 +193,22 @@ def test_cost_calculator_with_default_inputs_matches_the_default_scenario(filled
     assert costs.set_index("option").loc["self_hosted", "monthly_cost_low"] == scenario["self_hosted"]
     factors = frame_with(at, "leans")
     assert list(factors["factor"]) == ["data sensitivity", "volume", "team", "performance need", "vendor risk"]
+
+
+def test_licence_text_diff_is_the_views(filled_snapshot: Path, use_snapshot) -> None:
+    use_snapshot(filled_snapshot)
+    ((licence, diff),) = view(filled_snapshot, "SELECT license_id, diff FROM v_license_diffs")
+    at = open_app("licences", query={"licence": licence})
+    rendered(at, "licences")
+    assert at.selectbox(key="licence").value == licence
+    assert diff in [c.value for c in at.code]
+    assert "+3. Disclaimer of Warranty." in diff  # the recorded second version adds this clause
+
+
+def test_licence_change_event_links_to_its_diff(filled_snapshot: Path, use_snapshot) -> None:
+    use_snapshot(filled_snapshot)
+    at = open_app("changes")
+    feed = frame_with(at, "open")
+    texts = feed[(feed["kind"] == "license_change") & (feed["source"] == "license_texts")]
+    licences = view(filled_snapshot, "SELECT license_id FROM v_license_diffs")
+    assert list(texts["open"]) == [f"licences?licence={lid}" for (lid,) in licences]
