@@ -31,7 +31,7 @@ import pyarrow as pa
 from warehouse import license_diff, openness
 
 # Bump when `normalise` changes: stored keys of every name are then recomputed on the next refresh.
-NORMALISER_VERSION = "1"
+NORMALISER_VERSION = "2"
 
 # Path segments that name where a model is served, not who made it.
 RESELLERS = frozenset({
@@ -41,16 +41,23 @@ RESELLERS = frozenset({
     "cerebras", "novita", "hyperbolic", "lambda_ai", "nebius", "featherless_ai", "friendliai", "github",
     "gradient_ai", "heroku", "oci", "snowflake", "vercel_ai_gateway", "accounts", "models", "huggingface",
 })
-_REGION = re.compile(r"^(?:us|eu|apac|ap|global|us-gov|jp|au|ca|in)\.")
-_BEDROCK_VENDOR = re.compile(
-    r"^(?:anthropic|meta|amazon|cohere|mistral|ai21|deepseek|qwen|openai|writer|stability|moonshot|minimax)\."
-)
+_REGION = re.compile(r"^(?:us|eu|apac|ap|global|regional|us-gov|jp|au|ca|in)\.")
+# Bedrock's `<vendor>.<model>`: a leading word and a dot before a letter (`gpt-3.5` has a digit before it).
+_DOTTED_VENDOR = re.compile(r"^[a-z][a-z0-9-]*[a-z]\.(?=[a-z])")
 # OpenRouter's routing variants of one model; other colons (`ft:gpt-4o:org`) are part of the name.
 _ROUTE_SUFFIX = re.compile(r":(?:free|beta|thinking|extended|nitro|floor|online|exacto|standard)$")
-_BEDROCK_SUFFIX = re.compile(r"-v\d+(?::\d+)+$")            # `-v1:0`
+# Bedrock's API version: `:0` always; `-v1`, or `-vN` right after a date (`claude-3-5-sonnet-20241022-v2:0`).
+# Another `-vN:0` is the model's own version (`nvidia.nemotron-nano-9b-v2:0`).
+_BEDROCK_SUFFIX = re.compile(r"(?:(?<=\d{8})-v\d+|-v?1)?(?::\d+)+$")
+# Reasoning-effort settings of one model (Aider and others): `o3 (high)`, `gpt-5 (medium)`, `(no think)`.
+# Aider's edit formats (`(diff)`, `(whole)`) are settings of a run too; thinking budgets (`(32k thinking)`) are not.
+_EFFORT = re.compile(
+    r"\s*\((?:high|medium|low|minimal|default|default think|no think(?:ing)?|diff|whole|diff-fenced|udiff"
+    r"|editor-diff|editor-whole)\)\s*$"
+)
 _DATE_ISO = re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _MONTH_YEAR = re.compile(r"(?<!\d)(0[1-9]|1[0-2])-(20\d\d)(?!\d)")  # Cohere's `(08-2024)`
-_FIREWORKS_VERSION = re.compile(r"(?<=\d)p(?=\d)")          # `llama-v3p1` = llama 3.1
+_FIREWORKS_VERSION = re.compile(r"(?<=\d)p(?=\d)")          # Fireworks: `llama-v3p1`, `qwen2p5-1p5b`
 _TOKEN = re.compile(r"20\d\d-\d\d-\d\d|\d+\.\d+[bm](?![a-z])|[a-z]+|\d+")
 _IS_DATE = re.compile(r"^20\d\d-\d\d-\d\d$")
 _UNITS = frozenset({"b", "m", "k", "e"})
@@ -81,10 +88,15 @@ def _strip_prefixes(name: str) -> tuple[str, str | None]:
             org = seg
     last = segments[-1] if segments else name
     last = _REGION.sub("", last)
-    vendor = _BEDROCK_VENDOR.match(last)
-    if vendor:
+    for _ in range(2):  # `regional.anthropic.claude-...`
+        vendor = _DOTTED_VENDOR.match(last)
+        if vendor is None:
+            break
         org = org or vendor.group(0)[:-1]
-        last = last[vendor.end():]
+        rest = last[vendor.end():]
+        if not re.search(r"[a-z]{3}", rest.split("-", 1)[0]):  # `deepseek.r1-v1:0`: the vendor is the name
+            return f"{vendor.group(0)[:-1]}-{rest}", org
+        last = rest
     return last, org
 
 
@@ -149,6 +161,9 @@ def normalise(name: str) -> NameKey:
     rule = False
     if _BEDROCK_SUFFIX.search(text):
         text = _BEDROCK_SUFFIX.sub("", text)
+    if _EFFORT.search(text):
+        text = _EFFORT.sub("", text)
+        rule = True
     if _ROUTE_SUFFIX.search(text):
         text = _ROUTE_SUFFIX.sub("", text)
         rule = True
@@ -160,8 +175,10 @@ def normalise(name: str) -> NameKey:
         rule = True
     text = _MONTH_YEAR.sub(lambda m: f" {m.group(2)}-{m.group(1)} ", text)
     text = _DATE_ISO.sub(lambda m: f" {m.group(1)}-{m.group(2)}-{m.group(3)} ", text)
-    if text.startswith("llama-v") and _FIREWORKS_VERSION.search(text):
-        text = "llama-" + _FIREWORKS_VERSION.sub(".", text[len("llama-v"):])
+    if _FIREWORKS_VERSION.search(text):
+        text = _FIREWORKS_VERSION.sub(".", text)
+        if text.startswith("llama-v"):
+            text = "llama-" + text[len("llama-v"):]
     tokens = _tokens(text)
     kept: list[str] = []
     for i, tok in enumerate(tokens):

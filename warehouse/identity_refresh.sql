@@ -100,25 +100,31 @@ WITH ids AS (
     SELECT DISTINCT model_id FROM model_alias UNION SELECT model_id FROM manual_model
 ), own AS (
     SELECT key, any_value(family) AS family, any_value(version) AS version FROM model_name_key GROUP BY key
+), board_names AS (  -- one row per name, not per score interval: history must not weigh the vote
+    SELECT source, model, mode(organization) AS organization FROM leaderboard_score
+    WHERE organization IS NOT NULL GROUP BY source, model
 ), orgs AS (
     SELECT a.model_id, mode(s.organization) AS board_org
-    FROM model_alias a JOIN leaderboard_score s ON s.source = a.source AND s.model = a.source_model
-    WHERE s.organization IS NOT NULL GROUP BY a.model_id
+    FROM model_alias a JOIN board_names s ON s.source = a.source AND s.model = a.source_model
+    GROUP BY a.model_id
+), catalogue_names AS (
+    SELECT source, model, mode(organization) AS organization, min(released) AS released FROM source_model
+    GROUP BY source, model
 ), cats AS (
     SELECT a.model_id, mode(s.organization) AS cat_org, min(s.released) AS released
-    FROM model_alias a JOIN source_model s ON s.source = a.source AND s.model = a.source_model
+    FROM model_alias a JOIN catalogue_names s ON s.source = a.source AND s.model = a.source_model
     GROUP BY a.model_id
 ), hints AS (
     SELECT a.model_id, mode(k.org_hint) AS hint
     FROM model_alias a JOIN model_name_key k ON k.source = a.source AND k.source_model = a.source_model
     WHERE k.org_hint IS NOT NULL GROUP BY a.model_id
 ), decided AS (
-    -- Best rank first; within a rank the most restrictive class; a named licence id before none. Fully
-    -- ordered, so the verdict never flips between refreshes (change detection alerts on flips).
+    -- evidence_order (migration 004), then a named licence id before none. Fully ordered, so the verdict
+    -- never flips between refreshes (change detection alerts on flips).
     SELECT model_id, openness, license_id FROM openness_evidence
     WHERE model_id IS NOT NULL AND openness <> 'unknown'
     QUALIFY row_number() OVER (PARTITION BY model_id
-                               ORDER BY rank, openness_order(openness), license_id NULLS LAST, source) = 1
+                               ORDER BY evidence_order(rank, openness), license_id NULLS LAST, source) = 1
 ), manual AS (
     SELECT model_id, any_value(organization) AS organization, any_value(family) AS family,
            any_value(version) AS version, any_value(release_date) AS release_date,

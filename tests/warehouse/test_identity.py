@@ -51,6 +51,11 @@ SAME_MODEL = [
     ("LiquidAI/LFM2.5-1.2B-Instruct", "lfm-2.5-1.2b"),
     ("liquid/lfm-2.5-1.2b-instruct:free", "lfm-2.5-1.2b"),
     ("Mixtral-8x7B-Instruct-v0.1", "mixtral-8x7b-v0.1"),
+    ("o3 (high)", "o3"),
+    ("gpt-4-turbo-2024-04-09 (diff)", "gpt-4-turbo-2024-04-09"),
+    ("bedrock/us-east-1/moonshotai.kimi-k2-thinking", "kimi-k2-thinking"),
+    ("deepseek.r1-v1:0", "deepseek-r1"),
+    ("fireworks_ai/accounts/fireworks/models/qwen2p5-coder-1p5b", "qwen-2.5-coder-1.5b"),
 ]
 
 # Pairs that must stay apart: sizes, versions, variants, dated snapshots, and products with similar names.
@@ -75,6 +80,8 @@ NEVER_MERGE = [
     ("GPT-4-0613", "GPT-4-0314"),
     ("Grok-2-08-13", "Grok-2-Mini-08-13"),
     ("Phi-3-Mini-4k-Instruct", "Phi-3-Mini-128k-Instruct"),
+    ("nvidia.nemotron-nano-9b-v2:0", "nvidia/nemotron-nano-9b"),
+    ("claude-sonnet-4-20250514 (32k thinking)", "claude-sonnet-4-20250514"),
 ]
 
 

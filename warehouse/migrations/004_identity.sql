@@ -137,13 +137,19 @@ CREATE MACRO openness_order(cls) AS CASE cls
     WHEN 'closed' THEN 0 WHEN 'open-weights-noncommercial' THEN 1 WHEN 'open-weights-restricted' THEN 2
     WHEN 'open-weights-permissive' THEN 3 WHEN 'open-source' THEN 4 ELSE 9 END;
 
+-- The order in which evidence decides: rank first, then the most restrictive class. Exception: among the bare
+-- open_weights flags (rank 4) a "published" flag beats a "not open" one, because resellers' catalogue entries
+-- for hosted open models often say false while the weights are downloadable.
+CREATE MACRO evidence_order(rank, cls) AS
+    rank * 10 + CASE WHEN rank = 4 AND cls = 'closed' THEN 8 ELSE openness_order(cls) END;
+
 CREATE VIEW v_model_names AS
 WITH names AS (
     SELECT source, model FROM price
     UNION SELECT source, model FROM leaderboard_score
     UNION SELECT source, model FROM source_model
 ), own AS (
-    SELECT source, source_model, arg_min(openness, rank * 10 + openness_order(openness)) AS openness
+    SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
     FROM openness_evidence WHERE openness <> 'unknown'
     GROUP BY source, source_model
 )
@@ -178,18 +184,27 @@ GROUP BY m.model_id, m.organization, m.openness, m.license_id;
 
 -- Models whose evidence disagrees: two licence-level sources (rank <= 2) give different classes; or the
 -- licences and Epoch's category (rank <= 3) disagree on how restricted use is (open-source and permissive
--- both count as unrestricted); or any two sources disagree on open vs closed.
+-- both count as unrestricted); or one source says closed while another says open (a source that lists a
+-- model both ways, e.g. models.dev across providers, counts as saying open).
 CREATE VIEW v_openness_conflicts AS
+WITH e AS (
+    SELECT * FROM openness_evidence WHERE model_id IS NOT NULL AND openness <> 'unknown'
+), per_source AS (
+    SELECT model_id, source, bool_or(openness <> 'closed') AS says_open FROM e GROUP BY model_id, source
+), open_vs_closed AS (
+    SELECT model_id FROM per_source GROUP BY model_id HAVING count(DISTINCT says_open) > 1
+), grades AS (
+    SELECT model_id FROM e GROUP BY model_id
+    HAVING count(DISTINCT openness) FILTER (WHERE rank <= 2) > 1
+        OR count(DISTINCT least(openness_order(openness), 3)) FILTER (WHERE rank <= 3) > 1
+)
 SELECT m.model_id, m.openness AS decided,
        list(DISTINCT e.openness ORDER BY e.openness) AS classes,
        to_json(list({'source': e.source, 'name': e.source_model, 'kind': e.kind, 'value': e.value,
-                     'openness': e.openness} ORDER BY e.rank, e.source)) AS evidence
-FROM openness_evidence e JOIN model m ON m.model_id = e.model_id
-WHERE e.openness <> 'unknown'
-GROUP BY m.model_id, m.openness
-HAVING count(DISTINCT e.openness) FILTER (WHERE e.rank <= 2) > 1
-    OR count(DISTINCT least(openness_order(e.openness), 3)) FILTER (WHERE e.rank <= 3) > 1
-    OR count(DISTINCT CASE WHEN e.openness = 'closed' THEN 'closed' ELSE 'open' END) > 1;
+                     'openness': e.openness} ORDER BY e.rank, e.source, e.source_model)) AS evidence
+FROM e JOIN model m ON m.model_id = e.model_id
+WHERE e.model_id IN (SELECT model_id FROM open_vs_closed UNION SELECT model_id FROM grades)
+GROUP BY m.model_id, m.openness;
 
 CREATE VIEW v_license_unclassified AS
 SELECT t.term, t.rule FROM license_term t WHERE t.openness = 'unknown' AND t.rule NOT LIKE 'no licence%';
