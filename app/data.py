@@ -150,15 +150,16 @@ def cheapest_at_frontier(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def changes(snap: Snapshot | None, kinds: tuple[str, ...] = (), limit: int = 200) -> pl.DataFrame | None:
-    where = "WHERE list_contains(?, kind)" if kinds else "WHERE ? IS NOT NULL"
+    """The newest events first; `kinds` empty means every kind."""
     return read(
         snap,
-        f"SELECT observed_at, kind, entity, source, magnitude, CAST(before AS VARCHAR) AS before, "
-        f"CAST(after AS VARCHAR) AS after, evidence, backfill, event_key, "
+        "SELECT observed_at, kind, entity, source, magnitude, CAST(before AS VARCHAR) AS before, "
+        "CAST(after AS VARCHAR) AS after, evidence, backfill, event_key, "
         # Price and catalogue events name the source's model inside their facts (issue 7's detectors).
-        f"coalesce(after ->> 'model', before ->> 'model') AS model "
-        f"FROM v_changes {where} ORDER BY observed_at DESC, event_key LIMIT ?",
-        (list(kinds) if kinds else [], limit),
+        "coalesce(after ->> 'model', before ->> 'model') AS model "
+        "FROM v_changes WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind) "
+        "ORDER BY observed_at DESC, event_key LIMIT ?",
+        (list(kinds), list(kinds), limit),
         needs=("v_changes",),
     )
 
