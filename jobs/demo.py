@@ -123,8 +123,8 @@ def run_demo(data_dir: Path = DEMO_DATA, *, fresh: bool = True) -> int:
             app.stop()
             raise
         ok = sum(o.status == "ok" for o in outcomes)
-        log.info("history: %d collections (%d ok) in %.1fs; starting the service",
-                 len(outcomes), ok, time.monotonic() - started)
+        log.info("history: %d collections (%d ok) in %.1fs", len(outcomes), ok, time.monotonic() - started)
         if stop.is_set() or app.exited():
             return app.stop()
+        log.info("starting the service: every source is collected again each minute")
         return run_together(Service(settings), app, stop)
