@@ -17,6 +17,7 @@ from rich.table import Table
 from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.backfill_command import command as backfill_command
+from jobs.capability_map_command import command as capability_map_command
 from jobs.cli_alerts import alerts_app
 from jobs.cli_models import licenses_app, models_app
 from jobs.pipeline import Pipeline
@@ -154,6 +155,7 @@ def sources() -> None:
 
 
 app.command("backfill")(backfill_command)
+app.command("capability-map")(capability_map_command)
 app.add_typer(alerts_app, name="alerts")
 app.add_typer(models_app, name="models")
 app.add_typer(licenses_app, name="licenses")

@@ -1,0 +1,57 @@
+"""`gapwatch capability-map`: check an edited capability map, load it now, and list what it leaves unmapped.
+
+Ingests reload the map anyway; this command is for the moment a user has edited it and wants to see the effect
+(and the categories still waiting for a mapping) without waiting for a source to change.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from gapwatch.settings import get_settings
+from jobs.wiring import make_pipeline
+from warehouse import capabilities, db
+from warehouse.capabilities import CapabilityMapError
+from warehouse.db import WarehouseLocked
+
+console = Console()
+err = Console(stderr=True)
+
+
+def command(
+    check: Annotated[bool, typer.Option("--check", help="Only validate the map file; write nothing.")] = False,
+) -> None:
+    """Load the capability map into the warehouse, publish, and list unmapped categories."""
+    settings = get_settings()
+    path = settings.capability_map_path or capabilities.default_path()
+    try:
+        entries = capabilities.load_map(path)
+    except CapabilityMapError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    if check:
+        console.print(f"{path}: {len(entries)} (board, category) patterns, all valid")
+        return
+    try:
+        pipe = make_pipeline(settings)
+    except WarehouseLocked as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from None
+    with pipe, pipe.write_lock:
+        with db.transaction(pipe.con):
+            changed = capabilities.store_map(pipe.con, entries)
+        if changed:
+            pipe.publish()
+        unmapped = pipe.con.execute("SELECT source, board, category, models FROM v_unmapped_categories").fetchall()
+    console.print(f"{path}: {len(entries)} patterns {'loaded and published' if changed else 'already in force'}")
+    if not unmapped:
+        console.print("every category seen is mapped")
+        return
+    table = Table("source", "board", "category", "models", title="categories without a capability")
+    for row in unmapped:
+        table.add_row(*map(str, row))
+    console.print(table)
