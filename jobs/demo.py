@@ -126,5 +126,5 @@ def run_demo(data_dir: Path = DEMO_DATA, *, fresh: bool = True) -> int:
         log.info("history: %d collections (%d ok) in %.1fs", len(outcomes), ok, time.monotonic() - started)
         if stop.is_set() or app.exited():
             return app.stop()
-        log.info("starting the service: every source is collected again each minute")
+        log.info("starting the service on the demo schedule (%s)", DEMO_CONFIG.relative_to(ROOT))
         return run_together(Service(settings), app, stop)
