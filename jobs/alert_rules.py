@@ -8,6 +8,7 @@ shown or stored uses `Channel.label` and `Channel.scrub()`.
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import re
 import tomllib
@@ -39,6 +40,7 @@ class Rule(BaseModel):
     channels: tuple[str, ...] = Field(min_length=1)
     kinds: tuple[str, ...] = ()
     sources: tuple[str, ...] = ()
+    entities: tuple[str, ...] = ()  # glob patterns, e.g. "lmarena-text/overall", "*/coding", "openrouter/*"
     organizations: tuple[str, ...] = ()
     open_only: bool = False
     min_magnitude: float | None = None
@@ -52,11 +54,14 @@ class Rule(BaseModel):
             raise ValueError(f"unknown event kinds {unknown}; known: {list(KINDS)}")
         return kinds
 
-    def matches(self, kind: str, source: str | None, magnitude: float | None, facts: dict[str, Any]) -> bool:
+    def matches(self, kind: str, source: str | None, magnitude: float | None, facts: dict[str, Any],
+                entity: str = "") -> bool:
         """`facts` is the event's `after` (or `before` when nothing is after), where organisation/openness live."""
         if self.kinds and kind not in self.kinds:
             return False
         if self.sources and source not in self.sources:
+            return False
+        if self.entities and not any(fnmatch.fnmatchcase(entity, pattern) for pattern in self.entities):
             return False
         if self.min_magnitude is not None and (magnitude is None or abs(magnitude) < self.min_magnitude):
             return False

@@ -149,7 +149,7 @@ def plan(con: duckdb.DuckDBPyConnection, config: AlertConfig, channels: dict[str
         for e in events:
             if e.detected_at < now - max_age - (period or timedelta(0)):
                 continue
-            if not rule.matches(e.kind, e.source, e.magnitude, e.facts):
+            if not rule.matches(e.kind, e.source, e.magnitude, e.facts, e.entity):
                 continue
             for name in rule.channels:
                 target = f"{name}@{rule.digest}" if rule.digest else name

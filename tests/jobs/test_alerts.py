@@ -204,6 +204,12 @@ def test_rule_filters() -> None:
     assert not big_cuts.matches("price_cut", "openrouter", -10.0, {})
     assert not big_cuts.matches("price_cut", "litellm", -25.0, {})
     assert not big_cuts.matches("price_hike", "openrouter", 25.0, {})
+    boards = AlertConfig.model_validate({"channels": {"c": "json://localhost"}, "rules": [
+        {"name": "overall and coding only", "channels": ["c"], "entities": ["*/overall", "lmarena-text/coding"]},
+    ]}).rules[0]
+    assert boards.matches("new_leader", "lmarena", 5.0, {}, "lmarena-text/overall")
+    assert boards.matches("new_leader", "lmarena", 5.0, {}, "lmarena-text/coding")
+    assert not boards.matches("new_leader", "lmarena", 5.0, {}, "lmarena-vision/coding")
 
 
 def test_bad_rules_files_are_refused_clearly(tmp_path: Path) -> None:
