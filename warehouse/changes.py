@@ -201,9 +201,8 @@ def detectors() -> tuple[Detector, ...]:
     )
 
 
-def change_detector(settings: Settings, clock: Callable[[], datetime] | None = None):
+def change_detector(settings: Settings) -> Callable[[duckdb.DuckDBPyConnection, SourceLike, OutcomeLike], None]:
     """The ingest hook `(con, source, outcome) -> None` that records this ingest's change events."""
-    now = clock or (lambda: datetime.now(UTC).replace(tzinfo=None))
     chain = detectors()
 
     def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
@@ -213,6 +212,7 @@ def change_detector(settings: Settings, clock: Callable[[], datetime] | None = N
         found: list[ChangeEvent] = []
         for detect in chain:
             found += detect(ctx)
-        record_events(con, found, detected_at=now(), backfill=replay)
+        # detected_at is the one wall-clock read: when gapwatch noticed, never part of the event's identity.
+        record_events(con, found, detected_at=datetime.now(UTC).replace(tzinfo=None), backfill=replay)
 
     return detect_changes
