@@ -1,0 +1,76 @@
+"""`gapwatch models ...` over a published snapshot built from recorded documents through the Pipeline."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from datetime import datetime
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from collectors.leaderboards import lmarena
+from collectors.pricing import openrouter
+from gapwatch.rows import ModelRow
+from gapwatch.settings import Settings, get_settings
+from jobs.cli import app
+from jobs.pipeline import Document, Pipeline
+from tests.conftest import fixture_bytes
+from tests.warehouse.test_identity import ingest
+from warehouse import db, identity
+
+T1 = datetime(2024, 10, 16, 12)
+
+
+def document(url: str, body: bytes) -> Document:
+    return Document(url, body, hashlib.sha256(body).hexdigest())
+
+
+@pytest.fixture
+def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator:
+    with Pipeline(settings, hooks=[identity.hook(None)]) as pipe:
+        csv = fixture_bytes("lmarena", "lmsys_2024-10-16.csv")
+        assert pipe.ingest_documents(lmarena.SOURCE, [document("https://x/csv/lmsys.csv", csv)], T1).status == "ok"
+        body = fixture_bytes("openrouter", "models_2026-05-15.json")
+        assert pipe.ingest_documents(openrouter.SOURCE, [document(openrouter.SOURCE.urls()[0], body)], T1
+                                     ).status == "ok"
+        # a catalogue that names two Arena models, so they resolve
+        with db.transaction(pipe.con):
+            ingest(pipe.con, "epoch_benchmarks", [
+                ModelRow(model="o1-preview", open_weights=False, license="API access"),
+                ModelRow(model="Llama 3.1-405B", open_weights=True, license="Open weights (restricted use)"),
+            ], T1)
+            identity.refresh_identity(pipe.con)
+        pipe.publish()
+    monkeypatch.setenv("GAPWATCH_DATA_DIR", str(settings.data_dir))
+
+    def run(*args: str) -> Result:
+        get_settings.cache_clear()  # a fresh process would read the environment afresh
+        return CliRunner().invoke(app, list(args), env={"COLUMNS": "250"})
+
+    yield run
+    get_settings.cache_clear()
+
+
+def test_models_unmatched_reports_share_per_source(cli) -> None:
+    result = cli("models", "unmatched", "--source", "lmarena", "--limit", "200")
+    assert result.exit_code == 0, result.output
+    assert "unmatched names per source" in result.output
+    assert "ChatGPT-4o-latest (2024-09-03)" in result.output  # no other source names that snapshot
+    assert "o1-preview" not in result.output  # an epoch catalogue entry names it: matched
+
+
+def test_models_show_by_any_name(cli) -> None:
+    result = cli("models", "show", "Meta-Llama-3.1-405b-Instruct-bf16")
+    assert result.exit_code == 0, result.output
+    assert "llama-3.1-405b" in result.output and "open-weights-restricted" in result.output
+    assert "Llama 3.1 Community" in result.output and "Open weights (restricted use)" in result.output
+    missing = cli("models", "show", "ChatGPT-4o-latest (2024-09-03)")
+    assert missing.exit_code == 1 and "matches no canonical model" in missing.output
+
+
+def test_models_conflicts_as_json(cli) -> None:
+    result = cli("models", "conflicts", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert isinstance(json.loads(result.output), list)
