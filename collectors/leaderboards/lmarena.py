@@ -8,8 +8,9 @@ Two real formats:
   `model`, `arena_score` (named `arena_elo` before July 2024), `95_pct_ci` like "+3/-4", `votes`.
 
 `rank_stylectrl` (from 2024-10-16) is the model's rank with style control, but the CSV carries no
-style-controlled score. It becomes rows on the board's `-style-control` twin with `score_unit="rank"`
-and `score` = that rank (lower is better), so the ranking is kept without inventing a rating.
+style-controlled score. It becomes rows on the board's `-style-control` twin, category `overall_rank`, with
+`score_unit="rank"` and `score` = that rank (lower is better): the ranking is kept without inventing a rating,
+and its own category keeps it from sharing a fact key with the parquet's style-controlled `overall` ratings.
 """
 
 from __future__ import annotations
@@ -133,7 +134,7 @@ def _parse_csv(body: bytes, meta: DocMeta) -> ParseResult:
             style_rank = to_int(rec.get("rank_stylectrl"))
             if style_rank is not None:
                 out.rows.append(ScoreRow(board=f"{board}-style-control", score=float(style_rank), score_unit="rank",
-                                         rank=style_rank, **common))
+                                         rank=style_rank, **{**common, "category": "overall_rank"}))
         except RowError as exc:
             out.skipped.append(f"line {line_no}: {exc}")
     return out

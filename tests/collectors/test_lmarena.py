@@ -38,7 +38,7 @@ def test_rank_stylectrl_becomes_rank_rows_on_the_style_control_board() -> None:
     plain = {r.model: r for r in result.rows if r.board == "lmarena-text"}
     assert styled.keys() == plain.keys() and len(styled) == 16
     gemini = styled["Gemini-1.5-Pro-002"]
-    assert (gemini.score, gemini.score_unit, gemini.rank, gemini.category) == (3.0, "rank", 3, "overall")
+    assert (gemini.score, gemini.score_unit, gemini.rank, gemini.category) == (3.0, "rank", 3, "overall_rank")
     assert gemini.votes == plain["Gemini-1.5-Pro-002"].votes == 11430 and gemini.ci_low is None
 
 
