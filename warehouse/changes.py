@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,8 @@ KINDS = (
     "source_failing",
     "source_quarantined",
 )
+
+log = logging.getLogger("gapwatch.changes")
 
 # Runs that replay the past: their events are history, recorded but not pushed to channels unless asked.
 REPLAY_TRIGGERS = ("backfill", "reparse")
@@ -211,7 +214,12 @@ def change_detector(settings: Settings) -> Callable[[duckdb.DuckDBPyConnection, 
         ctx, replay = _context(con, source, outcome, settings)
         found: list[ChangeEvent] = []
         for detect in chain:
-            found += detect(ctx)
+            try:
+                found += detect(ctx)
+            except duckdb.Error:
+                raise  # DuckDB aborted the transaction: the ingest rolls back as a whole and is retried
+            except Exception:  # a detector bug must not cost the facts; it is logged, its events are lost
+                log.exception("change detector %s failed on %s at %s", detect.__name__, source.id, outcome.observed_at)
         # detected_at is the one wall-clock read: when gapwatch noticed, never part of the event's identity.
         record_events(con, found, detected_at=datetime.now(UTC).replace(tzinfo=None), backfill=replay)
 
