@@ -117,8 +117,9 @@ class Channel:
 
     def scrub(self, text: str) -> str:
         """Remove every secret (and every longer piece of the URL) from an error text before it is kept."""
-        pieces = {self.url, *self.secrets, *_URL_PARTS.split(self.url.split("://", 1)[-1])}
-        for piece in sorted((p for p in pieces if len(p) >= _MIN_SECRET_LEN), key=len, reverse=True):
+        pieces = {p for p in _URL_PARTS.split(self.url.split("://", 1)[-1]) if len(p) >= _MIN_SECRET_LEN}
+        pieces |= {p for p in (self.url, *self.secrets) if p}  # a declared secret is hidden whatever its length
+        for piece in sorted(pieces, key=len, reverse=True):
             text = text.replace(piece, "***")
         return text
 

@@ -238,3 +238,12 @@ def test_atom_feed_lists_live_events(alert_settings: Settings, receiver: Receive
     ids = {e.findtext("a:id", namespaces=ns) for e in feed.findall("a:entry", ns)}
     assert ids == {f"urn:gapwatch:event:{k}" for k in keys}
     assert not list(Path(report.feed).parent.glob(".*.tmp"))
+
+
+def test_scrub_hides_declared_secrets_of_any_length_and_long_url_pieces() -> None:
+    from jobs.alert_rules import Channel
+
+    channel = Channel("mail", "mailtos://bob:pw9@smtp.example.org?to=team@example.org", secrets=("pw9",))
+    text = channel.scrub("login bob:pw9 refused by smtp.example.org (mailtos://bob:pw9@smtp.example.org?to=...)")
+    assert "pw9" not in text and "smtp.example.org" not in text
+    assert channel.label == "mail (mailtos://…)"
