@@ -18,10 +18,8 @@ from collectors.leaderboards import lmarena
 from collectors.licenses import license_texts
 from gapwatch.settings import Settings
 from jobs.pipeline import Document, Pipeline
+from jobs.wiring import make_pipeline
 from tests.conftest import fixture_bytes
-from warehouse import capabilities, identity
-from warehouse.changes import change_detector
-from warehouse.transforms.refresh import transforms_hook
 
 JUNE = fixture_bytes("lmarena", "lmsys_2024-06-19.csv")
 LLAMA_AHEAD = JUNE.replace(b"Llama-3-70b-Instruct,1207", b"Llama-3-70b-Instruct,1300")
@@ -63,10 +61,8 @@ THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND NONINFRI
 
 
 def market_pipeline(settings: Settings) -> Pipeline:
-    # The contract's hook order: identity, then transforms (with the capability map they read), change detection.
-    hooks = [identity.hook(settings.aliases_path), capabilities.ingest_hook(settings.capability_map_path),
-             transforms_hook(settings), change_detector(settings)]
-    return Pipeline(settings, hooks=hooks, publish_after_ingest=False)
+    # The real wiring: identity, capability map, transforms, then change detection (last).
+    return make_pipeline(settings, publish_after_ingest=False)
 
 
 def ingest(pipe: Pipeline, source, url: str, body: bytes, at: datetime) -> None:
@@ -132,7 +128,7 @@ def test_new_licence_text_version_carries_its_diff(tmp_path: Path) -> None:
     source = dataclasses.replace(license_texts.SOURCE, paths=(path,), min_rows=1)
     amended = MIT.replace("free of charge, ", "").encode()
     settings = Settings(data_dir=tmp_path / "data")
-    with Pipeline(settings, hooks=[change_detector(settings)], publish_after_ingest=False) as pipe:
+    with market_pipeline(settings) as pipe:
         ingest(pipe, source, "http://licences.test" + path, MIT.encode(), D1)
         ingest(pipe, source, "http://licences.test" + path, amended, D2)
         row = pipe.con.execute("SELECT entity, magnitude, after, evidence FROM change_event").fetchall()
