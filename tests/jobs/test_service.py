@@ -309,3 +309,42 @@ def test_sigterm_lets_the_running_ingest_finish(tmp_path: Path, loopback: Origin
     assert proc.returncode == 0, out
     assert "received SIGTERM" in out and "stopped" in out
     assert [r[1] for r in runs(tmp_path / "data" / "gapwatch.duckdb")] == ["ok"]
+
+
+class Receiver(BaseHTTPRequestHandler):
+    """A JSON webhook on loopback that keeps what it was sent."""
+
+    received: list[dict] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        Receiver.received.append(json.loads(self.rfile.read(int(self.headers["Content-Length"]))))
+        self.send_response(200)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        """Quiet test output."""
+
+
+def test_change_events_from_scheduled_runs_are_delivered(tmp_path: Path, loopback: Origin) -> None:
+    hook = ThreadingHTTPServer(("127.0.0.1", 0), Receiver)
+    threading.Thread(target=hook.serve_forever, daemon=True).start()
+    Receiver.received = []
+    rules = tmp_path / "alerts.toml"
+    rules.write_text(f'[channels]\nhook = "json://127.0.0.1:{hook.server_address[1]}/gapwatch"\n\n'
+                     '[[rules]]\nname = "cuts"\nkinds = ["price_cut"]\nchannels = ["hook"]\n')
+    loopback.serve(f"/openrouter{MODELS}", MAY, JULY)  # the second run sees July's cuts
+    settings = service_settings(tmp_path, loopback, ["openrouter"], alerts_config=rules)
+    service = Service(settings, sources=[openrouter.SOURCE])
+    try:
+        service.start()
+        wait_until(lambda: any("deepseek" in json.dumps(m) for m in Receiver.received), timeout_s=60)
+        service.stop()
+    finally:
+        hook.shutdown()
+        hook.server_close()
+    assert service.outcomes[("openrouter", "ok")] >= 2
+    titles = [m["title"] for m in Receiver.received]
+    assert "Price cut -10.0%: openrouter/deepseek/deepseek-chat-v3-0324" in titles
+    assert all(t.startswith("Price cut") for t in titles)  # only what the rule routes, each once
+    assert len(titles) == len(set(titles))
