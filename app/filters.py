@@ -25,7 +25,7 @@ def _restore(key: str, value: object) -> None:
     st.session_state[key] = value
 
 
-def choose(label: str, options: Sequence[str], key: str, *, default: str | None = None, sidebar: bool = False,
+def choose(label: str, options: Sequence[str], key: str, *, default: str | None = None,
            from_query: str | None = None) -> str | None:
     """A selectbox remembered across pages; `from_query` names a URL parameter that preselects a value once."""
     options = list(options)
@@ -43,8 +43,7 @@ def choose(label: str, options: Sequence[str], key: str, *, default: str | None 
     elif kept not in options:
         kept = default if default in options else options[0]
     _restore(key, kept)
-    where = st.sidebar if sidebar else st
-    return where.selectbox(label, options, key=key, on_change=_remember, args=(key,))
+    return st.selectbox(label, options, key=key, on_change=_remember, args=(key,))
 
 
 def choose_many(label: str, options: Sequence[str], key: str) -> list[str]:

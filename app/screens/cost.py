@@ -50,6 +50,10 @@ else:
     is_open = prices["openness"].map_elements(lambda o: data.is_open_class(o, definition), return_dtype=pl.Boolean)
     closed_models = prices.filter(pl.col("openness") == "closed")["model_id"].unique(maintain_order=True).to_list()
     open_models = prices.filter(is_open)["model_id"].unique(maintain_order=True).to_list()
+    if not closed_models:
+        ui.no_data("a priced model classed `closed` (unmatched or unclassified models are left out)")
+    if not open_models:
+        ui.no_data(f"a priced model that is open under the {definition} definition")
     m1, m2 = st.columns(2)
     with m1:
         closed = filters.choose("Closed API model", closed_models, "tco_closed", default=picked.get("closed_api"))

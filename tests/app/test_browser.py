@@ -137,7 +137,7 @@ def test_every_page_loads_in_chromium(app_url: str, browser: webdriver.Chrome, f
     expected = {
         "gap_trends": ("How many months open models trail",),
         "prices": ("Biggest price cuts", "One model's price history"),
-        "licences": ("Licence changes", "Per-model evidence"),
+        "licences": ("Licence text changes", "Per-model evidence"),
         "changes": ("Kinds",),
         "cost": ("Decision factors", "Monthly cost"),
         "sources": ("Health per source", "Unmatched model names"),
