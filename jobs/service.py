@@ -86,6 +86,7 @@ class Service:
 
     # -- lifecycle -------------------------------------------------------------------------------
     def start(self) -> None:
+        self._remove_unfinished_publishes()
         now = datetime.now(UTC)
         for source in self.sources:
             trigger = trigger_for(source, self.settings)
@@ -142,6 +143,14 @@ class Service:
             self._save_schedule()
             self.pipe.publish()
         self._deliver_alerts()
+
+    def _remove_unfinished_publishes(self) -> None:
+        """Temporary copies left by a publish that a crash cut short. We hold the writer's lock, so no
+        other process is publishing now."""
+        target = self.settings.published_file
+        for leftover in target.parent.glob(f".{target.name}.*.tmp*"):
+            log.info("removing %s, left by an interrupted publish", leftover)
+            leftover.unlink(missing_ok=True)
 
     def _last_observed(self, source: Source) -> datetime | None:
         with self.pipe.write_lock:

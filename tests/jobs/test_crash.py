@@ -112,12 +112,16 @@ def test_kill_9_mid_ingest_rolls_back_and_the_restarted_service_continues(tmp_pa
         finally:
             con.close()
 
+        # What a kill during a publish would leave: the temporary copy (publish writes it, then renames it).
+        leftover = settings.published_file.with_name(f".{settings.published_file.name}.999999.tmp")
+        leftover.write_bytes(b"half a copy")
         started = time.monotonic()
         service = Service(settings)  # restart: the source's data (T1) is stale, so it runs at once
         service.start()
         wait_until(lambda: service.outcomes[("openrouter", "ok")] >= 1, timeout_s=60)
         service.stop()
         print(f"restarted and re-collected in {time.monotonic() - started:.1f}s")
+        assert not leftover.exists()
 
         con = db.connect(settings.warehouse_file)
         try:
