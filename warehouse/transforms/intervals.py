@@ -83,12 +83,33 @@ def running_best(
     return Frontier(point_group, offset // count[point_group], point_day, best)
 
 
+def ranking(score: pl.Series, model: pl.Series) -> np.ndarray:
+    """Row numbers by score descending, equal scores by model ascending.
+
+    Scores rarely tie, so a numeric sort does the work and only the tied rows are sorted by name: sorting every
+    row on (score, model) would encode all the names.
+    """
+    values = score.to_numpy()
+    order = np.argsort(-values, kind="stable")
+    ordered = values[order]
+    equal = ordered[1:] == ordered[:-1]
+    tied = np.zeros(order.size, dtype=bool)
+    tied[1:] |= equal
+    tied[:-1] |= equal
+    if tied.any():
+        rows = order[tied]
+        by_name = pl.DataFrame({"row": rows, "score": ordered[tied], "model": model.gather(rows)}).sort(
+            ["score", "model"], descending=[True, False]
+        )
+        order[tied] = by_name["row"].to_numpy()
+    return order
+
+
 def best_by_lane(intervals: pl.DataFrame, lanes: int) -> pl.DataFrame:
     """`running_best` over a frame of intervals (g, lane, start, end: dates, end null = open; score, model):
     g, lane, date, model, score of the best interval (highest score, ties to the alphabetically first model;
     nulls where the lane has none)."""
-    # Sorting indices rather than rows spares moving the string columns.
-    order = intervals.select(pl.arg_sort_by(["score", "model"], descending=[True, False])).to_series().to_numpy()
+    order = ranking(intervals["score"], intervals["model"])
     rank = np.empty(order.size, dtype=np.int64)
     rank[order] = np.arange(order.size)
     start = intervals["start"].cast(pl.Int32).to_numpy()

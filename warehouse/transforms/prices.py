@@ -11,6 +11,8 @@ from datetime import date
 
 import polars as pl
 
+from warehouse.transforms.grid import extreme_on_grid
+
 STANDARD_TIER = "standard"
 
 
@@ -29,9 +31,13 @@ def price_moves(prices: pl.DataFrame) -> pl.DataFrame:
     to_date when the new one did. change_pct is null for a move away from a free price."""
     key = ["source", "provider", "model", "tier"]
     frame = prices.filter(pl.col("blended_price").is_not_null()).sort([*key, "valid_from"])
-    before = pl.col("blended_price").shift(1).over(key)
+    # Sorted, a row's predecessor in its key is simply the previous row when the key is the same.
+    same_key = pl.all_horizontal(pl.col(k) == pl.col(k).shift(1) for k in key)
     return (
-        frame.with_columns(before_blended=before, from_date=pl.col("start").shift(1).over(key))
+        frame.with_columns(
+            before_blended=pl.when(same_key).then(pl.col("blended_price").shift(1)),
+            from_date=pl.when(same_key).then(pl.col("start").shift(1)),
+        )
         .filter(pl.col("before_blended").is_not_null() & (pl.col("before_blended") != pl.col("blended_price")))
         .select(
             "provider", "model", "source", "tier", "from_date", pl.col("start").alias("to_date"), "before_blended",
@@ -44,40 +50,15 @@ def price_moves(prices: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def grid(as_of: date, first: date | None, step_days: int) -> pl.DataFrame:
-    """Sample days as_of, as_of − step, … back to `first`: column k (steps back) and date."""
-    steps = 0 if first is None or first > as_of else (as_of - first).days // step_days
-    return pl.DataFrame({"k": range(steps + 1)}, schema={"k": pl.Int64}).with_columns(
-        date=pl.lit(as_of) - pl.duration(days=pl.col("k") * step_days)
-    )
-
-
-def on_grid(intervals: pl.DataFrame, as_of: date, step_days: int) -> pl.DataFrame:
-    """One row per interval and grid day it covers (column k, as in `grid`), without a daily expansion."""
-    back_to_start = (pl.lit(as_of) - pl.col("start")).dt.total_days()
-    back_to_end = (pl.lit(as_of) - pl.col("end")).dt.total_days()
-    first_k = pl.when(pl.col("end").is_null()).then(0).otherwise((back_to_end.floordiv(step_days) + 1).clip(0))
-    last_k = back_to_start.floordiv(step_days)
-    return (
-        intervals.with_columns(k=pl.int_ranges(first_k, last_k + 1, dtype=pl.Int64))
-        .explode("k")
-        .drop_nulls("k")
-    )
-
-
-def cheapest_on_grid(prices: pl.DataFrame, as_of: date, step_days: int) -> pl.DataFrame:
-    """Per matched model and grid day: its cheapest standard-tier blended price over providers and sources."""
+def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame, step_days: int) -> pl.DataFrame:
+    """Per matched model and grid day: its cheapest standard-tier blended price over providers and sources.
+    Returns model_id, k, blended_price, openness."""
     usable = prices.filter(
         (pl.col("tier") == STANDARD_TIER) & pl.col("model_id").is_not_null() & pl.col("blended_price").is_not_null()
-    ).with_columns(m=pl.col("model_id").rank("dense").cast(pl.UInt32))
-    # Group the exploded rows by an integer code: hashing model names a million times costs more than the rest.
-    names = usable.unique("m").select("m", "model_id", "openness")
-    return (
-        on_grid(usable.select("m", "blended_price", "start", "end"), as_of, step_days)
-        .group_by("m", "k")
-        .agg(pl.col("blended_price").min())
-        .join(names, on="m")
-        .select("model_id", "k", "blended_price", "openness")
+    )
+    openness = usable.unique("model_id").select("model_id", "openness")
+    return extreme_on_grid(usable, "model_id", "blended_price", days, step_days, largest=False).join(
+        openness, on="model_id"
     )
 
 

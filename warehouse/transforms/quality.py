@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from warehouse.transforms.gap import headline_boards
-from warehouse.transforms.prices import on_grid
+from warehouse.transforms.grid import extreme_on_grid
 
 
 def reference_quality(scored: pl.DataFrame, as_of: date, capability: str, priority: list[str]) -> pl.DataFrame:
@@ -37,12 +37,6 @@ def quality_tiers(quality: pl.DataFrame, as_of: date) -> pl.DataFrame:
     )
 
 
-def quality_on_grid(quality: pl.DataFrame, as_of: date, step_days: int) -> pl.DataFrame:
+def quality_on_grid(quality: pl.DataFrame, days: pl.DataFrame, step_days: int) -> pl.DataFrame:
     """Per model_id and grid day: its reference score then (the highest, if several sources report it)."""
-    return (
-        on_grid(quality.select("model_id", "score", "start", "end"), as_of, step_days)
-        .group_by("model_id", "k")
-        .agg(pl.col("score").max())
-    )
-
-
+    return extreme_on_grid(quality, "model_id", "score", days, step_days, largest=True)

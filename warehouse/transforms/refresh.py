@@ -18,8 +18,9 @@ from gapwatch.settings import Settings
 from warehouse.transforms import inputs
 from warehouse.transforms.frontier import price_frontier
 from warehouse.transforms.gap import gap_over_time, gap_table
+from warehouse.transforms.grid import grid
 from warehouse.transforms.months_behind import months_behind, months_behind_summary
-from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, grid, price_index, price_moves
+from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
 from warehouse.transforms.scores import comparable_scores
 from warehouse.transforms.tco_default import default_scenario
@@ -34,6 +35,7 @@ def compute(scores: pl.DataFrame, prices: pl.DataFrame, as_of: date, settings: S
     quality = reference_quality(scored, as_of, settings.quality_capability, settings.gap_board_priority)
     first = first_day(priced)
     index_step, frontier_step = settings.price_index_grid_days, settings.frontier_grid_days
+    index_days, frontier_days = grid(as_of, first, index_step), grid(as_of, first, frontier_step)
     return {
         "gap_by_capability": gap_table(scored, over_time, as_of, settings.gap_board_priority),
         "gap_over_time": over_time,
@@ -41,13 +43,13 @@ def compute(scores: pl.DataFrame, prices: pl.DataFrame, as_of: date, settings: S
         "months_behind_summary": months_behind_summary(behind),
         "price_blended": priced.drop("start", "end"),
         "price_index": price_index(
-            cheapest_on_grid(priced, as_of, index_step), quality_tiers(quality, as_of),
-            grid(as_of, first, index_step),
+            cheapest_on_grid(priced, index_days, index_step), quality_tiers(quality, as_of), index_days
         ),
         "price_moves": price_moves(priced),
         "price_frontier": price_frontier(
-            cheapest_on_grid(priced, as_of, frontier_step), quality_on_grid(quality, as_of, frontier_step),
-            grid(as_of, first, frontier_step),
+            cheapest_on_grid(priced, frontier_days, frontier_step),
+            quality_on_grid(quality, frontier_days, frontier_step),
+            frontier_days,
         ),
         "tco_scenarios": default_scenario(priced, quality, as_of, settings),
     }

@@ -7,7 +7,7 @@ from datetime import date
 import polars as pl
 
 from warehouse.transforms.frontier import price_frontier
-from warehouse.transforms.prices import grid
+from warehouse.transforms.grid import grid
 
 D = date.fromisoformat
 DAYS = grid(D("2026-03-01"), D("2026-02-22"), 7)  # k0 03-01, k1 02-22

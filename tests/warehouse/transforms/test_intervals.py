@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
+import polars as pl
 import pytest
 
-from warehouse.transforms.intervals import min_cover, running_best
+from warehouse.transforms.intervals import min_cover, ranking, running_best
 
 
 def test_min_cover_by_hand() -> None:
@@ -44,3 +45,9 @@ def test_running_best_matches_a_daily_scan(seed: int) -> None:
         mine = group == g
         change_days = set(start[mine]) | set(end[mine & (end >= start)])
         assert sorted(frontier.day[(frontier.group == g) & (frontier.lane == 0)]) == sorted(change_days)
+
+
+def test_ranking_orders_by_score_then_name() -> None:
+    score = pl.Series([3.0, 5.0, 3.0, 5.0, 1.0])
+    model = pl.Series(["d", "z", "a", "b", "c"])
+    assert ranking(score, model).tolist() == [3, 1, 2, 0, 4]  # b 5, z 5, a 3, d 3, c 1
