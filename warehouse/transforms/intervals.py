@@ -90,7 +90,7 @@ def ranking(score: pl.Series, model: pl.Series) -> np.ndarray:
     row on (score, model) would encode all the names.
     """
     values = score.to_numpy()
-    order = np.argsort(-values, kind="stable")
+    order = np.argsort(-values)  # tied rows end up adjacent whatever their order; they are re-sorted below
     ordered = values[order]
     equal = ordered[1:] == ordered[:-1]
     tied = np.zeros(order.size, dtype=bool)
