@@ -161,6 +161,22 @@ app.add_typer(models_app, name="models")
 app.add_typer(licenses_app, name="licenses")
 
 
+@app.command()
+def transforms() -> None:
+    """Recompute the gap, months-behind, price and cost tables now (e.g. after changing a transform setting)."""
+    from warehouse.db import transaction
+    from warehouse.transforms.refresh import refresh_transforms
+
+    with _pipeline() as pipe, pipe.write_lock:
+        with transaction(pipe.con):
+            done = refresh_transforms(pipe.con, pipe.settings)
+        if not done:
+            err.print("[yellow]nothing collected yet: run `gapwatch collect` first[/yellow]")
+            raise typer.Exit(1)
+        pipe.publish()
+    console.print("transform tables recomputed and published")
+
+
 def _run_service(run: Callable[[], object]) -> None:
     import logging
 
