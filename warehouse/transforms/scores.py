@@ -32,9 +32,9 @@ def comparable_scores(scores: pl.DataFrame) -> pl.DataFrame:
 
     A board may map several categories to one capability (e.g. `overall` and `hard_prompts`) and their scales
     differ, so one category stands for the pair: the highest capability-map weight (1 = the board's headline
-    category), then the most models, then alphabetical. A fact that began and ended
-    within one day never was a day's closing state, so it is dropped. `model` becomes the canonical model_id
-    where identity resolution matched one (the source's own name otherwise).
+    category), then the most models, then alphabetical. A fact that began and ended within one day never was a
+    day's closing state, so it is dropped. `model` becomes the canonical model_id where identity resolution
+    matched one (the source's own name otherwise).
     """
     mapped = scores.filter(pl.col("capability").is_not_null())
     primary = (
