@@ -184,10 +184,12 @@ def _run_service(run: Callable[[], object]) -> None:
     for chatty in ("httpx", "apscheduler.executors", "apscheduler.scheduler"):  # one line per run is enough
         logging.getLogger(chatty).setLevel(logging.WARNING)
     try:
-        run()
+        failed = run()  # up/demo: the app's exit code
     except WarehouseLocked as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None
+    if failed:
+        raise typer.Exit(1)
 
 
 @app.command()
