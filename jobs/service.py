@@ -115,9 +115,6 @@ class Service:
         self.pipe.close()
         log.info("stopped")
 
-    def next_runs(self) -> dict[str, datetime | None]:
-        return {job.id: job.next_run_time for job in self.scheduler.get_jobs()}
-
     # -- one run ---------------------------------------------------------------------------------
     def _run(self, source: Source) -> None:
         with self._cond:
