@@ -163,9 +163,11 @@ class Service:
             [job.id, job.next_run_time.astimezone(UTC).replace(tzinfo=None) if job.next_run_time else None, now]
             for job in self.scheduler.get_jobs()
         ]
-        if rows:
-            with db.transaction(self.pipe.con):
-                self.pipe.con.executemany("INSERT OR REPLACE INTO source_schedule VALUES (?, ?, ?)", rows)
+        with db.transaction(self.pipe.con):
+            # Whole table: a source no longer scheduled (disabled, removed) must not show a next run.
+            self.pipe.con.execute("DELETE FROM source_schedule")
+            if rows:
+                self.pipe.con.executemany("INSERT INTO source_schedule VALUES (?, ?, ?)", rows)
 
     def _deliver_alerts(self) -> None:
         try:
