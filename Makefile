@@ -27,7 +27,7 @@ bench: $(STAMP)
 # Offline: a replay server on 127.0.0.1 serves demo/recordings/; data goes to data/demo/. Ctrl-C stops it.
 # `python -m jobs.cli` (not the `gapwatch` script) so the checkout itself is imported whatever the venv holds.
 demo: $(STAMP)
-	@echo "gapwatch demo: building history from demo/recordings/, then the app on http://localhost:8501"
+	@echo "gapwatch demo: building history from demo/recordings/, then the service and the app (URL below)"
 	$(BIN)/python -m jobs.cli demo
 
 clean:
