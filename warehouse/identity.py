@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
@@ -337,22 +337,49 @@ def _key_new_names(con: duckdb.DuckDBPyConnection) -> int:
     return len(names)
 
 
-def refresh_identity(con: duckdb.DuckDBPyConnection, aliases_path: Path | None = None) -> int:
+def refresh_identity(
+    con: duckdb.DuckDBPyConnection, aliases_path: Path | None = None, *, evidence_changed: bool = True
+) -> int:
     """Bring `model`, `model_alias` and openness up to date with every name in the fact tables.
 
     Runs inside the caller's transaction. Only names never seen before are normalised; the matching and
-    openness steps are set-based SQL. Returns the number of newly keyed names.
+    openness steps are set-based SQL, skipped when nothing they read changed (no new name, licence term or
+    override, and `evidence_changed` False). Returns the number of newly keyed names.
     """
-    if _state(con, "normaliser_version") != NORMALISER_VERSION:
+    rekey = _state(con, "normaliser_version") != NORMALISER_VERSION
+    if rekey:
         con.execute("DELETE FROM model_name_key")
         _set_state(con, "normaliser_version", NORMALISER_VERSION)
     overrides = load_overrides(aliases_path)
     overrides_changed = _load_overrides(con, overrides)
     new = _key_new_names(con)
-    openness.refresh_license_terms(con, overrides.licenses, reclassify=overrides_changed)
-    for statement in _statements():
-        con.execute(statement)
+    terms = openness.refresh_license_terms(con, overrides.licenses, reclassify=overrides_changed)
+    if new or terms or overrides_changed or rekey or evidence_changed:
+        for statement in _statements():
+            con.execute(statement)
     return new
+
+
+# What identity reads besides names: catalogue facts, hub facts, the SPDX list, and a leaderboard's licence
+# and organisation columns. A price change or a new score of a known name changes none of it.
+_EVIDENCE_TABLES = frozenset({"source_model", "hub_model", "license"})
+_EVIDENCE_FIELDS = ("license", "organization")
+
+
+def touches_identity(diff: Any) -> bool:
+    """Whether an ingest's diff changed anything identity or openness is computed from."""
+    if diff is None:
+        return True
+    for change in (*diff.added, *diff.changed, *diff.removed):
+        if change.table in _EVIDENCE_TABLES:
+            return True
+        if change.table == "leaderboard_score" and change.before is None:
+            return True
+        if change.table == "leaderboard_score" and change.after is not None and any(
+            change.before.get(f) != change.after.get(f) for f in _EVIDENCE_FIELDS
+        ):
+            return True
+    return False
 
 
 class _Source(Protocol):
@@ -371,7 +398,7 @@ def hook(aliases_path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, _Sou
             return
         if source.id == "spdx":  # OSI approvals may have changed: classify every licence term again
             openness.forget_license_terms(con)
-        refresh_identity(con, aliases_path)
+        refresh_identity(con, aliases_path, evidence_changed=touches_identity(getattr(outcome, "diff", None)))
         if source.id == "license_texts":
             license_diff.refresh_license_diffs(con)
 

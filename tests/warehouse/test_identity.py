@@ -13,7 +13,7 @@ import pytest
 from gapwatch.rows import ModelRow, PriceRow, ScoreRow
 from warehouse import db, history
 from warehouse.facts import table_for
-from warehouse.identity import load_overrides, normalise, refresh_identity
+from warehouse.identity import load_overrides, normalise, refresh_identity, touches_identity
 
 T1 = datetime(2025, 1, 10, 12)
 
@@ -279,3 +279,20 @@ def test_refresh_of_thousands_of_names_is_fast(con: duckdb.DuckDBPyConnection) -
     assert con.execute("SELECT count(*) FROM model_alias WHERE source = 'lmarena'").fetchone()[0] == 1000
     # generous bounds for a shared 2-core machine; the measured figures are in the closing report
     assert first < 20 and again < 5, (first, again)
+
+
+def test_only_evidence_changes_rerun_the_matching(con: duckdb.DuckDBPyConnection) -> None:
+    """A new price or a new score of a known name changes nothing identity reads; a licence change does."""
+    def diff_of(source: str, rows: list, at: datetime) -> history.Diff:
+        out = history.Diff()
+        for row in rows:
+            out.extend(history.apply_snapshot(con, table_for(type(row)), source, [(row, "sha")], at))
+        return out
+
+    diff_of("lmarena", [score("Gemma-2-9b-it", 1190, "Gemma license", "Google")], T1)
+    diff_of("litellm", [price("groq", "groq/gemma2-9b-it", 0.2, 0.2)], T1)
+    t2, t3, t4 = (datetime(2025, 1, d) for d in (11, 12, 13))
+    assert not touches_identity(diff_of("litellm", [price("groq", "groq/gemma2-9b-it", 0.1, 0.1)], t2))
+    assert not touches_identity(diff_of("lmarena", [score("Gemma-2-9b-it", 1195, "Gemma license", "Google")], t3))
+    assert touches_identity(diff_of("lmarena", [score("Gemma-2-9b-it", 1195, "Apache-2.0", "Google")], t4))
+    assert touches_identity(diff_of("openrouter", [ModelRow(model="google/gemma-2-9b-it", open_weights=True)], t4))
