@@ -38,12 +38,12 @@ BUILTIN_OSI = {
 
 # Free-text spellings of SPDX ids: "Apache 2.0", "apache license 2.0", "MIT License".
 _SPDX_SPELLINGS = {
-    r"apache(?: license)?[ -]?(?:v(?:ersion)? ?)?2(?:\.0)?": "Apache-2.0",
+    r"apache(?: license)?(?:[ -]?(?:v(?:ersion)? ?)?2(?:\.0)?)?(?: license)?": "Apache-2.0",
     r"mit(?: license)?": "MIT",
     r"bsd[ -]?3[ -]?clause": "BSD-3-Clause",
     r"bsd[ -]?2[ -]?clause": "BSD-2-Clause",
-    r"gpl[ -]?v?3(?:\.0)?": "GPL-3.0",
-    r"agpl[ -]?v?3(?:\.0)?": "AGPL-3.0",
+    r"gpl[ -]?v?3(?:\.0)?|gnu general public license v?3(?:\.0)?": "GPL-3.0",
+    r"agpl[ -]?v?3(?:\.0)?|gnu affero general public license v?3(?:\.0)?": "AGPL-3.0",
 }
 
 
@@ -67,8 +67,9 @@ _RULES: tuple[tuple[str, str, str | Callable[[str], str] | None, str], ...] = (
     (r"^open weights \(restricted use\)$", "open-weights-restricted", None, "Epoch: open weights, restricted use"),
     (r"^open weights \(non-?commercial\)$", "open-weights-noncommercial", None, "Epoch: open weights, non-commercial"),
     (r"cc[ -]by[ -]nc|non-?commercial|\bnc\b", "open-weights-noncommercial", None, "non-commercial licence"),
-    (r"^mrl$|mistral research|research[ -]licen|research[ -]use|^h-research$|^intel-research$|^apple-amlr$"
-     r"|deepfloyd", "open-weights-noncommercial", None, "research-only licence"),
+    (r"^mrl$|mistral research|research[ -]licen|research[ -]use|research[ -]only|research purposes only"
+     r"|^h-research$|^intel-research$|^apple-amlr$|deepfloyd|exaone|^opt-", "open-weights-noncommercial", None,
+     "research-only licence"),
     (r"modified mit", "open-weights-permissive", "modified-mit", "MIT with an attribution condition (Kimi)"),
     (r"llama", "open-weights-restricted", _llama_id, "Llama community licence: 700M MAU cap, acceptable use policy"),
     (r"gemma", "open-weights-restricted", "gemma", "Gemma terms: prohibited-use policy, remote restriction right"),
@@ -77,14 +78,19 @@ _RULES: tuple[tuple[str, str, str | Callable[[str], str] | None, str], ...] = (
     (r"jamba", "open-weights-restricted", "jamba-open", "Jamba open model licence: revenue cap"),
     (r"dbrx", "open-weights-restricted", "dbrx", "Databricks open model licence: 700M MAU cap"),
     (r"falcon", "open-weights-restricted", "falcon-tii", "TII Falcon licence: hosting-use restrictions"),
-    (r"grok", "open-weights-restricted", "grok2-community", "Grok community licence: revenue cap"),
-    (r"cogvlm|glm-4|chatglm", "open-weights-restricted", "glm", "GLM/CogVLM licence: registration required"),
+    (r"grok|xai community", "open-weights-restricted", "grok2-community", "Grok community licence: revenue cap"),
+    (r"cogvlm|glm-4|chatglm|codegeex", "open-weights-restricted", "glm", "GLM/CogVLM licence: registration required"),
+    (r"baichuan", "open-weights-restricted", "baichuan", "Baichuan community licence: commercial use on request"),
+    (r"hunyuan", "open-weights-restricted", "hunyuan", "Tencent Hunyuan licence: territory and 100M MAU limits"),
+    (r"stability ai community", "open-weights-restricted", "stability-community", "Stability AI community "
+     "licence: commercial use only under a revenue cap"),
+    (r"lfm open", "open-weights-restricted", "lfm-open", "LFM open licence: commercial use under a revenue cap"),
     (r"deepseek", "open-weights-permissive", "deepseek", "DeepSeek model licence: commercial use, use-based limits"),
     (r"rail", "open-weights-permissive", "openrail", "OpenRAIL family: use-based restrictions only"),
     (r"impact", "open-weights-permissive", "ai2-impact-lr", "AI2 ImpACT low-risk: use-based limits"),
     (r"nvidia", "open-weights-permissive", "nvidia-open-model", "NVIDIA open model licence: commercial use"),
     (r"openmdw", "open-weights-permissive", "openmdw", "OpenMDW: permissive, not OSI-reviewed"),
-    (r"^cc[ -]?by|^cc0|creative commons|^apple-ascl$|^odc-by$", "open-weights-permissive", None,
+    (r"^cc[ -]?by|^cc0|creative commons|^apple-ascl$|apple sample code|^odc-by$", "open-weights-permissive", None,
      "permissive content licence, not an OSI software licence"),
     (r"^(?:bsd|gpl|lgpl)$", "open-source", None, "OSI-approved licence family (Hub id)"),
     (r"^(?:gfdl|odbl|pddl|lgpl-lr)$", "open-weights-permissive", None, "open content/data licence, not OSI software"),
@@ -110,6 +116,12 @@ def classify(term: str, spdx: dict[str, tuple[str, bool]] | None = None) -> Clas
     """Classify one licence term. `spdx` maps lower-case SPDX ids to (id, OSI-approved)."""
     known = spdx or {}
     text = " ".join(term.strip().lower().split())
+    parts = [p for p in re.split(r" and |\s*\+\s*", text) if p]
+    if len(parts) > 1:  # "Apache-2.0 and CC-BY-NC-4.0": the weights are bound by the most restrictive part
+        found = [classify(p, spdx) for p in parts]
+        if all(f.openness != "unknown" for f in found):
+            worst = max(found, key=lambda f: CLASSES.index(f.openness))
+            return Classification(worst.openness, worst.license_id, f"combined licences; strictest: {worst.rule}")
     if not text or text in {"-", "other", "unknown", "none", "n/a"}:
         return Classification("unknown", None, "no licence stated")
     spdx_id = _spdx_id(text, known)
