@@ -150,7 +150,10 @@ def sources() -> None:
     table = Table("id", "kind", "schedule", "urls")
     for s in registry.SOURCES:
         every = str(s.schedule.every) if s.schedule.every else f"cron {s.schedule.cron}"
-        table.add_row(s.id, s.kind, every, "\n".join(s.urls(settings.base_urls.get(s.id))))
+        urls = "\n".join(s.urls(settings.base_urls.get(s.id)))
+        if s.paths_from:  # per-target source: its paths come from the warehouse at each run
+            urls = f"{settings.base_urls.get(s.id) or s.base_url} + target query `{s.paths_from}`"
+        table.add_row(s.id, s.kind, every, urls)
     console.print(table)
 
 
