@@ -230,7 +230,8 @@ class Pipeline:
                 parsed,
                 expected_types=source.row_types,
                 min_rows=source.min_rows,
-                previous_rows=runs.last_accepted_rows(self.con, source.id, observed_at),
+                # A per-target source covers a different subset each run: its row count says nothing.
+                previous_rows=None if source.paths_from else runs.last_accepted_rows(self.con, source.id, observed_at),
                 min_ratio=self.settings.min_row_ratio,
             ) or price_guard.check(self.con, source.id, parsed, evidence, observed_at)
             if found:
