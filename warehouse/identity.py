@@ -62,7 +62,7 @@ _TOKEN = re.compile(r"20\d\d-\d\d-\d\d|\d+\.\d+[bm](?![a-z])|[a-z]+|\d+")
 _IS_DATE = re.compile(r"^20\d\d-\d\d-\d\d$")
 _UNITS = frozenset({"b", "m", "k", "e"})
 _SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bmke]|\d+x\d+b|a\d+b)$")
-_CHAT_MARKERS = frozenset({"instruct", "it", "chat", "hf"})
+_CHAT_MARKERS = frozenset({"instruct", "it", "chat"})
 _QUANT = re.compile(r"(?<![a-z0-9])(?:bf16|fp8|fp16|fp4|int4|int8|awq|gptq|gguf|mlx)(?![a-z0-9])")
 _DEPLOYMENT = frozenset({"versatile", "instant"})
 
@@ -80,7 +80,7 @@ class NameKey:
 
 
 def _strip_prefixes(name: str) -> tuple[str, str | None]:
-    """`bedrock/us.anthropic.claude-3-5-sonnet-20240620-v1:0` → (`claude-3-5-sonnet-20240620`, `anthropic`)."""
+    """`bedrock/us.anthropic.claude-3-5-sonnet-20240620-v1:0` → (`claude-3-5-sonnet-20240620-v1:0`, `anthropic`)."""
     segments = [s for s in name.split("/") if s]
     org = None
     for seg in segments[:-1]:
@@ -102,10 +102,7 @@ def _strip_prefixes(name: str) -> tuple[str, str | None]:
 
 def _tokens(text: str) -> list[str]:
     """Split at separators and letter/digit boundaries, keeping dates and sizes whole (`2024-08-06`, `70b`)."""
-    out: list[str] = []
-    for m in _TOKEN.finditer(text):
-        out.append(m.group(0))
-    return _merge_units(out)
+    return _merge_units(_TOKEN.findall(text))
 
 
 def _merge_units(tokens: list[str]) -> list[str]:
