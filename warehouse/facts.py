@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import cached_property
 
 from gapwatch.rows import HubModelRow, LicenseRow, LicenseTextRow, ModelRow, PriceRow, Row, ScoreRow
 
@@ -16,11 +17,12 @@ class FactTable:
     # snapshot does not mention are not "removed", they were simply not in this document.
     scope: tuple[str, ...] = ()
 
-    @property
+    # Cached: ingest reads these for every row of every snapshot.
+    @cached_property
     def columns(self) -> tuple[str, ...]:
         return tuple(f.name for f in fields(self.row_type))
 
-    @property
+    @cached_property
     def values(self) -> tuple[str, ...]:
         return tuple(c for c in self.columns if c not in self.key)
 

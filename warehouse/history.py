@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 import duckdb
@@ -61,7 +62,7 @@ def _norm(value: Any) -> Any:
 
 
 def _same(a: Values, b: Values) -> bool:
-    return tuple(map(_norm, a)) == tuple(map(_norm, b))
+    return a == b or tuple(map(_norm, a)) == tuple(map(_norm, b))
 
 
 def next_observation(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> datetime | None:
@@ -106,10 +107,12 @@ def apply_snapshot(
                   [observed_at, observed_at])
     following = _load(con, spec, source, "valid_from = ?", [t_next]) if t_next else {}
 
+    key_of, values_of = attrgetter(*spec.key), attrgetter(*spec.values)
+    one_key, one_value = len(spec.key) == 1, len(spec.values) == 1  # attrgetter of one name is not a tuple
     new: dict[Key, tuple[Values, str | None]] = {}
     for row, evidence in items:
-        key = tuple(getattr(row, k) for k in spec.key)
-        new.setdefault(key, (tuple(getattr(row, v) for v in spec.values), evidence))
+        key = (key_of(row),) if one_key else key_of(row)
+        new.setdefault(key, ((values_of(row),) if one_value else values_of(row), evidence))
 
     inserts: list[tuple] = []   # key + values + (valid_from, valid_to, evidence)
     closes: list[tuple] = []    # key + (old valid_from, new valid_to)
