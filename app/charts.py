@@ -11,7 +11,7 @@ OPEN_COLOUR, CLOSED_COLOUR = "#2a9d8f", "#e76f51"
 def gap_over_time(frame: pl.DataFrame) -> alt.LayerChart:
     """Best open vs best closed score per date, the gap between them shaded."""
     base = alt.Chart(frame).encode(x=alt.X("date:T", title=None))
-    gap = base.mark_area(opacity=0.2, color="#999999").encode(
+    gap = base.mark_area(opacity=0.2, color="#999999", interpolate="step-after").encode(
         y=alt.Y("best_open_score:Q", title="score", scale=alt.Scale(zero=False)),
         y2="best_closed_score:Q",
         tooltip=["date:T", "gap_abs:Q"],
