@@ -87,6 +87,8 @@ class Origin:
                 try:
                     time.sleep(origin.delays.get(self.path, 0.0))
                     self._answer()
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up (its timeout, its size cap): what the faults are for
                 finally:
                     with origin._lock:
                         origin.in_flight -= 1
