@@ -20,11 +20,11 @@ from jobs.backfill_command import command as backfill_command
 from jobs.capability_map_command import command as capability_map_command
 from jobs.cli_alerts import alerts_app
 from jobs.cli_models import licenses_app, models_app
+from jobs.cli_snapshot import published_snapshot
 from jobs.pipeline import Pipeline
 from jobs.status import source_status
 from jobs.wiring import make_pipeline
 from warehouse.db import WarehouseLocked
-from warehouse.publish import open_snapshot
 
 app = typer.Typer(help="Track the open-weights vs closed AI model market.", no_args_is_help=True)
 console = Console()
@@ -78,15 +78,9 @@ def collect(
 @app.command()
 def status() -> None:
     """Per source: last success, last error, rows, next run."""
-    settings = get_settings()
-    try:
-        con = open_snapshot(settings.published_file)
-    except FileNotFoundError as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
-        raise typer.Exit(1) from None
     table = Table("source", "kind", "last success", "last run", "status", "rows", "fails in a row", "next run",
                   "last error")
-    with con:
+    with published_snapshot() as con:
         for s in source_status(con):
             table.add_row(s.source, s.kind, str(s.last_success or "never"), str(s.last_run or "never"),
                           s.last_status or "-", str(s.rows), str(s.failure_streak), str(s.next_run or "-"),
@@ -100,13 +94,7 @@ def sql(
     fmt: Annotated[str, typer.Option("--format", help="table | csv")] = "table",
 ) -> None:
     """Run a read-only query on the published snapshot (never blocks the collector)."""
-    settings = get_settings()
-    try:
-        con = open_snapshot(settings.published_file)
-    except FileNotFoundError as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
-        raise typer.Exit(1) from None
-    with con:
+    with published_snapshot() as con:
         try:
             cur = con.execute(query)
         except duckdb.Error as exc:

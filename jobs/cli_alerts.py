@@ -12,10 +12,10 @@ from gapwatch.settings import get_settings
 from jobs.alert_format import load_events, title
 from jobs.alert_rules import AlertConfigError
 from jobs.alerts import deliver, send_test
+from jobs.cli_snapshot import published_snapshot
 from jobs.wiring import make_pipeline
 from warehouse.changes import KINDS
 from warehouse.db import WarehouseLocked
-from warehouse.publish import open_snapshot
 
 alerts_app = typer.Typer(help="Change events and their delivery to channels.", no_args_is_help=True)
 console = Console()
@@ -50,12 +50,7 @@ def list_events(
     unknown = sorted(set(kind or []) - set(KINDS))
     if unknown:
         raise typer.BadParameter(f"unknown kinds {unknown}; known: {', '.join(KINDS)}")
-    try:
-        con = open_snapshot(get_settings().published_file)
-    except FileNotFoundError as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
-        raise typer.Exit(1) from None
-    with con:
+    with published_snapshot() as con:
         events = load_events(con, "list_contains(?, kind)" if kind else "TRUE", [kind] if kind else [], limit)
         sent = dict(con.execute("SELECT event_key, delivered_to FROM v_changes").fetchall())
     table = Table("observed", "kind", "source", "change", "magnitude", "delivered to")

@@ -6,8 +6,6 @@ Read-only: every command reads the published snapshot, so it never blocks the co
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Annotated
 
 import duckdb
@@ -15,25 +13,13 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from gapwatch.settings import get_settings
+from jobs.cli_snapshot import published_snapshot
 from warehouse.license_diff import license_diff
-from warehouse.publish import open_snapshot
 
 models_app = typer.Typer(help="Canonical models, their aliases and openness.", no_args_is_help=True)
 licenses_app = typer.Typer(help="Licences and their text versions.", no_args_is_help=True)
 console = Console()
 err = Console(stderr=True)
-
-
-@contextmanager
-def _snapshot() -> Iterator[duckdb.DuckDBPyConnection]:
-    try:
-        con = open_snapshot(get_settings().published_file)
-    except FileNotFoundError as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
-        raise typer.Exit(1) from None
-    with con:
-        yield con
 
 
 def _table(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None, title: str | None = None) -> int:
@@ -53,7 +39,7 @@ def unmatched(
 ) -> None:
     """Share of each source's model names that match no canonical model, and the names themselves."""
     where, params = ("WHERE source = ?", [source]) if source else ("", [])
-    with _snapshot() as con:
+    with published_snapshot() as con:
         _table(con, f"SELECT source, names, unmatched, unmatched_pct FROM v_unmatched_share {where} "
                     "ORDER BY unmatched_pct DESC, source", params, title="unmatched names per source")
         if limit > 0:
@@ -66,7 +52,7 @@ def unmatched(
 @models_app.command("show")
 def show(name: Annotated[str, typer.Argument(help="A canonical model id or any source's name for it.")]) -> None:
     """One model: attributes, openness with its evidence, and every alias."""
-    with _snapshot() as con:
+    with published_snapshot() as con:
         row = con.execute(
             "SELECT model_id FROM model WHERE model_id = ? UNION "
             "SELECT model_id FROM model_alias WHERE source_model = ? OR lower(source_model) = lower(?) LIMIT 1",
@@ -97,7 +83,7 @@ def show(name: Annotated[str, typer.Argument(help="A canonical model id or any s
 @models_app.command("conflicts")
 def conflicts(fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table") -> None:
     """Models whose openness evidence disagrees between sources."""
-    with _snapshot() as con:
+    with published_snapshot() as con:
         if fmt == "json":
             rows = con.execute("SELECT model_id, decided, classes, evidence FROM v_openness_conflicts "
                                "ORDER BY model_id").fetchall()
@@ -117,7 +103,7 @@ def diff(
     to_version: Annotated[int | None, typer.Option("--to", help="Newer version number (default: latest).")] = None,
 ) -> None:
     """Unified diff between two stored versions of a licence text, one paragraph per line."""
-    with _snapshot() as con:
+    with published_snapshot() as con:
         try:
             text = license_diff(con, license_id, from_version, to_version)
         except (KeyError, ValueError) as exc:
