@@ -111,11 +111,28 @@ def refresh(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> bool:
 
 def ingest_hook(path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, Any, Any], None]:
     """A pipeline ingest hook that reloads the map. A broken map is logged and the previous map kept:
-    a typo in a user's file must not stop collection, and the views keep answering with the last good map."""
+    a typo in a user's file must not stop collection, and the views keep answering with the last good map.
+
+    The file is parsed again only when its bytes changed (the hook runs on every ingest, an edited map is the
+    exception); the table is still compared on every call, so a rolled-back ingest that had stored the map
+    cannot leave the table stale."""
+    parsed: dict[bytes, list[MapEntry]] = {}
+
+    def entries() -> list[MapEntry]:
+        file = path or default_path()
+        try:
+            body = file.read_bytes()
+        except FileNotFoundError:
+            return load_map(file)  # raises the error that says which setting to fix
+        if body not in parsed:
+            loaded = load_map(file)
+            parsed.clear()
+            parsed[body] = loaded
+        return parsed[body]
 
     def reload_capability_map(con: duckdb.DuckDBPyConnection, source: Any, outcome: Any) -> None:
         try:
-            refresh(con, path)
+            store_map(con, entries())
         except CapabilityMapError as exc:
             log.error("%s — keeping the previously loaded capability map", exc)
 

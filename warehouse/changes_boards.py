@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from warehouse.changes import ChangeEvent, Context, evidence, relation_exists
+from warehouse.changes import ChangeEvent, Context, evidence
 
 _BEFORE = "valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)"
 _AFTER = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
@@ -35,7 +35,7 @@ def _board(ctx: Context, board: str, category: str, when: str, openness: dict[st
 
 def _openness(ctx: Context) -> dict[str, str]:
     """Openness of every name this source uses, read once per ingest (the view joins several tables)."""
-    if not relation_exists(ctx.con, "v_model_names"):
+    if not ctx.has("v_model_names"):
         return {}
     return dict(ctx.con.execute("SELECT source_model, openness FROM v_model_names WHERE source = ?",
                                 [ctx.source]).fetchall())

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from warehouse.changes import ChangeEvent, Context, evidence, relation_exists
+from warehouse.changes import ChangeEvent, Context, evidence
 from warehouse.facts import FACT_TABLES
 from warehouse.history import FactChange
 
@@ -84,7 +84,7 @@ def price_moves(ctx: Context) -> list[ChangeEvent]:
 
 
 def _openness(ctx: Context, models: list[str]) -> dict[str, str]:
-    if not models or not relation_exists(ctx.con, "v_model_names"):
+    if not models or not ctx.has("v_model_names"):
         return {}
     return dict(ctx.con.execute(
         "SELECT source_model, openness FROM v_model_names WHERE source = ? AND list_contains(?, source_model)",

@@ -7,7 +7,7 @@ move that crosses one or more thresholds.
 
 from __future__ import annotations
 
-from warehouse.changes import ChangeEvent, Context, evidence, relation_exists
+from warehouse.changes import ChangeEvent, Context, evidence
 
 
 def _crossed(before: float, after: float, thresholds: list[float]) -> list[float]:
@@ -15,7 +15,7 @@ def _crossed(before: float, after: float, thresholds: list[float]) -> list[float
 
 
 def gap_crossings(ctx: Context) -> list[ChangeEvent]:
-    if ctx.outcome.status != "ok" or not relation_exists(ctx.con, "v_gap_by_capability"):
+    if ctx.outcome.status != "ok" or not ctx.has("v_gap_by_capability"):
         return []
     current = ctx.con.execute(
         "SELECT definition, capability, board, gap_abs, best_open_model, best_closed_model, as_of "

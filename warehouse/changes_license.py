@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 
-from warehouse.changes import ChangeEvent, Context, evidence, relation_exists
+from warehouse.changes import ChangeEvent, Context, evidence
 from warehouse.changes_facts import previous_evidence
 
 # A licence diff in an alert or feed entry stays readable; the full one is in `v_license_diffs`.
@@ -18,7 +18,7 @@ MAX_DIFF_CHARS = 4000
 
 
 def canonical_license_moves(ctx: Context) -> list[ChangeEvent]:
-    if ctx.outcome.status != "ok" or not relation_exists(ctx.con, "model"):
+    if ctx.outcome.status != "ok" or not ctx.has("model"):
         return []
     current = ctx.con.execute("SELECT model_id, organization, license_id, openness FROM model").fetchall()
     seen = {r[0]: (r[1], r[2]) for r in ctx.con.execute(

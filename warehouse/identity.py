@@ -236,7 +236,12 @@ def load_overrides(path: Path | None) -> Overrides:
     path = path or default_aliases_path()
     if not path.exists():
         return Overrides([], [], [], "absent")
-    body = path.read_bytes()
+    return _parse_overrides(path, path.read_bytes())
+
+
+@lru_cache(maxsize=4)
+def _parse_overrides(path: Path, body: bytes) -> Overrides:
+    # Cached on the bytes: the hook reads the file on every ingest, and an edited file is the exception.
     try:
         doc = tomllib.loads(body.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
@@ -283,18 +288,13 @@ def _statements() -> tuple[str, ...]:
     return tuple(s for s in _SQL.read_text(encoding="utf-8").split(";\n") if s.strip())
 
 
-def _state(con: duckdb.DuckDBPyConnection, name: str) -> str | None:
-    row = con.execute("SELECT value FROM identity_state WHERE name = ?", [name]).fetchone()
-    return row[0] if row else None
-
-
 def _set_state(con: duckdb.DuckDBPyConnection, name: str, value: str) -> None:
     con.execute("INSERT OR REPLACE INTO identity_state VALUES (?, ?)", [name, value])
 
 
-def _load_overrides(con: duckdb.DuckDBPyConnection, overrides: Overrides) -> bool:
-    """Replace the manual tables when the file changed; True if it did."""
-    if _state(con, "aliases_digest") == overrides.digest:
+def _load_overrides(con: duckdb.DuckDBPyConnection, overrides: Overrides, loaded_digest: str | None) -> bool:
+    """Replace the manual tables when the file changed (its digest differs from `loaded_digest`); True if it did."""
+    if loaded_digest == overrides.digest:
         return False
     con.execute("DELETE FROM manual_alias")
     con.execute("DELETE FROM manual_model")
@@ -343,14 +343,18 @@ def refresh_identity(
     openness steps are set-based SQL, skipped when nothing they read changed (no new name, licence term or
     override, and `evidence_changed` False). Returns the number of newly keyed names.
     """
-    rekey = _state(con, "normaliser_version") != NORMALISER_VERSION
+    state = dict(con.execute("SELECT name, value FROM identity_state").fetchall())
+    rekey = state.get("normaliser_version") != NORMALISER_VERSION
     if rekey:
         con.execute("DELETE FROM model_name_key")
         _set_state(con, "normaliser_version", NORMALISER_VERSION)
     overrides = load_overrides(aliases_path)
-    overrides_changed = _load_overrides(con, overrides)
+    overrides_changed = _load_overrides(con, overrides, state.get("aliases_digest"))
     new = _key_new_names(con)
-    terms = openness.refresh_license_terms(con, overrides.licenses, reclassify=overrides_changed)
+    # Licence terms come from names' evidence: with no new name, no evidence change and the same overrides
+    # there is no term to classify (the common case: a price list that only moved prices).
+    terms = (openness.refresh_license_terms(con, overrides.licenses, reclassify=overrides_changed)
+             if new or overrides_changed or rekey or evidence_changed else 0)
     if new or terms or overrides_changed or rekey or evidence_changed:
         for statement in _statements():
             con.execute(statement)
@@ -393,9 +397,11 @@ def hook(aliases_path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, _Sou
     def identity_hook(con: duckdb.DuckDBPyConnection, source: _Source, outcome: _Outcome) -> None:
         if outcome.status != "ok":
             return
-        if source.id == "spdx":  # OSI approvals may have changed: classify every licence term again
+        reclassify = source.id == "spdx"
+        if reclassify:  # OSI approvals may have changed: classify every licence term again
             openness.forget_license_terms(con)
-        refresh_identity(con, aliases_path, evidence_changed=touches_identity(getattr(outcome, "diff", None)))
+        refresh_identity(con, aliases_path,
+                         evidence_changed=reclassify or touches_identity(getattr(outcome, "diff", None)))
         if source.id == "license_texts":
             license_diff.refresh_license_diffs(con)
 

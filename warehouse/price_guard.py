@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 import duckdb
+import pyarrow as pa
 
 from gapwatch.rows import ParseResult, PriceRow
 
@@ -95,11 +96,24 @@ def find_jumps(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult,
 
 def _record(con: duckdb.DuckDBPyConnection, source: str, at: datetime, jumps: list[Jump], evidence: list[str],
             action: str) -> None:
-    con.executemany(
-        "INSERT OR REPLACE INTO price_jump VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        [[source, j.row.provider, j.row.model, j.row.tier, at, j.field.removesuffix("_per_mtok"), j.previous,
-          j.found, j.ratio, action, evidence[j.index] if j.index < len(evidence) else None] for j in jumps],
-    )
+    # Keyed like the table, the last jump of a key wins (as row-by-row INSERT OR REPLACE would have it); one
+    # set-based insert, since executemany costs a statement per row (a unit mix-up jumps in hundreds of rows).
+    rows = {(j.row.provider, j.row.model, j.row.tier, j.field.removesuffix("_per_mtok")):
+            (j.previous, j.found, j.ratio, evidence[j.index] if j.index < len(evidence) else None) for j in jumps}
+    columns = ("provider", "model", "tier", "field", "previous", "found", "ratio", "evidence_sha256")
+    values = [(*key, *rest) for key, rest in rows.items()]
+    con.register("_price_jumps", pa.table({
+        c: pa.array([v[i] for v in values], pa.float64() if c in ("previous", "found", "ratio") else pa.string())
+        for i, c in enumerate(columns)
+    }))
+    try:
+        con.execute(
+            "INSERT OR REPLACE INTO price_jump SELECT ?, provider, model, tier, ?, field, previous, found, ratio, ?, "
+            "evidence_sha256 FROM _price_jumps",
+            [source, at, action],
+        )
+    finally:
+        con.unregister("_price_jumps")
 
 
 def check(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, evidence: list[str],
