@@ -11,6 +11,7 @@ when the realdata staging set or a source is absent.
 from __future__ import annotations
 
 import cProfile
+import functools
 import hashlib
 import io
 import os
@@ -30,7 +31,7 @@ from gapwatch.settings import Settings  # noqa: E402
 from jobs.backfill import BackfillReport, Snapshot, backfill, dir_versions, snapshots  # noqa: E402
 from jobs.backfill_trees import TREE_FORMATS  # noqa: E402
 from jobs.dated_files import dated_files  # noqa: E402
-from jobs.pipeline import Document, IngestHook, Outcome, Pipeline  # noqa: E402
+from jobs.pipeline import Document, IngestHook, Outcome, Pipeline, is_deferrable  # noqa: E402
 from jobs.wiring import make_pipeline  # noqa: E402
 
 REALDATA = Path(os.environ.get("GAPWATCH_REALDATA", Path(__file__).resolve().parents[2] / "shared" / "realdata"))
@@ -60,8 +61,9 @@ def parse_only(source: Source, snaps: list[Snapshot]) -> tuple[float, int]:
 
 def timed_hooks(pipe: Pipeline, spent: dict[str, float]) -> None:
     def timed(hook: IngestHook) -> IngestHook:
-        name = getattr(hook, "__qualname__", repr(hook))
+        name = getattr(hook, "__qualname__", repr(hook)) + (" (once per batch)" if is_deferrable(hook) else "")
 
+        @functools.wraps(hook)  # keeps the `deferrable` mark, so the batch still defers the hook
         def run(con, source, outcome: Outcome) -> None:  # noqa: ANN001 - the IngestHook signature
             began = time.perf_counter()
             hook(con, source, outcome)

@@ -217,11 +217,14 @@ def backfill(
     *,
     on_snapshot: Callable[[Snapshot, Outcome | None], None] | None = None,
 ) -> BackfillReport:
-    """Ingest `snaps` oldest first; publish once at the end (not after each snapshot) when anything was written."""
+    """Ingest `snaps` oldest first; publish once at the end (not after each snapshot) when anything was written.
+
+    One batch (`Pipeline.batch`, which publishes nothing itself): the deferrable hooks (capability map,
+    transforms, gap thresholds) run once after the last snapshot instead of after each.
+    """
     report = BackfillReport(source.id)
     began = time.perf_counter()
-    publish_each, pipe.publish_after_ingest = pipe.publish_after_ingest, False
-    try:
+    with pipe.batch():
         for snap in snaps:
             docs = []
             for v in snap.versions:
@@ -236,8 +239,6 @@ def backfill(
                 report.outcomes.append(outcome)
             if on_snapshot:
                 on_snapshot(snap, outcome)
-    finally:
-        pipe.publish_after_ingest = publish_each
     if report.outcomes:
         report.published = pipe.publish()
     report.seconds = time.perf_counter() - began

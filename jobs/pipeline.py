@@ -6,8 +6,10 @@ backfill is indistinguishable from history collected live.
 
 from __future__ import annotations
 
+import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -21,6 +23,8 @@ from warehouse import db, history, price_guard, runs, targets, validate
 from warehouse.facts import table_for
 from warehouse.publish import publish
 from warehouse.rawstore import RawStore
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -60,6 +64,30 @@ class Outcome:
 IngestHook = Callable[[duckdb.DuckDBPyConnection, Source, Outcome], None]
 
 
+def deferrable(hook: IngestHook) -> IngestHook:
+    """Mark `hook` as a state refresher that a batch (`Pipeline.batch()`) may run once, at its end.
+
+    The seam between two kinds of hook: a per-outcome hook (change detection, identity) must see every
+    outcome, because what it writes depends on each diff (an event per price move, a licence verdict per
+    step). A state refresher derives tables from the whole warehouse (the capability map, the transforms,
+    the gap-threshold check on the transforms' gap table): run after the last document of a batch it leaves
+    the same state as run after each, so a backfill or reparse runs it once. A hook that reads what a
+    deferrable hook writes must itself be deferrable and registered after it.
+    """
+    hook.deferrable = True  # type: ignore[attr-defined]
+    return hook
+
+
+def is_deferrable(hook: IngestHook) -> bool:
+    return getattr(hook, "deferrable", False)
+
+
+@dataclass
+class _Batch:
+    # The batch's last accepted outcome: the deferred hooks run once for it when the batch ends.
+    last: tuple[Source, Outcome] | None = None
+
+
 def http_config(settings: Settings) -> HttpConfig:
     return HttpConfig(
         user_agent=settings.user_agent,
@@ -92,6 +120,7 @@ class Pipeline:
         self.hooks = hooks or []
         self.publish_after_ingest = publish_after_ingest
         self.write_lock = threading.RLock()
+        self._batch: _Batch | None = None
 
     def close(self) -> None:
         self.client.close()
@@ -253,7 +282,7 @@ class Pipeline:
                     )
                 outcome.run_id = self._record(source, outcome, shas, started, trigger)
                 self._run_hooks(source, outcome)
-            if self.publish_after_ingest:
+            if self.publish_after_ingest and self._batch is None:
                 self.publish()
             return outcome
 
@@ -285,8 +314,48 @@ class Pipeline:
         )
 
     def _run_hooks(self, source: Source, outcome: Outcome) -> None:
+        batch = self._batch
         for hook in self.hooks:
-            hook(self.con, source, outcome)
+            if batch is None or not is_deferrable(hook):
+                hook(self.con, source, outcome)
+        if batch is not None and outcome.status == "ok":
+            batch.last = (source, outcome)
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Ingest many documents (a backfill, a reparse) with the deferrable hooks run once, at the end.
+
+        Per-outcome hooks still run inside each document's transaction; the deferrable ones (see `deferrable`)
+        run once when the batch ends, in their own transaction, for the batch's last accepted outcome (not at
+        all when nothing was accepted: no fact changed). Nothing is published inside a batch (the deferred
+        state would be stale); the caller publishes after it. The write lock is held throughout, so no other
+        thread's ingest interleaves with deferred state. A nested batch joins the outer one.
+        """
+        with self.write_lock:
+            if self._batch is not None:
+                yield
+                return
+            batch = self._batch = _Batch()
+            try:
+                yield
+            except BaseException:
+                self._batch = None
+                try:  # keep what the committed documents need; the interruption itself is what to report
+                    self._finish(batch)
+                except Exception:
+                    log.exception("deferred ingest hooks failed after an interrupted batch")
+                raise
+            self._batch = None
+            self._finish(batch)
+
+    def _finish(self, batch: _Batch) -> None:
+        if batch.last is None:
+            return
+        source, outcome = batch.last
+        with db.transaction(self.con):
+            for hook in self.hooks:
+                if is_deferrable(hook):
+                    hook(self.con, source, outcome)
 
     def publish(self) -> int:
         with self.write_lock:

@@ -32,15 +32,13 @@ def reparse(pipe: Pipeline, source: Source, progress: Callable[[int, int], None]
                 [source.id],
             )
         outcomes = []
-        pipe_publish, pipe.publish_after_ingest = pipe.publish_after_ingest, False
-        try:
+        # One batch: nothing published per run, the deferrable hooks (transforms, gap thresholds) run once at the end.
+        with pipe.batch():
             for i, (observed_at, shas, _trigger) in enumerate(past):
                 docs = [Document(urls.get(sha, ""), pipe.raw.get(sha), sha) for sha in shas or []]
                 outcomes.append(pipe.ingest_documents(source, docs, observed_at, trigger="reparse", force=True))
                 if progress:
                     progress(i + 1, len(past))
-        finally:
-            pipe.publish_after_ingest = pipe_publish
         if pipe.publish_after_ingest:
             pipe.publish()
         return outcomes

@@ -119,18 +119,23 @@ class Context:
     def at(self) -> datetime:
         return self.outcome.observed_at
 
+    def has(self, relation: str) -> bool:
+        """Whether a table or view exists (the catalogue is read once per ingest, on first use)."""
+        if "relations" not in self.memo:
+            self.memo["relations"] = relations(self.con)
+        return relation in self.memo["relations"]
+
 
 Detector = Callable[[Context], list[ChangeEvent]]
 
 
-def relation_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
-    """Views of other parts (identity, transforms) may be absent; their detectors then stay silent."""
-    row = con.execute(
-        "SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary "
-        "UNION ALL SELECT count(*) FROM duckdb_views() WHERE view_name = ? AND NOT temporary",
-        [name, name],
-    ).fetchall()
-    return any(r[0] for r in row)
+def relations(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
+    """Names of every table and view; views of other parts (identity, transforms) may be absent, and their
+    detectors then stay silent. Read once per ingest: the catalogue functions cost milliseconds per call."""
+    return frozenset(r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE NOT temporary "
+        "UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT temporary"
+    ).fetchall())
 
 
 def evidence(*shas: str | None) -> tuple[str, ...]:
@@ -204,9 +209,21 @@ def detectors() -> tuple[Detector, ...]:
     )
 
 
-def change_detector(settings: Settings) -> Callable[[duckdb.DuckDBPyConnection, SourceLike, OutcomeLike], None]:
-    """The ingest hook `(con, source, outcome) -> None` that records this ingest's change events."""
-    chain = detectors()
+def state_detectors() -> tuple[Detector, ...]:
+    """Detectors that read state derived from the whole warehouse (the transforms' gap table), not this ingest's
+    diff. The wiring runs them as a separate, deferrable hook after the transforms: a backfill refreshes the
+    transforms once at its end, so it checks the gap thresholds once too, against the gap the batch ended with."""
+    from warehouse import changes_gap
+
+    return (changes_gap.gap_crossings,)
+
+
+def change_detector(
+    settings: Settings, chain: tuple[Detector, ...] | None = None
+) -> Callable[[duckdb.DuckDBPyConnection, SourceLike, OutcomeLike], None]:
+    """The ingest hook `(con, source, outcome) -> None` that records this ingest's change events, found by
+    `chain` (default: every detector)."""
+    chain = detectors() if chain is None else chain
 
     def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
         if outcome.status not in ("ok", "failed", "rejected"):
