@@ -22,15 +22,23 @@ def _touched_scopes(ctx: Context) -> list[tuple[str, str]]:
     return sorted(scopes)
 
 
-def _board(ctx: Context, board: str, category: str, when: str, openness: dict[str, str]) -> list[dict[str, Any]]:
-    """Scores on one board/category at T (`_AFTER`) or just before it (`_BEFORE`), best first."""
+def _entries(ctx: Context, scopes: list[tuple[str, str]], openness: dict[str, str]) -> dict[tuple, list[dict]]:
+    """Scores of every touched board/category just before T (`_BEFORE`) and at T (`_AFTER`), best first, keyed
+    by (board, category, "before" | "after"). One query for all of them: an arena document touches dozens."""
     rows = ctx.con.execute(
-        f"SELECT model, score, organization, evidence_sha256 FROM leaderboard_score "
-        f"WHERE source = ? AND board = ? AND category = ? AND {when} ORDER BY score DESC, model",
-        [ctx.source, board, category, ctx.at, ctx.at],
+        f"SELECT board, category, model, score, organization, evidence_sha256, {_BEFORE} AS before, "
+        f"{_AFTER} AS after FROM leaderboard_score WHERE source = ? AND list_contains(?, board) "
+        f"AND list_contains(?, category) AND (({_BEFORE}) OR ({_AFTER})) ORDER BY score DESC, model",
+        [ctx.at, ctx.at, ctx.at, ctx.at, ctx.source, sorted({b for b, _ in scopes}), sorted({c for _, c in scopes}),
+         ctx.at, ctx.at, ctx.at, ctx.at],
     ).fetchall()
-    return [{"model": m, "score": s, "organization": o, "evidence": e, "openness": openness.get(m)}
-            for m, s, o, e in rows]
+    out: dict[tuple, list[dict]] = {}
+    for board, category, m, s, o, e, before, after in rows:
+        entry = {"model": m, "score": s, "organization": o, "evidence": e, "openness": openness.get(m)}
+        for side, present in (("before", before), ("after", after)):
+            if present:
+                out.setdefault((board, category, side), []).append(entry)
+    return out
 
 
 def _openness(ctx: Context) -> dict[str, str]:
@@ -44,9 +52,11 @@ def _openness(ctx: Context) -> dict[str, str]:
 def _boards(ctx: Context) -> list[tuple[str, list[dict[str, Any]], list[dict[str, Any]]]]:
     """Every board/category this ingest touched, as (entity, entries before, entries after)."""
     scopes = _touched_scopes(ctx)
-    openness = _openness(ctx) if scopes else {}
-    return [(f"{board}/{category}", _board(ctx, board, category, _BEFORE, openness),
-             _board(ctx, board, category, _AFTER, openness)) for board, category in scopes]
+    if not scopes:
+        return []
+    entries = _entries(ctx, scopes, _openness(ctx))
+    return [(f"{board}/{category}", entries.get((board, category, "before"), []),
+             entries.get((board, category, "after"), [])) for board, category in scopes]
 
 
 def _public(entry: dict[str, Any]) -> dict[str, Any]:

@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 CLASSES = (
     "open-source",
@@ -184,5 +185,12 @@ def refresh_license_terms(
         else:
             c = classify(term, spdx)
             rows.append((term, c.openness, c.license_id, c.rule))
-    con.executemany("INSERT INTO license_term VALUES (?, ?, ?, ?)", rows)
+    # One set-based insert: executemany costs a statement per row.
+    con.register("_license_terms", pa.table({
+        c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(("term", "openness", "license_id", "rule"))
+    }))
+    try:
+        con.execute("INSERT INTO license_term SELECT term, openness, license_id, rule FROM _license_terms")
+    finally:
+        con.unregister("_license_terms")
     return len(rows)
