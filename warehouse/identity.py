@@ -310,10 +310,29 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, overrides: Overrides, loaded
     return True
 
 
-def _key_new_names(con: duckdb.DuckDBPyConnection) -> int:
+# A new name can change aliases, evidence or models only when its key can be a model: another source, a catalogue
+# name or the aliases file already names that key, or the file aliases the name itself (a Hugging Face repo name
+# comes from a catalogue). Otherwise (a reseller's variant only one source lists) it is keyed and stays unmatched,
+# and the matching script would rewrite nothing.
+_MAY_MATCH = """
+SELECT EXISTS (
+    SELECT 1 FROM _new_name_keys n
+    WHERE n.source = '@hugging_face'
+       OR EXISTS (SELECT 1 FROM model_name_key k WHERE k.key = n.key AND k.source <> n.source)
+       OR EXISTS (SELECT 1 FROM model_name_key k JOIN source_model c ON c.source = k.source
+                  AND c.model = k.source_model WHERE k.key = n.key)
+       OR EXISTS (SELECT 1 FROM manual_model m WHERE m.model_id = n.key)
+       OR EXISTS (SELECT 1 FROM manual_alias a WHERE a.name = n.source_model
+                  AND (a.source IS NULL OR a.source = n.source))
+)
+"""
+
+
+def _key_new_names(con: duckdb.DuckDBPyConnection) -> tuple[int, bool]:
+    """Key names never seen before; return how many, and whether any of them may match a model."""
     names = con.execute(_NEW_NAMES).fetchall()
     if not names:
-        return 0
+        return 0, False
     keys = [normalise(name) for _, name in names]
     # One bulk insert through Arrow: executemany costs a statement per row (a minute for 5,000 names).
     batch = pa.table({
@@ -329,9 +348,10 @@ def _key_new_names(con: duckdb.DuckDBPyConnection) -> int:
     con.register("_new_name_keys", batch)
     try:
         con.execute("INSERT INTO model_name_key SELECT * FROM _new_name_keys")
+        may_match = con.execute(_MAY_MATCH).fetchall()[0][0]
     finally:
         con.unregister("_new_name_keys")
-    return len(names)
+    return len(names), bool(may_match)
 
 
 def refresh_identity(
@@ -340,8 +360,9 @@ def refresh_identity(
     """Bring `model`, `model_alias` and openness up to date with every name in the fact tables.
 
     Runs inside the caller's transaction. Only names never seen before are normalised; the matching and
-    openness steps are set-based SQL, skipped when nothing they read changed (no new name, licence term or
-    override, and `evidence_changed` False). Returns the number of newly keyed names.
+    openness steps are set-based SQL, skipped when nothing they read changed (no new name that may match a
+    model, no new licence term or override, and `evidence_changed` False). Returns the number of newly keyed
+    names.
     """
     state = dict(con.execute("SELECT name, value FROM identity_state").fetchall())
     rekey = state.get("normaliser_version") != NORMALISER_VERSION
@@ -350,12 +371,12 @@ def refresh_identity(
         _set_state(con, "normaliser_version", NORMALISER_VERSION)
     overrides = load_overrides(aliases_path)
     overrides_changed = _load_overrides(con, overrides, state.get("aliases_digest"))
-    new = _key_new_names(con)
+    new, may_match = _key_new_names(con)
     # Licence terms come from names' evidence: with no new name, no evidence change and the same overrides
     # there is no term to classify (the common case: a price list that only moved prices).
     terms = (openness.refresh_license_terms(con, overrides.licenses, reclassify=overrides_changed)
              if new or overrides_changed or rekey or evidence_changed else 0)
-    if new or terms or overrides_changed or rekey or evidence_changed:
+    if may_match or terms or overrides_changed or rekey or evidence_changed:
         for statement in _statements():
             con.execute(statement)
     return new
