@@ -1,9 +1,10 @@
 """Backfill: replay dated documents (files in a directory, or a file's git history) through the live pipeline.
 
 Every snapshot goes through `Pipeline.ingest_documents` with `observed_at` = the document's date and
-`trigger="backfill"`, so backfilled history is written, validated and hooked exactly like live collection,
-and `history.apply_snapshot` fits it around newer live data. Each snapshot is its own transaction: an
-interrupted backfill keeps what it wrote, and running it again skips what was already judged.
+`trigger="backfill"`, so backfilled history is written, validated and hooked like live collection (the state
+refreshers, e.g. the transforms, run once at the end of the batch instead of after each snapshot), and
+`history.apply_snapshot` fits it around newer live data. Each snapshot is its own transaction: an interrupted
+backfill keeps what it wrote, and running it again skips what was already judged.
 """
 
 from __future__ import annotations
