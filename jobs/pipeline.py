@@ -282,7 +282,9 @@ class Pipeline:
                     )
                 outcome.run_id = self._record(source, outcome, shas, started, trigger)
                 self._run_hooks(source, outcome)
-            if self.publish_after_ingest and self._batch is None:
+            if self._batch is not None:
+                self._batch.last = (source, outcome)  # committed: the deferred hooks may run for it at the end
+            elif self.publish_after_ingest:
                 self.publish()
             return outcome
 
@@ -314,12 +316,9 @@ class Pipeline:
         )
 
     def _run_hooks(self, source: Source, outcome: Outcome) -> None:
-        batch = self._batch
         for hook in self.hooks:
-            if batch is None or not is_deferrable(hook):
+            if self._batch is None or not is_deferrable(hook):
                 hook(self.con, source, outcome)
-        if batch is not None and outcome.status == "ok":
-            batch.last = (source, outcome)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
