@@ -40,6 +40,16 @@ class Document:
 
 
 @dataclass
+class Fetched:
+    """What fetching a source's URLs gave, with the sha256 each URL had before (to tell new from same)."""
+
+    docs: list[Document] = field(default_factory=list)
+    results: list[FetchResult] = field(default_factory=list)
+    previous: dict[str, str | None] = field(default_factory=dict)
+    error: str | None = None
+
+
+@dataclass
 class Outcome:
     source: str
     status: str  # ok | unchanged | failed | rejected
@@ -146,17 +156,17 @@ class Pipeline:
             paths = targets.resolve(source.paths_from, self.con.cursor(), self.settings.max_targets_per_run)
         return source.urls(base, paths)
 
-    def fetch(
-        self, source: Source, urls: list[str] | None = None
-    ) -> tuple[list[Document], list[FetchResult], str | None]:
+    def fetch(self, source: Source, urls: list[str] | None = None) -> Fetched:
         """Fetch every URL of `source`. Safe to call from many threads; writes nothing."""
-        docs, results = [], []
+        out = Fetched()
         failures: list[str] = []
         urls = self.urls(source) if urls is None else urls
         if not urls:
-            return docs, results, f"no targets to fetch for {source.id} (nothing in the warehouse names one yet)"
+            out.error = f"no targets to fetch for {source.id} (nothing in the warehouse names one yet)"
+            return out
         for url in urls:
             etag, modified, prev_sha = self._validators(url)
+            out.previous[url] = prev_sha
             have_body = prev_sha is not None and self.raw.has(prev_sha)
             res = self.client.fetch(
                 url,
@@ -164,28 +174,29 @@ class Pipeline:
                 last_modified=modified if have_body else None,
                 max_bytes=source.max_body_bytes,
             )
-            results.append(res)
+            out.results.append(res)
             if res.error and source.paths_from is not None:
                 failures.append(f"{url}: {res.error}")  # independent targets: skip this one, keep the rest
                 continue
             if res.error:
-                return docs, results, f"{url}: {res.error}"
+                out.error = f"{url}: {res.error}"
+                return out
             if res.not_modified:
-                docs.append(Document(url, self.raw.get(prev_sha), prev_sha, res.content_type))
+                out.docs.append(Document(url, self.raw.get(prev_sha), prev_sha, res.content_type))
             else:
-                docs.append(Document(url, res.body, res.sha256 or "", res.content_type))
-        if failures and not docs:
-            return docs, results, f"every target failed, e.g. {failures[0]}"
-        return docs, results, None
+                out.docs.append(Document(url, res.body, res.sha256 or "", res.content_type))
+        if failures and not out.docs:
+            out.error = f"every target failed, e.g. {failures[0]}"
+        return out
 
-    def _log_fetches(self, source: Source, results: list[FetchResult], prev: dict[str, str | None]) -> None:
-        for res in results:
+    def _log_fetches(self, source: Source, fetched: Fetched) -> None:
+        for res in fetched.results:
             if res.error:
                 outcome = "error"
             elif res.not_modified:
                 outcome = "not_modified"
             else:
-                outcome = "same" if prev.get(res.url) == res.sha256 else "new"
+                outcome = "same" if fetched.previous.get(res.url) == res.sha256 else "new"
             runs.record_fetch(
                 self.con,
                 runs.FetchRecord(
@@ -199,17 +210,16 @@ class Pipeline:
     def collect(self, source: Source, observed_at: datetime | None = None, trigger: str = "cli") -> Outcome:
         started = utcnow()
         observed_at = observed_at or started
-        urls = self.urls(source)
-        prev = {url: self._validators(url)[2] for url in urls}
-        docs, results, error = self.fetch(source, urls)
+        fetched = self.fetch(source)
         with self.write_lock:
-            self._log_fetches(source, results, prev)
-            if error:
+            self._log_fetches(source, fetched)
+            if fetched.error:
+                error = fetched.error
                 outcome = Outcome(source.id, "failed", observed_at, error=f"{error} — {self._advice(error)}")
                 outcome.run_id = self._record(source, outcome, [], started, trigger)
                 self._run_hooks(source, outcome)
                 return outcome
-            return self.ingest_documents(source, docs, observed_at, trigger=trigger, started=started)
+            return self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started)
 
     @staticmethod
     def _advice(error: str) -> str:
