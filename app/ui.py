@@ -19,6 +19,14 @@ def table(frame: pl.DataFrame, **kwargs: object) -> None:
     st.dataframe(frame, hide_index=True, **kwargs)
 
 
+def table_or_empty(frame: pl.DataFrame | None, what: str, **kwargs: object) -> None:
+    """The table when the view has rows, else the empty state naming what is missing."""
+    if data.present(frame):
+        table(frame, **kwargs)
+    else:
+        no_data(what)
+
+
 def snapshot_or_stop() -> data.Snapshot:
     """The current snapshot; when none is published yet, say so and end this page's run."""
     snap = data.snapshot()

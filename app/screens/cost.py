@@ -95,7 +95,4 @@ else:
 
 st.subheader("Default scenario (v_tco_scenarios)")
 scenarios = data.tco_scenarios(snap)
-if data.present(scenarios):
-    ui.table(scenarios, key="tco_scenarios")
-else:
-    ui.no_data("the default cost scenario (v_tco_scenarios)")
+ui.table_or_empty(scenarios, "the default cost scenario (v_tco_scenarios)", key="tco_scenarios")

@@ -36,17 +36,11 @@ else:
 
 st.subheader("Licence change events")
 events = data.license_changes(snap)
-if data.present(events):
-    ui.table(events, key="license_events")
-else:
-    ui.no_data("licence changes (v_changes, kind license_change)")
+ui.table_or_empty(events, "licence changes (v_changes, kind license_change)", key="license_events")
 
 st.subheader("Current licences")
 current = data.license_current(snap)
-if data.present(current):
-    ui.table(current, key="license_current")
-else:
-    ui.no_data("licences (v_license_current)")
+ui.table_or_empty(current, "licences (v_license_current)", key="license_current")
 
 st.subheader("Per-model evidence")
 openness = data.model_openness(snap)
