@@ -19,11 +19,15 @@ def reparse(pipe: Pipeline, source: Source, progress: Callable[[int, int], None]
     con = pipe.con
     with pipe.write_lock:
         past = con.execute(
-            "SELECT observed_at, documents, trigger FROM collection_run WHERE source = ? "
+            "SELECT observed_at, documents FROM collection_run WHERE source = ? "
             "AND status IN ('ok', 'unchanged', 'rejected') ORDER BY observed_at, run_id",
             [source.id],
         ).fetchall()
-        urls = dict(con.execute("SELECT sha256, first_url FROM raw_document").fetchall())
+        urls = dict(con.execute(
+            "SELECT sha256, first_url FROM raw_document WHERE sha256 IN "
+            "(SELECT unnest(documents) FROM collection_run WHERE source = ?)",
+            [source.id],
+        ).fetchall())
         with db.transaction(con):
             for row_type in source.row_types:
                 con.execute(f"DELETE FROM {table_for(row_type).name} WHERE source = ?", [source.id])
@@ -34,7 +38,7 @@ def reparse(pipe: Pipeline, source: Source, progress: Callable[[int, int], None]
         outcomes = []
         # One batch: nothing published per run, the deferrable hooks (transforms, gap thresholds) run once at the end.
         with pipe.batch():
-            for i, (observed_at, shas, _trigger) in enumerate(past):
+            for i, (observed_at, shas) in enumerate(past):
                 docs = [Document(urls.get(sha, ""), pipe.raw.get(sha), sha) for sha in shas or []]
                 outcomes.append(pipe.ingest_documents(source, docs, observed_at, trigger="reparse", force=True))
                 if progress:
