@@ -247,13 +247,14 @@ class Pipeline:
                 _, stored = self.raw.put(d.body)
                 runs.record_document(self.con, d.sha256, len(d.body), stored, d.content_type, d.url, started)
             last = runs.last_judged(self.con, source.id)
+            replayed = not force and runs.already_ingested(self.con, source.id, observed_at, shas)
             if not force and (
-                runs.already_ingested(self.con, source.id, observed_at, shas)
+                replayed
                 or (last is not None and sorted(last[1] or []) == sorted(shas) and last[0] != "rejected"
                     and self._is_latest(source, observed_at))
             ):
                 outcome = Outcome(source.id, "unchanged", observed_at, rows=(last[2] or 0) if last else 0)
-                if not runs.already_ingested(self.con, source.id, observed_at, shas):
+                if not replayed:
                     outcome.run_id = self._record(source, outcome, shas, started, trigger)
                 return outcome
             try:
