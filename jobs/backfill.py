@@ -12,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import re
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -23,7 +25,7 @@ from collectors.source import Source
 from jobs.backfill_trees import TARBALL_SUFFIXES, TreeFormat
 from jobs.dated_files import DatedFile
 from jobs.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
-from jobs.pipeline import Document, Outcome, Pipeline
+from jobs.pipeline import Document, Outcome, Parsed, Pipeline
 
 _EPOCH = datetime(1970, 1, 1)
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
@@ -197,18 +199,69 @@ def _tree_reader(repo: Path, commit: str, paths: list[str], reader: BlobReader,
     return read
 
 
-def _judged(pipe: Pipeline, source: Source, observed_at: datetime, shas: list[str]) -> bool:
-    """This exact snapshot was judged before, accepted or rejected.
+def _judged(pipe: Pipeline, source: Source) -> set[tuple[datetime, tuple[str, ...]]]:
+    """Every snapshot of `source` judged before, accepted or rejected, as (observed_at, sorted document shas).
 
     The pipeline's own re-run check only counts accepted runs; a rejected document re-judged on every
     re-run would add a run (and a source-health hook call) each time. `gapwatch reparse` re-judges those.
+    One query for the whole backfill (the batch holds the write lock, so no other writer adds runs).
     """
-    row = pipe.con.execute(
-        "SELECT count(*) FROM collection_run WHERE source = ? AND observed_at = ? "
-        "AND status IN ('ok', 'unchanged', 'rejected') AND list_sort(documents) = list_sort(?::VARCHAR[])",
-        [source.id, observed_at, shas],
-    ).fetchone()
-    return bool(row and row[0])
+    rows = pipe.con.execute(
+        "SELECT observed_at, list_sort(documents) FROM collection_run WHERE source = ? "
+        "AND status IN ('ok', 'unchanged', 'rejected')",
+        [source.id],
+    ).fetchall()
+    return {(at, tuple(docs or ())) for at, docs in rows}
+
+
+@dataclass
+class _Prepared:
+    docs: list[Document]
+    parsed: Parsed | None = None
+    error: Exception | None = None  # the parser's: the pipeline quarantines the snapshot as it would live
+
+    def result(self) -> Parsed:
+        if self.error is not None:
+            raise self.error
+        assert self.parsed is not None
+        return self.parsed
+
+
+def _prepare(pipe: Pipeline, source: Source, snap: Snapshot) -> _Prepared:
+    """Read, hash, store and parse one snapshot's documents: what a backfill can do off the writer's thread."""
+    docs = []
+    for v in snap.versions:
+        body = v.read()
+        sha = hashlib.sha256(body).hexdigest()
+        pipe.raw.put(body, sha)  # gzip and fsync release the GIL: they overlap the previous snapshot's writes
+        docs.append(Document(v.url, body, sha))
+    out = _Prepared(docs)
+    try:
+        out.parsed = Pipeline.parse_documents(source, docs, snap.observed_at)
+    except Exception as exc:  # noqa: BLE001 - handed to the pipeline, which judges it like a live parse failure
+        out.error = exc
+    return out
+
+
+def _prepared(pipe: Pipeline, source: Source, snaps: list[Snapshot], ahead: int) -> Iterator[_Prepared]:
+    """`_prepare` each snapshot in order on one worker thread, at most `ahead` snapshots ahead of the writer.
+
+    DuckDB releases the GIL while it executes, so the next snapshot is parsed while this one is written;
+    the bound keeps memory at a few documents however long the history is.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-prepare") as pool:
+        queue: deque[Future[_Prepared]] = deque()
+        pending = iter(snaps)
+        try:
+            for snap in pending:
+                queue.append(pool.submit(_prepare, pipe, source, snap))
+                if len(queue) > ahead:
+                    yield queue.popleft().result()
+            while queue:
+                yield queue.popleft().result()
+        finally:
+            for future in queue:
+                future.cancel()
 
 
 def backfill(
@@ -226,17 +279,15 @@ def backfill(
     report = BackfillReport(source.id)
     began = time.perf_counter()
     with pipe.batch():
-        for snap in snaps:
-            docs = []
-            for v in snap.versions:
-                body = v.read()
-                docs.append(Document(v.url, body, hashlib.sha256(body).hexdigest()))
-            report.documents += len(docs)
+        judged = _judged(pipe, source)
+        for snap, ready in zip(snaps, _prepared(pipe, source, snaps, ahead=2), strict=True):
+            report.documents += len(ready.docs)
             outcome = None
-            if _judged(pipe, source, snap.observed_at, [d.sha256 for d in docs]):
+            if (snap.observed_at, tuple(sorted(d.sha256 for d in ready.docs))) in judged:
                 report.already += 1
             else:
-                outcome = pipe.ingest_documents(source, docs, snap.observed_at, trigger="backfill")
+                outcome = pipe.ingest_documents(source, ready.docs, snap.observed_at, trigger="backfill",
+                                                prepared=ready.result)
                 report.outcomes.append(outcome)
             if on_snapshot:
                 on_snapshot(snap, outcome)

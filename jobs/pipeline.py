@@ -70,6 +70,9 @@ class Outcome:
         return text
 
 
+# Every row parsed from a snapshot's documents, and per row the sha256 of the document it came from.
+Parsed = tuple[ParseResult, list[str]]
+
 # Called inside the ingest transaction, so what a hook writes (change events) commits with the facts.
 IngestHook = Callable[[duckdb.DuckDBPyConnection, Source, Outcome], None]
 
@@ -238,27 +241,32 @@ class Pipeline:
         trigger: str = "cli",
         started: datetime | None = None,
         force: bool = False,
+        prepared: Callable[[], Parsed] | None = None,
     ) -> Outcome:
-        """Judge `docs` as the state of `source` at `observed_at` and write history. One transaction."""
+        """Judge `docs` as the state of `source` at `observed_at` and write history. One transaction.
+
+        `prepared`: returns (or raises) what `parse_documents` gives for `docs`, when the caller parsed them
+        ahead (a backfill parses the next snapshot while this one is written).
+        """
         started = started or utcnow()
         with self.write_lock:
             shas = [d.sha256 for d in docs]
             for d in docs:
-                _, stored = self.raw.put(d.body)
+                _, stored = self.raw.put(d.body, d.sha256)
                 runs.record_document(self.con, d.sha256, len(d.body), stored, d.content_type, d.url, started)
-            last = runs.last_judged(self.con, source.id)
-            replayed = not force and runs.already_ingested(self.con, source.id, observed_at, shas)
+            known = runs.judgement(self.con, source.id, observed_at, shas)
+            last, replayed = known.last, not force and known.replayed
             if not force and (
                 replayed
                 or (last is not None and sorted(last[1] or []) == sorted(shas) and last[0] != "rejected"
-                    and self._is_latest(source, observed_at))
+                    and known.next_at is None)
             ):
                 outcome = Outcome(source.id, "unchanged", observed_at, rows=(last[2] or 0) if last else 0)
                 if not replayed:
                     outcome.run_id = self._record(source, outcome, shas, started, trigger)
                 return outcome
             try:
-                parsed, evidence = self._parse(source, docs, observed_at)
+                parsed, evidence = prepared() if prepared else self.parse_documents(source, docs, observed_at)
             except Exception as exc:  # a parser bug must quarantine the document, not kill the service
                 what = str(exc) if isinstance(exc, ParseError) else f"parser crashed: {type(exc).__name__}: {exc}"
                 outcome = Outcome(source.id, "rejected", observed_at, error=f"{what} — document quarantined, "
@@ -271,7 +279,7 @@ class Pipeline:
                 expected_types=source.row_types,
                 min_rows=source.min_rows,
                 # A per-target source covers a different subset each run: its row count says nothing.
-                previous_rows=None if source.paths_from else runs.last_accepted_rows(self.con, source.id, observed_at),
+                previous_rows=None if source.paths_from else known.previous_rows,
                 min_ratio=self.settings.min_row_ratio,
             ) or price_guard.check(self.con, source.id, parsed, evidence, observed_at)
             if found:
@@ -289,7 +297,7 @@ class Pipeline:
                 for row_type, items in by_type.items():
                     outcome.diff.extend(
                         history.apply_snapshot(self.con, table_for(row_type), source.id, items, observed_at,
-                                               full_snapshot=source.full_snapshot)
+                                               full_snapshot=source.full_snapshot, next_at=known.next_at)
                     )
                 outcome.run_id = self._record(source, outcome, shas, started, trigger)
                 self._run_hooks(source, outcome)
@@ -299,11 +307,8 @@ class Pipeline:
                 self.publish()
             return outcome
 
-    def _is_latest(self, source: Source, observed_at: datetime) -> bool:
-        return history.next_observation(self.con, source.id, observed_at) is None
-
     @staticmethod
-    def _parse(source: Source, docs: list[Document], observed_at: datetime) -> tuple[ParseResult, list[str]]:
+    def parse_documents(source: Source, docs: list[Document], observed_at: datetime) -> Parsed:
         """Parse every document; also return, per row, the sha256 of the document it came from."""
         result, evidence = ParseResult(), []
         for d in docs:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 from operator import attrgetter
+from types import EllipsisType
 from typing import Any
 
 import duckdb
@@ -97,12 +98,15 @@ def apply_snapshot(
     observed_at: datetime,
     *,
     full_snapshot: bool = True,
+    next_at: datetime | None | EllipsisType = ...,
 ) -> Diff:
     """Write `items` (row, evidence sha256) as the state of `spec` for `source` at `observed_at`.
 
     Must run inside the caller's transaction. `full_snapshot=False` never ends facts the snapshot omits.
+    `next_at`: the source's next observation after `observed_at` when the caller already knows it (the
+    pipeline reads it with the rest of the run state); looked up when not given.
     """
-    t_next = next_observation(con, source, observed_at)
+    t_next = next_observation(con, source, observed_at) if next_at is ... else next_at
     alive = _load(con, spec, source, "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
                   [observed_at, observed_at])
     following = _load(con, spec, source, "valid_from = ?", [t_next]) if t_next else {}

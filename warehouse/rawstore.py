@@ -9,6 +9,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 
@@ -19,14 +20,15 @@ class RawStore:
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.gz"
 
-    def put(self, body: bytes) -> tuple[str, int]:
-        """Store `body`; return its sha256 and the compressed size."""
-        sha = hashlib.sha256(body).hexdigest()
+    def put(self, body: bytes, sha256: str | None = None) -> tuple[str, int]:
+        """Store `body`; return its sha256 and the compressed size. `sha256`: the body's digest, if known."""
+        sha = sha256 or hashlib.sha256(body).hexdigest()
         target = self.path(sha)
         if target.exists():
             return sha, target.stat().st_size
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".tmp{os.getpid()}")
+        # Per process and thread: a backfill stores the next snapshot's documents while this one is ingested.
+        tmp = target.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
         with open(tmp, "wb") as fh:
             fh.write(gzip.compress(body, compresslevel=6, mtime=0))
             fh.flush()
