@@ -328,9 +328,25 @@ SELECT EXISTS (
 """
 
 
-def _key_new_names(con: duckdb.DuckDBPyConnection) -> tuple[int, bool]:
+def _unkeyed(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, str]] | None) -> list[tuple[str, str]]:
+    """Names not keyed yet: among `candidates` (what an ingest added), or in every fact table when None."""
+    if candidates is None:
+        return con.execute(_NEW_NAMES).fetchall()
+    if not candidates:
+        return []
+    # The ingest's own names, not a scan of all history: that scan grows with every backfilled year.
+    con.register("_candidate_names", pa.table({"source": [s for s, _ in candidates],
+                                               "model": [m for _, m in candidates]}))
+    try:
+        return con.execute("SELECT n.source, n.model FROM _candidate_names n ANTI JOIN model_name_key k "
+                           "ON k.source = n.source AND k.source_model = n.model ORDER BY 1, 2").fetchall()
+    finally:
+        con.unregister("_candidate_names")
+
+
+def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, str]] | None) -> tuple[int, bool]:
     """Key names never seen before; return how many, and whether any of them may match a model."""
-    names = con.execute(_NEW_NAMES).fetchall()
+    names = _unkeyed(con, candidates)
     if not names:
         return 0, False
     keys = [normalise(name) for _, name in names]
@@ -355,14 +371,16 @@ def _key_new_names(con: duckdb.DuckDBPyConnection) -> tuple[int, bool]:
 
 
 def refresh_identity(
-    con: duckdb.DuckDBPyConnection, aliases_path: Path | None = None, *, evidence_changed: bool = True
+    con: duckdb.DuckDBPyConnection, aliases_path: Path | None = None, *, evidence_changed: bool = True,
+    candidates: set[tuple[str, str]] | None = None,
 ) -> int:
     """Bring `model`, `model_alias` and openness up to date with every name in the fact tables.
 
     Runs inside the caller's transaction. Only names never seen before are normalised; the matching and
     openness steps are set-based SQL, skipped when nothing they read changed (no new name that may match a
-    model, no new licence term or override, and `evidence_changed` False). Returns the number of newly keyed
-    names.
+    model, no new licence term or override, and `evidence_changed` False). `candidates`: the (source, name)
+    pairs that can be new (`names_added` of an ingest's diff); None looks for new names in every fact table.
+    Returns the number of newly keyed names.
     """
     state = dict(con.execute("SELECT name, value FROM identity_state").fetchall())
     rekey = state.get("normaliser_version") != NORMALISER_VERSION
@@ -371,7 +389,7 @@ def refresh_identity(
         _set_state(con, "normaliser_version", NORMALISER_VERSION)
     overrides = load_overrides(aliases_path)
     overrides_changed = _load_overrides(con, overrides, state.get("aliases_digest"))
-    new, may_match = _key_new_names(con)
+    new, may_match = _key_new_names(con, None if rekey else candidates)
     # Licence terms come from names' evidence: with no new name, no evidence change and the same overrides
     # there is no term to classify (the common case: a price list that only moved prices).
     terms = (openness.refresh_license_terms(con, overrides.licenses, reclassify=overrides_changed)
@@ -404,6 +422,30 @@ def touches_identity(diff: Any) -> bool:
     return False
 
 
+# The fact tables whose rows name a model, and the field that does.
+_NAMED = {"price": "model", "leaderboard_score": "model", "source_model": "model"}
+
+
+def names_added(source: str, diff: Any) -> set[tuple[str, str]] | None:
+    """The (source, name) pairs an ingest's diff may have brought (None: unknown, look everywhere).
+
+    A name is new only with a new fact: a changed fact keeps its key. A catalogue entry also names its
+    Hugging Face repo, which a changed entry can point elsewhere.
+    """
+    if diff is None:
+        return None
+    out: set[tuple[str, str]] = set()
+    for change in (*diff.added, *diff.changed):
+        field = _NAMED.get(change.table)
+        if field is None:
+            continue
+        out.add((source, change.key[field]))
+        repo = (change.after or {}).get("hugging_face_id") if change.table == "source_model" else None
+        if repo:
+            out.add(("@hugging_face", repo))
+    return out
+
+
 class _Source(Protocol):
     id: str
 
@@ -421,8 +463,9 @@ def hook(aliases_path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, _Sou
         reclassify = source.id == "spdx"
         if reclassify:  # OSI approvals may have changed: classify every licence term again
             openness.forget_license_terms(con)
-        refresh_identity(con, aliases_path,
-                         evidence_changed=reclassify or touches_identity(getattr(outcome, "diff", None)))
+        diff = getattr(outcome, "diff", None)
+        refresh_identity(con, aliases_path, evidence_changed=reclassify or touches_identity(diff),
+                         candidates=names_added(source.id, diff))
         if source.id == "license_texts":
             license_diff.refresh_license_diffs(con)
 

@@ -13,7 +13,7 @@ import pytest
 from gapwatch.rows import ModelRow, PriceRow, ScoreRow
 from warehouse import db, history
 from warehouse.facts import table_for
-from warehouse.identity import load_overrides, normalise, refresh_identity, touches_identity
+from warehouse.identity import load_overrides, names_added, normalise, refresh_identity, touches_identity
 
 T1 = datetime(2025, 1, 10, 12)
 
@@ -296,3 +296,28 @@ def test_only_evidence_changes_rerun_the_matching(con: duckdb.DuckDBPyConnection
     assert not touches_identity(diff_of("lmarena", [score("Gemma-2-9b-it", 1195, "Gemma license", "Google")], t3))
     assert touches_identity(diff_of("lmarena", [score("Gemma-2-9b-it", 1195, "Apache-2.0", "Google")], t4))
     assert touches_identity(diff_of("openrouter", [ModelRow(model="google/gemma-2-9b-it", open_weights=True)], t4))
+
+
+def test_an_ingest_keys_only_the_names_its_diff_added(con: duckdb.DuckDBPyConnection) -> None:
+    """The hook looks for new names in the diff, not in all history, and keys exactly what a full scan would."""
+    def ingest_diff(source: str, rows: list, at: datetime) -> history.Diff:
+        out = history.Diff()
+        for row in rows:
+            out.extend(history.apply_snapshot(con, table_for(type(row)), source, [(row, "sha")], at))
+        return out
+
+    ingest(con, "lmarena", [score("Qwen2.5-72B-Instruct", 1259, "Qwen", "Alibaba")])
+    assert refresh_identity(con) == 1
+    t2 = datetime(2025, 1, 11)
+    moved = ingest_diff("lmarena", [score("Qwen2.5-72B-Instruct", 1262, "Qwen", "Alibaba")], t2)
+    assert names_added("lmarena", moved) == {("lmarena", "Qwen2.5-72B-Instruct")}
+    assert refresh_identity(con, candidates=names_added("lmarena", moved)) == 0
+    catalogue = ingest_diff("openrouter", [ModelRow(model="qwen/qwen-2.5-72b-instruct",
+                                                    hugging_face_id="Qwen/Qwen2.5-72B-Instruct")], t2)
+    assert names_added("openrouter", catalogue) == {("openrouter", "qwen/qwen-2.5-72b-instruct"),
+                                                    ("@hugging_face", "Qwen/Qwen2.5-72B-Instruct")}
+    assert refresh_identity(con, candidates=names_added("openrouter", catalogue)) == 2
+    assert refresh_identity(con) == 0  # the full scan finds nothing the diff missed
+    matched = alias_of(con, "lmarena", "Qwen2.5-72B-Instruct")
+    assert matched is not None and matched == alias_of(con, "openrouter", "qwen/qwen-2.5-72b-instruct")
+    assert names_added("lmarena", None) is None  # no diff: look everywhere
