@@ -16,12 +16,16 @@ import hashlib
 import io
 import os
 import pstats
+import statistics
 import sys
 import tempfile
 import time
 from collections import defaultdict
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+
+import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -57,6 +61,41 @@ def parse_only(source: Source, snaps: list[Snapshot]) -> tuple[float, int]:
             body = v.read() if v.read else b""
             rows += len(source.parse(body, DocMeta(source.id, v.url, snap.observed_at)).rows)
     return time.perf_counter() - began, rows
+
+
+class CountingConnection:
+    """The writer's connection, counting the statements run through it (everything else passes through)."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self._con, self.statements = con, 0
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._con, name)
+
+    def execute(self, *args: object) -> duckdb.DuckDBPyConnection:
+        self.statements += 1
+        return self._con.execute(*args)
+
+
+def statement_floor(pipe: Pipeline, n: int = 300) -> float:
+    """Median seconds of one small parameterised statement on this warehouse: the cost every statement pays."""
+    times = []
+    for _ in range(n):
+        began = time.perf_counter()
+        pipe.con.execute("SELECT min(observed_at) FROM collection_run WHERE source = ? AND observed_at > ?",
+                         ["bench", datetime(2000, 1, 1)]).fetchall()
+        times.append(time.perf_counter() - began)
+    return statistics.median(times)
+
+
+def counted(run: Callable[[Pipeline], float], counts: list[int], floors: list[float]) -> Callable[[Pipeline], float]:
+    def wrapped(pipe: Pipeline) -> float:
+        floors.append(statement_floor(pipe))
+        pipe.con = CountingConnection(pipe.con)  # type: ignore[assignment]
+        seconds = run(pipe)
+        counts.append(pipe.con.statements)
+        return seconds
+    return wrapped
 
 
 def timed_hooks(pipe: Pipeline, spent: dict[str, float]) -> None:
@@ -113,6 +152,10 @@ def bench(source: Source, snaps: list[Snapshot], profile: bool) -> None:
     total = in_temp_warehouse(run, hooks)
     report = reports[0]
     core = in_temp_warehouse(lambda pipe: backfill(pipe, source, snaps).seconds, hooks=False)
+    counts: list[int] = []
+    floors: list[float] = []
+    in_temp_warehouse(counted(lambda pipe: backfill(pipe, source, snaps).seconds, counts, floors))
+    in_temp_warehouse(counted(lambda pipe: backfill(pipe, source, snaps).seconds, counts, floors), hooks=False)
     each = in_temp_warehouse(publish_every_document(source, snaps))
     print(f"== {source.id}: {docs} documents, {len(snaps)} snapshots, {rows} rows parsed; {load()}")
     print(f"   parse only          {parse_s:7.2f} s   {docs / parse_s:8.1f} documents/s   {rows / parse_s:9.0f} rows/s")
@@ -122,6 +165,12 @@ def bench(source: Source, snaps: list[Snapshot], profile: bool) -> None:
         print(f"     hook {name:<40} {spent:7.2f} s  ({spent / total:.0%})")
     print(f"   core, no hooks      {core:7.2f} s   {docs / core:8.1f} documents/s   {report.rows / core:9.0f} rows/s"
           f"   ratio to parse-only {core / parse_s:.2f}x (raw store, validate, history, runs, one publish)")
+    floor = statistics.median(floors)
+    per_snap = counts[0] / len(snaps)
+    at_best = (parse_s + counts[0] * floor) / parse_s
+    print(f"   statements          {per_snap:7.1f} per snapshot ({counts[1] / len(snaps):.1f} without hooks), "
+          f"{floor * 1000:.2f} ms each at least (a small parameterised SELECT here): parse + statements alone "
+          f"= {at_best:.2f}x parse-only")
     print(f"   one by one, no batch {each:6.2f} s   ({each / total:.2f}x the backfill; every hook and a publish "
           "after each document)")
     print(f"   outcomes: {report.summary()}")
