@@ -75,7 +75,7 @@ def find_jumps(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult,
     """Rows ≥100× away from `previous` (the source's prices in force at `at`), not yet confirmed by the source."""
     if not previous:
         return []
-    confirmed = _held_back(con, source, at)
+    confirmed: set[tuple] | None = None  # read only when a jump turns up: almost no document has one
     jumps = []
     for i, row in enumerate(parsed.rows):
         if not isinstance(row, PriceRow):
@@ -89,6 +89,8 @@ def find_jumps(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult,
             if old and new and max(new / old, old / new) >= JUMP_FACTOR * (1 - 1e-9):
                 # A value held back once and repeated by a later document is the source's settled price.
                 key = (row.provider, row.model, row.tier, field.removesuffix("_per_mtok"), float(f"{new:.10g}"))
+                if confirmed is None:
+                    confirmed = _held_back(con, source, at)
                 if key not in confirmed:
                     jumps.append(Jump(i, row, field, old, new))
     return jumps
@@ -119,6 +121,8 @@ def _record(con: duckdb.DuckDBPyConnection, source: str, at: datetime, jumps: li
 def check(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, evidence: list[str],
           observed_at: datetime) -> list[str]:
     """Problems that reject the document (empty when it may be ingested); holds back isolated jumps in place."""
+    if not any(isinstance(row, PriceRow) for row in parsed.rows):
+        return []  # a leaderboard or a catalogue: no price to compare
     previous = _in_force(con, source, observed_at)
     jumps = find_jumps(con, source, parsed, observed_at, previous)
     if not jumps:
