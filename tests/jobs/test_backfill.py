@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -13,6 +14,8 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner, Result
 
 from collectors.pricing import openrouter
+from collectors.source import DocMeta
+from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings, get_settings
 from jobs.backfill import backfill, dir_versions, snapshots
 from jobs.cli import app
@@ -239,3 +242,22 @@ def test_usage_errors_are_explained(settings: Settings, cli: Cli, args: tuple[st
     result = cli(*args)
     assert result.exit_code == 2 and message in " ".join(result.output.split()), result.output
     assert not settings.warehouse_file.exists()
+
+
+def test_a_parser_crash_on_the_worker_thread_is_judged_like_a_live_one(settings: Settings, dated_dir: Path) -> None:
+    """Snapshots are parsed ahead on a worker thread; a crash there quarantines that snapshot only."""
+    def crash_in_june(body: bytes, meta: DocMeta) -> ParseResult:
+        if meta.observed_at == T2:
+            raise KeyError("pricing")
+        return openrouter.SOURCE.parse(body, meta)
+
+    source = dataclasses.replace(openrouter.SOURCE, parse=crash_in_june)
+    snaps = snapshots(source, dir_versions(dated_files(dated_dir)[0]))
+    with make_pipeline(settings) as pipe:
+        report = backfill(pipe, source, snaps)
+        june_sha = pipe.con.execute("SELECT documents[1] FROM collection_run WHERE observed_at = ?", [T2]).fetchone()[0]
+        assert pipe.raw.has(june_sha)  # stored verbatim by the worker, so `gapwatch reparse` can re-judge it
+    assert [o.status for o in report.outcomes] == ["ok", "rejected", "ok"]
+    assert "parser crashed: KeyError: 'pricing'" in report.outcomes[1].error
+    july = datetime(2026, 7, 17)
+    assert deepseek_history(settings) == [(0.2, 0.77, T1, july), (0.18, 0.72, july, None)]
