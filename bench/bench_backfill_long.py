@@ -62,6 +62,14 @@ def write_history(root: Path, every: timedelta) -> int:
     return n
 
 
+def rss_mib() -> float:
+    """Resident memory now (Linux /proc; 0 elsewhere): sampled per snapshot, unlike the peak of the whole run."""
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
+
+
 def main() -> int:
     if not (REALDATA / "litellm").is_dir():
         print(f"skipped: realdata LiteLLM versions not found under {REALDATA} (set GAPWATCH_REALDATA)")
@@ -78,8 +86,14 @@ def main() -> int:
                    for s in snaps for v in s.versions)
         parse_s = time.perf_counter() - began
         marks: list[float] = []
+        memory: list[float] = [rss_mib()]
+
+        def mark(_snap: Snapshot, _outcome: object) -> None:
+            marks.append(time.perf_counter())
+            memory.append(rss_mib())
+
         with make_pipeline(Settings(data_dir=data_dir)) as pipe:
-            report = backfill(pipe, source, snaps, on_snapshot=lambda _s, _o: marks.append(time.perf_counter()))
+            report = backfill(pipe, source, snaps, on_snapshot=mark)
             facts = pipe.con.execute("SELECT count(*) FROM price WHERE source = 'litellm'").fetchone()[0]
             events = pipe.con.execute("SELECT count(*) FROM change_event").fetchone()[0]
         # The last tenth again, alone in an empty warehouse; its first snapshot (all facts new) is not timed.
@@ -98,6 +112,9 @@ def main() -> int:
     print(f"   pace           last tenth {last:5.1f} documents/s after {span:.1f} years of history, "
           f"{fresh:5.1f} documents/s into an empty warehouse (ratio {last / fresh:.2f})")
     print(f"   warehouse      {facts:,} price intervals, {events:,} change events")
+    tenth_in = len(memory) // 10
+    print(f"   memory         {memory[0]:.0f} MiB before, {max(memory[1:tenth_in + 1]):.0f} MiB at most in the first "
+          f"tenth, {max(memory[-tenth_in:]):.0f} MiB at most in the last tenth (resident, sampled per snapshot)")
     return 0
 
 
