@@ -17,7 +17,7 @@ import duckdb
 
 from collectors.http import FetchResult, HttpClient, HttpConfig
 from collectors.source import DocMeta, ParseError, Source
-from gapwatch.rows import ParseResult
+from gapwatch.rows import ParseResult, PriceRow
 from gapwatch.settings import Settings
 from warehouse import db, history, price_guard, runs, targets, validate
 from warehouse.facts import table_for
@@ -274,6 +274,10 @@ class Pipeline:
                 outcome.run_id = self._record(source, outcome, shas, started, trigger)
                 self._run_hooks(source, outcome)
                 return outcome
+            # Read once: the price guard and the history write compare the snapshot with the same state.
+            price = table_for(PriceRow)
+            alive = ({price.name: history.alive_at(self.con, price, source.id, observed_at)}
+                     if PriceRow in source.row_types else {})
             found = validate.problems(
                 parsed,
                 expected_types=source.row_types,
@@ -281,7 +285,7 @@ class Pipeline:
                 # A per-target source covers a different subset each run: its row count says nothing.
                 previous_rows=None if source.paths_from else known.previous_rows,
                 min_ratio=self.settings.min_row_ratio,
-            ) or price_guard.check(self.con, source.id, parsed, evidence, observed_at)
+            ) or price_guard.check(self.con, source.id, parsed, evidence, observed_at, alive.get("price"))
             if found:
                 outcome = Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows),
                                   skipped=len(parsed.skipped),
@@ -297,7 +301,8 @@ class Pipeline:
                 for row_type, items in by_type.items():
                     outcome.diff.extend(
                         history.apply_snapshot(self.con, table_for(row_type), source.id, items, observed_at,
-                                               full_snapshot=source.full_snapshot, next_at=known.next_at)
+                                               full_snapshot=source.full_snapshot, next_at=known.next_at,
+                                               alive=alive.get(table_for(row_type).name))
                     )
                 outcome.run_id = self._record(source, outcome, shas, started, trigger)
                 self._run_hooks(source, outcome)

@@ -50,7 +50,7 @@ class Diff:
 
 
 @dataclass
-class _Interval:
+class Interval:
     values: Values
     valid_from: datetime
     valid_to: datetime | None
@@ -80,10 +80,15 @@ def _load(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, where: s
     cols = ", ".join(spec.key + spec.values)
     sql = f"SELECT {cols}, valid_from, valid_to, evidence_sha256 FROM {spec.name} WHERE source = ? AND {where}"
     nk, nv = len(spec.key), len(spec.values)
-    out: dict[Key, _Interval] = {}
+    out: dict[Key, Interval] = {}
     for rec in con.execute(sql, [source, *params]).fetchall():
-        out[tuple(rec[:nk])] = _Interval(tuple(rec[nk : nk + nv]), rec[-3], rec[-2], rec[-1])
+        out[tuple(rec[:nk])] = Interval(tuple(rec[nk : nk + nv]), rec[-3], rec[-2], rec[-1])
     return out
+
+
+def alive_at(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, at: datetime) -> dict[Key, Interval]:
+    """The source's facts of `spec` true at `at`, by key: what a snapshot observed at `at` is compared with."""
+    return _load(con, spec, source, "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)", [at, at])
 
 
 def _table(columns: list[str], rows: list[tuple]) -> pa.Table:
@@ -99,16 +104,17 @@ def apply_snapshot(
     *,
     full_snapshot: bool = True,
     next_at: datetime | None | EllipsisType = ...,
+    alive: dict[Key, Interval] | None = None,
 ) -> Diff:
     """Write `items` (row, evidence sha256) as the state of `spec` for `source` at `observed_at`.
 
     Must run inside the caller's transaction. `full_snapshot=False` never ends facts the snapshot omits.
     `next_at`: the source's next observation after `observed_at` when the caller already knows it (the
-    pipeline reads it with the rest of the run state); looked up when not given.
+    pipeline reads it with the rest of the run state); looked up when not given. `alive`: `alive_at` for this
+    table and time, when the caller already read it (the price guard compares with the same state).
     """
     t_next = next_observation(con, source, observed_at) if next_at is ... else next_at
-    alive = _load(con, spec, source, "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
-                  [observed_at, observed_at])
+    alive = alive_at(con, spec, source, observed_at) if alive is None else alive
     following = _load(con, spec, source, "valid_from = ?", [t_next]) if t_next else {}
 
     key_of, values_of = attrgetter(*spec.key), attrgetter(*spec.values)
@@ -126,7 +132,7 @@ def apply_snapshot(
     def as_dict(names: tuple[str, ...], values: tuple) -> dict[str, Any]:
         return dict(zip(names, values, strict=True))
 
-    def end(key: Key, old: _Interval) -> None:
+    def end(key: Key, old: Interval) -> None:
         closes.append((*key, old.valid_from, observed_at))
         # The next observation still saw the old value: it keeps its own interval from there on.
         if t_next is not None and (old.valid_to is None or old.valid_to > t_next):

@@ -26,6 +26,8 @@ import duckdb
 import pyarrow as pa
 
 from gapwatch.rows import ParseResult, PriceRow
+from warehouse import history
+from warehouse.facts import table_for
 
 JUMP_FACTOR = 100.0
 MAX_JUMPED_MODELS = 5
@@ -51,13 +53,13 @@ class Jump:
                 f"{self.previous:g} → {self.found:g} ({self.ratio:.3g}×)")
 
 
-def _in_force(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> dict[tuple, tuple]:
-    rows = con.execute(
-        f"SELECT provider, model, tier, {', '.join(FIELDS)} FROM price "
-        "WHERE source = ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
-        [source, at, at],
-    ).fetchall()
-    return {tuple(r[:3]): tuple(r[3:]) for r in rows}
+_PRICE = table_for(PriceRow)
+_AT = [_PRICE.values.index(f) for f in FIELDS]
+
+
+def _in_force(state: dict[tuple, history.Interval]) -> dict[tuple, tuple]:
+    """(provider, model, tier) → the four prices, from the price facts alive at the document's time."""
+    return {key: tuple(interval.values[i] for i in _AT) for key, interval in state.items()}
 
 
 def _held_back(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> set[tuple]:
@@ -119,11 +121,15 @@ def _record(con: duckdb.DuckDBPyConnection, source: str, at: datetime, jumps: li
 
 
 def check(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, evidence: list[str],
-          observed_at: datetime) -> list[str]:
-    """Problems that reject the document (empty when it may be ingested); holds back isolated jumps in place."""
+          observed_at: datetime, alive: dict[tuple, history.Interval] | None = None) -> list[str]:
+    """Problems that reject the document (empty when it may be ingested); holds back isolated jumps in place.
+
+    `alive`: `history.alive_at` of the price table at `observed_at`, when the caller read it already (the
+    pipeline hands the same state on to the history write).
+    """
     if not any(isinstance(row, PriceRow) for row in parsed.rows):
         return []  # a leaderboard or a catalogue: no price to compare
-    previous = _in_force(con, source, observed_at)
+    previous = _in_force(history.alive_at(con, _PRICE, source, observed_at) if alive is None else alive)
     jumps = find_jumps(con, source, parsed, observed_at, previous)
     if not jumps:
         return []
