@@ -278,3 +278,26 @@ def test_tree_tarballs_in_a_directory(settings: Settings, cli: Cli, repo: Repo, 
     gpt4o = query(settings, "SELECT input_per_mtok, valid_from, valid_to FROM price WHERE model = 'gpt-4o' "
                             "ORDER BY valid_from")
     assert gpt4o == [(5.0, datetime(2025, 6, 27), datetime(2025, 9, 30)), (2.5, datetime(2025, 9, 30), None)]
+
+
+def test_aider_leaderboard_yaml_history(settings: Settings, cli: Cli, repo: Repo) -> None:
+    """Aider's polyglot YAML at its real path: scores kept across commits, dropped runs closed, a new leader."""
+    path = "aider/website/_data/polyglot_leaderboard.yml"
+    march, august = datetime(2025, 3, 29, 12), datetime(2025, 8, 25, 12)
+    repo.commit("2025-03-29T12:00:00Z", {path: fixture_bytes("aider", "polyglot_leaderboard_2025-03-29.yml")})
+    repo.commit("2025-08-25T12:00:00Z", {path: fixture_bytes("aider", "polyglot_leaderboard_2025-08-25.yml")})
+    result = cli("aider", "--git", repo.root, "--path", path)
+    assert result.exit_code == 0, result.output
+    assert "2 documents in 2 snapshots — 2 ok" in result.output
+
+    def history(model: str) -> list[tuple]:
+        return query(settings, "SELECT score, rank, valid_from, valid_to FROM leaderboard_score "
+                               "WHERE board = 'aider-polyglot' AND model = ? ORDER BY valid_from", [model])
+
+    # The same run in both versions, but newer models passed it: same score, a new rank from August.
+    assert history("DeepSeek R1") == [(56.9, 3, march, august), (56.9, 7, august, None)]
+    assert history("o3-mini (high)") == [(60.4, 2, march, august)]  # no longer on the board in August
+    assert history("openai/gpt-5") == [(88.0, 1, august, None)]
+    leaders = query(settings, "SELECT entity, json_extract_string(after, '$.model'), observed_at, backfill "
+                              "FROM change_event WHERE kind = 'new_leader'")
+    assert leaders == [("aider-polyglot/overall", "openai/gpt-5", august, True)]
