@@ -134,6 +134,7 @@ class Pipeline:
         self.publish_after_ingest = publish_after_ingest
         self.write_lock = threading.RLock()
         self._batch: _Batch | None = None
+        self._atomic = False  # inside `atomic()`: ingests join its transaction instead of committing their own
 
     def close(self) -> None:
         self.client.close()
@@ -294,7 +295,7 @@ class Pipeline:
                 self._run_hooks(source, outcome)
                 return outcome
             outcome = Outcome(source.id, "ok", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped))
-            with db.transaction(self.con):
+            with self._transaction():
                 by_type: dict[type, list] = {t: [] for t in source.row_types}
                 for row, sha in zip(parsed.rows, evidence, strict=True):
                     by_type.setdefault(type(row), []).append((row, sha))
@@ -360,6 +361,8 @@ class Pipeline:
                 yield
             except BaseException:
                 self._batch = None
+                if self._atomic:
+                    raise  # nothing was committed: the enclosing `atomic()` rolls every document back
                 try:  # keep what the committed documents need; the interruption itself is what to report
                     self._finish(batch)
                 except Exception:
@@ -372,10 +375,38 @@ class Pipeline:
         if batch.last is None:
             return
         source, outcome = batch.last
-        with db.transaction(self.con):
+        with self._transaction():
             for hook in self.hooks:
                 if is_deferrable(hook):
                     hook(self.con, source, outcome)
+
+    @contextmanager
+    def atomic(self) -> Iterator[None]:
+        """Everything ingested inside commits together or not at all, in one transaction.
+
+        For work that must not be left half done: `gapwatch reparse` drops a source's history and replays it,
+        and a crash in between must leave the old history, not part of the new one. A live collection or a
+        backfill does not use it: each of their snapshots commits on its own, so an interrupted run keeps
+        what it wrote. The write lock is held throughout; nested calls join the outer one.
+        """
+        with self.write_lock:
+            if self._atomic:
+                yield
+                return
+            with db.transaction(self.con):
+                self._atomic = True
+                try:
+                    yield
+                finally:
+                    self._atomic = False
+
+    @contextmanager
+    def _transaction(self) -> Iterator[None]:
+        if self._atomic:
+            yield  # the enclosing atomic() commits or rolls back
+            return
+        with db.transaction(self.con):
+            yield
 
     def publish(self) -> int:
         with self.write_lock:

@@ -6,15 +6,15 @@ from collections.abc import Callable
 
 from collectors.source import Source
 from jobs.pipeline import Document, Outcome, Pipeline
-from warehouse import db
 from warehouse.facts import table_for
 
 
 def reparse(pipe: Pipeline, source: Source, progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
     """Replay every judged run of `source` (oldest first) through the current parser.
 
-    Facts of the source are dropped and rewritten in one transaction per run; fetch logs and raw
-    documents stay. Failed fetch runs are kept as they were.
+    All in one transaction (`Pipeline.atomic`): the source's facts are dropped and every run replayed, or,
+    if anything fails or the process dies, nothing changed at all. Fetch logs and raw documents stay; failed
+    fetch runs are kept as they were.
     """
     con = pipe.con
     with pipe.write_lock:
@@ -28,21 +28,21 @@ def reparse(pipe: Pipeline, source: Source, progress: Callable[[int, int], None]
             "(SELECT unnest(documents) FROM collection_run WHERE source = ?)",
             [source.id],
         ).fetchall())
-        with db.transaction(con):
+        outcomes = []
+        with pipe.atomic():
             for row_type in source.row_types:
                 con.execute(f"DELETE FROM {table_for(row_type).name} WHERE source = ?", [source.id])
             con.execute(
                 "DELETE FROM collection_run WHERE source = ? AND status IN ('ok', 'unchanged', 'rejected')",
                 [source.id],
             )
-        outcomes = []
-        # One batch: nothing published per run, the deferrable hooks (transforms, gap thresholds) run once at the end.
-        with pipe.batch():
-            for i, (observed_at, shas) in enumerate(past):
-                docs = [Document(urls.get(sha, ""), pipe.raw.get(sha), sha) for sha in shas or []]
-                outcomes.append(pipe.ingest_documents(source, docs, observed_at, trigger="reparse", force=True))
-                if progress:
-                    progress(i + 1, len(past))
+            # One batch: nothing published per run; the deferrable hooks (transforms, gap thresholds) run once.
+            with pipe.batch():
+                for i, (observed_at, shas) in enumerate(past):
+                    docs = [Document(urls.get(sha, ""), pipe.raw.get(sha), sha) for sha in shas or []]
+                    outcomes.append(pipe.ingest_documents(source, docs, observed_at, trigger="reparse", force=True))
+                    if progress:
+                        progress(i + 1, len(past))
         if pipe.publish_after_ingest:
             pipe.publish()
         return outcomes

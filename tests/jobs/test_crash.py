@@ -7,6 +7,7 @@ lands there deterministically. Nothing in production code knows about it: hooks 
 
 from __future__ import annotations
 
+import hashlib
 import os
 import subprocess
 import sys
@@ -16,9 +17,12 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pytest
 
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings
+from jobs.pipeline import Document
+from jobs.reparse import reparse
 from jobs.service import Service
 from jobs.wiring import make_pipeline
 from tests.jobs.test_service import JULY, MAY, MODELS, Origin, wait_until
@@ -140,3 +144,78 @@ def test_kill_9_mid_ingest_rolls_back_and_the_restarted_service_continues(tmp_pa
                                 ).fetchone()[0] == 1
     finally:
         origin.close()
+
+
+REPARSE_KILLED_MID_WAY = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from collectors.pricing import openrouter
+    from gapwatch.settings import Settings
+    from jobs.pipeline import Pipeline
+    from jobs.reparse import reparse
+    from jobs.wiring import default_hooks
+
+    marker, seen = Path(sys.argv[1]), []
+
+    def stuck_on_second_run(con, source, outcome):
+        seen.append(outcome.status)
+        if len(seen) == 2:  # the source's facts are dropped and its first run replayed by now
+            marker.write_text("inside")
+            time.sleep(120)
+
+    settings = Settings()
+    reparse(Pipeline(settings, hooks=default_hooks(settings) + [stuck_on_second_run]), openrouter.SOURCE)
+""")
+
+
+def test_kill_9_mid_reparse_leaves_the_old_history_whole(tmp_path: Path) -> None:
+    """Reparse drops a source's history and replays it in one transaction: killed half way, nothing changed."""
+    settings = Settings(data_dir=tmp_path / "data")
+    url = f"https://openrouter.ai/api/v1{MODELS}"
+    with make_pipeline(settings) as pipe:
+        for at, body in ((T1, MAY), (datetime(2026, 7, 17, 12), JULY)):
+            doc = Document(url, body, hashlib.sha256(body).hexdigest())
+            assert pipe.ingest_documents(openrouter.SOURCE, [doc], at).status == "ok"
+        before = dump(pipe.con)
+    marker = tmp_path / "inside-reparse"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("GAPWATCH_")} | {
+        "GAPWATCH_CONFIG": str(tmp_path / "none.toml"), "GAPWATCH_DATA_DIR": str(settings.data_dir)}
+    proc = subprocess.Popen([sys.executable, "-c", REPARSE_KILLED_MID_WAY, str(marker)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: marker.exists() or proc.poll() is not None, timeout_s=60)
+        assert marker.exists(), proc.communicate()[0]
+    finally:
+        proc.kill()
+        proc.wait(timeout=30)
+    con = db.connect(settings.warehouse_file)
+    try:
+        assert dump(con) == before
+    finally:
+        con.close()
+
+
+def test_a_failing_reparse_rolls_back_and_the_pipeline_goes_on(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    url = f"https://openrouter.ai/api/v1{MODELS}"
+    docs = [(at, Document(url, body, hashlib.sha256(body).hexdigest()))
+            for at, body in ((T1, MAY), (datetime(2026, 7, 17, 12), JULY))]
+    calls: list[str] = []
+
+    def fails_on_second_run(con: duckdb.DuckDBPyConnection, source: object, outcome: object) -> None:
+        calls.append("run")
+        if len(calls) == 4:  # runs 1-2: the original ingests; 3-4: the reparse
+            raise RuntimeError("disk full (simulated)")
+
+    with make_pipeline(settings) as pipe:
+        pipe.hooks.append(fails_on_second_run)
+        for at, doc in docs:
+            pipe.ingest_documents(openrouter.SOURCE, [doc], at)
+        before = dump(pipe.con)
+        with pytest.raises(RuntimeError, match="disk full"):
+            reparse(pipe, openrouter.SOURCE)
+        assert dump(pipe.con) == before
+        # Not left inside the failed transaction: the next ingest commits on its own.
+        later = datetime(2026, 8, 1)
+        assert pipe.ingest_documents(openrouter.SOURCE, [docs[0][1]], later).status == "ok"
+        assert pipe.con.execute("SELECT max(observed_at) FROM collection_run").fetchone()[0] == later
