@@ -10,6 +10,7 @@ backfill keeps what it wrote, and running it again skips what was already judged
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
 from collections import deque
@@ -27,6 +28,7 @@ from jobs.dated_files import DatedFile
 from jobs.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
 from jobs.pipeline import Document, Outcome, Parsed, Pipeline
 
+log = logging.getLogger(__name__)
 _EPOCH = datetime(1970, 1, 1)
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
@@ -278,19 +280,28 @@ def backfill(
     """
     report = BackfillReport(source.id)
     began = time.perf_counter()
-    with pipe.batch():
-        judged = _judged(pipe, source)
-        for snap, ready in zip(snaps, _prepared(pipe, source, snaps, ahead=2), strict=True):
-            report.documents += len(ready.docs)
-            outcome = None
-            if (snap.observed_at, tuple(sorted(d.sha256 for d in ready.docs))) in judged:
-                report.already += 1
-            else:
-                outcome = pipe.ingest_documents(source, ready.docs, snap.observed_at, trigger="backfill",
-                                                prepared=ready.result)
-                report.outcomes.append(outcome)
-            if on_snapshot:
-                on_snapshot(snap, outcome)
+    try:
+        with pipe.batch():
+            judged = _judged(pipe, source)
+            for snap, ready in zip(snaps, _prepared(pipe, source, snaps, ahead=2), strict=True):
+                report.documents += len(ready.docs)
+                outcome = None
+                if (snap.observed_at, tuple(sorted(d.sha256 for d in ready.docs))) in judged:
+                    report.already += 1
+                else:
+                    outcome = pipe.ingest_documents(source, ready.docs, snap.observed_at, trigger="backfill",
+                                                    prepared=ready.result)
+                    report.outcomes.append(outcome)
+                if on_snapshot:
+                    on_snapshot(snap, outcome)
+    except BaseException:
+        # Interrupted (Ctrl-C, a failing read): every snapshot before this one is committed; make it visible.
+        if report.outcomes:
+            try:
+                report.published = pipe.publish()
+            except Exception:
+                log.exception("publishing what an interrupted backfill of %s committed failed", source.id)
+        raise
     if report.outcomes:
         report.published = pipe.publish()
     report.seconds = time.perf_counter() - began

@@ -105,13 +105,24 @@ def command(
         ))
         task = progress.add_task(f"backfill {source}", total=sum(len(s.versions) for s in snaps))
 
+        done: list[Snapshot] = []
+
         def advance(snap: Snapshot, outcome: Outcome | None) -> None:
+            done.append(snap)
             if outcome is not None and outcome.status in ("rejected", "failed"):
                 progress.console.print(f"[red]{snap.observed_at}: {outcome.summary()}[/red]", soft_wrap=True)
             progress.update(task, advance=len(snap.versions),
                             description=f"backfill {source} {snap.observed_at:%Y-%m-%d}")
 
-        report = backfill(pipe, src, snaps, on_snapshot=advance)
+        try:
+            report = backfill(pipe, src, snaps, on_snapshot=advance)
+        except KeyboardInterrupt:
+            progress.stop()
+            last = f" (up to {done[-1].observed_at:%Y-%m-%d %H:%M})" if done else ""
+            err.print(f"[yellow]backfill {source} interrupted after {len(done)} of {len(snaps)} snapshots{last}: "
+                      "what was ingested is kept and published; run the same command again to continue "
+                      "(snapshots already judged are skipped)[/yellow]", soft_wrap=True)
+            raise typer.Exit(130) from None
         progress.stop()
         err.print(report.summary(), soft_wrap=True)
         undelivered = 0

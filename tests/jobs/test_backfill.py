@@ -20,6 +20,7 @@ from gapwatch.settings import Settings, get_settings
 from jobs.backfill import backfill, dir_versions, snapshots
 from jobs.cli import app
 from jobs.dated_files import date_in_name, dated_files
+from jobs.pipeline import Pipeline
 from jobs.wiring import make_pipeline
 from tests.conftest import fixture_bytes, realdata
 
@@ -261,3 +262,28 @@ def test_a_parser_crash_on_the_worker_thread_is_judged_like_a_live_one(settings:
     assert "parser crashed: KeyError: 'pricing'" in report.outcomes[1].error
     july = datetime(2026, 7, 17)
     assert deepseek_history(settings) == [(0.2, 0.77, T1, july), (0.18, 0.72, july, None)]
+
+
+def test_ctrl_c_keeps_and_publishes_what_was_ingested(settings: Settings, cli: Cli, dated_dir: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    ingest = Pipeline.ingest_documents
+    calls: list[datetime] = []
+
+    def interrupted_at_the_third(self: Pipeline, source: object, docs: list, observed_at: datetime,
+                                 **kwargs: object) -> object:
+        calls.append(observed_at)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return ingest(self, source, docs, observed_at, **kwargs)
+
+    monkeypatch.setattr(Pipeline, "ingest_documents", interrupted_at_the_third)
+    result = cli("openrouter", "--dir", dated_dir)
+    assert result.exit_code == 130, result.output
+    assert "interrupted after 2 of 3 snapshots (up to 2026-06-01 00:00)" in result.output
+    assert "run the same command again to continue" in result.output
+    with duckdb.connect(str(settings.published_file), read_only=True) as published:  # the app sees both
+        assert published.execute("SELECT count(*) FROM collection_run").fetchone() == (2,)
+    monkeypatch.setattr(Pipeline, "ingest_documents", ingest)
+    again = cli("openrouter", "--dir", dated_dir)
+    assert again.exit_code == 0, again.output
+    assert "1 ok, 0 unchanged, 0 rejected, 2 already ingested" in again.output
