@@ -309,7 +309,7 @@ class Pipeline:
                 self._run_hooks(source, outcome)
             if self._batch is not None:
                 self._batch.last = (source, outcome)  # committed: the deferred hooks may run for it at the end
-            elif self.publish_after_ingest:
+            elif self.publish_after_ingest and not self._atomic:  # never publish what may yet roll back
                 self.publish()
             return outcome
 
@@ -387,7 +387,8 @@ class Pipeline:
         For work that must not be left half done: `gapwatch reparse` drops a source's history and replays it,
         and a crash in between must leave the old history, not part of the new one. A live collection or a
         backfill does not use it: each of their snapshots commits on its own, so an interrupted run keeps
-        what it wrote. The write lock is held throughout; nested calls join the outer one.
+        what it wrote. Nothing is published inside (it could still roll back); the caller publishes after.
+        The write lock is held throughout; nested calls join the outer one.
         """
         with self.write_lock:
             if self._atomic:
