@@ -253,9 +253,8 @@ def _prepared(pipe: Pipeline, source: Source, snaps: list[Snapshot], ahead: int)
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="backfill-prepare") as pool:
         queue: deque[Future[_Prepared]] = deque()
-        pending = iter(snaps)
         try:
-            for snap in pending:
+            for snap in snaps:
                 queue.append(pool.submit(_prepare, pipe, source, snap))
                 if len(queue) > ahead:
                     yield queue.popleft().result()

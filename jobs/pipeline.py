@@ -276,8 +276,7 @@ class Pipeline:
                 self._run_hooks(source, outcome)
                 return outcome
             # Read once: the price guard and the history write compare the snapshot with the same state.
-            price = table_for(PriceRow)
-            alive = ({price.name: history.alive_at(self.con, price, source.id, observed_at)}
+            alive = ({PriceRow: history.alive_at(self.con, table_for(PriceRow), source.id, observed_at)}
                      if PriceRow in source.row_types else {})
             found = validate.problems(
                 parsed,
@@ -286,7 +285,7 @@ class Pipeline:
                 # A per-target source covers a different subset each run: its row count says nothing.
                 previous_rows=None if source.paths_from else known.previous_rows,
                 min_ratio=self.settings.min_row_ratio,
-            ) or price_guard.check(self.con, source.id, parsed, evidence, observed_at, alive.get("price"))
+            ) or price_guard.check(self.con, source.id, parsed, evidence, observed_at, alive.get(PriceRow))
             if found:
                 outcome = Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows),
                                   skipped=len(parsed.skipped),
@@ -303,7 +302,7 @@ class Pipeline:
                     outcome.diff.extend(
                         history.apply_snapshot(self.con, table_for(row_type), source.id, items, observed_at,
                                                full_snapshot=source.full_snapshot, next_at=known.next_at,
-                                               alive=alive.get(table_for(row_type).name))
+                                               alive=alive.get(row_type))
                     )
                 outcome.run_id = self._record(source, outcome, shas, started, trigger)
                 self._run_hooks(source, outcome)

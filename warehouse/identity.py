@@ -422,8 +422,8 @@ def touches_identity(diff: Any) -> bool:
     return False
 
 
-# The fact tables whose rows name a model, and the field that does.
-_NAMED = {"price": "model", "leaderboard_score": "model", "source_model": "model"}
+# The fact tables whose rows name a model (in their `model` key field).
+_NAMED = frozenset({"price", "leaderboard_score", "source_model"})
 
 
 def names_added(source: str, diff: Any) -> set[tuple[str, str]] | None:
@@ -436,10 +436,9 @@ def names_added(source: str, diff: Any) -> set[tuple[str, str]] | None:
         return None
     out: set[tuple[str, str]] = set()
     for change in (*diff.added, *diff.changed):
-        field = _NAMED.get(change.table)
-        if field is None:
+        if change.table not in _NAMED:
             continue
-        out.add((source, change.key[field]))
+        out.add((source, change.key["model"]))
         repo = (change.after or {}).get("hugging_face_id") if change.table == "source_model" else None
         if repo:
             out.add(("@hugging_face", repo))
