@@ -78,6 +78,24 @@ def overlapping_intervals(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return found
 
 
+def gapwatch_env(tmp_path: Path, settings: Settings, extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a gapwatch subprocess: this test's warehouse, none of the caller's GAPWATCH_* settings."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("GAPWATCH_")} | {
+        "GAPWATCH_CONFIG": str(tmp_path / "none.toml"), "GAPWATCH_DATA_DIR": str(settings.data_dir), **(extra or {})}
+
+
+def kill_9_at_marker(script: str, marker: Path, env: dict[str, str]) -> None:
+    """Run `script` until it writes `marker` (it then waits at the moment under test), then kill -9 it."""
+    proc = subprocess.Popen([sys.executable, "-c", script, str(marker)], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        wait_until(lambda: marker.exists() or proc.poll() is not None, timeout_s=60)
+        assert marker.exists(), proc.communicate()[0]
+    finally:
+        proc.kill()  # SIGKILL: no handler, no cleanup, no checkpoint
+        proc.wait(timeout=30)
+
+
 def test_kill_9_mid_ingest_rolls_back_and_the_restarted_service_continues(tmp_path: Path) -> None:
     origin = Origin()
     path = f"/openrouter{MODELS}"
@@ -92,21 +110,11 @@ def test_kill_9_mid_ingest_rolls_back_and_the_restarted_service_continues(tmp_pa
 
         origin.serve(path, JULY)
         marker = tmp_path / "inside-ingest"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("GAPWATCH_")} | {
-            "GAPWATCH_CONFIG": str(tmp_path / "none.toml"),
-            "GAPWATCH_DATA_DIR": str(settings.data_dir),
+        kill_9_at_marker(SERVICE_STUCK_IN_INGEST, marker, gapwatch_env(tmp_path, settings, {
             "GAPWATCH_BASE_URLS__OPENROUTER": f"{origin.url}/openrouter",
             "GAPWATCH_ENABLED_SOURCES": '["openrouter"]',
             "GAPWATCH_HOST_MIN_INTERVAL_S": "0",
-        }
-        proc = subprocess.Popen([sys.executable, "-c", SERVICE_STUCK_IN_INGEST, str(marker)], cwd=ROOT, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        try:
-            wait_until(lambda: marker.exists() or proc.poll() is not None, timeout_s=60)
-            assert marker.exists(), proc.communicate()[0]
-        finally:
-            proc.kill()  # SIGKILL: no handler, no cleanup, no checkpoint
-            proc.wait(timeout=30)
+        }))
         killed_run = int(marker.read_text())
 
         con = db.connect(settings.warehouse_file)  # recovery: DuckDB replays its WAL, dropping the open transaction
@@ -146,6 +154,10 @@ def test_kill_9_mid_ingest_rolls_back_and_the_restarted_service_continues(tmp_pa
         origin.close()
 
 
+# Two OpenRouter lists, May and July, as documents ingested at their dates (what the reparse tests replay).
+OPENROUTER_HISTORY = [(at, Document(f"https://openrouter.ai/api/v1{MODELS}", body, hashlib.sha256(body).hexdigest()))
+                      for at, body in ((T1, MAY), (datetime(2026, 7, 17, 12), JULY))]
+
 REPARSE_KILLED_MID_WAY = textwrap.dedent("""
     import sys, time
     from pathlib import Path
@@ -171,23 +183,12 @@ REPARSE_KILLED_MID_WAY = textwrap.dedent("""
 def test_kill_9_mid_reparse_leaves_the_old_history_whole(tmp_path: Path) -> None:
     """Reparse drops a source's history and replays it in one transaction: killed half way, nothing changed."""
     settings = Settings(data_dir=tmp_path / "data")
-    url = f"https://openrouter.ai/api/v1{MODELS}"
     with make_pipeline(settings) as pipe:
-        for at, body in ((T1, MAY), (datetime(2026, 7, 17, 12), JULY)):
-            doc = Document(url, body, hashlib.sha256(body).hexdigest())
+        for at, doc in OPENROUTER_HISTORY:
             assert pipe.ingest_documents(openrouter.SOURCE, [doc], at).status == "ok"
         before = dump(pipe.con)
     marker = tmp_path / "inside-reparse"
-    env = {k: v for k, v in os.environ.items() if not k.startswith("GAPWATCH_")} | {
-        "GAPWATCH_CONFIG": str(tmp_path / "none.toml"), "GAPWATCH_DATA_DIR": str(settings.data_dir)}
-    proc = subprocess.Popen([sys.executable, "-c", REPARSE_KILLED_MID_WAY, str(marker)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        wait_until(lambda: marker.exists() or proc.poll() is not None, timeout_s=60)
-        assert marker.exists(), proc.communicate()[0]
-    finally:
-        proc.kill()
-        proc.wait(timeout=30)
+    kill_9_at_marker(REPARSE_KILLED_MID_WAY, marker, gapwatch_env(tmp_path, settings))
     con = db.connect(settings.warehouse_file)
     try:
         assert dump(con) == before
@@ -197,9 +198,6 @@ def test_kill_9_mid_reparse_leaves_the_old_history_whole(tmp_path: Path) -> None
 
 def test_a_failing_reparse_rolls_back_and_the_pipeline_goes_on(tmp_path: Path) -> None:
     settings = Settings(data_dir=tmp_path / "data")
-    url = f"https://openrouter.ai/api/v1{MODELS}"
-    docs = [(at, Document(url, body, hashlib.sha256(body).hexdigest()))
-            for at, body in ((T1, MAY), (datetime(2026, 7, 17, 12), JULY))]
     calls: list[str] = []
 
     def fails_on_second_run(con: duckdb.DuckDBPyConnection, source: object, outcome: object) -> None:
@@ -209,7 +207,7 @@ def test_a_failing_reparse_rolls_back_and_the_pipeline_goes_on(tmp_path: Path) -
 
     with make_pipeline(settings) as pipe:
         pipe.hooks.append(fails_on_second_run)
-        for at, doc in docs:
+        for at, doc in OPENROUTER_HISTORY:
             pipe.ingest_documents(openrouter.SOURCE, [doc], at)
         before = dump(pipe.con)
         with pytest.raises(RuntimeError, match="disk full"):
@@ -217,5 +215,5 @@ def test_a_failing_reparse_rolls_back_and_the_pipeline_goes_on(tmp_path: Path) -
         assert dump(pipe.con) == before
         # Not left inside the failed transaction: the next ingest commits on its own.
         later = datetime(2026, 8, 1)
-        assert pipe.ingest_documents(openrouter.SOURCE, [docs[0][1]], later).status == "ok"
+        assert pipe.ingest_documents(openrouter.SOURCE, [OPENROUTER_HISTORY[0][1]], later).status == "ok"
         assert pipe.con.execute("SELECT max(observed_at) FROM collection_run").fetchone()[0] == later

@@ -124,6 +124,14 @@ def ingest(con: duckdb.DuckDBPyConnection, source: str, rows: list, at: datetime
         history.apply_snapshot(con, table_for(row_type), source, items, at)
 
 
+def diff_of(con: duckdb.DuckDBPyConnection, source: str, rows: list, at: datetime) -> history.Diff:
+    """Write each row as its own one-row snapshot; return the combined diff, as the identity hook sees it."""
+    out = history.Diff()
+    for row in rows:
+        out.extend(history.apply_snapshot(con, table_for(type(row)), source, [(row, "sha")], at))
+    return out
+
+
 def score(model: str, elo: float, licence: str | None = None, org: str | None = None) -> ScoreRow:
     return ScoreRow(board="lmarena-text", category="overall", model=model, score=elo, license=licence,
                     organization=org)
@@ -283,36 +291,24 @@ def test_refresh_of_thousands_of_names_is_fast(con: duckdb.DuckDBPyConnection) -
 
 def test_only_evidence_changes_rerun_the_matching(con: duckdb.DuckDBPyConnection) -> None:
     """A new price or a new score of a known name changes nothing identity reads; a licence change does."""
-    def diff_of(source: str, rows: list, at: datetime) -> history.Diff:
-        out = history.Diff()
-        for row in rows:
-            out.extend(history.apply_snapshot(con, table_for(type(row)), source, [(row, "sha")], at))
-        return out
-
-    diff_of("lmarena", [score("Gemma-2-9b-it", 1190, "Gemma license", "Google")], T1)
-    diff_of("litellm", [price("groq", "groq/gemma2-9b-it", 0.2, 0.2)], T1)
+    diff_of(con, "lmarena", [score("Gemma-2-9b-it", 1190, "Gemma license", "Google")], T1)
+    diff_of(con, "litellm", [price("groq", "groq/gemma2-9b-it", 0.2, 0.2)], T1)
     t2, t3, t4 = (datetime(2025, 1, d) for d in (11, 12, 13))
-    assert not touches_identity(diff_of("litellm", [price("groq", "groq/gemma2-9b-it", 0.1, 0.1)], t2))
-    assert not touches_identity(diff_of("lmarena", [score("Gemma-2-9b-it", 1195, "Gemma license", "Google")], t3))
-    assert touches_identity(diff_of("lmarena", [score("Gemma-2-9b-it", 1195, "Apache-2.0", "Google")], t4))
-    assert touches_identity(diff_of("openrouter", [ModelRow(model="google/gemma-2-9b-it", open_weights=True)], t4))
+    assert not touches_identity(diff_of(con, "litellm", [price("groq", "groq/gemma2-9b-it", 0.1, 0.1)], t2))
+    assert not touches_identity(diff_of(con, "lmarena", [score("Gemma-2-9b-it", 1195, "Gemma license", "Google")], t3))
+    assert touches_identity(diff_of(con, "lmarena", [score("Gemma-2-9b-it", 1195, "Apache-2.0", "Google")], t4))
+    assert touches_identity(diff_of(con, "openrouter", [ModelRow(model="google/gemma-2-9b-it", open_weights=True)], t4))
 
 
 def test_an_ingest_keys_only_the_names_its_diff_added(con: duckdb.DuckDBPyConnection) -> None:
     """The hook looks for new names in the diff, not in all history, and keys exactly what a full scan would."""
-    def ingest_diff(source: str, rows: list, at: datetime) -> history.Diff:
-        out = history.Diff()
-        for row in rows:
-            out.extend(history.apply_snapshot(con, table_for(type(row)), source, [(row, "sha")], at))
-        return out
-
     ingest(con, "lmarena", [score("Qwen2.5-72B-Instruct", 1259, "Qwen", "Alibaba")])
     assert refresh_identity(con) == 1
     t2 = datetime(2025, 1, 11)
-    moved = ingest_diff("lmarena", [score("Qwen2.5-72B-Instruct", 1262, "Qwen", "Alibaba")], t2)
+    moved = diff_of(con, "lmarena", [score("Qwen2.5-72B-Instruct", 1262, "Qwen", "Alibaba")], t2)
     assert names_added("lmarena", moved) == {("lmarena", "Qwen2.5-72B-Instruct")}
     assert refresh_identity(con, candidates=names_added("lmarena", moved)) == 0
-    catalogue = ingest_diff("openrouter", [ModelRow(model="qwen/qwen-2.5-72b-instruct",
+    catalogue = diff_of(con, "openrouter", [ModelRow(model="qwen/qwen-2.5-72b-instruct",
                                                     hugging_face_id="Qwen/Qwen2.5-72B-Instruct")], t2)
     assert names_added("openrouter", catalogue) == {("openrouter", "qwen/qwen-2.5-72b-instruct"),
                                                     ("@hugging_face", "Qwen/Qwen2.5-72B-Instruct")}
