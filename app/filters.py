@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 import streamlit as st
 
-from app.data import DEFINITIONS
+from gapwatch.vocabulary import DEFINITIONS
 
 _KEEP = "keep:"
 DEFAULT_DEFINITION = "open-weights"
@@ -55,6 +55,6 @@ def choose_many(label: str, options: Sequence[str], key: str) -> list[str]:
 
 
 def definition() -> str:
-    """What counts as open for the gap (CONTRACTS.md); one choice shared by every page that shows a gap."""
+    """What counts as open for the gap (docs/architecture.md); one choice shared by every page that shows a gap."""
     chosen = choose("What counts as open", DEFINITIONS, "definition", default=DEFAULT_DEFINITION)
     return chosen or DEFAULT_DEFINITION

@@ -14,7 +14,7 @@ _SOURCE_KINDS = {"source_failing", "source_quarantined"}
 def entity_link(kind: str, entity: str | None, model: str | None, source: str | None = None) -> str | None:
     """A relative URL to a page of app/main.py, so it works under any server base path.
 
-    Values are URL-encoded, never markup. Entity shapes follow issue 7's detectors: prices carry the source's
+    Values are URL-encoded, never markup. Entity shapes follow the change detectors: prices carry the source's
     model in their facts (`model`), licence changes name the licence (a text change, source `license_texts`)
     or the canonical model, gap thresholds are `definition/capability/board`.
     """

@@ -20,7 +20,8 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-CAPABILITIES = ("general", "coding", "math", "instruction_following", "multilingual", "long_context")
+from gapwatch.vocabulary import CAPABILITIES
+
 NOT_A_CAPABILITY = "none"
 log = logging.getLogger(__name__)
 

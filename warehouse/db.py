@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import source_info
+
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -69,6 +71,7 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
             ) from exc
         raise
     migrate(con)
+    source_info.sync(con)
     return con
 
 

@@ -16,10 +16,11 @@ import duckdb
 _HF_REPOS = """
 WITH linked AS (
     SELECT hugging_face_id AS repo, count(DISTINCT source) AS refs FROM source_model
-    WHERE hugging_face_id IS NOT NULL AND valid_to IS NULL AND source <> 'hf_hub' GROUP BY hugging_face_id
+    WHERE hugging_face_id IS NOT NULL AND valid_to IS NULL
+      AND source NOT IN (SELECT source FROM source_info WHERE hub) GROUP BY hugging_face_id
 ), fetched AS (
     SELECT regexp_extract(url, '/api/models/(.+)$', 1) AS repo, max(fetched_at) AS last_fetched
-    FROM fetch_log WHERE source = 'hf_hub' GROUP BY 1
+    FROM fetch_log WHERE source IN (SELECT source FROM source_info WHERE hub) GROUP BY 1
 )
 SELECT l.repo FROM linked l LEFT JOIN fetched f ON f.repo = l.repo
 ORDER BY f.last_fetched NULLS FIRST, l.refs DESC, l.repo

@@ -8,6 +8,7 @@ import streamlit as st
 
 from app import charts, data, decision, filters, ui
 from gapwatch.settings import get_settings
+from gapwatch.vocabulary import is_open
 from warehouse.transforms import tco
 
 st.title("Cost calculator")
@@ -47,9 +48,9 @@ if not data.present(prices):
 else:
     scenario = data.tco_scenarios(snap)
     picked = dict(zip(scenario["option"], scenario["model"], strict=True)) if data.present(scenario) else {}
-    is_open = prices["openness"].map_elements(lambda o: data.is_open_class(o, definition), return_dtype=pl.Boolean)
+    open_rows = prices["openness"].map_elements(lambda o: is_open(o, definition), return_dtype=pl.Boolean)
     closed_models = prices.filter(pl.col("openness") == "closed")["model_id"].unique(maintain_order=True).to_list()
-    open_models = prices.filter(is_open)["model_id"].unique(maintain_order=True).to_list()
+    open_models = prices.filter(open_rows)["model_id"].unique(maintain_order=True).to_list()
     if not closed_models:
         ui.no_data("a priced model classed `closed` (unmatched or unclassified models are left out)")
     if not open_models:

@@ -10,6 +10,8 @@ runs are listed in `ParseResult.skipped` with the run that beat them.
 Boards: `aider-polyglot` (225 exercises in six languages, `pass_rate_2` = % solved after the 2nd try),
 `aider-edit` (133 Python exercises, `pass_rate_2`) and `aider-refactor` (89 refactorings, `pass_rate_1`:
 that benchmark has no second try). Quirks: `date` parses as a date with PyYAML; `total_cost` is 0 when unknown.
+
+The files are not sorted, so ranks are computed; `votes` = `test_cases`, `publish_date` = the run's `date`.
 """
 
 from __future__ import annotations

@@ -15,7 +15,7 @@ accessibility of a model is read from a `Model accessibility`/`accessibility` co
 from `model_metadata.csv`; values are Epoch's (`Open weights (unrestricted)`, `Open weights (restricted use)`,
 `Open weights (non-commercial)`, `API access`, `Hosted access (no API)`, `Unreleased`). Every model yields a
 `ModelRow`: `open_weights` True for `Open weights ...`/`Open`, False for API/hosted/unreleased/`Closed`, else
-None; `license` carries the `Open weights (...)` text so issue 5 can grade the restriction.
+None; `license` carries the `Open weights (...)` text so identity can grade the restriction.
 
 Several runs of one model version on one benchmark (re-runs, scorers): the best score is kept, as on the hub.
 Units: `fraction` (0-1 accuracies), `pct`, `elo`, `index` (Epoch Capabilities Index), else `score`.

@@ -11,6 +11,10 @@ Two real formats:
 style-controlled score. It becomes rows on the board's `-style-control` twin, category `overall_rank`, with
 `score_unit="rank"` and `score` = that rank (lower is better): the ranking is kept without inventing a rating,
 and its own category keeps it from sharing a fact key with the parquet's style-controlled `overall` ratings.
+
+Boards are `lmarena-<subset>` (`_` → `-`); CSV exports give category `overall`. The parquet's `full` split
+holds every publication: only the newest `leaderboard_publish_date` per category is kept. A CSV's publish
+date comes from the `dataYYYY.MM.DD` in its file name. Image and video arenas are not fetched.
 """
 
 from __future__ import annotations

@@ -10,6 +10,9 @@ licence id such as `apache-2.0`, `llama3.1`, `other`),
 `license:*` tags (same ids, present when the card has no metadata block), `gated` (`false`, `"auto"`,
 `"manual"`), `cardData.base_model` (a string or a list), `pipeline_tag`. Download and like counts change every
 day and say nothing about openness, so they are not kept.
+
+Each run fetches never-fetched repos first, then the stalest, at most `max_targets_per_run`; a repo that
+fails (404) is logged and skipped.
 """
 
 from __future__ import annotations
@@ -100,4 +103,5 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(days=1)),
     description="Hugging Face Hub licence facts (licence id, gating, base model) of every tracked open model.",
     full_snapshot=False,
+    hub=True,
 )

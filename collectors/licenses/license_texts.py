@@ -3,10 +3,12 @@
 Each URL is one licence (`DOCUMENTS` below). The text is normalised before hashing, so a re-wrapped line,
 changed indentation or trailing spaces are not a new version: whitespace runs collapse to one space, lines
 inside a paragraph are joined, and paragraphs (separated by blank lines) become one line each. That form is
-what is stored, so a diff between two versions (warehouse/license_diff.py) reads paragraph by paragraph.
+what is stored, so a diff between two versions (warehouse/identity/license_diff.py) reads paragraph by paragraph.
 
 The Gemma terms are only published as an HTML page on ai.google.dev (another host, rendered markup), so they
 are not tracked here; Gemma's licence id is still classified from the Hub and Arena evidence.
+
+HTML or a stub (under 200 characters) instead of a licence text is rejected.
 """
 
 from __future__ import annotations

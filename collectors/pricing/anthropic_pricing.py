@@ -5,6 +5,8 @@ Refreshes | Output Tokens`), batch (`Model | Batch input | Batch output`) and lo
 > 200K input tokens`, cells like "Input: $6 / MTok", for the models named in the text above it). Models keep
 the page's names ("Claude Sonnet 4"; a "(deprecated)" mark is dropped). The 5-minute cache write is the
 cache-write price (the 1-hour one is a different product).
+
+Tiers: the model table is `standard`, the batch table `batch`, the long-context table `above_200k`.
 """
 
 from __future__ import annotations

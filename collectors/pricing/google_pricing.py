@@ -6,6 +6,9 @@ Standard, Batch, ...) with rows `Input price`, `Output price`, `Context caching 
 tokens $2.50, prompts > 200k tokens" (→ tiers `standard` and `above_200k`), or per modality
 "$0.30 (text / image / video) $1.00 (audio)" (→ the first, text). Storage prices ("per hour") are ignored.
 Models are named by their API id.
+
+The Batch, Flex and Priority tabs become tiers `batch`, `flex`, `priority` (`above_200k_batch` etc. for their
+long-context part).
 """
 
 from __future__ import annotations

@@ -8,6 +8,9 @@ Quirks handled: the `sample_spec` documentation entry and non-model keys (`last_
 (not priced, unless the name marks a free variant); string numbers. Only token-priced text generation is kept
 (`chat`, `completion`, `responses`, or no mode in the oldest files): embeddings, images, audio, rerank and the
 like are priced per something else or are not LLM generation, so they are skipped with the reason.
+
+Tiers: `_batches`/`_batch_requests` → `batch`, `_priority` → `priority`, `_flex` → `flex`, `_above_<N>k_tokens` →
+`above_<N>k`. The 2024 files' `input_cost_per_token_cache_hit` is read as the cache-read price.
 """
 
 from __future__ import annotations

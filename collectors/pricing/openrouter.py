@@ -2,6 +2,9 @@
 
 Sentinels: a price of "-1" means "variable, set per request" (the `openrouter/auto` router), so no price
 row is written; "0" is a real price only for `:free` variants, elsewhere it means "not priced".
+
+Every price row's provider is `openrouter`: it resells other makers' models, so its prices are not the
+makers' own and price comparisons leave them out.
 """
 
 from __future__ import annotations
@@ -79,4 +82,5 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=6)),
     description="OpenRouter model list: per-token prices, context length, Hugging Face ids.",
     min_rows=10,
+    reseller=True,
 )

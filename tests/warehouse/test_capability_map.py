@@ -13,8 +13,8 @@ import pytest
 from collectors.leaderboards import aider, epoch_benchmarks, livebench, lmarena, open_llm_leaderboard
 from collectors.source import Source
 from gapwatch.settings import Settings
+from jobs.hooks import default_hooks
 from jobs.pipeline import Document, Pipeline
-from jobs.wiring import default_hooks
 from tests.conftest import fixture_bytes
 from warehouse import capabilities, db
 from warehouse.capabilities import CAPABILITIES, CapabilityMapError, MapEntry

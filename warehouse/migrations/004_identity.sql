@@ -1,8 +1,8 @@
--- Identity, licences and openness (issue 5).
+-- Identity, licences and openness.
 -- Fact tables (history with validity intervals, written by ingest): license (SPDX list), license_text
 -- (licence documents), hub_model (Hugging Face repo licence facts).
 -- Derived tables (rebuilt by refresh_identity, the first ingest hook): model_name_key, model, model_alias,
--- license_term, openness_evidence. Manual tables mirror the aliases file (warehouse/aliases.toml).
+-- license_term, openness_evidence. Manual tables mirror the aliases file (warehouse/identity/aliases.toml).
 
 CREATE TABLE license (
     source          VARCHAR NOT NULL,
@@ -41,7 +41,7 @@ CREATE TABLE hub_model (
 );
 
 -- The normalised key of every (source, name) ever seen; `@hugging_face` rows are repo ids that catalogues
--- link to. Computed once per name in Python (warehouse/identity.py normalise).
+-- link to. Computed once per name in Python (warehouse/identity/names.py normalise).
 CREATE TABLE model_name_key (
     source       VARCHAR NOT NULL,
     source_model VARCHAR NOT NULL,
@@ -92,7 +92,7 @@ CREATE TABLE manual_model (
     note         VARCHAR
 );
 
--- Every licence string any source uses, classified once (warehouse/openness.py classify).
+-- Every licence string any source uses, classified once (warehouse/identity/openness.py classify).
 CREATE TABLE license_term (
     term       VARCHAR PRIMARY KEY,
     openness   VARCHAR NOT NULL,

@@ -1,4 +1,4 @@
--- Transforms (issue 6): tables rewritten by `refresh_transforms` in every successful ingest's transaction,
+-- Transforms: tables rewritten by `refresh_transforms` in every successful ingest's transaction,
 -- and the stable views over them. Dates are DATE (a row describes the state at the end of that day, UTC).
 
 CREATE TABLE gap_by_capability (

@@ -1,7 +1,7 @@
 """Read the transforms' inputs from the warehouse views into polars frames (the only SQL the transforms run).
 
 Facts join their openness and canonical model through `v_model_names` on (source, model) = (source,
-source_model), as docs/CONTRACTS.md requires; a name the view does not know reads as unmatched/unknown.
+source_model), as docs/architecture.md requires; a name the view does not know reads as unmatched/unknown.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ from datetime import date
 
 import duckdb
 import polars as pl
+
+from warehouse import runs
 
 SCORES_SQL = """
 SELECT s.board, s.category, s.capability, s.weight, s.model, n.model_id, n.openness, s.score, s.valid_from,
@@ -25,8 +27,6 @@ FROM v_price_history p
 LEFT JOIN v_model_names n ON n.source = p.source AND n.source_model = p.model
 """
 
-# The warehouse is current as of its latest collection that saw data; backfilled runs are older, never newer.
-AS_OF_SQL = "SELECT max(observed_at)::DATE FROM collection_run WHERE status IN ('ok', 'unchanged')"
 
 
 def scores(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
@@ -38,4 +38,4 @@ def prices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def as_of(con: duckdb.DuckDBPyConnection) -> date | None:
-    return con.execute(AS_OF_SQL).fetchall()[0][0]
+    return runs.data_as_of(con)

@@ -8,19 +8,27 @@ tokens, 3:1 by default; null when either side is unknown, since a one-sided pric
 from __future__ import annotations
 
 from datetime import date
+from typing import TypeVar
 
 import polars as pl
 
+from gapwatch.vocabulary import open_classes
 from warehouse.transforms.grid import extreme_on_grid
 
 STANDARD_TIER = "standard"
 
+P = TypeVar("P", float, pl.Expr)
+
+
+def blend(input_price: P, output_price: P, input_weight: float, output_weight: float) -> P:
+    """The blended price, for one price (floats) or a column of them (polars expressions) alike: the change
+    detector and the transforms compare prices with this one formula and the weights from the settings."""
+    return (input_weight * input_price + output_weight * output_price) / (input_weight + output_weight)
+
 
 def blended(prices: pl.DataFrame, input_weight: float, output_weight: float) -> pl.DataFrame:
     """`prices` plus blended_price and day bounds start/end (end exclusive, null = current)."""
-    price = (input_weight * pl.col("input_per_mtok") + output_weight * pl.col("output_per_mtok")) / (
-        input_weight + output_weight
-    )
+    price = blend(pl.col("input_per_mtok"), pl.col("output_per_mtok"), input_weight, output_weight)
     return prices.with_columns(
         blended_price=price, start=pl.col("valid_from").dt.date(), end=pl.col("valid_to").dt.date()
     )
@@ -71,7 +79,7 @@ def price_index(cheapest: pl.DataFrame, tiers: pl.DataFrame, days: pl.DataFrame)
     openness = pl.col("openness")
     group = (
         pl.when(openness == "closed").then(pl.lit("closed"))
-        .when(openness.str.starts_with("open-")).then(pl.lit("open"))
+        .when(openness.is_in(open_classes("open-weights"))).then(pl.lit("open"))
     )
     return (
         cheapest.with_columns(openness_group=group)

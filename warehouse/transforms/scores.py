@@ -8,22 +8,21 @@ from __future__ import annotations
 
 import polars as pl
 
-CLOSED = "closed"
-# What counts as open (docs/CONTRACTS.md): open-source is the class alone, open-weights any `open-*` class.
-DEFINITIONS: tuple[str, ...] = ("open-source", "open-weights")
+from gapwatch.vocabulary import CLOSED, DEFINITIONS, open_classes
+
 SIDES: tuple[str, ...] = (CLOSED, *DEFINITIONS)
 GROUP = ["capability", "board"]
 
 
 def is_open(definition: str) -> pl.Expr:
     openness = pl.col("openness")
-    return openness == "open-source" if definition == "open-source" else openness.str.starts_with("open-")
+    return openness.is_in(open_classes(definition))
 
 
 def is_unknown() -> pl.Expr:
     """Neither open under any definition nor closed: excluded from both sides (and counted)."""
     openness = pl.col("openness")
-    return openness.is_null() | ~(openness.str.starts_with("open-") | (openness == CLOSED))
+    return openness.is_null() | ~openness.is_in((*open_classes("open-weights"), CLOSED))
 
 
 def comparable_scores(scores: pl.DataFrame) -> pl.DataFrame:

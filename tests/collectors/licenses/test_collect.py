@@ -13,11 +13,11 @@ from werkzeug import Request, Response
 from collectors.licenses import hf_hub, license_texts
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings, get_settings
-from jobs.cli import app
+from jobs.cli.main import app
 from jobs.pipeline import Pipeline
 from tests.conftest import FIXTURES, fixture_bytes
 from warehouse import identity
-from warehouse.license_diff import license_diff
+from warehouse.identity.license_diff import license_diff
 
 T1, T2, T3, T4 = (datetime(2025, 3, d, 12) for d in (1, 2, 3, 4))
 LLAMA31 = "/meta-llama/llama-models/main/models/llama3_1/LICENSE"

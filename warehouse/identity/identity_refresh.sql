@@ -59,34 +59,35 @@ INSERT INTO openness_evidence
 WITH lb AS (
     SELECT source, model, arg_max(license, valid_from) AS license
     FROM leaderboard_score WHERE license IS NOT NULL GROUP BY source, model
-), sm AS (
-    SELECT source, model, arg_max(license, valid_from) AS license, arg_max(open_weights, valid_from) AS open_weights,
-           arg_max(hugging_face_id, valid_from) AS hugging_face_id
-    FROM source_model GROUP BY source, model
+), sm AS (  -- from_hub: the source is the model hub (source_info), its rows are repositories
+    SELECT s.source, s.model, arg_max(s.license, s.valid_from) AS license,
+           arg_max(s.open_weights, s.valid_from) AS open_weights,
+           arg_max(s.hugging_face_id, s.valid_from) AS hugging_face_id, coalesce(any_value(i.hub), false) AS from_hub
+    FROM source_model s LEFT JOIN source_info i ON i.source = s.source GROUP BY s.source, s.model
 ), hub AS (
-    SELECT model AS repo, license FROM sm WHERE source = 'hf_hub' AND license IS NOT NULL
+    SELECT model AS repo, license FROM sm WHERE from_hub AND license IS NOT NULL
 ), facts AS (
     SELECT lb.source, lb.model, 'leaderboard licence' AS kind, lb.license AS value, t.openness, t.license_id,
            2 AS rank, t.rule
     FROM lb JOIN license_term t ON t.term = lb.license
     UNION ALL
     SELECT sm.source, sm.model,
-           CASE WHEN sm.source = 'hf_hub' THEN 'hub licence' WHEN t.rule LIKE 'Epoch:%' THEN 'accessibility'
+           CASE WHEN sm.from_hub THEN 'hub licence' WHEN t.rule LIKE 'Epoch:%' THEN 'accessibility'
                 ELSE 'catalogue licence' END,
            sm.license, t.openness, t.license_id,
-           CASE WHEN sm.source = 'hf_hub' THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 3 ELSE 2 END, t.rule
+           CASE WHEN sm.from_hub THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 3 ELSE 2 END, t.rule
     FROM sm JOIN license_term t ON t.term = sm.license
     UNION ALL
     SELECT sm.source, sm.model, 'hub licence of ' || sm.hugging_face_id, hub.license, t.openness, t.license_id,
            1, t.rule
     FROM sm JOIN hub ON hub.repo = sm.hugging_face_id JOIN license_term t ON t.term = hub.license
-    WHERE sm.source <> 'hf_hub'
+    WHERE NOT sm.from_hub
     UNION ALL
     SELECT sm.source, sm.model, 'open_weights flag', CAST(sm.open_weights AS VARCHAR),
            CASE WHEN sm.open_weights THEN 'open-weights-restricted' ELSE 'closed' END, NULL, 4,
            CASE WHEN sm.open_weights THEN 'weights published, licence not stated (assume restrictions)'
                 ELSE 'source says: not open weights' END
-    FROM sm WHERE sm.open_weights IS NOT NULL AND sm.source <> 'hf_hub'
+    FROM sm WHERE sm.open_weights IS NOT NULL AND NOT sm.from_hub
 )
 SELECT a.model_id, f.source, f.model, f.kind, f.value, f.openness, f.license_id, f.rank, f.rule
 FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model

@@ -17,14 +17,7 @@ from dataclasses import dataclass
 import duckdb
 import pyarrow as pa
 
-CLASSES = (
-    "open-source",
-    "open-weights-permissive",
-    "open-weights-restricted",
-    "open-weights-noncommercial",
-    "closed",
-    "unknown",
-)
+from gapwatch.vocabulary import CLASSES
 
 # OSI-approved licences seen on model repositories (lower-case → SPDX id); the SPDX list, once collected, wins.
 BUILTIN_OSI = {
@@ -142,9 +135,8 @@ def classify(term: str, spdx: dict[str, tuple[str, bool]] | None = None) -> Clas
 
 
 def _spdx_table(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, bool]]:
-    rows = con.execute(
-        "SELECT license_id, osi_approved FROM license WHERE valid_to IS NULL AND source = 'spdx'"
-    ).fetchall()
+    # The `license` table is the licence list (SPDX): its current rows say which ids are OSI-approved.
+    rows = con.execute("SELECT license_id, osi_approved FROM license WHERE valid_to IS NULL").fetchall()
     return {lid.lower(): (lid, bool(osi)) for lid, osi in rows}
 
 

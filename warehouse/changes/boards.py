@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from warehouse.changes import ChangeEvent, Context, evidence
+from gapwatch.vocabulary import CLOSED, is_open
+from warehouse.changes.events import ChangeEvent, Context, evidence
 
 _BEFORE = "valid_from < ? AND (valid_to IS NULL OR valid_to >= ?)"
 _AFTER = "valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
@@ -77,7 +78,7 @@ def _leader(ctx: Context, entity: str, before: list[dict], after: list[dict]) ->
 
 def _best(entries: list[dict[str, Any]], closed: bool) -> dict[str, Any] | None:
     for e in entries:
-        if (e["openness"] == "closed") if closed else str(e["openness"]).startswith("open-"):
+        if (e["openness"] == CLOSED) if closed else is_open(e["openness"], "open-weights"):
             return e
     return None
 

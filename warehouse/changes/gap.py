@@ -7,7 +7,7 @@ move that crosses one or more thresholds.
 
 from __future__ import annotations
 
-from warehouse.changes import ChangeEvent, Context, evidence
+from warehouse.changes.events import ChangeEvent, Context, evidence
 
 
 def _crossed(before: float, after: float, thresholds: list[float]) -> list[float]:

@@ -6,37 +6,26 @@ source that stays broken for a week raises one event, not one per scheduled run.
 
 from __future__ import annotations
 
-from warehouse.changes import REPLAY_TRIGGERS, ChangeEvent, Context, evidence
+from warehouse import runs
+from warehouse.changes.events import REPLAY_TRIGGERS, ChangeEvent, Context, evidence
 
 _MAX_ERROR = 500
 
 
 def _failure_streak(ctx: Context) -> tuple[int, object]:
     """Consecutive `failed` live runs up to this one, and when the source last succeeded."""
-    runs = ctx.con.execute(
-        "SELECT status FROM collection_run WHERE source = ? AND coalesce(trigger, '') NOT IN (SELECT unnest(?)) "
-        "ORDER BY run_id DESC LIMIT ?",
-        [ctx.source, list(REPLAY_TRIGGERS), ctx.settings.failure_streak_alert + 1],
-    ).fetchall()
+    statuses = runs.recent_statuses(ctx.con, ctx.source, REPLAY_TRIGGERS, ctx.settings.failure_streak_alert + 1)
     streak = 0
-    for (status,) in runs:
+    for status in statuses:
         if status != "failed":
             break
         streak += 1
-    last_ok = ctx.con.execute(
-        "SELECT max(observed_at) FROM collection_run WHERE source = ? AND status IN ('ok', 'unchanged')",
-        [ctx.source],
-    ).fetchone()[0]
+    last_ok = runs.last_observed(ctx.con, ctx.source)
     return streak, last_ok
 
 
 def _already_quarantined(ctx: Context) -> bool:
-    row = ctx.con.execute(
-        "SELECT status FROM collection_run WHERE source = ? AND status IN ('ok', 'unchanged', 'rejected') "
-        "AND observed_at <= ? AND run_id <> ? ORDER BY observed_at DESC, run_id DESC LIMIT 1",
-        [ctx.source, ctx.at, ctx.outcome.run_id or -1],
-    ).fetchone()
-    return bool(row and row[0] == "rejected")
+    return runs.previous_judged_status(ctx.con, ctx.source, ctx.at, ctx.outcome.run_id) == "rejected"
 
 
 def source_health(ctx: Context) -> list[ChangeEvent]:

@@ -13,9 +13,8 @@ from werkzeug import Request, Response
 from collectors.leaderboards import lmarena
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings
-from jobs.pipeline import Document, Pipeline
+from jobs.pipeline import Document, Pipeline, make_pipeline
 from jobs.reparse import reparse
-from jobs.wiring import make_pipeline
 from tests.conftest import fixture_bytes
 
 MAY = fixture_bytes("openrouter", "models_2026-05-15.json")

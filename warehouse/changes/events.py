@@ -1,27 +1,25 @@
-"""Change detection: turn one ingest's outcome into `change_event` rows, inside the ingest transaction.
+"""What every detector shares: the event type, the context one ingest gives the detectors, and recording.
 
-Registered as the last ingest hook, so it sees the facts, identities and transforms this ingest just wrote,
-and its events commit (or roll back) with them. Each detector is a function `Context -> list[ChangeEvent]`
-in a `changes_*` module; this module runs them and writes what they found exactly once: the event key is a
-hash of what happened and when it became true, never of when it was noticed, so a re-run, a reparse or a
-backfill of the same history re-derives the same keys and inserts nothing.
+Recording writes each event exactly once: the event key is a hash of what happened and when it became true,
+never of when it was noticed, so a re-run, a reparse or a backfill of the same history re-derives the same
+keys and inserts nothing.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import logging
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
 
 from gapwatch.settings import Settings
+from warehouse import runs
 from warehouse.history import Diff
 
 KINDS = (
@@ -37,8 +35,6 @@ KINDS = (
     "source_failing",
     "source_quarantined",
 )
-
-log = logging.getLogger("gapwatch.changes")
 
 # Runs that replay the past: their events are history, recorded but not pushed to channels unless asked.
 REPLAY_TRIGGERS = ("backfill", "reparse")
@@ -181,63 +177,9 @@ def record_events(
     return [e.key for e in fresh]
 
 
-def _context(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
+def context(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
              settings: Settings) -> tuple[Context, bool]:
-    run = con.execute("SELECT trigger, documents FROM collection_run WHERE run_id = ?", [outcome.run_id]).fetchone()
-    trigger, documents = (run[0], run[1] or []) if run else (None, [])
-    earlier = con.execute(
-        "SELECT count(*) FROM collection_run WHERE source = ? AND status = 'ok' AND observed_at < ? AND run_id <> ?",
-        [source.id, outcome.observed_at, outcome.run_id or -1],
-    ).fetchone()[0]
+    trigger, documents = runs.run_trigger_and_documents(con, outcome.run_id)
+    earlier = runs.accepted_before(con, source.id, outcome.observed_at, outcome.run_id)
     ctx = Context(con, source.id, outcome, settings, tuple(documents), baseline=earlier == 0)
     return ctx, trigger in REPLAY_TRIGGERS
-
-
-def detectors() -> tuple[Detector, ...]:
-    # Imported here: the detector modules import this one for ChangeEvent and Context.
-    from warehouse import changes_boards, changes_facts, changes_gap, changes_health, changes_license
-
-    return (
-        changes_health.source_health,
-        changes_facts.price_moves,
-        changes_facts.catalogue_moves,
-        changes_facts.source_license_moves,
-        changes_boards.board_moves,
-        changes_gap.gap_crossings,
-        changes_license.canonical_license_moves,
-        changes_license.license_text_moves,
-    )
-
-
-def state_detectors() -> tuple[Detector, ...]:
-    """Detectors that read state derived from the whole warehouse (the transforms' gap table), not this ingest's
-    diff. The wiring runs them as a separate, deferrable hook after the transforms: a backfill refreshes the
-    transforms once at its end, so it checks the gap thresholds once too, against the gap the batch ended with."""
-    from warehouse import changes_gap
-
-    return (changes_gap.gap_crossings,)
-
-
-def change_detector(
-    settings: Settings, chain: tuple[Detector, ...] | None = None
-) -> Callable[[duckdb.DuckDBPyConnection, SourceLike, OutcomeLike], None]:
-    """The ingest hook `(con, source, outcome) -> None` that records this ingest's change events, found by
-    `chain` (default: every detector)."""
-    chain = detectors() if chain is None else chain
-
-    def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
-        if outcome.status not in ("ok", "failed", "rejected"):
-            return
-        ctx, replay = _context(con, source, outcome, settings)
-        found: list[ChangeEvent] = []
-        for detect in chain:
-            try:
-                found += detect(ctx)
-            except duckdb.Error:
-                raise  # DuckDB aborted the transaction: the ingest rolls back as a whole and is retried
-            except Exception:  # a detector bug must not cost the facts; it is logged, its events are lost
-                log.exception("change detector %s failed on %s at %s", detect.__name__, source.id, outcome.observed_at)
-        # detected_at is the one wall-clock read: when gapwatch noticed, never part of the event's identity.
-        record_events(con, found, detected_at=datetime.now(UTC).replace(tzinfo=None), backfill=replay)
-
-    return detect_changes

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from warehouse.changes import ChangeEvent, Context, evidence
+from gapwatch.settings import Settings
+from warehouse.changes.events import ChangeEvent, Context, evidence
 from warehouse.facts import FACT_TABLES
 from warehouse.history import FactChange
+from warehouse.transforms.prices import blend
 
-# Blended price weights (3 input : 1 output tokens), the usual convention for chat workloads.
-_BLEND = {"input_per_mtok": 3.0, "output_per_mtok": 1.0}
+# The price fields compared one by one (and blended when they disagree).
+_PRICES = ("input_per_mtok", "output_per_mtok")
 
 
 def previous_evidence(ctx: Context, change: FactChange) -> str | None:
@@ -37,22 +39,22 @@ def _pct(before: float | None, after: float | None) -> float | None:
     return (after - before) / before * 100.0
 
 
-def _blended(values: dict[str, Any]) -> float | None:
-    parts = [(values.get(k), w) for k, w in _BLEND.items()]
-    if any(v is None for v, _ in parts):
+def _blended(values: dict[str, Any], settings: Settings) -> float | None:
+    price_in, price_out = (values.get(k) for k in _PRICES)
+    if price_in is None or price_out is None:
         return None
-    return sum(v * w for v, w in parts) / sum(_BLEND.values())
+    return blend(price_in, price_out, settings.blend_input_weight, settings.blend_output_weight)
 
 
-def price_move(change: FactChange) -> tuple[str, float, dict[str, float | None]] | None:
+def price_move(change: FactChange, settings: Settings) -> tuple[str, float, dict[str, float | None]] | None:
     """Kind, magnitude (%) and per-component changes of one price change, or None if nothing comparable moved.
 
     Input and output prices are compared separately; the magnitude is the larger move when they agree in
-    direction. When they move in opposite directions the 3:1 blended price decides.
+    direction. When they move in opposite directions the blended price (weights from the settings) decides.
     """
     before, after = change.before or {}, change.after or {}
-    moves = {f"{k.removesuffix('_per_mtok')}_change_pct": _pct(before.get(k), after.get(k)) for k in _BLEND}
-    moves["blended_change_pct"] = _pct(_blended(before), _blended(after))
+    moves = {f"{k.removesuffix('_per_mtok')}_change_pct": _pct(before.get(k), after.get(k)) for k in _PRICES}
+    moves["blended_change_pct"] = _pct(_blended(before, settings), _blended(after, settings))
     parts = [m for k, m in moves.items() if k != "blended_change_pct" and m]
     if not parts:
         return None
@@ -65,12 +67,13 @@ def price_move(change: FactChange) -> tuple[str, float, dict[str, float | None]]
     return ("price_cut" if magnitude < 0 else "price_hike"), magnitude, moves
 
 
-def price_moves(ctx: Context) -> list[ChangeEvent]:
+def price_changes(ctx: Context) -> list[ChangeEvent]:
+    """`price_cut` / `price_hike` for each price this ingest changed by at least the configured percentage."""
     out = []
     for change in ctx.outcome.diff.changed:
         if change.table != "price":
             continue
-        move = price_move(change)
+        move = price_move(change, ctx.settings)
         if move is None or abs(move[1]) < ctx.settings.price_change_min_pct:
             continue
         kind, magnitude, detail = move

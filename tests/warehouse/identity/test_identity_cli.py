@@ -14,10 +14,10 @@ from collectors.leaderboards import lmarena
 from collectors.pricing import openrouter
 from gapwatch.rows import ModelRow
 from gapwatch.settings import Settings, get_settings
-from jobs.cli import app
+from jobs.cli.main import app
 from jobs.pipeline import Document, Pipeline
 from tests.conftest import fixture_bytes
-from tests.warehouse.test_identity import ingest
+from tests.warehouse.identity.test_identity import ingest
 from warehouse import db, identity
 
 T1 = datetime(2024, 10, 16, 12)

@@ -16,10 +16,10 @@ from collectors.licenses import spdx
 from gapwatch.rows import LicenseRow, ModelRow, ScoreRow
 from jobs.pipeline import Outcome
 from tests.conftest import realdata
-from tests.warehouse.test_identity import ingest
+from tests.warehouse.identity.test_identity import ingest
 from warehouse import db, identity
 from warehouse.identity import refresh_identity
-from warehouse.openness import classify
+from warehouse.identity.openness import classify
 
 TERMS = [
     # Arena's free-text licence column

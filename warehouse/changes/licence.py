@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import difflib
 
-from warehouse.changes import ChangeEvent, Context, evidence
-from warehouse.changes_facts import previous_evidence
+from warehouse.changes.events import ChangeEvent, Context, evidence
+from warehouse.changes.facts import previous_evidence
 
 # A licence diff in an alert or feed entry stays readable; the full one is in `v_license_diffs`.
 MAX_DIFF_CHARS = 4000

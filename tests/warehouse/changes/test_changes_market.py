@@ -17,8 +17,7 @@ import pytest
 from collectors.leaderboards import lmarena
 from collectors.licenses import license_texts
 from gapwatch.settings import Settings
-from jobs.pipeline import Document, Pipeline
-from jobs.wiring import make_pipeline
+from jobs.pipeline import Document, Pipeline, make_pipeline
 from tests.conftest import fixture_bytes
 
 JUNE = fixture_bytes("lmarena", "lmsys_2024-06-19.csv")

@@ -1,0 +1,88 @@
+"""Change detection: turn one ingest's outcome into `change_event` rows, inside the ingest transaction.
+
+Registered as the last ingest hook, so it sees the facts, identities and transforms this ingest just wrote,
+and its events commit (or roll back) with them. Each detector is a function `Context -> list[ChangeEvent]`
+in the module of its family (`facts`, `boards`, `gap`, `health`, `licence`); `events` holds what they share.
+The detectors are listed here, once, in the order they run.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import duckdb
+
+from gapwatch.settings import Settings
+from warehouse.changes import boards, facts, gap, health, licence
+from warehouse.changes.events import (
+    KINDS,
+    REPLAY_TRIGGERS,
+    ChangeEvent,
+    Context,
+    Detector,
+    OutcomeLike,
+    SourceLike,
+    context,
+    evidence,
+    record_events,
+    relations,
+)
+
+__all__ = [
+    "DETECTORS", "KINDS", "REPLAY_TRIGGERS", "STATE_DETECTORS", "ChangeEvent", "Context", "Detector",
+    "change_detector", "detectors", "evidence", "record_events", "relations", "state_detectors",
+]
+
+log = logging.getLogger("gapwatch.changes")
+
+# Every detector run after each ingest, in order.
+DETECTORS: tuple[Detector, ...] = (
+    health.source_health,
+    facts.price_changes,
+    facts.catalogue_moves,
+    facts.source_license_moves,
+    boards.board_moves,
+    gap.gap_crossings,
+    licence.canonical_license_moves,
+    licence.license_text_moves,
+)
+
+# Detectors that read state derived from the whole warehouse (the transforms' gap table), not this ingest's
+# diff. The wiring runs them as a separate, deferrable hook after the transforms: a backfill refreshes the
+# transforms once at its end, so it checks the gap thresholds once too, against the gap the batch ended with.
+STATE_DETECTORS: tuple[Detector, ...] = (gap.gap_crossings,)
+
+
+def detectors() -> tuple[Detector, ...]:
+    return DETECTORS
+
+
+def state_detectors() -> tuple[Detector, ...]:
+    return STATE_DETECTORS
+
+
+def change_detector(
+    settings: Settings, chain: tuple[Detector, ...] | None = None
+) -> Callable[[duckdb.DuckDBPyConnection, SourceLike, OutcomeLike], None]:
+    """The ingest hook `(con, source, outcome) -> None` that records this ingest's change events, found by
+    `chain` (default: every detector)."""
+    chain = DETECTORS if chain is None else chain
+
+    def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
+        if outcome.status not in ("ok", "failed", "rejected"):
+            return
+        ctx, replay = context(con, source, outcome, settings)
+        found: list[ChangeEvent] = []
+        for detect in chain:
+            try:
+                found += detect(ctx)
+            except duckdb.Error:
+                raise  # DuckDB aborted the transaction: the ingest rolls back as a whole and is retried
+            except Exception:  # a detector bug must not cost the facts; it is logged, its events are lost
+                log.exception("change detector %s failed on %s at %s", detect.__name__, source.id, outcome.observed_at)
+        # detected_at is the one wall-clock read: when gapwatch noticed, never part of the event's identity.
+        record_events(con, found, detected_at=datetime.now(UTC).replace(tzinfo=None), backfill=replay)
+
+    return detect_changes
