@@ -18,12 +18,12 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+from collectors import registry
 from gapwatch.settings import get_settings
-from jobs.status import source_status
+from gapwatch.vocabulary import CAPABILITIES, is_open
 from warehouse.publish import open_snapshot
+from warehouse.runs import source_status
 
-CAPABILITIES = ("general", "coding", "math", "instruction_following", "multilingual", "long_context")
-DEFINITIONS = ("open-source", "open-weights")
 TOP_N = 10
 
 
@@ -126,15 +126,8 @@ def top_models(snap: Snapshot | None, capability: str = "general") -> pl.DataFra
 def open_share_top(top: pl.DataFrame | None, definition: str) -> float | None:
     if not present(top):
         return None
-    is_open = top["openness"].map_elements(lambda o: is_open_class(o, definition), return_dtype=pl.Boolean)
-    return float(is_open.sum()) / top.height
-
-
-def is_open_class(openness: str | None, definition: str) -> bool:
-    """CONTRACTS.md: `open-source` counts only that class; `open-weights` counts any class starting `open-`."""
-    if openness is None:
-        return False
-    return openness == "open-source" if definition == "open-source" else openness.startswith("open-")
+    counted = top["openness"].map_elements(lambda o: is_open(o, definition), return_dtype=pl.Boolean)
+    return float(counted.sum()) / top.height
 
 
 def cheapest_at_frontier(snap: Snapshot | None) -> pl.DataFrame | None:
@@ -155,7 +148,7 @@ def changes(snap: Snapshot | None, kinds: tuple[str, ...] = (), limit: int = 200
         snap,
         "SELECT observed_at, kind, entity, source, magnitude, CAST(before AS VARCHAR) AS before, "
         "CAST(after AS VARCHAR) AS after, evidence, backfill, event_key, "
-        # Price and catalogue events name the source's model inside their facts (issue 7's detectors).
+        # Price and catalogue events name the source's model inside their facts (as warehouse/changes/ writes them).
         "coalesce(after ->> 'model', before ->> 'model') AS model "
         "FROM v_changes WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind) "
         "ORDER BY observed_at DESC, event_key LIMIT ?",
@@ -282,7 +275,7 @@ def tco_scenarios(snap: Snapshot | None) -> pl.DataFrame | None:
 
 def tco_prices(snap: Snapshot | None) -> pl.DataFrame | None:
     """Current standard prices of matched models with both sides known, the cheapest listing per provider
-    (the same selection as the default scenario of issue 6's `tco_default.current_prices`)."""
+    (the same selection as the transforms' default scenario, `tco_default.current_prices`)."""
     return read(
         snap,
         "SELECT model_id, openness, provider, input_per_mtok, output_per_mtok, blended_price FROM v_price_blended "
@@ -364,7 +357,7 @@ def license_text_versions(snap: Snapshot | None, license_id: str) -> pl.DataFram
 @st.cache_data(show_spinner=False, max_entries=16)
 def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFrame:
     with open_snapshot(Path(path)) as con:
-        rows = source_status(con)
+        rows = source_status(con, registry.SOURCES)
     return pl.DataFrame(
         [
             {"source": s.source, "kind": s.kind, "last_success": s.last_success, "last_run": s.last_run,

@@ -32,11 +32,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from collectors import registry  # noqa: E402
 from collectors.source import DocMeta, Source  # noqa: E402
 from gapwatch.settings import Settings  # noqa: E402
-from jobs.backfill import BackfillReport, Snapshot, backfill, dir_versions, snapshots  # noqa: E402
-from jobs.backfill_trees import TREE_FORMATS  # noqa: E402
-from jobs.dated_files import dated_files  # noqa: E402
-from jobs.pipeline import Document, IngestHook, Outcome, Pipeline, is_deferrable  # noqa: E402
-from jobs.wiring import make_pipeline  # noqa: E402
+from jobs.backfill.backfill import BackfillReport, Snapshot, backfill, dir_versions, snapshots  # noqa: E402
+from jobs.backfill.dated_files import dated_files  # noqa: E402
+from jobs.hooks import IngestHook, is_deferrable  # noqa: E402
+from jobs.pipeline import (  # noqa: E402
+    Document,
+    Outcome,
+    Pipeline,
+    make_pipeline,  # noqa: E402
+)
 
 REALDATA = Path(os.environ.get("GAPWATCH_REALDATA", Path(__file__).resolve().parents[2] / "shared" / "realdata"))
 SETS = {"litellm": ("litellm", "litellm_mirror_rocry"), "lmarena": ("lmarena",), "models_dev": ("models.dev",)}
@@ -50,7 +54,7 @@ def load() -> str:
 
 def history_of(source: Source, dirs: tuple[str, ...]) -> list[Snapshot]:
     files = [f for d in dirs if (REALDATA / d).is_dir() for f in dated_files(REALDATA / d)[0]]
-    return snapshots(source, dir_versions(files, TREE_FORMATS.get(source.id)))
+    return snapshots(source, dir_versions(files, source.tree))
 
 
 def parse_only(source: Source, snaps: list[Snapshot]) -> tuple[float, int]:

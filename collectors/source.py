@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Literal
 
 from gapwatch.rows import ParseResult, Row
@@ -39,6 +40,20 @@ class Schedule:
 
 
 @dataclass(frozen=True)
+class TreeFormat:
+    """How a source whose upstream document is built from a tree of files (a repository) rebuilds it.
+
+    A backfill walks the tree's git history (or `git archive` tarballs) and ingests, per tree version, the
+    document `to_document` builds from it, as if it had been fetched then. `to_document` must give the same
+    bytes for the same tree (sorted keys), so re-runs stay idempotent.
+    """
+
+    suffix: str  # only files with this suffix are read from a tree
+    to_document: Callable[[Mapping[str, bytes]], bytes]
+    from_tarball: Callable[[Path], Mapping[str, bytes]]
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     kind: Kind
@@ -56,6 +71,14 @@ class Source:
     # warehouse/targets.py, resolved by the jobs layer at each collection (collectors never query DuckDB).
     # Such a source's targets are independent: one failing URL is logged and skipped, not fatal.
     paths_from: str | None = None
+    # Set when the upstream document is built from a tree of files: its history can be backfilled from the tree.
+    tree: TreeFormat | None = None
+    # Sells other makers' models: its prices are not the maker's own, so cross-source price comparisons leave
+    # them out (and rows another source files under this id as provider).
+    reseller: bool = False
+    # The model hub: its catalogue rows are model repositories, and a repository's own licence is the
+    # strongest openness evidence there is (identity ranks it first).
+    hub: bool = False
 
     def urls(self, base_override: str | None = None, paths: list[str] | None = None) -> list[str]:
         base = (base_override or self.base_url).rstrip("/")

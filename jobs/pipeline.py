@@ -1,7 +1,10 @@
-"""One collection of one source: fetch → store raw → parse → validate → ingest → (hooks) → publish.
+"""One collection of one source: fetch → ingest (hooks) → derive → publish.
 
-The same `ingest_documents` path serves live collection, backfill and reparse, so history written by a
-backfill is indistinguishable from history collected live.
+Fetch stores each document's bytes; ingest (`warehouse.ingest`: judge, validate, guards, history, run record)
+runs the per-outcome hooks in its transaction; the derive stage (the deferrable hooks: capability map,
+transforms, state detectors) follows in the same transaction, or once at the end of a batch; publish makes the
+read snapshot. The same `ingest_documents` path serves live collection, backfill and reparse, so history
+written by a backfill is indistinguishable from history collected live.
 """
 
 from __future__ import annotations
@@ -11,32 +14,22 @@ import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 
 import duckdb
 
 from collectors.http import FetchResult, HttpClient, HttpConfig
 from collectors.source import DocMeta, ParseError, Source
-from gapwatch.rows import ParseResult, PriceRow
+from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
-from warehouse import db, history, price_guard, runs, targets, validate
-from warehouse.facts import table_for
+from jobs.hooks import IngestHook, default_hooks, is_deferrable
+from warehouse import db, ingest, runs, targets
+from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
 from warehouse.publish import publish
 from warehouse.rawstore import RawStore
 
 log = logging.getLogger(__name__)
 
-
-def utcnow() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
-
-
-@dataclass(frozen=True)
-class Document:
-    url: str
-    body: bytes
-    sha256: str
-    content_type: str | None = None
 
 
 @dataclass
@@ -47,52 +40,6 @@ class Fetched:
     results: list[FetchResult] = field(default_factory=list)
     previous: dict[str, str | None] = field(default_factory=dict)
     error: str | None = None
-
-
-@dataclass
-class Outcome:
-    source: str
-    status: str  # ok | unchanged | failed | rejected
-    observed_at: datetime
-    rows: int = 0
-    skipped: int = 0
-    diff: history.Diff = field(default_factory=history.Diff)
-    error: str | None = None
-    run_id: int | None = None
-
-    def summary(self) -> str:
-        added, changed, removed = self.diff.counts
-        text = f"{self.source}: {self.status}"
-        if self.status == "ok":
-            text += f" ({self.rows} rows; +{added} ~{changed} -{removed})"
-        if self.error:
-            text += f" — {self.error}"
-        return text
-
-
-# Every row parsed from a snapshot's documents, and per row the sha256 of the document it came from.
-Parsed = tuple[ParseResult, list[str]]
-
-# Called inside the ingest transaction, so what a hook writes (change events) commits with the facts.
-IngestHook = Callable[[duckdb.DuckDBPyConnection, Source, Outcome], None]
-
-
-def deferrable(hook: IngestHook) -> IngestHook:
-    """Mark `hook` as a state refresher that a batch (`Pipeline.batch()`) may run once, at its end.
-
-    The seam between two kinds of hook: a per-outcome hook (change detection, identity) must see every
-    outcome, because what it writes depends on each diff (an event per price move, a licence verdict per
-    step). A state refresher derives tables from the whole warehouse (the capability map, the transforms,
-    the gap-threshold check on the transforms' gap table): run after the last document of a batch it leaves
-    the same state as run after each, so a backfill or reparse runs it once. A hook that reads what a
-    deferrable hook writes must itself be deferrable and registered after it.
-    """
-    hook.deferrable = True  # type: ignore[attr-defined]
-    return hook
-
-
-def is_deferrable(hook: IngestHook) -> bool:
-    return getattr(hook, "deferrable", False)
 
 
 @dataclass
@@ -220,8 +167,8 @@ class Pipeline:
             if fetched.error:
                 error = fetched.error
                 outcome = Outcome(source.id, "failed", observed_at, error=f"{error} — {self._advice(error)}")
-                outcome.run_id = self._record(source, outcome, [], started, trigger)
-                self._run_hooks(source, outcome)
+                outcome.run_id = ingest.record(self.con, outcome, [], started, trigger)
+                self._after_ingest(source, outcome)
                 return outcome
             return self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started)
 
@@ -244,70 +191,32 @@ class Pipeline:
         force: bool = False,
         prepared: Callable[[], Parsed] | None = None,
     ) -> Outcome:
-        """Judge `docs` as the state of `source` at `observed_at` and write history. One transaction.
+        """Judge `docs` as the state of `source` at `observed_at` and write history (`warehouse.ingest`), then
+        derive and publish. One transaction.
 
         `prepared`: returns (or raises) what `parse_documents` gives for `docs`, when the caller parsed them
         ahead (a backfill parses the next snapshot while this one is written).
         """
-        started = started or utcnow()
-        with self.write_lock:
-            shas = [d.sha256 for d in docs]
-            for d in docs:
-                _, stored = self.raw.put(d.body, d.sha256)
-                runs.record_document(self.con, d.sha256, len(d.body), stored, d.content_type, d.url, started)
-            known = runs.judgement(self.con, source.id, observed_at, shas)
-            last, replayed = known.last, not force and known.replayed
-            if not force and (
-                replayed
-                or (last is not None and sorted(last[1] or []) == sorted(shas) and last[0] != "rejected"
-                    and known.next_at is None)
-            ):
-                outcome = Outcome(source.id, "unchanged", observed_at, rows=(last[2] or 0) if last else 0)
-                if not replayed:
-                    outcome.run_id = self._record(source, outcome, shas, started, trigger)
-                return outcome
+
+        def parse() -> Parsed:
             try:
-                parsed, evidence = prepared() if prepared else self.parse_documents(source, docs, observed_at)
+                return prepared() if prepared else self.parse_documents(source, docs, observed_at)
+            except ParseError as exc:
+                raise Unparseable(str(exc)) from exc
             except Exception as exc:  # a parser bug must quarantine the document, not kill the service
-                what = str(exc) if isinstance(exc, ParseError) else f"parser crashed: {type(exc).__name__}: {exc}"
-                outcome = Outcome(source.id, "rejected", observed_at, error=f"{what} — document quarantined, "
-                                  f"history unchanged; after a parser fix run `gapwatch reparse {source.id}`")
-                outcome.run_id = self._record(source, outcome, shas, started, trigger)
-                self._run_hooks(source, outcome)
+                raise Unparseable(f"parser crashed: {type(exc).__name__}: {exc}") from exc
+
+        with self.write_lock:
+            outcome = ingest.ingest(
+                self.con, self.raw, source, docs, observed_at, parse=parse,
+                min_row_ratio=self.settings.min_row_ratio, transaction=self._transaction,
+                after=lambda judged: self._after_ingest(source, judged), trigger=trigger, started=started,
+                force=force,
+            )
+            if outcome.status != "ok":
                 return outcome
-            # Read once: the price guard and the history write compare the snapshot with the same state.
-            alive = ({PriceRow: history.alive_at(self.con, table_for(PriceRow), source.id, observed_at)}
-                     if PriceRow in source.row_types else {})
-            found = validate.problems(
-                parsed,
-                expected_types=source.row_types,
-                min_rows=source.min_rows,
-                # A per-target source covers a different subset each run: its row count says nothing.
-                previous_rows=None if source.paths_from else known.previous_rows,
-                min_ratio=self.settings.min_row_ratio,
-            ) or price_guard.check(self.con, source.id, parsed, evidence, observed_at, alive.get(PriceRow))
-            if found:
-                outcome = Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows),
-                                  skipped=len(parsed.skipped),
-                                  error="; ".join(found) + " — document quarantined, history unchanged")
-                outcome.run_id = self._record(source, outcome, shas, started, trigger)
-                self._run_hooks(source, outcome)
-                return outcome
-            outcome = Outcome(source.id, "ok", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped))
-            with self._transaction():
-                by_type: dict[type, list] = {t: [] for t in source.row_types}
-                for row, sha in zip(parsed.rows, evidence, strict=True):
-                    by_type.setdefault(type(row), []).append((row, sha))
-                for row_type, items in by_type.items():
-                    outcome.diff.extend(
-                        history.apply_snapshot(self.con, table_for(row_type), source.id, items, observed_at,
-                                               full_snapshot=source.full_snapshot, next_at=known.next_at,
-                                               alive=alive.get(row_type))
-                    )
-                outcome.run_id = self._record(source, outcome, shas, started, trigger)
-                self._run_hooks(source, outcome)
             if self._batch is not None:
-                self._batch.last = (source, outcome)  # committed: the deferred hooks may run for it at the end
+                self._batch.last = (source, outcome)  # committed: the derive stage may run for it at the end
             elif self.publish_after_ingest and not self._atomic:  # never publish what may yet roll back
                 self.publish()
             return outcome
@@ -325,31 +234,29 @@ class Pipeline:
             evidence += [d.sha256] * len(part.rows)
         return result, evidence
 
-    def _record(self, source: Source, outcome: Outcome, shas: list[str], started: datetime, trigger: str) -> int:
-        added, changed, removed = outcome.diff.counts
-        return runs.record_run(
-            self.con,
-            runs.RunRecord(
-                source=source.id, observed_at=outcome.observed_at, started_at=started, finished_at=utcnow(),
-                status=outcome.status, documents=shas, rows_parsed=outcome.rows, rows_skipped=outcome.skipped,
-                added=added, changed=changed, removed=removed, error=outcome.error, trigger=trigger,
-            ),
-        )
-
-    def _run_hooks(self, source: Source, outcome: Outcome) -> None:
+    def _after_ingest(self, source: Source, outcome: Outcome) -> None:
+        """Inside the ingest's transaction: the per-outcome hooks, then (outside a batch) the derive stage."""
         for hook in self.hooks:
-            if self._batch is None or not is_deferrable(hook):
+            if not is_deferrable(hook):
+                hook(self.con, source, outcome)
+        if self._batch is None:
+            self._derive(source, outcome)
+
+    def _derive(self, source: Source, outcome: Outcome) -> None:
+        """The derive stage: state refreshed from the whole warehouse (the deferrable hooks, in order)."""
+        for hook in self.hooks:
+            if is_deferrable(hook):
                 hook(self.con, source, outcome)
 
     @contextmanager
     def batch(self) -> Iterator[None]:
         """Ingest many documents (a backfill, a reparse) with the deferrable hooks run once, at the end.
 
-        Per-outcome hooks still run inside each document's transaction; the deferrable ones (see `deferrable`)
-        run once when the batch ends, in their own transaction, for the batch's last accepted outcome (not at
-        all when nothing was accepted: no fact changed). Nothing is published inside a batch (the deferred
-        state would be stale); the caller publishes after it. The write lock is held throughout, so no other
-        thread's ingest interleaves with deferred state. A nested batch joins the outer one.
+        Per-outcome hooks still run inside each document's transaction; the derive stage (the deferrable hooks,
+        see `jobs.hooks`) runs once when the batch ends, in its own transaction, for the batch's last accepted
+        outcome (not at all when nothing was accepted: no fact changed). Nothing is published inside a batch
+        (the derived state would be stale); the caller publishes after it. The write lock is held throughout,
+        so no other thread's ingest interleaves with deferred state. A nested batch joins the outer one.
         """
         with self.write_lock:
             if self._batch is not None:
@@ -373,11 +280,8 @@ class Pipeline:
     def _finish(self, batch: _Batch) -> None:
         if batch.last is None:
             return
-        source, outcome = batch.last
         with self._transaction():
-            for hook in self.hooks:
-                if is_deferrable(hook):
-                    hook(self.con, source, outcome)
+            self._derive(*batch.last)
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
@@ -408,6 +312,21 @@ class Pipeline:
         with db.transaction(self.con):
             yield
 
+    @contextmanager
+    def locked(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The writer's connection, held by this thread alone for the block (no ingest interleaves).
+
+        Commands that write or read outside the flow (the schedule table, the capability map, alert deliveries)
+        use this instead of the connection itself. Reentrant: an ingest or publish inside the block is fine.
+        """
+        with self.write_lock:
+            yield self.con
+
     def publish(self) -> int:
         with self.write_lock:
             return publish(self.con, self.settings.published_file)
+
+
+def make_pipeline(settings: Settings, **kwargs) -> Pipeline:
+    """The one Pipeline every entry point uses (CLI, service, backfill), with the default hooks in order."""
+    return Pipeline(settings, hooks=default_hooks(settings), **kwargs)

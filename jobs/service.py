@@ -2,7 +2,7 @@
 
 Each source is one job (`max_instances=1`, `coalesce=True`, misfire grace from settings) on a thread pool
 of `max_concurrent_fetches` workers, so at most that many fetches run at once while ingests queue on
-`Pipeline.write_lock`. After every run the service writes `source_schedule.next_run_at` and publishes the
+the pipeline's write lock. After every run the service writes `source_schedule.next_run_at` and publishes the
 read snapshot, so `gapwatch status` and the app see failures and next runs too, not only new facts.
 """
 
@@ -26,9 +26,8 @@ from apscheduler.triggers.interval import IntervalTrigger
 from collectors import registry
 from collectors.source import Source
 from gapwatch.settings import Settings
-from jobs.pipeline import Pipeline, utcnow
-from jobs.wiring import make_pipeline
-from warehouse import db
+from jobs.pipeline import Pipeline, make_pipeline, utcnow
+from warehouse import db, runs
 
 log = logging.getLogger("gapwatch.service")
 
@@ -96,7 +95,7 @@ class Service:
             self.scheduler.add_job(self._run, trigger, args=[source], id=source.id, name=source.id,
                                    next_run_time=first)
         self.scheduler.start()
-        with self.pipe.write_lock:
+        with self.pipe.locked():
             self._save_schedule()
             self.pipe.publish()
         log.info("serving %d sources with at most %d concurrent fetches", len(self.sources),
@@ -136,7 +135,7 @@ class Service:
         except Exception:  # a bug in one source's run must not stop the others; its transaction rolled back
             self.outcomes[(source.id, "crashed")] += 1
             log.exception("%s: collection crashed", source.id)
-        with self.pipe.write_lock:
+        with self.pipe.locked():
             self._save_schedule()
             self.pipe.publish()
         self._deliver_alerts()
@@ -150,12 +149,8 @@ class Service:
             leftover.unlink(missing_ok=True)
 
     def _last_observed(self, source: Source) -> datetime | None:
-        with self.pipe.write_lock:
-            row = self.pipe.con.execute(
-                "SELECT max(observed_at) FROM collection_run WHERE source = ? AND status IN ('ok', 'unchanged')",
-                [source.id],
-            ).fetchone()
-        return row[0] if row else None
+        with self.pipe.locked() as con:
+            return runs.last_observed(con, source.id)
 
     def _save_schedule(self) -> None:
         now = utcnow()
@@ -163,19 +158,19 @@ class Service:
             [job.id, job.next_run_time.astimezone(UTC).replace(tzinfo=None) if job.next_run_time else None, now]
             for job in self.scheduler.get_jobs()
         ]
-        with db.transaction(self.pipe.con):
+        with self.pipe.locked() as con, db.transaction(con):
             # Whole table: a source no longer scheduled (disabled, removed) must not show a next run.
-            self.pipe.con.execute("DELETE FROM source_schedule")
+            con.execute("DELETE FROM source_schedule")
             if rows:
-                self.pipe.con.executemany("INSERT INTO source_schedule VALUES (?, ?, ?)", rows)
+                con.executemany("INSERT INTO source_schedule VALUES (?, ?, ?)", rows)
 
     def _deliver_alerts(self) -> None:
         try:
-            from jobs.alerts import deliver_pending
+            from jobs.alerts.delivery import deliver_pending
 
             deliver_pending(self.pipe, self.settings)
         except ModuleNotFoundError as exc:
-            if exc.name != "jobs.alerts":
+            if exc.name != "jobs.alerts.delivery":
                 log.exception("alert delivery failed")
         except Exception:  # a broken channel must not stop collection; deliveries are retried next time
             log.exception("alert delivery failed")

@@ -111,6 +111,5 @@ def up(settings: Settings, *, started: float | None = None) -> int:
     started = time.monotonic() if started is None else started
     stop = stop_on_signals()
     service = Service(settings)
-    with service.pipe.write_lock:
-        service.pipe.publish()  # the app opens the snapshot at once: make sure there is one
+    service.pipe.publish()  # the app opens the snapshot at once: make sure there is one
     return run_together(service, App(settings, started, stop), stop)

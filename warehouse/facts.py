@@ -1,11 +1,23 @@
-"""Which table each row type lands in, and which of its fields identify a fact (the rest is its value)."""
+"""Which table each row type lands in, which of its fields identify a fact (the rest is its value), and the
+guard a document's rows of that table must pass before they may change history."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, fields
+from datetime import datetime
 from functools import cached_property
+from typing import Any
 
-from gapwatch.rows import HubModelRow, LicenseRow, LicenseTextRow, ModelRow, PriceRow, Row, ScoreRow
+import duckdb
+
+from gapwatch.rows import HubModelRow, LicenseRow, LicenseTextRow, ModelRow, ParseResult, PriceRow, Row, ScoreRow
+from warehouse import price_guard
+
+# (con, table, source, parsed, evidence, observed_at, the table's facts alive at observed_at) → problems that
+# reject the document (empty: it may be ingested). A guard may also hold rows back in place (price_guard).
+Guard = Callable[[duckdb.DuckDBPyConnection, "FactTable", str, ParseResult, list[str], datetime, dict[tuple, Any]],
+                 list[str]]
 
 
 @dataclass(frozen=True)
@@ -16,6 +28,7 @@ class FactTable:
     # A document covers whole scopes (e.g. a leaderboard file covers whole boards): facts of a scope the
     # snapshot does not mention are not "removed", they were simply not in this document.
     scope: tuple[str, ...] = ()
+    guard: Guard | None = None
 
     # Cached: ingest reads these for every row of every snapshot.
     @cached_property
@@ -28,7 +41,7 @@ class FactTable:
 
 
 FACT_TABLES: dict[type, FactTable] = {
-    PriceRow: FactTable("price", PriceRow, key=("provider", "model", "tier")),
+    PriceRow: FactTable("price", PriceRow, key=("provider", "model", "tier"), guard=price_guard.check),
     ModelRow: FactTable("source_model", ModelRow, key=("model",)),
     ScoreRow: FactTable("leaderboard_score", ScoreRow, key=("board", "category", "model"), scope=("board",)),
     LicenseRow: FactTable("license", LicenseRow, key=("license_id",)),

@@ -18,6 +18,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from warehouse import runs
 from warehouse.facts import FactTable
 
 Key = tuple[Any, ...]
@@ -66,16 +67,6 @@ def _same(a: Values, b: Values) -> bool:
     return a == b or tuple(map(_norm, a)) == tuple(map(_norm, b))
 
 
-def next_observation(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> datetime | None:
-    """The source's next collection after `at` that saw data (ok or unchanged), if history reaches past it."""
-    row = con.execute(
-        "SELECT min(observed_at) FROM collection_run WHERE source = ? AND observed_at > ? "
-        "AND status IN ('ok', 'unchanged')",
-        [source, at],
-    ).fetchone()
-    return row[0] if row else None
-
-
 def _load(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, where: str, params: list) -> dict:
     cols = ", ".join(spec.key + spec.values)
     sql = f"SELECT {cols}, valid_from, valid_to, evidence_sha256 FROM {spec.name} WHERE source = ? AND {where}"
@@ -113,7 +104,7 @@ def apply_snapshot(
     pipeline reads it with the rest of the run state); looked up when not given. `alive`: `alive_at` for this
     table and time, when the caller already read it (the price guard compares with the same state).
     """
-    t_next = next_observation(con, source, observed_at) if next_at is ... else next_at
+    t_next = runs.next_observation(con, source, observed_at) if next_at is ... else next_at
     alive = alive_at(con, spec, source, observed_at) if alive is None else alive
     following = _load(con, spec, source, "valid_from = ?", [t_next]) if t_next else {}
 

@@ -21,13 +21,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from typing import Any, Protocol
 
 import duckdb
 import pyarrow as pa
 
 from gapwatch.rows import ParseResult, PriceRow
-from warehouse import history
-from warehouse.facts import table_for
 
 JUMP_FACTOR = 100.0
 MAX_JUMPED_MODELS = 5
@@ -53,13 +52,18 @@ class Jump:
                 f"{self.previous:g} → {self.found:g} ({self.ratio:.3g}×)")
 
 
-_PRICE = table_for(PriceRow)
-_AT = [_PRICE.values.index(f) for f in FIELDS]
+class _Table(Protocol):
+    """What the guard needs of `warehouse.facts.FactTable` (which lists this guard, so it cannot be imported)."""
+
+    @property
+    def values(self) -> tuple[str, ...]: ...
 
 
-def _in_force(state: dict[tuple, history.Interval]) -> dict[tuple, tuple]:
-    """(provider, model, tier) → the four prices, from the price facts alive at the document's time."""
-    return {key: tuple(interval.values[i] for i in _AT) for key, interval in state.items()}
+def _in_force(spec: _Table, state: dict[tuple, Any]) -> dict[tuple, tuple]:
+    """(provider, model, tier) → the four prices, from the price facts (`history.Interval`) alive at the
+    document's time."""
+    at = [spec.values.index(f) for f in FIELDS]
+    return {key: tuple(interval.values[i] for i in at) for key, interval in state.items()}
 
 
 def _held_back(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> set[tuple]:
@@ -120,16 +124,17 @@ def _record(con: duckdb.DuckDBPyConnection, source: str, at: datetime, jumps: li
         con.unregister("_price_jumps")
 
 
-def check(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, evidence: list[str],
-          observed_at: datetime, alive: dict[tuple, history.Interval] | None = None) -> list[str]:
-    """Problems that reject the document (empty when it may be ingested); holds back isolated jumps in place.
+def check(con: duckdb.DuckDBPyConnection, spec: _Table, source: str, parsed: ParseResult, evidence: list[str],
+          observed_at: datetime, alive: dict[tuple, Any]) -> list[str]:
+    """The price table's guard: problems that reject the document (empty when it may be ingested); holds back
+    isolated jumps in place.
 
-    `alive`: `history.alive_at` of the price table at `observed_at`, when the caller read it already (the
-    pipeline hands the same state on to the history write).
+    `alive`: `history.alive_at` of the price table (`spec`) at `observed_at`; ingest hands the same state on to
+    the history write.
     """
     if not any(isinstance(row, PriceRow) for row in parsed.rows):
         return []  # a leaderboard or a catalogue: no price to compare
-    previous = _in_force(history.alive_at(con, _PRICE, source, observed_at) if alive is None else alive)
+    previous = _in_force(spec, alive)
     jumps = find_jumps(con, source, parsed, observed_at, previous)
     if not jumps:
         return []

@@ -1,11 +1,23 @@
-"""Fetch log, collection runs and raw-document index: what was fetched, when, and what came of it."""
+"""Fetch log, collection runs and raw-document index: what was fetched, when, and what came of it.
+
+Every query of `collection_run` lives here, so what a run's status means is written once.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from typing import Protocol
 
 import duckdb
+
+from warehouse.facts import table_for
+
+# A run that saw data: the document was accepted, or was the same as the last accepted one.
+SAW_DATA = "status IN ('ok', 'unchanged')"
+# A run whose documents were judged (accepted, same, or quarantined), as opposed to a failed fetch.
+JUDGED = "status IN ('ok', 'unchanged', 'rejected')"
 
 
 @dataclass(frozen=True)
@@ -95,17 +107,17 @@ class Judgement:
 
 
 # One statement instead of four: each DuckDB statement costs ~1 ms, paid for every snapshot a backfill replays.
-_JUDGEMENT = """
+_JUDGEMENT = f"""
 SELECT
-    (SELECT {'status': status, 'documents': documents, 'rows': rows_parsed} FROM collection_run
-     WHERE source = $source AND status IN ('ok', 'unchanged', 'rejected')
+    (SELECT {{'status': status, 'documents': documents, 'rows': rows_parsed}} FROM collection_run
+     WHERE source = $source AND {JUDGED}
      ORDER BY observed_at DESC, run_id DESC LIMIT 1),
     EXISTS (SELECT 1 FROM collection_run WHERE source = $source AND observed_at = $at
-            AND status IN ('ok', 'unchanged') AND list_sort(documents) = list_sort($docs::VARCHAR[])),
+            AND {SAW_DATA} AND list_sort(documents) = list_sort($docs::VARCHAR[])),
     (SELECT rows_parsed FROM collection_run WHERE source = $source AND status = 'ok' AND observed_at <= $at
      ORDER BY observed_at DESC, run_id DESC LIMIT 1),
     (SELECT min(observed_at) FROM collection_run WHERE source = $source AND observed_at > $at
-     AND status IN ('ok', 'unchanged'))
+     AND {SAW_DATA})
 """
 
 
@@ -115,3 +127,156 @@ def judgement(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime
     ).fetchone()
     last = None if head is None else (head["status"], head["documents"], head["rows"])
     return Judgement(last, bool(replayed), previous_rows, next_at)
+
+
+def next_observation(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> datetime | None:
+    """The source's next collection after `at` that saw data (ok or unchanged), if history reaches past it."""
+    row = con.execute(
+        f"SELECT min(observed_at) FROM collection_run WHERE source = ? AND observed_at > ? AND {SAW_DATA}",
+        [source, at],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def last_observed(con: duckdb.DuckDBPyConnection, source: str) -> datetime | None:
+    """When the source's newest collection that saw data was observed (None: never)."""
+    row = con.execute(
+        f"SELECT max(observed_at) FROM collection_run WHERE source = ? AND {SAW_DATA}",
+        [source],
+    ).fetchone()
+    return row[0] if row else None
+
+
+# The warehouse is current as of its latest collection that saw data; backfilled runs are older, never newer.
+AS_OF_SQL = f"SELECT max(observed_at)::DATE FROM collection_run WHERE {SAW_DATA}"
+
+
+def data_as_of(con: duckdb.DuckDBPyConnection) -> date | None:
+    return con.execute(AS_OF_SQL).fetchall()[0][0]
+
+
+def judged_runs(con: duckdb.DuckDBPyConnection, source: str) -> list[tuple[datetime, list[str] | None]]:
+    """(observed_at, documents) of every judged run of `source`, oldest first: what a reparse replays."""
+    return con.execute(
+        f"SELECT observed_at, documents FROM collection_run WHERE source = ? AND {JUDGED} "
+        "ORDER BY observed_at, run_id",
+        [source],
+    ).fetchall()
+
+
+def judged_snapshots(con: duckdb.DuckDBPyConnection, source: str) -> set[tuple[datetime, tuple[str, ...]]]:
+    """Every snapshot of `source` judged before, accepted or rejected, as (observed_at, sorted document shas)."""
+    rows = con.execute(
+        f"SELECT observed_at, list_sort(documents) FROM collection_run WHERE source = ? AND {JUDGED}",
+        [source],
+    ).fetchall()
+    return {(at, tuple(docs or ())) for at, docs in rows}
+
+
+def document_urls(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, str]:
+    """sha256 → the URL each document of `source`'s runs was first seen at."""
+    return dict(con.execute(
+        "SELECT sha256, first_url FROM raw_document WHERE sha256 IN "
+        "(SELECT unnest(documents) FROM collection_run WHERE source = ?)",
+        [source],
+    ).fetchall())
+
+
+def drop_judged_runs(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Forget `source`'s judged runs (a reparse replays them); failed fetch runs stay as they were."""
+    con.execute(f"DELETE FROM collection_run WHERE source = ? AND {JUDGED}", [source])
+
+
+def run_trigger_and_documents(con: duckdb.DuckDBPyConnection, run_id: int | None) -> tuple[str | None, list[str]]:
+    """What started run `run_id` (cli, schedule, backfill, reparse…) and the documents it judged."""
+    run = con.execute("SELECT trigger, documents FROM collection_run WHERE run_id = ?", [run_id]).fetchone()
+    return (run[0], run[1] or []) if run else (None, [])
+
+
+def accepted_before(con: duckdb.DuckDBPyConnection, source: str, at: datetime, run_id: int | None) -> int:
+    """How many accepted runs of `source` were observed before `at`, other than run `run_id`."""
+    return con.execute(
+        "SELECT count(*) FROM collection_run WHERE source = ? AND status = 'ok' AND observed_at < ? AND run_id <> ?",
+        [source, at, run_id or -1],
+    ).fetchone()[0]
+
+
+def recent_statuses(con: duckdb.DuckDBPyConnection, source: str, skip_triggers: Iterable[str],
+                    limit: int) -> list[str]:
+    """Statuses of the source's newest runs (newest first), leaving out runs started by `skip_triggers`."""
+    rows = con.execute(
+        "SELECT status FROM collection_run WHERE source = ? AND coalesce(trigger, '') NOT IN (SELECT unnest(?)) "
+        "ORDER BY run_id DESC LIMIT ?",
+        [source, list(skip_triggers), limit],
+    ).fetchall()
+    return [status for (status,) in rows]
+
+
+def previous_judged_status(con: duckdb.DuckDBPyConnection, source: str, at: datetime,
+                           run_id: int | None) -> str | None:
+    """Status of the source's newest judged run observed at or before `at`, other than run `run_id`."""
+    row = con.execute(
+        f"SELECT status FROM collection_run WHERE source = ? AND {JUDGED} "
+        "AND observed_at <= ? AND run_id <> ? ORDER BY observed_at DESC, run_id DESC LIMIT 1",
+        [source, at, run_id or -1],
+    ).fetchone()
+    return row[0] if row else None
+
+
+class SourceLike(Protocol):
+    """What the status needs of `collectors.source.Source` (the warehouse does not import collectors)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def row_types(self) -> tuple[type, ...]: ...
+
+
+@dataclass(frozen=True)
+class SourceStatus:
+    source: str
+    kind: str
+    last_success: datetime | None
+    last_run: datetime | None
+    last_status: str | None
+    last_error: str | None
+    failure_streak: int
+    rows: int
+    next_run: datetime | None
+
+
+def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike]) -> list[SourceStatus]:
+    """Health of each of `sources`, read from the published snapshot (or any connection to the warehouse)."""
+    out = []
+    for src in sources:
+        runs = con.execute(
+            "SELECT status, finished_at, error FROM collection_run WHERE source = ? AND trigger <> 'backfill' "
+            "ORDER BY finished_at DESC, run_id DESC LIMIT 50",
+            [src.id],
+        ).fetchall()
+        streak = 0
+        for status, _, _ in runs:
+            if status not in ("failed", "rejected"):
+                break
+            streak += 1
+        last_ok = con.execute(
+            f"SELECT max(finished_at) FROM collection_run WHERE source = ? AND {SAW_DATA}",
+            [src.id],
+        ).fetchone()[0]
+        last_error = next((e for s, _, e in runs if s in ("failed", "rejected")), None)
+        rows = sum(
+            con.execute(f"SELECT count(*) FROM {table_for(t).name} WHERE source = ? AND valid_to IS NULL",
+                        [src.id]).fetchone()[0]
+            for t in src.row_types
+        )
+        nxt = con.execute("SELECT next_run_at FROM source_schedule WHERE source = ?", [src.id]).fetchone()
+        out.append(
+            SourceStatus(
+                source=src.id, kind=src.kind, last_success=last_ok, last_run=runs[0][1] if runs else None,
+                last_status=runs[0][0] if runs else None, last_error=last_error, failure_streak=streak,
+                rows=rows, next_run=nxt[0] if nxt else None,
+            )
+        )
+    return out

@@ -5,6 +5,9 @@ Costs are already USD per 1M tokens. Long-context prices come nested in `cost`, 
 `above_<size>`. An entry still naming a `base_model` (`"openai/gpt-5"`) inherits that model's fields from the
 same document, except those listed in `base_model_omit`. Also yields one `ModelRow` per model id with
 `open_weights`, `release_date` and context limit, the openness evidence models.dev gives.
+
+Each `ModelRow` field is decided by majority over the providers listing the model (an even split of
+`open_weights` stays unknown).
 """
 
 from __future__ import annotations
@@ -16,33 +19,11 @@ from typing import Any
 
 from collectors.parsing import load_json, to_float
 from collectors.pricing import tiers
-from collectors.source import DocMeta, ParseError, Schedule, Source
+from collectors.pricing.models_dev_tree import api_document, deep_merge, omit, read_tarball
+from collectors.source import DocMeta, ParseError, Schedule, Source, TreeFormat
 from gapwatch.rows import ModelRow, ParseResult, PriceRow, RowError
 
 _PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
-
-
-def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
-    """`override` wins; nested tables merge key by key (a provider overrides only `[cost]` of its base)."""
-    out = copy.deepcopy(base)
-    for key, value in override.items():
-        if isinstance(value, dict) and isinstance(out.get(key), dict):
-            out[key] = deep_merge(out[key], value)
-        else:
-            out[key] = copy.deepcopy(value)
-    return out
-
-
-def omit(entry: dict[str, Any], dotted_paths: list[str]) -> dict[str, Any]:
-    """Drop `cost.tiers`-style paths a provider entry says it does not take from its base model."""
-    for path in dotted_paths:
-        *parents, last = path.split(".")
-        node: Any = entry
-        for part in parents:
-            node = node.get(part) if isinstance(node, dict) else None
-        if isinstance(node, dict):
-            node.pop(last, None)
-    return entry
 
 
 def _resolve(doc: dict[str, Any], entry: dict[str, Any]) -> dict[str, Any]:
@@ -179,4 +160,6 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=12)),
     description="models.dev: USD per 1M prices per provider, open_weights flags, release dates, limits.",
     min_rows=10,
+    # The site builds api.json from a repository of TOML files: its git history is the document's history.
+    tree=TreeFormat(".toml", api_document, read_tarball),
 )

@@ -9,6 +9,8 @@ the build does. Used to check the parser against dated git snapshots and to back
 
 from __future__ import annotations
 
+import copy
+import json
 import tarfile
 import tomllib
 from collections.abc import Mapping
@@ -16,8 +18,31 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from collectors.pricing.models_dev import deep_merge, omit
 from collectors.source import ParseError
+
+
+# The build's inheritance rules, also applied by the parser to entries api.json still leaves unresolved.
+def deep_merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    """`override` wins; nested tables merge key by key (a provider overrides only `[cost]` of its base)."""
+    out = copy.deepcopy(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict):
+            out[key] = deep_merge(out[key], value)
+        else:
+            out[key] = copy.deepcopy(value)
+    return out
+
+
+def omit(entry: dict[str, Any], dotted_paths: list[str]) -> dict[str, Any]:
+    """Drop `cost.tiers`-style paths a provider entry says it does not take from its base model."""
+    for path in dotted_paths:
+        *parents, last = path.split(".")
+        node: Any = entry
+        for part in parents:
+            node = node.get(part) if isinstance(node, dict) else None
+        if isinstance(node, dict):
+            node.pop(last, None)
+    return entry
 
 
 def read_tarball(path: Path) -> dict[str, bytes]:
@@ -76,3 +101,9 @@ def tree_to_api(files: Mapping[str, bytes]) -> dict[str, Any]:
             "id": model_id, **_jsonable(entry)
         }
     return api
+
+
+def api_document(files: Mapping[str, bytes]) -> bytes:
+    """The `api.json` a tree version would have produced, serialised with sorted keys: the same tree always
+    gives the same bytes (and the same sha256), so a backfill re-run stays idempotent."""
+    return json.dumps(tree_to_api(files), sort_keys=True).encode()

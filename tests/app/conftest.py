@@ -1,6 +1,6 @@
 """Warehouses for the app tests: none published, an empty migrated one, and one filled by the real pipeline.
 
-The filled one is collected with `jobs.wiring.make_pipeline` (every ingest hook: identity, transforms, change
+The filled one is collected with `jobs.pipeline.make_pipeline` (every ingest hook: identity, transforms, change
 detection, as they exist) from recorded fixtures served over HTTP on 127.0.0.1, like tests/jobs/test_collect.py.
 """
 
@@ -23,7 +23,7 @@ from collectors.leaderboards import aider, lmarena
 from collectors.licenses import license_texts
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings, get_settings
-from jobs.wiring import make_pipeline
+from jobs.pipeline import make_pipeline
 from tests.conftest import FIXTURES, fixture_bytes
 from warehouse import db
 from warehouse.publish import publish

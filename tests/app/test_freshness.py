@@ -7,7 +7,7 @@ from werkzeug import Response
 
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings
-from jobs.wiring import make_pipeline
+from jobs.pipeline import make_pipeline
 from tests.app.conftest import open_app
 from tests.conftest import fixture_bytes
 

@@ -189,7 +189,7 @@ def test_cost_calculator_with_default_inputs_matches_the_default_scenario(filled
     defaults = frame_with(at, "scenario")
     assert {o: nullable(c) for o, c in zip(defaults["option"], defaults["monthly_cost_low"], strict=True)} == scenario
     costs = frame_with(at, "crossover_tokens_per_month")
-    # The same settings' self-hosting assumptions and volume: the same cost as issue 6's default scenario.
+    # The same settings' self-hosting assumptions and volume: the same cost as the transforms' default scenario.
     assert costs.set_index("option").loc["self_hosted", "monthly_cost_low"] == scenario["self_hosted"]
     factors = frame_with(at, "leans")
     assert list(factors["factor"]) == ["data sensitivity", "volume", "team", "performance need", "vendor risk"]

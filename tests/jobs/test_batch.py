@@ -11,9 +11,9 @@ import pytest
 
 from collectors import registry
 from gapwatch.settings import Settings
-from jobs.backfill import Snapshot, Version, backfill
-from jobs.pipeline import Document, Outcome, Pipeline, deferrable
-from jobs.wiring import make_pipeline
+from jobs.backfill.backfill import Snapshot, Version, backfill
+from jobs.hooks import deferrable
+from jobs.pipeline import Document, Outcome, Pipeline, make_pipeline
 from tests.conftest import fixture_bytes
 
 HISTORY = {

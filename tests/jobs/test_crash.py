@@ -21,10 +21,9 @@ import pytest
 
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings
-from jobs.pipeline import Document
+from jobs.pipeline import Document, make_pipeline
 from jobs.reparse import reparse
 from jobs.service import Service
-from jobs.wiring import make_pipeline
 from tests.jobs.test_service import JULY, MAY, MODELS, Origin, wait_until
 from warehouse import db
 from warehouse.facts import FACT_TABLES
@@ -41,7 +40,7 @@ SERVICE_STUCK_IN_INGEST = textwrap.dedent("""
     from gapwatch.settings import Settings
     from jobs.pipeline import Pipeline
     from jobs.service import Service, stop_on_signals
-    from jobs.wiring import default_hooks
+    from jobs.hooks import default_hooks
 
     marker = Path(sys.argv[1])
 
@@ -165,7 +164,7 @@ REPARSE_KILLED_MID_WAY = textwrap.dedent("""
     from gapwatch.settings import Settings
     from jobs.pipeline import Pipeline
     from jobs.reparse import reparse
-    from jobs.wiring import default_hooks
+    from jobs.hooks import default_hooks
 
     marker, seen = Path(sys.argv[1]), []
 

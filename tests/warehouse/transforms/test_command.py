@@ -13,9 +13,8 @@ from typer.testing import CliRunner
 
 from collectors.pricing import openrouter
 from gapwatch.settings import get_settings
-from jobs.cli import app
-from jobs.pipeline import Document
-from jobs.wiring import make_pipeline
+from jobs.cli.main import app
+from jobs.pipeline import Document, make_pipeline
 from tests.conftest import fixture_bytes
 
 runner = CliRunner()

@@ -12,8 +12,7 @@ import pytest
 from collectors.leaderboards import lmarena
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings
-from jobs.pipeline import Document, Pipeline
-from jobs.wiring import make_pipeline
+from jobs.pipeline import Document, Pipeline, make_pipeline
 from tests.conftest import fixture_bytes
 
 LMARENA_CSV = dataclasses.replace(lmarena.SOURCE, paths=("/lmsys.csv",))

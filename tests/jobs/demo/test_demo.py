@@ -9,8 +9,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from jobs.demo import MARKER, RECORDINGS, build_history, demo_settings, demo_sources, prepare_data_dir
-from jobs.replay import ReplayServer
+from jobs.demo.demo import MARKER, RECORDINGS, build_history, demo_settings, demo_sources, prepare_data_dir
+from jobs.demo.replay import ReplayServer
 from jobs.service import Service
 from tests.jobs.test_service import wait_until
 from warehouse.publish import open_snapshot

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from jobs.backfill import BackfillError, parse_interval
-from jobs.dated_files import ManifestError, date_in_name, dated_files, parse_timestamp
+from jobs.backfill.backfill import BackfillError, parse_interval
+from jobs.backfill.dated_files import ManifestError, date_in_name, dated_files, parse_timestamp
 
 
 @pytest.mark.parametrize(

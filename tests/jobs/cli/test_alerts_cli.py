@@ -13,11 +13,10 @@ from typer.testing import CliRunner
 
 from collectors.pricing import openrouter
 from gapwatch.settings import get_settings
-from jobs.cli import app
-from jobs.pipeline import Document
-from jobs.wiring import make_pipeline
+from jobs.cli.main import app
+from jobs.pipeline import Document, make_pipeline
 from tests.conftest import fixture_bytes
-from tests.jobs.test_alerts import TOKEN, Receiver
+from tests.jobs.alerts.test_alerts import TOKEN, Receiver
 
 runner = CliRunner()
 

@@ -19,6 +19,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from gapwatch.settings import Settings
+from gapwatch.vocabulary import is_open
 from warehouse.changes import KINDS
 
 _VAR = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -72,7 +73,7 @@ class Rule(BaseModel):
                 return False
         if self.open_only:
             openness = str(facts.get("openness") or "")
-            if not (openness.startswith("open-") or facts.get("open_weights") is True or "open_model" in facts):
+            if not (is_open(openness) or facts.get("open_weights") is True or "open_model" in facts):
                 return False
         return True
 

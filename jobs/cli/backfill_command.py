@@ -1,4 +1,4 @@
-"""`gapwatch backfill SOURCE (--dir DIR | --git REPO --path FILE)`: the command line face of jobs/backfill.py."""
+"""`gapwatch backfill SOURCE (--dir DIR | --git REPO --path FILE)`: the command line face of jobs/backfill/."""
 
 from __future__ import annotations
 
@@ -22,13 +22,19 @@ from rich.text import Text
 
 from collectors import registry
 from gapwatch.settings import get_settings
-from jobs.backfill import BackfillError, Snapshot, backfill, dir_versions, git_versions, parse_interval, snapshots
-from jobs.backfill_trees import TREE_FORMATS
-from jobs.dated_files import ManifestError, dated_files, parse_timestamp
-from jobs.git_history import GitError
+from jobs.backfill.backfill import (
+    BackfillError,
+    Snapshot,
+    backfill,
+    dir_versions,
+    git_versions,
+    parse_interval,
+    snapshots,
+)
+from jobs.backfill.dated_files import ManifestError, dated_files, parse_timestamp
+from jobs.backfill.git_history import GitError
+from jobs.cli.writer import open_pipeline
 from jobs.pipeline import Outcome
-from jobs.wiring import make_pipeline
-from warehouse.db import WarehouseLocked
 
 err = Console(stderr=True)
 
@@ -81,9 +87,9 @@ def command(
                 for path in undated:
                     err.print(f"[yellow]no date in {path.relative_to(directory.resolve())}: left out[/yellow]",
                               soft_wrap=True)
-                versions = dir_versions(found, TREE_FORMATS.get(src.id))
+                versions = dir_versions(found, src.tree)
             else:
-                versions = stack.enter_context(git_versions(repo, paths or [], TREE_FORMATS.get(src.id)))
+                versions = stack.enter_context(git_versions(repo, paths or [], src.tree))
             snaps = snapshots(src, versions, since=since_at, every=parse_interval(every) if every else None)
         except (BackfillError, GitError, ManifestError) as exc:
             err.print(f"[red]{exc}[/red]", soft_wrap=True)
@@ -94,11 +100,7 @@ def command(
             err.print(f"{len(snaps)} snapshots, {sum(len(s.versions) for s in snaps)} documents")
             return
         settings = get_settings()
-        try:
-            pipe = stack.enter_context(make_pipeline(settings, publish_after_ingest=False))
-        except WarehouseLocked as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(2) from None
+        pipe = stack.enter_context(open_pipeline(settings, publish_after_ingest=False))
         progress = stack.enter_context(Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err,
@@ -127,7 +129,7 @@ def command(
         err.print(report.summary(), soft_wrap=True)
         undelivered = 0
         if alerts:
-            from jobs.alerts import deliver  # Apprise loads only when alerts are asked for
+            from jobs.alerts.delivery import deliver  # Apprise loads only when alerts are asked for
 
             sent = deliver(pipe, settings, include_backfill=True)
             undelivered = sent.failed

@@ -14,11 +14,11 @@ from werkzeug import Request, Response
 
 from collectors.leaderboards import lmarena
 from gapwatch.settings import Settings
-from jobs.backfill import git_versions, snapshots
-from jobs.git_history import BlobReader, file_versions
+from jobs.backfill.backfill import git_versions, snapshots
+from jobs.backfill.git_history import BlobReader, file_versions
 from tests.conftest import fixture_bytes
-from tests.jobs import test_backfill as dir_mode
-from tests.jobs.test_backfill import DEEPSEEK, JULY, MAY, Cli, counts, deepseek_history, query, repriced
+from tests.jobs.backfill import test_backfill as dir_mode
+from tests.jobs.backfill.test_backfill import DEEPSEEK, JULY, MAY, Cli, counts, deepseek_history, query, repriced
 
 cli = dir_mode.cli  # the `gapwatch backfill` fixture, shared with the directory-mode tests
 

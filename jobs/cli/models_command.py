@@ -13,8 +13,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from jobs.cli_snapshot import published_snapshot
-from warehouse.license_diff import license_diff
+from jobs.cli.snapshot import published_snapshot
+from warehouse.identity.license_diff import license_diff
 
 models_app = typer.Typer(help="Canonical models, their aliases and openness.", no_args_is_help=True)
 licenses_app = typer.Typer(help="Licences and their text versions.", no_args_is_help=True)

@@ -22,16 +22,18 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 
-from collectors.source import Source
-from jobs.backfill_trees import TARBALL_SUFFIXES, TreeFormat
-from jobs.dated_files import DatedFile
-from jobs.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
+from collectors.source import Source, TreeFormat
+from jobs.backfill.dated_files import DatedFile
+from jobs.backfill.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
 from jobs.pipeline import Document, Outcome, Parsed, Pipeline
+from warehouse import runs
 
 log = logging.getLogger(__name__)
 _EPOCH = datetime(1970, 1, 1)
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+# A dated file with one of these suffixes is a `git archive` tarball: one version of a tree source's tree.
+TARBALL_SUFFIXES = (".tar.gz", ".tgz")
 
 
 class BackfillError(ValueError):
@@ -152,7 +154,7 @@ def git_versions(repo: Path, paths: list[str], tree: TreeFormat | None = None) -
     """The versions of each path in `repo`'s history, readable while the context is open.
 
     Directory paths are one tree, rebuilt into the source's document at every commit that changed it,
-    when the source has a tree format (models.dev); otherwise they are refused.
+    when the source declares a tree format (`Source.tree`); otherwise they are refused.
     """
     repo = repo.resolve()
     dirs = [path for path in paths if object_type(repo, path) == "tree"]
@@ -208,12 +210,8 @@ def _judged(pipe: Pipeline, source: Source) -> set[tuple[datetime, tuple[str, ..
     re-run would add a run (and a source-health hook call) each time. `gapwatch reparse` re-judges those.
     One query for the whole backfill (the batch holds the write lock, so no other writer adds runs).
     """
-    rows = pipe.con.execute(
-        "SELECT observed_at, list_sort(documents) FROM collection_run WHERE source = ? "
-        "AND status IN ('ok', 'unchanged', 'rejected')",
-        [source.id],
-    ).fetchall()
-    return {(at, tuple(docs or ())) for at, docs in rows}
+    with pipe.locked() as con:
+        return runs.judged_snapshots(con, source.id)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -20,9 +20,9 @@ import apprise
 import duckdb
 
 from gapwatch.settings import Settings
-from jobs.alert_format import StoredEvent, body, load_events, title
-from jobs.alert_rules import AlertConfig, Channel, load_config, resolve_channels
-from jobs.feed import feed_file, write_feed
+from jobs.alerts.feed import feed_file, write_feed
+from jobs.alerts.messages import StoredEvent, body, load_events, title
+from jobs.alerts.rules import AlertConfig, Channel, load_config, resolve_channels
 from jobs.pipeline import Pipeline
 
 log = logging.getLogger("gapwatch.alerts")
@@ -167,23 +167,24 @@ def plan(con: duckdb.DuckDBPyConnection, config: AlertConfig, channels: dict[str
                         for (name, target, digest, start), evs in sorted(digests.items(), key=lambda i: i[0][3])]
 
 
-def _writer(target: Pipeline | duckdb.DuckDBPyConnection) -> tuple[duckdb.DuckDBPyConnection,
-                                                                   AbstractContextManager]:
+def _writer(target: Pipeline | duckdb.DuckDBPyConnection) -> Callable[
+        [], AbstractContextManager[duckdb.DuckDBPyConnection]]:
+    """How to hold the writer's connection for one step: a Pipeline's under its write lock, a bare one as is."""
     if isinstance(target, Pipeline):
-        return target.con, target.write_lock
-    return target, nullcontext()
+        return target.locked
+    return lambda: nullcontext(target)
 
 
 def deliver(target: Pipeline | duckdb.DuckDBPyConnection, settings: Settings, *, include_backfill: bool = False,
             config: AlertConfig | None = None, now: datetime | None = None) -> DeliveryReport:
     """One delivery pass over the writer's connection (a Pipeline, so its write lock is honoured)."""
-    con, lock = _writer(target)
+    locked = _writer(target)
     config = config if config is not None else load_config(settings.alerts_config)
     channels = resolve_channels(config, settings)
     report = DeliveryReport()
     with _PASS_LOCK:
         now = now or utcnow()
-        with lock:
+        with locked() as con:
             messages = plan(con, config, channels, settings, include_backfill=include_backfill, now=now)
         for msg in messages:
             error = send(msg.channel, msg.title, msg.body)
@@ -195,12 +196,12 @@ def deliver(target: Pipeline | duckdb.DuckDBPyConnection, settings: Settings, *,
             attempts = [Attempt(e.event_key, msg.target, prior + 1, status, error)
                         for e, prior in zip(msg.events, msg.prior, strict=True)]
             # Recorded right after each send: a crash mid-pass re-sends at most the message in flight.
-            with lock:
+            with locked() as con:
                 stamp = utcnow()
                 con.executemany("INSERT INTO alert_delivery VALUES (?, ?, ?, ?, ?, ?)",
                                 [[a.event_key, a.channel, a.attempt, a.status, a.error, stamp] for a in attempts])
             report.attempts += attempts
-        with lock:
+        with locked() as con:
             report.feed = str(write_feed(con, feed_file(settings)))
     return report
 

@@ -9,13 +9,12 @@ from rich.console import Console
 from rich.table import Table
 
 from gapwatch.settings import get_settings
-from jobs.alert_format import load_events, title
-from jobs.alert_rules import AlertConfigError
-from jobs.alerts import deliver, send_test
-from jobs.cli_snapshot import published_snapshot
-from jobs.wiring import make_pipeline
+from jobs.alerts.delivery import deliver, send_test
+from jobs.alerts.messages import load_events, title
+from jobs.alerts.rules import AlertConfigError
+from jobs.cli.snapshot import published_snapshot
+from jobs.cli.writer import open_pipeline
 from warehouse.changes import KINDS
-from warehouse.db import WarehouseLocked
 
 alerts_app = typer.Typer(help="Change events and their delivery to channels.", no_args_is_help=True)
 console = Console()
@@ -69,13 +68,10 @@ def deliver_once(
     """One delivery pass: send pending events to their channels, retry failed ones, refresh the Atom feed."""
     settings = get_settings()
     try:
-        with make_pipeline(settings) as pipe:
+        with open_pipeline(settings) as pipe:
             report = deliver(pipe, settings, include_backfill=include_backfill)
             if report.attempts:
                 pipe.publish()
-    except WarehouseLocked as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
     except AlertConfigError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

@@ -17,11 +17,10 @@ from collectors.pricing import openrouter
 from collectors.source import DocMeta
 from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings, get_settings
-from jobs.backfill import backfill, dir_versions, snapshots
-from jobs.cli import app
-from jobs.dated_files import date_in_name, dated_files
-from jobs.pipeline import Pipeline
-from jobs.wiring import make_pipeline
+from jobs.backfill.backfill import backfill, dir_versions, snapshots
+from jobs.backfill.dated_files import date_in_name, dated_files
+from jobs.cli.main import app
+from jobs.pipeline import Pipeline, make_pipeline
 from tests.conftest import fixture_bytes, realdata
 
 MAY = fixture_bytes("openrouter", "models_2026-05-15.json")

@@ -12,7 +12,7 @@ from typer.testing import CliRunner, Result
 from werkzeug import Response
 
 from gapwatch.settings import Settings, get_settings
-from jobs.cli import app
+from jobs.cli.main import app
 from jobs.pipeline import Pipeline
 from tests.conftest import fixture_bytes
 

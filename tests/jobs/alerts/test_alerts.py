@@ -14,10 +14,9 @@ from werkzeug import Request, Response
 
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings
-from jobs.alert_rules import AlertConfig, AlertConfigError, load_config
-from jobs.alerts import deliver, deliver_pending
-from jobs.pipeline import Document, Pipeline
-from jobs.wiring import make_pipeline
+from jobs.alerts.delivery import deliver, deliver_pending
+from jobs.alerts.rules import AlertConfig, AlertConfigError, load_config
+from jobs.pipeline import Document, Pipeline, make_pipeline
 from tests.conftest import fixture_bytes
 
 MAY = fixture_bytes("openrouter", "models_2026-05-15.json")
@@ -224,7 +223,7 @@ def test_bad_rules_files_are_refused_clearly(tmp_path: Path) -> None:
 
 
 def test_example_rules_file_is_valid() -> None:
-    example = load_config(Path(__file__).resolve().parents[2] / "alerts.example.toml")
+    example = load_config(Path(__file__).resolve().parents[3] / "alerts.example.toml")
     assert example.rules and set(example.channels) >= {ch for r in example.rules for ch in r.channels}
 
 
@@ -241,7 +240,7 @@ def test_atom_feed_lists_live_events(alert_settings: Settings, receiver: Receive
 
 
 def test_scrub_hides_declared_secrets_of_any_length_and_long_url_pieces() -> None:
-    from jobs.alert_rules import Channel
+    from jobs.alerts.rules import Channel
 
     channel = Channel("mail", "mailtos://bob:pw9@smtp.example.org?to=team@example.org", secrets=("pw9",))
     text = channel.scrub("login bob:pw9 refused by smtp.example.org (mailtos://bob:pw9@smtp.example.org?to=...)")

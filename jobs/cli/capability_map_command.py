@@ -13,10 +13,9 @@ from rich.console import Console
 from rich.table import Table
 
 from gapwatch.settings import get_settings
-from jobs.wiring import make_pipeline
+from jobs.cli.writer import open_pipeline
 from warehouse import capabilities, db
 from warehouse.capabilities import CapabilityMapError
-from warehouse.db import WarehouseLocked
 
 console = Console()
 err = Console(stderr=True)
@@ -36,17 +35,12 @@ def command(
     if check:
         console.print(f"{path}: {len(entries)} (board, category) patterns, all valid")
         return
-    try:
-        pipe = make_pipeline(settings)
-    except WarehouseLocked as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2) from None
-    with pipe, pipe.write_lock:
-        with db.transaction(pipe.con):
-            changed = capabilities.store_map(pipe.con, entries)
+    with open_pipeline(settings) as pipe, pipe.locked() as con:
+        with db.transaction(con):
+            changed = capabilities.store_map(con, entries)
         if changed:
             pipe.publish()
-        unmapped = pipe.con.execute("SELECT source, board, category, models FROM v_unmapped_categories").fetchall()
+        unmapped = con.execute("SELECT source, board, category, models FROM v_unmapped_categories").fetchall()
     console.print(f"{path}: {len(entries)} patterns {'loaded and published' if changed else 'already in force'}")
     if not unmapped:
         console.print("every category seen is mapped")

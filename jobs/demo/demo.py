@@ -27,15 +27,14 @@ from pathlib import Path
 from collectors import registry
 from collectors.source import Source
 from gapwatch.settings import Settings
-from jobs.pipeline import Outcome
-from jobs.replay import Recordings, ReplayServer
+from jobs.demo.replay import Recordings, ReplayServer
+from jobs.pipeline import Outcome, make_pipeline
 from jobs.service import Service, stop_on_signals
 from jobs.up import App, run_together
-from jobs.wiring import make_pipeline
 
 log = logging.getLogger("gapwatch.demo")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "demo" / "recordings"
 DEMO_CONFIG = ROOT / "demo" / "gapwatch.toml"
 DEMO_DATA = ROOT / "data" / "demo"

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 from gapwatch.settings import Settings
-from jobs.alert_format import body, load_events, title
+from jobs.alerts.messages import body, load_events, title
 
 ATOM = "http://www.w3.org/2005/Atom"
 FEED_ENTRIES = 100

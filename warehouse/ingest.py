@@ -1,0 +1,190 @@
+"""Ingest one snapshot of a source: judge → validate → guards → apply history → record the run, as one call.
+
+The same call serves live collection, backfill and reparse, so history written by a backfill is
+indistinguishable from history collected live. `after` (the pipeline's hooks) runs once the run is recorded,
+inside the ingest's transaction when facts were written, so what it derives commits with them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Protocol
+
+import duckdb
+
+from gapwatch.rows import ParseResult, Row
+from warehouse import history, runs, validate
+from warehouse.facts import FACT_TABLES, table_for
+from warehouse.rawstore import RawStore
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+@dataclass(frozen=True)
+class Document:
+    url: str
+    body: bytes
+    sha256: str
+    content_type: str | None = None
+
+
+@dataclass
+class Outcome:
+    source: str
+    status: str  # ok | unchanged | failed | rejected
+    observed_at: datetime
+    rows: int = 0
+    skipped: int = 0
+    diff: history.Diff = field(default_factory=history.Diff)
+    error: str | None = None
+    run_id: int | None = None
+
+    def summary(self) -> str:
+        added, changed, removed = self.diff.counts
+        text = f"{self.source}: {self.status}"
+        if self.status == "ok":
+            text += f" ({self.rows} rows; +{added} ~{changed} -{removed})"
+        if self.error:
+            text += f" — {self.error}"
+        return text
+
+
+# Every row parsed from a snapshot's documents, and per row the sha256 of the document it came from.
+Parsed = tuple[ParseResult, list[str]]
+
+
+class Unparseable(Exception):
+    """Raised by `ingest`'s `parse`: the documents cannot be parsed; the message says why (quarantine reason)."""
+
+
+class SourceLike(Protocol):
+    """What ingest needs of `collectors.source.Source` (the warehouse does not import collectors)."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def row_types(self) -> tuple[type[Row], ...]: ...
+    @property
+    def min_rows(self) -> int: ...
+    @property
+    def paths_from(self) -> str | None: ...
+    @property
+    def full_snapshot(self) -> bool: ...
+
+
+def record(con: duckdb.DuckDBPyConnection, outcome: Outcome, shas: list[str], started: datetime,
+           trigger: str) -> int:
+    """Record `outcome` as a collection run; its run id."""
+    added, changed, removed = outcome.diff.counts
+    return runs.record_run(
+        con,
+        runs.RunRecord(
+            source=outcome.source, observed_at=outcome.observed_at, started_at=started, finished_at=utcnow(),
+            status=outcome.status, documents=shas, rows_parsed=outcome.rows, rows_skipped=outcome.skipped,
+            added=added, changed=changed, removed=removed, error=outcome.error, trigger=trigger,
+        ),
+    )
+
+
+def ingest(
+    con: duckdb.DuckDBPyConnection,
+    raw: RawStore,
+    source: SourceLike,
+    docs: Sequence[Document],
+    observed_at: datetime,
+    *,
+    parse: Callable[[], Parsed],
+    min_row_ratio: float,
+    transaction: Callable[[], AbstractContextManager],
+    after: Callable[[Outcome], None],
+    trigger: str = "cli",
+    started: datetime | None = None,
+    force: bool = False,
+) -> Outcome:
+    """Judge `docs` as the state of `source` at `observed_at` and write history in one `transaction()`.
+
+    `parse` returns the parsed rows with their evidence, or raises `Unparseable`; `after` runs for every
+    judged outcome but an unchanged one. `force` re-judges documents already ingested (reparse).
+    """
+    started = started or utcnow()
+    shas = [d.sha256 for d in docs]
+    for d in docs:
+        _, stored = raw.put(d.body, d.sha256)
+        runs.record_document(con, d.sha256, len(d.body), stored, d.content_type, d.url, started)
+    known = runs.judgement(con, source.id, observed_at, shas)
+    last, replayed = known.last, not force and known.replayed
+    if not force and (
+        replayed
+        or (last is not None and sorted(last[1] or []) == sorted(shas) and last[0] != "rejected"
+            and known.next_at is None)
+    ):
+        outcome = Outcome(source.id, "unchanged", observed_at, rows=(last[2] or 0) if last else 0)
+        if not replayed:
+            outcome.run_id = record(con, outcome, shas, started, trigger)
+        return outcome
+    outcome, parsed, evidence, alive = _judge(con, source, observed_at, known, parse, min_row_ratio)
+    # A rejected document writes only its run (no transaction of its own); accepted facts commit with theirs.
+    with transaction() if outcome.status == "ok" else nullcontext():
+        if outcome.status == "ok":
+            by_type: dict[type, list] = {t: [] for t in source.row_types}
+            for row, sha in zip(parsed.rows, evidence, strict=True):
+                by_type.setdefault(type(row), []).append((row, sha))
+            for row_type, items in by_type.items():
+                outcome.diff.extend(
+                    history.apply_snapshot(con, table_for(row_type), source.id, items, observed_at,
+                                           full_snapshot=source.full_snapshot, next_at=known.next_at,
+                                           alive=alive.get(row_type))
+                )
+        outcome.run_id = record(con, outcome, shas, started, trigger)
+        after(outcome)
+    return outcome
+
+
+def _judge(
+    con: duckdb.DuckDBPyConnection, source: SourceLike, observed_at: datetime, known: runs.Judgement,
+    parse: Callable[[], Parsed], min_row_ratio: float,
+) -> tuple[Outcome, ParseResult, list[str], dict[type, dict]]:
+    """Parse, validate and guard: an `ok` outcome with what to write, or a `rejected` one (quarantined)."""
+    try:
+        parsed, evidence = parse()
+    except Unparseable as exc:
+        return (Outcome(source.id, "rejected", observed_at, error=f"{exc} — document quarantined, "
+                        f"history unchanged; after a parser fix run `gapwatch reparse {source.id}`"),
+                ParseResult(), [], {})
+    # Read once: a table's guard and the history write compare the snapshot with the same state.
+    alive = {t: history.alive_at(con, table_for(t), source.id, observed_at)
+             for t in source.row_types if table_for(t).guard is not None}
+    found = validate.problems(
+        parsed,
+        expected_types=source.row_types,
+        min_rows=source.min_rows,
+        # A per-target source covers a different subset each run: its row count says nothing.
+        previous_rows=None if source.paths_from else known.previous_rows,
+        min_ratio=min_row_ratio,
+    ) or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)
+    if found:
+        return (Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped),
+                        error="; ".join(found) + " — document quarantined, history unchanged"),
+                parsed, evidence, alive)
+    return Outcome(source.id, "ok", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped)), \
+        parsed, evidence, alive
+
+
+def _guard_problems(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, evidence: list[str],
+                    observed_at: datetime, alive: dict[type, dict]) -> list[str]:
+    """Run the guard of every fact table the document has rows for; the first one's problems reject it."""
+    present = {type(row) for row in parsed.rows}
+    for spec in FACT_TABLES.values():
+        if spec.guard is None or spec.row_type not in present:
+            continue
+        state = alive[spec.row_type] if spec.row_type in alive else history.alive_at(con, spec, source,
+                                                                                      observed_at)
+        found = spec.guard(con, spec, source, parsed, evidence, observed_at, state)
+        if found:
+            return found
+    return []
