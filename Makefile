@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install test lint bench demo clean
+.PHONY: install test lint bench demo docs clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,10 @@ bench: $(STAMP)
 demo: $(STAMP)
 	@echo "gapwatch demo: building history from demo/recordings/, then the service and the app (URL below)"
 	$(BIN)/python -m jobs.cli demo
+
+# docs/sources.md and docs/configuration.md from the source registry and the settings' field descriptions.
+docs: $(STAMP)
+	$(BIN)/python -m docs.generate
 
 clean:
 	rm -rf $(VENV) data .pytest_cache .ruff_cache

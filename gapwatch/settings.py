@@ -27,24 +27,35 @@ class Settings(BaseSettings):
     base_urls: dict[str, str] = Field(
         default_factory=dict, description="Per-source base URL override, e.g. GAPWATCH_BASE_URLS__OPENROUTER."
     )
-    user_agent: str = "gapwatch/0.1 (+https://github.com/gapwatch/gapwatch; self-hosted AI market tracker)"
-    http_timeout_s: float = 30.0
-    max_body_bytes: int = 64 * 1024 * 1024
-    max_redirects: int = 5
-    http_attempts: int = 4
-    backoff_base_s: float = 1.0
-    backoff_max_s: float = 60.0
+    user_agent: str = Field(
+        "gapwatch/0.1 (+https://github.com/gapwatch/gapwatch; self-hosted AI market tracker)",
+        description="User-Agent sent with every request (names gapwatch and where to learn about it).",
+    )
+    http_timeout_s: float = Field(30.0, description="Timeout of one HTTP request (seconds).")
+    max_body_bytes: int = Field(64 * 1024 * 1024, description="Larger responses are refused (bytes; 64 MiB).")
+    max_redirects: int = Field(5, description="Redirects followed per request.")
+    http_attempts: int = Field(
+        4, description="Attempts per request on timeouts, 429 (Retry-After honoured) and 5xx, with backoff + jitter."
+    )
+    backoff_base_s: float = Field(1.0, description="First retry delay (seconds), doubled per attempt.")
+    backoff_max_s: float = Field(60.0, description="Longest retry delay (seconds).")
     host_min_interval_s: float = Field(1.0, description="Politeness delay between two requests to one host.")
-    respect_robots: bool = True
+    respect_robots: bool = Field(
+        True, description="Obey robots.txt (RFC 9309: an unreachable robots.txt means disallow)."
+    )
     min_row_ratio: float = Field(
         0.5, description="A document with fewer rows than this share of the last accepted one is quarantined."
     )
-    max_concurrent_fetches: int = 4
+    max_concurrent_fetches: int = Field(
+        4, description="Scheduler threads, i.e. fetches in flight at once; ingests still run one at a time."
+    )
     capability_map_path: Path | None = Field(
         None, description="Capability map TOML (default: the packaged warehouse/capability_map.toml)."
     )
     aliases_path: Path | None = Field(
-        None, description="Manual model aliases and openness overrides (default: the packaged warehouse/aliases.toml)."
+        None,
+        description="Manual model aliases and openness overrides (default: the packaged "
+        "warehouse/identity/aliases.toml).",
     )
     max_targets_per_run: int = Field(
         300, description="Cap on URLs a per-target source (e.g. hf_hub, one page per model) fetches in one run."
@@ -59,8 +70,8 @@ class Settings(BaseSettings):
     schedule_jitter_s: float | None = Field(None, description="Jitter for every source (default: each source's).")
     misfire_grace_s: int = Field(3600, description="A run missed by up to this many seconds still runs (once).")
     app_address: str = Field("localhost", description="Where `gapwatch up` serves the Streamlit app.")
-    app_port: int = 8501
-    # Change detection and alerts (issue 7)
+    app_port: int = Field(8501, description="Port of the Streamlit app started by `gapwatch up`.")
+    # Change detection and alerts
     price_change_min_pct: float = Field(5.0, description="A price cut/hike event needs at least this change (%).")
     failure_streak_alert: int = Field(3, description="Failed collections in a row that raise `source_failing`.")
     gap_thresholds: list[float] = Field(
@@ -75,7 +86,7 @@ class Settings(BaseSettings):
     alert_max_attempts: int = Field(5, description="Delivery attempts per event and channel before giving up.")
     alert_max_age_hours: float = Field(72.0, description="Events detected longer ago than this are not sent.")
     feed_path: Path | None = Field(None, description="Atom feed of recent events (default data_dir/feed.atom).")
-    # Transforms (issue 6)
+    # Transforms
     blend_input_weight: float = Field(3.0, description="Input weight of the blended price (3:1 input:output).")
     blend_output_weight: float = Field(1.0, description="Output weight of the blended price.")
     months_behind_tolerance: float = Field(
