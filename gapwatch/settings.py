@@ -40,8 +40,16 @@ class Settings(BaseSettings):
     backoff_base_s: float = Field(1.0, description="First retry delay (seconds), doubled per attempt.")
     backoff_max_s: float = Field(60.0, description="Longest retry delay (seconds).")
     host_min_interval_s: float = Field(1.0, description="Politeness delay between two requests to one host.")
+    fetch_deadline_s: float = Field(
+        120.0, description="Whole-request deadline of one fetch, retries and redirects included (seconds); past "
+        "it the run fails. Guards against servers that trickle bytes slower than any read timeout.",
+    )
+    max_fetches_per_host: int = Field(
+        2, description="Requests in flight at once to one host, so one slow host cannot take every fetch slot."
+    )
     respect_robots: bool = Field(
-        True, description="Obey robots.txt (RFC 9309: an unreachable robots.txt means disallow)."
+        True, description="Obey robots.txt (RFC 9309: an unreachable robots.txt disallows that attempt only; it is "
+        "asked again next time).",
     )
     min_row_ratio: float = Field(
         0.5, description="A document with fewer rows than this share of the last accepted one is quarantined."

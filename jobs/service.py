@@ -109,6 +109,7 @@ class Service:
         # reads its jobs to record the next run time; we wait for running jobs ourselves below.
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self.pipe.client.cancel()  # fetches in flight end now (a trickling server must not hold up shutdown)
         with self._cond:
             self._cond.wait_for(lambda: self._active == 0)
         self.pipe.close()
@@ -128,6 +129,7 @@ class Service:
                 self._cond.notify_all()
 
     def _collect(self, source: Source) -> None:
+        started = utcnow()
         try:
             outcome = self.pipe.collect(source, trigger="schedule")
             self.outcomes[(source.id, outcome.status)] += 1
@@ -135,10 +137,28 @@ class Service:
         except Exception:  # a bug in one source's run must not stop the others; its transaction rolled back
             self.outcomes[(source.id, "crashed")] += 1
             log.exception("%s: collection crashed", source.id)
+        self._honour_retry_after(source, started)
         with self.pipe.locked():
             self._save_schedule()
             self.pipe.publish()
         self._deliver_alerts()
+
+    def _honour_retry_after(self, source: Source, since: datetime) -> None:
+        """A server that answered 429/503 with Retry-After is not called again before then, whatever the
+        source's schedule says (the client's own retries stop at `backoff_max_s`)."""
+        with self.pipe.locked() as con:
+            row = con.execute("SELECT max(fetched_at + to_microseconds((retry_after_s * 1e6)::BIGINT)) "
+                              "FROM fetch_log WHERE source = ? AND fetched_at >= ? AND retry_after_s IS NOT NULL",
+                              [source.id, since]).fetchone()
+        if not row or row[0] is None:
+            return
+        not_before = row[0].replace(tzinfo=UTC)
+        job = self.scheduler.get_job(source.id)
+        if job is None or (job.next_run_time is not None and job.next_run_time >= not_before):
+            return
+        log.warning("%s: the server asked us to wait until %s (Retry-After); next run moved there", source.id,
+                    not_before.isoformat(timespec="seconds"))
+        job.modify(next_run_time=not_before)
 
     def _remove_unfinished_publishes(self) -> None:
         """Temporary copies left by a publish that a crash cut short. We hold the writer's lock, so no

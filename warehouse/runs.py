@@ -34,6 +34,8 @@ class FetchRecord:
     duration_ms: int | None = None
     attempts: int | None = None
     error: str | None = None
+    final_url: str | None = None  # where a redirect led (None: the URL itself)
+    retry_after_s: float | None = None  # the server's Retry-After on a final 429/503
 
 
 @dataclass(frozen=True)
@@ -56,9 +58,9 @@ class RunRecord:
 def record_fetch(con: duckdb.DuckDBPyConnection, rec: FetchRecord) -> None:
     con.execute(
         "INSERT INTO fetch_log (source, url, fetched_at, status, etag, last_modified, bytes, sha256, duration_ms, "
-        "attempts, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "attempts, outcome, error, final_url, retry_after_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [rec.source, rec.url, rec.fetched_at, rec.status, rec.etag, rec.last_modified, rec.bytes, rec.sha256,
-         rec.duration_ms, rec.attempts, rec.outcome, rec.error],
+         rec.duration_ms, rec.attempts, rec.outcome, rec.error, rec.final_url, rec.retry_after_s],
     )
 
 

@@ -154,6 +154,8 @@ SOURCE = Source(
     id="lmarena",
     kind="leaderboard",
     base_url="https://huggingface.co",
+    # Files under resolve/ are served from the Hub's CDNs (cdn-lfs.huggingface.co, cas-bridge.xethub.hf.co).
+    redirect_hosts=("huggingface.co", "hf.co"),
     paths=tuple(f"{HF_DATASET}/{subset}/latest-00000-of-00001.parquet" for subset in SUBSETS),
     row_types=(ScoreRow,),
     parse=parse,

@@ -101,6 +101,8 @@ SOURCE = Source(
     id="open_llm_leaderboard",
     kind="leaderboard",
     base_url="https://huggingface.co",
+    # Files under resolve/ are served from the Hub's CDNs (cdn-lfs.huggingface.co, cas-bridge.xethub.hf.co).
+    redirect_hosts=("huggingface.co", "hf.co"),
     paths=("/datasets/open-llm-leaderboard/contents/resolve/main/data/train-00000-of-00001.parquet",),
     row_types=(ScoreRow, ModelRow),
     parse=parse,
