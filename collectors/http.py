@@ -256,6 +256,10 @@ class HttpClient:
         self._stop.set()
         self._sockets.shutdown()
 
+    @property
+    def cancelled(self) -> bool:
+        return self._stop.is_set()
+
     def __enter__(self) -> HttpClient:
         return self
 

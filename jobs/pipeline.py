@@ -171,6 +171,9 @@ class Pipeline:
         started = utcnow()
         observed_at = observed_at or started
         fetched = self.fetch(source)
+        if fetched.error and self.client.cancelled:
+            # Shutting down: the source did nothing wrong, so no failed run is recorded (nor a failure streak).
+            return Outcome(source.id, "cancelled", observed_at, error="cancelled: the service is shutting down")
         with self.write_lock:
             self._log_fetches(source, fetched)
             if fetched.error:

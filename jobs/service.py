@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
+from urllib.parse import urlsplit
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -30,6 +31,7 @@ from jobs.pipeline import Pipeline, make_pipeline, utcnow
 from warehouse import db, runs
 
 log = logging.getLogger("gapwatch.service")
+HOST_BUSY_RETRY_S = 5.0
 
 
 def enabled_sources(settings: Settings) -> list[Source]:
@@ -81,6 +83,7 @@ class Service:
         self.outcomes: Counter[tuple[str, str]] = Counter()
         self._cond = threading.Condition()
         self._active = 0
+        self._per_host: Counter[str] = Counter()
         self._stopping = False
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -117,16 +120,34 @@ class Service:
 
     # -- one run ---------------------------------------------------------------------------------
     def _run(self, source: Source) -> None:
+        host = self._host(source)
         with self._cond:
             if self._stopping:  # queued before shutdown: don't start a new fetch
                 return
+            if self._per_host[host] >= max(1, self.settings.max_fetches_per_host):
+                # The host already has its share of fetches in flight (a slow host serving many sources): free
+                # this worker for other hosts and try again shortly, rather than wait for a slot here.
+                self._defer(source, HOST_BUSY_RETRY_S)
+                return
             self._active += 1
+            self._per_host[host] += 1
         try:
             self._collect(source)
         finally:
             with self._cond:
                 self._active -= 1
+                self._per_host[host] -= 1
                 self._cond.notify_all()
+
+    def _host(self, source: Source) -> str:
+        return urlsplit(self.settings.base_urls.get(source.id) or source.base_url).netloc.rsplit("@", 1)[-1]
+
+    def _defer(self, source: Source, seconds: float) -> None:
+        job = self.scheduler.get_job(source.id)
+        if job is not None:
+            log.info("%s: %s is busy with other sources' fetches; trying again in %g s", source.id,
+                     self._host(source), seconds)
+            job.modify(next_run_time=datetime.now(UTC) + timedelta(seconds=seconds))
 
     def _collect(self, source: Source) -> None:
         started = utcnow()

@@ -14,6 +14,7 @@ from rich.table import Table
 from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.cli.snapshot import published_snapshot
+from warehouse import sql_guard
 from warehouse.runs import source_status
 
 console = Console()
@@ -36,12 +37,24 @@ def sql(
     query: Annotated[str, typer.Argument(help="A read-only SQL query against the published snapshot.")],
     fmt: Annotated[str, typer.Option("--format", help="table | csv")] = "table",
 ) -> None:
-    """Run a read-only query on the published snapshot (never blocks the collector)."""
-    with published_snapshot() as con:
+    """Run one read-only query on the published snapshot (never blocks the collector).
+
+    The same guard as the app's SQL page: one SELECT, external access off, configuration locked.
+    """
+    try:
+        sql_guard.check(query)
+        con = sql_guard.connect(get_settings().published_file)
+    except sql_guard.RejectedQuery as exc:
+        err.print(f"Rejected: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    except FileNotFoundError as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        raise typer.Exit(1) from None
+    with con:
         try:
             cur = con.execute(query)
         except duckdb.Error as exc:
-            err.print(f"[red]{exc}[/red]")
+            err.print(str(exc), markup=False)
             raise typer.Exit(1) from None
         names = [d[0] for d in cur.description or []]
         rows = cur.fetchall()

@@ -45,6 +45,8 @@ class Trickle:
                 conn, _ = self.sock.accept()
             except TimeoutError:
                 continue
+            except OSError:
+                return  # closed
             threading.Thread(target=self._serve, args=(conn,), daemon=True).start()
 
     def _serve(self, conn: socket.socket) -> None:
