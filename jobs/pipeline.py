@@ -79,7 +79,7 @@ class Pipeline:
         publish_after_ingest: bool = True,
     ) -> None:
         self.settings = settings
-        self.con = db.connect(settings.warehouse_file)
+        self.con = db.connect(settings.warehouse_file, settings.published_file)
         remove_leftovers(settings.raw_root, settings.published_file)  # we hold the writer's lock: all stale
         self.raw = RawStore(settings.raw_root)
         self.client = client or HttpClient(http_config(settings))
