@@ -77,7 +77,10 @@ class Settings(BaseSettings):
     )
     schedule_jitter_s: float | None = Field(None, description="Jitter for every source (default: each source's).")
     misfire_grace_s: int = Field(3600, description="A run missed by up to this many seconds still runs (once).")
-    app_address: str = Field("localhost", description="Where `gapwatch up` serves the Streamlit app.")
+    app_address: str = Field(
+        "127.0.0.1", description="Where `gapwatch up` serves the Streamlit app (loopback: it has no login; see "
+        "docs/operations.md before exposing it).",
+    )
     app_port: int = Field(8501, description="Port of the Streamlit app started by `gapwatch up`.")
     # Change detection and alerts
     price_change_min_pct: float = Field(5.0, description="A price cut/hike event needs at least this change (%).")
