@@ -27,7 +27,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from collectors.leaderboards.values import to_date, to_int
-from collectors.parsing import to_float
+from collectors.parsing import decode_text, to_float
 from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, RowError, ScoreRow
 
@@ -94,9 +94,9 @@ def _parse_parquet(body: bytes, meta: DocMeta) -> ParseResult:
 
 
 def _parse_csv(body: bytes, meta: DocMeta) -> ParseResult:
-    text = body.decode("utf-8-sig", errors="replace")
-    if text.lstrip()[:1] == "<":
+    if body.lstrip()[:1] == b"<":
         raise ParseError(f"lmarena {meta.url}: expected CSV or parquet but got HTML (layout change?)")
+    text = decode_text(body, meta.content_type, f"lmarena {meta.url}")
     reader = csv.DictReader(io.StringIO(text))
     fields = set(reader.fieldnames or [])
     score_col = "arena_score" if "arena_score" in fields else "arena_elo" if "arena_elo" in fields else None

@@ -33,7 +33,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
     what = f"deepseek pricing {meta.url}"
     out = ParseResult()
     prices: dict[tuple[str, str], dict[str, float | None]] = {}
-    for table in tables(soup(body, what)):
+    for table in tables(soup(body, what, meta.content_type)):
         head = table.header
         models = [i for i, name in enumerate(head) if name.lower().startswith("deepseek-")]
         if not head or head[0].upper() != "MODEL" or not models:

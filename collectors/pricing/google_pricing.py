@@ -57,7 +57,7 @@ def _model_of(table: Table) -> tuple[str, str] | None:
 
 def parse(body: bytes, meta: DocMeta) -> ParseResult:
     what = f"google pricing {meta.url}"
-    priced = [t for t in tables(soup(body, what)) if column(t.header, "paid tier") is not None]
+    priced = [t for t in tables(soup(body, what, meta.content_type)) if column(t.header, "paid tier") is not None]
     require(priced, "google pricing", meta.url, "model tables with a `Paid Tier` column")
     out = ParseResult()
     for table in priced:

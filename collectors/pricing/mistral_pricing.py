@@ -23,7 +23,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
     what = f"mistral pricing {meta.url}"
     out = ParseResult()
     found = []
-    for table in tables(soup(body, what)):
+    for table in tables(soup(body, what, meta.content_type)):
         head = table.header
         i_in = column(head, "input", exclude=("€", "eur"))
         i_out = column(head, "output", exclude=("€", "eur"))

@@ -27,7 +27,7 @@ def _tier(table: Table) -> str:
 def parse(body: bytes, meta: DocMeta) -> ParseResult:
     what = f"openai pricing {meta.url}"
     text_tables = [
-        t for t in tables(soup(body, what))
+        t for t in tables(soup(body, what, meta.content_type))
         if "text tokens" in " ".join(t.headings.values()).lower()
         and column(t.header, "model") is not None and column(t.header, "output") is not None
     ]
