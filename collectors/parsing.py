@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from collectors.source import ParseError
+from gapwatch.rows import RowError
 
 PER_MTOK = 1_000_000
 
@@ -79,7 +80,18 @@ def to_float(value: Any) -> float | None:
         return None
 
 
+def price_number(value: Any) -> float | None:
+    """A price field of a JSON API: a number or a numeric string; absent or empty means unknown. Anything else
+    ("$3", "N/A", "free") is an error, never None: None would erase the price in force."""
+    if value is None or value == "":
+        return None
+    number = to_float(value)
+    if number is None:
+        raise RowError(f"price {value!r} is not a number")
+    return number
+
+
 def per_token_to_per_mtok(value: Any) -> float | None:
-    price = to_float(value)
+    price = price_number(value)
     # Round away float noise from the ×1e6 so 2.5e-06 reads 2.5, not 2.4999999999999996.
     return None if price is None else round(price * PER_MTOK, 9)

@@ -243,6 +243,7 @@ class Pipeline:
             part = source.parse(d.body, meta)
             result.rows += part.rows
             result.skipped += part.skipped
+            result.held += part.held
             evidence += [d.sha256] * len(part.rows)
         return result, evidence
 

@@ -140,7 +140,7 @@ def _parse_csv(body: bytes, meta: DocMeta) -> ParseResult:
                 out.rows.append(ScoreRow(board=f"{board}-style-control", score=float(style_rank), score_unit="rank",
                                          rank=style_rank, **{**common, "category": "overall_rank"}))
         except RowError as exc:
-            out.skipped.append(f"line {line_no}: {exc}")
+            out.hold_error(exc, f"line {line_no}: {exc}")
     return out
 
 

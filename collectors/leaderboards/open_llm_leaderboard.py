@@ -92,7 +92,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                                      hugging_face_id=model, released=to_date(rec.get(col["uploaded"])),
                                      open_weights=True, license=license_id))
         except RowError as exc:
-            out.skipped.append(f"{model}: {exc}")
+            out.hold_error(exc, f"{model}: {exc}")
     out.rows = with_ranks(out.rows)
     return out
 

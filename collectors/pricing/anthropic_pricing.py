@@ -75,7 +75,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                                          output_per_mtok=p.get("output"), cache_read_per_mtok=p.get("cache_read"),
                                          cache_write_per_mtok=p.get("cache_write")))
             except RowError as exc:
-                out.skipped.append(f"{model} [{tier}]: {exc}")
+                out.hold_error(exc, f"{model} [{tier}]: {exc}")
     require([r for r in out.rows if r.tier == tiers.STANDARD], "anthropic pricing", meta.url, "any priced model")
     return out
 

@@ -55,7 +55,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             out.rows.append(PriceRow(provider=PROVIDER, model=model, tier=tier, input_per_mtok=p.get("input"),
                                      output_per_mtok=p.get("output"), cache_read_per_mtok=p.get("cache_read")))
         except RowError as exc:
-            out.skipped.append(f"{model} [{tier}]: {exc}")
+            out.hold_error(exc, f"{model} [{tier}]: {exc}")
     return out
 
 

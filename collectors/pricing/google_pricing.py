@@ -88,7 +88,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                                          output_per_mtok=prices.get("output", base.get("output")),
                                          cache_read_per_mtok=prices.get("cache_read")))
             except RowError as exc:
-                out.skipped.append(f"{model} [{name}]: {exc}")
+                out.hold_error(exc, f"{model} [{name}]: {exc}")
     require(out.rows, "google pricing", meta.url, "any paid token price")
     return out
 

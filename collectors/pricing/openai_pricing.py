@@ -50,7 +50,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                                          output_per_mtok=price_out,
                                          cache_read_per_mtok=money(row[i_cached]) if i_cached is not None else None))
             except RowError as exc:
-                out.skipped.append(f"{model} [{tier}]: {exc}")
+                out.hold_error(exc, f"{model} [{tier}]: {exc}")
     require(out.rows, "openai pricing", meta.url, "any priced text model")
     return out
 

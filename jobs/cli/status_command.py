@@ -26,11 +26,15 @@ def status() -> None:
     table = Table("source", "kind", "last success", "last run", "status", "rows", "fails in a row", "next run",
                   "last error")
     with published_snapshot() as con:
-        for s in source_status(con, registry.SOURCES):
+        statuses = source_status(con, registry.SOURCES)
+        for s in statuses:
             table.add_row(s.source, s.kind, str(s.last_success or "never"), str(s.last_run or "never"),
                           s.last_status or "-", str(s.rows), str(s.failure_streak), str(s.next_run or "-"),
                           (s.last_error or "")[:120])
     console.print(table)
+    for s in statuses:
+        if s.held_back:  # entries that failed validation: their facts kept their previous values
+            console.print(f"{s.source}: {s.held_back}", markup=False, soft_wrap=True)
 
 
 def sql(
