@@ -80,7 +80,7 @@ class Pipeline:
     ) -> None:
         self.settings = settings
         self.con = db.connect(settings.warehouse_file, settings.published_file)
-        remove_leftovers(settings.raw_root, settings.published_file)  # we hold the writer's lock: all stale
+        remove_leftovers(settings.raw_root, settings.published_file, all_of_them=True)  # we hold the lock
         self.raw = RawStore(settings.raw_root)
         self.client = client or HttpClient(http_config(settings))
         self.hooks = hooks or []

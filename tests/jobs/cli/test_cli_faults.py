@@ -56,3 +56,34 @@ def test_backfill_dir_refuses_symlinks_out_of_the_directory(settings: Settings, 
     raw = settings.raw_root
     stored = [p for p in raw.rglob("*") if p.is_file()] if raw.exists() else []
     assert stored == []
+
+
+def test_every_command_start_removes_what_killed_processes_left(settings: Settings, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    published = settings.published_file
+    published.parent.mkdir(parents=True)
+    raw = settings.raw_root / "ab"
+    raw.mkdir(parents=True)
+    left = [published.with_name(f".{published.name}.{dead.pid}.tmp"),
+            published.with_name(f".{published.name}.{dead.pid}.tmp.wal"),
+            raw / f"{'ab' * 32}.gz.tmp{dead.pid}-140000"]
+    busy = [published.with_name(f".{published.name}.{alive.pid}.tmp"), raw / f"{'cd' * 32}.gz.tmp{alive.pid}-1"]
+    for path in left + busy:
+        path.write_bytes(b"half")
+    monkeypatch.setenv("GAPWATCH_DATA_DIR", str(settings.data_dir))
+    get_settings.cache_clear()
+    try:
+        assert CliRunner().invoke(app, ["sources"]).exit_code == 0  # a reader: only dead processes' leftovers
+        assert not any(p.exists() for p in left) and all(p.exists() for p in busy)
+        alive.kill()
+        alive.wait()
+        # The writer holds the lock: whatever is left is stale, whoever wrote it.
+        from jobs.pipeline import Pipeline
+        Pipeline(get_settings()).close()
+        assert not any(p.exists() for p in busy)
+    finally:
+        alive.kill()
+        get_settings.cache_clear()
