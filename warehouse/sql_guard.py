@@ -38,17 +38,29 @@ def check(sql: str) -> None:
 
 def connect(path: Path, *, memory_limit: str | None = None, threads: int | None = None
             ) -> duckdb.DuckDBPyConnection:
-    """A guarded connection to the snapshot published at `path`: read-only, no external access, locked."""
+    """A guarded connection to the snapshot published at `path`: read-only, no external access, locked.
+
+    A database instance of its own (in memory, the snapshot attached read-only): DuckDB shares one instance per
+    file path within a process and refuses a second configuration for it, so a guarded connection opened by path
+    would fail whenever the app holds a plain one to the same file, and the other way round.
+    """
     if not path.exists():
         raise FileNotFoundError(f"no published snapshot at {path}; run `gapwatch collect` (or `make demo`) first")
-    config: dict[str, str | bool | int] = {"enable_external_access": False}
-    if memory_limit:
-        config["memory_limit"] = memory_limit
-    if threads:
-        config["threads"] = threads
-    con = duckdb.connect(str(current_path(path)), read_only=True, config=config)
-    # Locked after opening: settings given above stay as they are, and no query can change any of them.
-    con.execute("SET lock_configuration = true")
+    con = duckdb.connect(":memory:")
+    try:
+        quoted = str(current_path(path)).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS snapshot (READ_ONLY)")
+        con.execute("USE snapshot")
+        # Only now, the file being attached: no further file, network or extension access, then nothing changes.
+        con.execute("SET enable_external_access = false")
+        if memory_limit:
+            con.execute(f"SET memory_limit = '{memory_limit}'")
+        if threads:
+            con.execute(f"SET threads = {int(threads)}")
+        con.execute("SET lock_configuration = true")
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -122,3 +122,13 @@ def test_a_long_lived_reader_sees_each_new_snapshot(data_dir: Path) -> None:
     with open_snapshot(published) as fresh:
         assert fresh.execute("SELECT max(version) FROM snapshot_info").fetchone()[0] == before + 1
     held.close()
+
+
+def test_the_sql_page_and_other_pages_read_the_snapshot_at_the_same_time(data_dir: Path) -> None:
+    published = data_dir / "published" / "gapwatch.duckdb"
+    with open_snapshot(published) as page:  # another page's plain connection, open meanwhile
+        result = readonly_sql.run(published, "SELECT count(*) AS n FROM wide")
+        assert result.frame["n"].to_list() == [2000]
+        with pytest.raises(duckdb.Error):  # and the guard still holds
+            readonly_sql.run(published, "SELECT * FROM read_text('/etc/hostname')")
+        assert page.execute("SELECT count(*) FROM wide").fetchone() == (2000,)
