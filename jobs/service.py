@@ -32,6 +32,7 @@ from warehouse import db, runs
 
 log = logging.getLogger("gapwatch.service")
 HOST_BUSY_RETRY_S = 5.0
+SHUTDOWN_GRACE_S = 5.0
 
 
 def enabled_sources(settings: Settings) -> list[Source]:
@@ -112,8 +113,12 @@ class Service:
         # reads its jobs to record the next run time; we wait for running jobs ourselves below.
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
-        self.pipe.client.cancel()  # fetches in flight end now (a trickling server must not hold up shutdown)
         with self._cond:
+            # Fetches in flight get a few seconds to finish (their ingest then commits); past that they are
+            # cancelled, so a server trickling bytes cannot hold shutdown up until its deadline.
+            if not self._cond.wait_for(lambda: self._active == 0, timeout=SHUTDOWN_GRACE_S):
+                log.info("cancelling the fetches still in flight")
+                self.pipe.client.cancel()
             self._cond.wait_for(lambda: self._active == 0)
         self.pipe.close()
         log.info("stopped")
