@@ -50,7 +50,7 @@ def sql(
         con = sql_guard.connect(get_settings().published_file)
     except sql_guard.RejectedQuery as exc:
         err.print(f"Rejected: {exc}", markup=False)
-        raise typer.Exit(2) from None
+        raise typer.Exit(1) from None
     except FileNotFoundError as exc:
         err.print(f"[yellow]{exc}[/yellow]")
         raise typer.Exit(1) from None
