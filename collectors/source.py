@@ -79,6 +79,9 @@ class Source:
     # The model hub: its catalogue rows are model repositories, and a repository's own licence is the
     # strongest openness evidence there is (identity ranks it first).
     hub: bool = False
+    # Hosts (with their subdomains) a redirect from `base_url` may lead to, e.g. a CDN serving the files; any
+    # other redirect is refused, so foreign content is never ingested as this source's.
+    redirect_hosts: tuple[str, ...] = ()
 
     def urls(self, base_override: str | None = None, paths: list[str] | None = None) -> list[str]:
         base = (base_override or self.base_url).rstrip("/")

@@ -7,15 +7,38 @@ or catch it to skip one bad entry (and say so in `ParseResult.skipped`).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 # The dearest real list price seen is o1-pro at $600/M output; 10x headroom, anything above is a unit mix-up.
 MAX_PRICE_PER_MTOK = 6_000.0
 
 
 class RowError(ValueError):
-    """A parsed value is impossible (negative price, NaN score, ...)."""
+    """A parsed value is impossible (negative price, NaN score, ...).
+
+    `row_type` and `key` name the fact the entry would have been, as far as known (a row type raising it fills
+    them in): ingest keeps that fact's previous interval instead of reading the entry's absence as a removal.
+    """
+
+    def __init__(self, message: str, row_type: type | None = None, key: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.row_type = row_type
+        self.key = key or {}
+
+
+@contextmanager
+def _identified(row_type: type, **key: Any) -> Iterator[None]:
+    """Re-raise a RowError of the block with the fact it concerns (the non-empty parts of its key)."""
+    try:
+        yield
+    except RowError as exc:
+        if exc.row_type is None:
+            exc.row_type, exc.key = row_type, {k: v for k, v in key.items() if v not in (None, "")}
+        raise
 
 
 def _check_price(name: str, value: float | None) -> None:
@@ -41,12 +64,13 @@ class PriceRow:
     currency: str = "USD"
 
     def __post_init__(self) -> None:
-        if not self.provider or not self.model:
-            raise RowError(f"price row needs provider and model, got {self.provider!r}/{self.model!r}")
-        if self.input_per_mtok is None and self.output_per_mtok is None:
-            raise RowError(f"{self.provider}/{self.model}: neither input nor output price")
-        for name in ("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok"):
-            _check_price(name, getattr(self, name))
+        with _identified(PriceRow, provider=self.provider, model=self.model, tier=self.tier):
+            if not self.provider or not self.model:
+                raise RowError(f"price row needs provider and model, got {self.provider!r}/{self.model!r}")
+            if self.input_per_mtok is None and self.output_per_mtok is None:
+                raise RowError(f"{self.provider}/{self.model}: neither input nor output price")
+            for name in ("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok"):
+                _check_price(name, getattr(self, name))
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,10 +87,11 @@ class ModelRow:
     license: str | None = None
 
     def __post_init__(self) -> None:
-        if not self.model:
-            raise RowError("model row without a model id")
-        if self.context_length is not None and self.context_length < 0:
-            raise RowError(f"{self.model}: negative context length {self.context_length}")
+        with _identified(ModelRow, model=self.model):
+            if not self.model:
+                raise RowError("model row without a model id")
+            if self.context_length is not None and self.context_length < 0:
+                raise RowError(f"{self.model}: negative context length {self.context_length}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +112,14 @@ class ScoreRow:
     license: str | None = None
 
     def __post_init__(self) -> None:
-        if not self.board or not self.category or not self.model:
-            raise RowError(f"score row needs board, category and model: {self.board}/{self.category}/{self.model}")
-        if not math.isfinite(self.score):
-            raise RowError(f"{self.board}/{self.model}: score {self.score!r} is not a number")
-        if self.votes is not None and self.votes < 0:
-            raise RowError(f"{self.board}/{self.model}: negative vote count {self.votes}")
+        with _identified(ScoreRow, board=self.board, category=self.category, model=self.model):
+            if not self.board or not self.category or not self.model:
+                raise RowError(f"score row needs board, category and model: {self.board}/{self.category}/"
+                               f"{self.model}")
+            if not math.isfinite(self.score):
+                raise RowError(f"{self.board}/{self.model}: score {self.score!r} is not a number")
+            if self.votes is not None and self.votes < 0:
+                raise RowError(f"{self.board}/{self.model}: negative vote count {self.votes}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +133,8 @@ class LicenseRow:
 
     def __post_init__(self) -> None:
         if not self.license_id or not self.name:
-            raise RowError(f"licence row needs an id and a name, got {self.license_id!r}/{self.name!r}")
+            raise RowError(f"licence row needs an id and a name, got {self.license_id!r}/{self.name!r}",
+                           LicenseRow, {"license_id": self.license_id} if self.license_id else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +147,8 @@ class LicenseTextRow:
 
     def __post_init__(self) -> None:
         if not self.license_id or not self.text.strip():
-            raise RowError(f"licence text row needs an id and a non-empty text ({self.license_id!r})")
+            raise RowError(f"licence text row needs an id and a non-empty text ({self.license_id!r})",
+                           LicenseTextRow, {"license_id": self.license_id} if self.license_id else {})
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,15 +166,39 @@ class HubModelRow:
 
     def __post_init__(self) -> None:
         if not self.repo or "/" not in self.repo:
-            raise RowError(f"hub model row needs an `owner/name` repo id, got {self.repo!r}")
+            raise RowError(f"hub model row needs an `owner/name` repo id, got {self.repo!r}", HubModelRow,
+                           {"repo": self.repo} if self.repo else {})
 
 
 Row = PriceRow | ModelRow | ScoreRow | LicenseRow | LicenseTextRow | HubModelRow
 
 
+@dataclass(frozen=True)
+class Held:
+    """An entry that failed validation. Its fact (`row_type` with the `key` fields known; an empty key: any fact of
+    the document) keeps its previous interval, as a price jump does: a bad value never ends history."""
+
+    row_type: type | None
+    key: dict[str, Any]
+    reason: str
+
+
 @dataclass
 class ParseResult:
-    """What a parser found: rows, and the entries it skipped with the reason (never silently dropped)."""
+    """What a parser found: rows, the entries it skipped with the reason (never silently dropped), and among
+    those the entries that failed validation (`held`)."""
 
     rows: list[Row] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    held: list[Held] = field(default_factory=list)
+
+    def hold(self, reason: str, row_type: type | None = None, **key: Any) -> None:
+        """Skip an entry that failed validation, naming the fact it concerns as far as known."""
+        self.skipped.append(reason)
+        self.held.append(Held(row_type, {k: v for k, v in key.items() if v not in (None, "")}, reason))
+
+    def hold_error(self, exc: RowError, reason: str, row_type: type | None = None, **key: Any) -> None:
+        """`hold` for a RowError: the fact the row type named, else the one the parser names."""
+        if exc.row_type is not None:
+            row_type, key = exc.row_type, exc.key
+        self.hold(reason, row_type, **key)

@@ -40,8 +40,16 @@ class Settings(BaseSettings):
     backoff_base_s: float = Field(1.0, description="First retry delay (seconds), doubled per attempt.")
     backoff_max_s: float = Field(60.0, description="Longest retry delay (seconds).")
     host_min_interval_s: float = Field(1.0, description="Politeness delay between two requests to one host.")
+    fetch_deadline_s: float = Field(
+        120.0, description="Whole-request deadline of one fetch, retries and redirects included (seconds); past "
+        "it the run fails. Guards against servers that trickle bytes slower than any read timeout.",
+    )
+    max_fetches_per_host: int = Field(
+        2, description="Requests in flight at once to one host, so one slow host cannot take every fetch slot."
+    )
     respect_robots: bool = Field(
-        True, description="Obey robots.txt (RFC 9309: an unreachable robots.txt means disallow)."
+        True, description="Obey robots.txt (RFC 9309: an unreachable robots.txt disallows that attempt only; it is "
+        "asked again next time).",
     )
     min_row_ratio: float = Field(
         0.5, description="A document with fewer rows than this share of the last accepted one is quarantined."
@@ -69,7 +77,10 @@ class Settings(BaseSettings):
     )
     schedule_jitter_s: float | None = Field(None, description="Jitter for every source (default: each source's).")
     misfire_grace_s: int = Field(3600, description="A run missed by up to this many seconds still runs (once).")
-    app_address: str = Field("localhost", description="Where `gapwatch up` serves the Streamlit app.")
+    app_address: str = Field(
+        "127.0.0.1", description="Where `gapwatch up` serves the Streamlit app (loopback: it has no login; see "
+        "docs/operations.md before exposing it).",
+    )
     app_port: int = Field(8501, description="Port of the Streamlit app started by `gapwatch up`.")
     # Change detection and alerts
     price_change_min_pct: float = Field(5.0, description="A price cut/hike event needs at least this change (%).")

@@ -15,16 +15,19 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import duckdb
 
-from collectors.http import FetchResult, HttpClient, HttpConfig
+from collectors import registry
+from collectors.http import FetchResult, HttpClient, HttpConfig, redact
 from collectors.source import DocMeta, ParseError, Source
 from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
 from jobs.hooks import IngestHook, default_hooks, is_deferrable
 from warehouse import db, ingest, runs, targets
 from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
+from warehouse.leftovers import remove_leftovers
 from warehouse.publish import publish
 from warehouse.rawstore import RawStore
 
@@ -59,6 +62,8 @@ def http_config(settings: Settings) -> HttpConfig:
         backoff_max_s=settings.backoff_max_s,
         host_min_interval_s=settings.host_min_interval_s,
         respect_robots=settings.respect_robots,
+        fetch_deadline_s=settings.fetch_deadline_s,
+        max_per_host=settings.max_fetches_per_host,
     )
 
 
@@ -74,7 +79,8 @@ class Pipeline:
         publish_after_ingest: bool = True,
     ) -> None:
         self.settings = settings
-        self.con = db.connect(settings.warehouse_file)
+        self.con = db.connect(settings.warehouse_file, settings.published_file)
+        remove_leftovers(settings.raw_root, settings.published_file, all_of_them=True)  # we hold the lock
         self.raw = RawStore(settings.raw_root)
         self.client = client or HttpClient(http_config(settings))
         self.hooks = hooks or []
@@ -116,26 +122,28 @@ class Pipeline:
             out.error = f"no targets to fetch for {source.id} (nothing in the warehouse names one yet)"
             return out
         for url in urls:
-            etag, modified, prev_sha = self._validators(url)
-            out.previous[url] = prev_sha
+            shown = redact(url)  # credentials in a base URL are sent, never stored, logged or published
+            etag, modified, prev_sha = self._validators(shown)
+            out.previous[shown] = prev_sha
             have_body = prev_sha is not None and self.raw.has(prev_sha)
             res = self.client.fetch(
                 url,
                 etag=etag if have_body else None,
                 last_modified=modified if have_body else None,
                 max_bytes=source.max_body_bytes,
+                hosts=(urlsplit(source.base_url).hostname or "", *source.redirect_hosts),
             )
             out.results.append(res)
             if res.error and source.paths_from is not None:
-                failures.append(f"{url}: {res.error}")  # independent targets: skip this one, keep the rest
+                failures.append(f"{shown}: {res.error}")  # independent targets: skip this one, keep the rest
                 continue
             if res.error:
-                out.error = f"{url}: {res.error}"
+                out.error = f"{shown}: {res.error}"
                 return out
             if res.not_modified:
-                out.docs.append(Document(url, self.raw.get(prev_sha), prev_sha, res.content_type))
+                out.docs.append(Document(shown, self.raw.get(prev_sha), prev_sha, res.content_type))
             else:
-                out.docs.append(Document(url, res.body, res.sha256 or "", res.content_type))
+                out.docs.append(Document(shown, res.body, res.sha256 or "", res.content_type))
         if failures and not out.docs:
             out.error = f"every target failed, e.g. {failures[0]}"
         return out
@@ -154,6 +162,7 @@ class Pipeline:
                     source=source.id, url=res.url, fetched_at=res.fetched_at, outcome=outcome, status=res.status,
                     etag=res.etag, last_modified=res.last_modified, bytes=len(res.body) if res.body else None,
                     sha256=res.sha256, duration_ms=res.duration_ms, attempts=res.attempts, error=res.error,
+                    final_url=res.final_url, retry_after_s=res.retry_after_s,
                 ),
             )
 
@@ -162,6 +171,9 @@ class Pipeline:
         started = utcnow()
         observed_at = observed_at or started
         fetched = self.fetch(source)
+        if fetched.error and self.client.cancelled:
+            # Shutting down: the source did nothing wrong, so no failed run is recorded (nor a failure streak).
+            return Outcome(source.id, "cancelled", observed_at, error="cancelled: the service is shutting down")
         with self.write_lock:
             self._log_fetches(source, fetched)
             if fetched.error:
@@ -231,6 +243,7 @@ class Pipeline:
             part = source.parse(d.body, meta)
             result.rows += part.rows
             result.skipped += part.skipped
+            result.held += part.held
             evidence += [d.sha256] * len(part.rows)
         return result, evidence
 
@@ -241,6 +254,9 @@ class Pipeline:
                 hook(self.con, source, outcome)
         if self._batch is None:
             self._derive(source, outcome)
+        elif outcome.status == "ok":  # the derive stage is owed: on record with the snapshot, in its transaction
+            self.con.execute("INSERT OR REPLACE INTO pending_derive VALUES (1, ?, ?, ?, ?)",
+                             [source.id, outcome.observed_at, outcome.run_id, utcnow()])
 
     def _derive(self, source: Source, outcome: Outcome) -> None:
         """The derive stage: state refreshed from the whole warehouse (the deferrable hooks, in order)."""
@@ -282,6 +298,30 @@ class Pipeline:
             return
         with self._transaction():
             self._derive(*batch.last)
+            self.con.execute("DELETE FROM pending_derive")
+
+    def settle(self) -> bool:
+        """Run the derive stage a killed batch owed (see `pending_derive`), then publish; whether one was owed.
+
+        Every command that opens the writer and the service at start call it, so a process killed between a
+        batch's last snapshot and its derive stage costs a delay, never derived tables left empty.
+        """
+        with self.write_lock:
+            row = self.con.execute("SELECT source, observed_at, run_id FROM pending_derive").fetchone()
+            if row is None:
+                return False
+            try:
+                source = registry.get(row[0])
+            except KeyError:
+                self.con.execute("DELETE FROM pending_derive")  # a source since removed: nothing to derive for
+                return False
+            outcome = Outcome(source.id, "ok", row[1], run_id=row[2])
+            log.warning("a batch was interrupted before its derive stage (%s at %s): running it now", *row[:2])
+            with self._transaction():
+                self._derive(source, outcome)
+                self.con.execute("DELETE FROM pending_derive")
+            self.publish()
+            return True
 
     @contextmanager
     def atomic(self) -> Iterator[None]:
@@ -329,4 +369,10 @@ class Pipeline:
 
 def make_pipeline(settings: Settings, **kwargs) -> Pipeline:
     """The one Pipeline every entry point uses (CLI, service, backfill), with the default hooks in order."""
-    return Pipeline(settings, hooks=default_hooks(settings), **kwargs)
+    pipe = Pipeline(settings, hooks=default_hooks(settings), **kwargs)
+    try:
+        pipe.settle()
+    except BaseException:
+        pipe.close()
+        raise
+    return pipe

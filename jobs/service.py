@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from types import FrameType
+from urllib.parse import urlsplit
 
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -30,6 +31,8 @@ from jobs.pipeline import Pipeline, make_pipeline, utcnow
 from warehouse import db, runs
 
 log = logging.getLogger("gapwatch.service")
+HOST_BUSY_RETRY_S = 5.0
+SHUTDOWN_GRACE_S = 5.0
 
 
 def enabled_sources(settings: Settings) -> list[Source]:
@@ -81,6 +84,7 @@ class Service:
         self.outcomes: Counter[tuple[str, str]] = Counter()
         self._cond = threading.Condition()
         self._active = 0
+        self._per_host: Counter[str] = Counter()
         self._stopping = False
 
     # -- lifecycle -------------------------------------------------------------------------------
@@ -110,24 +114,48 @@ class Service:
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
         with self._cond:
+            # Fetches in flight get a few seconds to finish (their ingest then commits); past that they are
+            # cancelled, so a server trickling bytes cannot hold shutdown up until its deadline.
+            if not self._cond.wait_for(lambda: self._active == 0, timeout=SHUTDOWN_GRACE_S):
+                log.info("cancelling the fetches still in flight")
+                self.pipe.client.cancel()
             self._cond.wait_for(lambda: self._active == 0)
         self.pipe.close()
         log.info("stopped")
 
     # -- one run ---------------------------------------------------------------------------------
     def _run(self, source: Source) -> None:
+        host = self._host(source)
         with self._cond:
             if self._stopping:  # queued before shutdown: don't start a new fetch
                 return
+            if self._per_host[host] >= max(1, self.settings.max_fetches_per_host):
+                # The host already has its share of fetches in flight (a slow host serving many sources): free
+                # this worker for other hosts and try again shortly, rather than wait for a slot here.
+                self._defer(source, HOST_BUSY_RETRY_S)
+                return
             self._active += 1
+            self._per_host[host] += 1
         try:
             self._collect(source)
         finally:
             with self._cond:
                 self._active -= 1
+                self._per_host[host] -= 1
                 self._cond.notify_all()
 
+    def _host(self, source: Source) -> str:
+        return urlsplit(self.settings.base_urls.get(source.id) or source.base_url).netloc.rsplit("@", 1)[-1]
+
+    def _defer(self, source: Source, seconds: float) -> None:
+        job = self.scheduler.get_job(source.id)
+        if job is not None:
+            log.info("%s: %s is busy with other sources' fetches; trying again in %g s", source.id,
+                     self._host(source), seconds)
+            job.modify(next_run_time=datetime.now(UTC) + timedelta(seconds=seconds))
+
     def _collect(self, source: Source) -> None:
+        started = utcnow()
         try:
             outcome = self.pipe.collect(source, trigger="schedule")
             self.outcomes[(source.id, outcome.status)] += 1
@@ -135,10 +163,28 @@ class Service:
         except Exception:  # a bug in one source's run must not stop the others; its transaction rolled back
             self.outcomes[(source.id, "crashed")] += 1
             log.exception("%s: collection crashed", source.id)
+        self._honour_retry_after(source, started)
         with self.pipe.locked():
             self._save_schedule()
             self.pipe.publish()
         self._deliver_alerts()
+
+    def _honour_retry_after(self, source: Source, since: datetime) -> None:
+        """A server that answered 429/503 with Retry-After is not called again before then, whatever the
+        source's schedule says (the client's own retries stop at `backoff_max_s`)."""
+        with self.pipe.locked() as con:
+            row = con.execute("SELECT max(fetched_at + to_microseconds((retry_after_s * 1e6)::BIGINT)) "
+                              "FROM fetch_log WHERE source = ? AND fetched_at >= ? AND retry_after_s IS NOT NULL",
+                              [source.id, since]).fetchone()
+        if not row or row[0] is None:
+            return
+        not_before = row[0].replace(tzinfo=UTC)
+        job = self.scheduler.get_job(source.id)
+        if job is None or (job.next_run_time is not None and job.next_run_time >= not_before):
+            return
+        log.warning("%s: the server asked us to wait until %s (Retry-After); next run moved there", source.id,
+                    not_before.isoformat(timespec="seconds"))
+        job.modify(next_run_time=not_before)
 
     def _remove_unfinished_publishes(self) -> None:
         """Temporary copies left by a publish that a crash cut short. We hold the writer's lock, so no

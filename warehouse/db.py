@@ -58,21 +58,44 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[str]:
     return applied
 
 
-def connect(path: Path) -> duckdb.DuckDBPyConnection:
-    """The writer's connection, migrated. Raises WarehouseLocked with what to do when another writer runs."""
+def connect(path: Path, published: Path | None = None) -> duckdb.DuckDBPyConnection:
+    """The writer's connection, migrated. Raises WarehouseLocked naming the process that holds the file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
         con = duckdb.connect(str(path))
     except duckdb.IOException as exc:
         if "lock" in str(exc).lower():
-            raise WarehouseLocked(
-                f"{path} is open in another process (is `gapwatch serve` running?). Only one writer may hold it; "
-                "read the published snapshot instead, or stop the other process."
-            ) from exc
+            raise WarehouseLocked(locked_message(path, str(exc), published)) from exc
         raise
     migrate(con)
     source_info.sync(con)
     return con
+
+
+def locked_message(path: Path, error: str, published: Path | None) -> str:
+    """Who holds `path` (from DuckDB's lock error: the holder's PID, whose command line /proc tells) and what
+    to do: a writer (`gapwatch serve`, another command) is waited for or stopped; a reader must move to the
+    published snapshot, which exists so that nobody but the writer ever opens this file."""
+    match = re.search(r"\(PID (\d+)\)", error)
+    pid = int(match.group(1)) if match else None
+    command = _command_line(pid) if pid else ""
+    holder = f"process {pid}" + (f" ({command})" if command else "") if pid else "another process"
+    if "gapwatch" in command and any(w in command for w in ("serve", "up", "collect", "backfill", "reparse")):
+        advice = "that is the collector writing: wait for it to finish or stop it, then run this again"
+    else:
+        snapshot = f" ({published})" if published else ""
+        advice = ("only the gapwatch writer may open this file, even to read; a reader (script, notebook, DuckDB "
+                  f"CLI) must open the published snapshot{snapshot} instead, or `gapwatch sql`. Close that "
+                  "process, then run this again")
+    return f"{path} is held by {holder}: {advice}."
+
+
+def _command_line(pid: int) -> str:
+    try:
+        raw = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return ""
+    return " ".join(part.decode(errors="replace") for part in raw.split(b"\0") if part)[:200]
 
 
 @contextmanager

@@ -11,14 +11,16 @@ from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from types import SimpleNamespace
 from typing import Protocol
 
 import duckdb
 
-from gapwatch.rows import ParseResult, Row
+from gapwatch.rows import Held, ParseResult, Row
 from warehouse import history, runs, validate
 from warehouse.facts import FACT_TABLES, table_for
 from warehouse.rawstore import RawStore
+from warehouse.runs import HELD_EXAMPLES, held_back_text
 
 
 def utcnow() -> datetime:
@@ -43,12 +45,15 @@ class Outcome:
     diff: history.Diff = field(default_factory=history.Diff)
     error: str | None = None
     run_id: int | None = None
+    held: list[str] = field(default_factory=list)  # entries that failed validation; their facts kept as they were
 
     def summary(self) -> str:
         added, changed, removed = self.diff.counts
         text = f"{self.source}: {self.status}"
         if self.status == "ok":
             text += f" ({self.rows} rows; +{added} ~{changed} -{removed})"
+            if self.held:
+                text += f"; {held_back_text(self.held)}"
         if self.error:
             text += f" — {self.error}"
         return text
@@ -87,6 +92,7 @@ def record(con: duckdb.DuckDBPyConnection, outcome: Outcome, shas: list[str], st
             source=outcome.source, observed_at=outcome.observed_at, started_at=started, finished_at=utcnow(),
             status=outcome.status, documents=shas, rows_parsed=outcome.rows, rows_skipped=outcome.skipped,
             added=added, changed=changed, removed=removed, error=outcome.error, trigger=trigger,
+            rows_held=len(outcome.held), held_back=outcome.held[:HELD_EXAMPLES * 4],
         ),
     )
 
@@ -134,6 +140,7 @@ def ingest(
             by_type: dict[type, list] = {t: [] for t in source.row_types}
             for row, sha in zip(parsed.rows, evidence, strict=True):
                 by_type.setdefault(type(row), []).append((row, sha))
+            _keep_held(by_type, parsed.held, alive, con, source.id, observed_at)
             for row_type, items in by_type.items():
                 outcome.diff.extend(
                     history.apply_snapshot(con, table_for(row_type), source.id, items, observed_at,
@@ -143,6 +150,33 @@ def ingest(
         outcome.run_id = record(con, outcome, shas, started, trigger)
         after(outcome)
     return outcome
+
+
+def _keep_held(by_type: dict[type, list], held: Sequence[Held], alive: dict[type, dict],
+               con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime) -> None:
+    """Add to `by_type`, as they are, the facts in force that held-back entries concern and the document lacks,
+    so that an entry failing validation keeps its previous interval (as a price jump does) instead of closing it
+    and raising a removal. An entry whose key is unknown (an empty id) concerns every fact of its type."""
+    if not held:
+        return
+    for row_type, items in by_type.items():
+        relevant = [h for h in held if h.row_type in (None, row_type)]
+        if not relevant:
+            continue
+        spec = table_for(row_type)
+        state = alive[row_type] if row_type in alive else history.alive_at(con, spec, source, observed_at)
+        present = {tuple(getattr(row, k) for k in spec.key) for row, _ in items}
+        for key, interval in state.items():
+            if key in present:
+                continue
+            fields = dict(zip(spec.key, key, strict=True))
+            if any(all(f in fields and fields[f] == v for f, v in h.key.items()) for h in relevant):
+                items.append((_Kept(**fields, **dict(zip(spec.values, interval.values, strict=True))),
+                              interval.evidence))
+
+
+class _Kept(SimpleNamespace):
+    """A fact in force, carried over unchanged for a held-back entry (read by attribute like a row)."""
 
 
 def _judge(
@@ -171,8 +205,8 @@ def _judge(
         return (Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped),
                         error="; ".join(found) + " — document quarantined, history unchanged"),
                 parsed, evidence, alive)
-    return Outcome(source.id, "ok", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped)), \
-        parsed, evidence, alive
+    return Outcome(source.id, "ok", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped),
+                   held=[h.reason for h in parsed.held]), parsed, evidence, alive
 
 
 def _guard_problems(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, evidence: list[str],

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import duckdb
 
+KEEP_VERSION_LINKS = 3
+
 
 def publish(con: duckdb.DuckDBPyConnection, target: Path) -> int:
     """Copy the warehouse to `target` atomically; return the snapshot version."""
@@ -33,12 +35,47 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> int:
                     "?::TIMESTAMP AS published_at", [version, now])
     finally:
         con.execute("DETACH _publish")
+    _link_version(tmp, target, version)
     os.replace(tmp, target)
     return version
 
 
+def _version_links(target: Path) -> list[Path]:
+    return sorted(target.parent.glob(f".{target.name}.v*"), key=lambda p: p.stat().st_mtime_ns)
+
+
+def _link_version(tmp: Path, target: Path, version: int) -> None:
+    """A second name for this version, unique to it, so readers can open it by a path no earlier version had.
+
+    Why: DuckDB keeps one database instance per path within a process; a long-lived reader (the app) that
+    reopened `target` after a publish would get the instance of the file it still holds, i.e. the old version.
+    Older names are removed but the newest few: a reader holding one keeps reading it (POSIX unlink semantics).
+    """
+    link = target.with_name(f".{target.name}.v{version}")
+    link.unlink(missing_ok=True)
+    try:
+        os.link(tmp, link)
+    except OSError:
+        return  # no hard links here: readers open `target` itself
+    for old in _version_links(target)[:-KEEP_VERSION_LINKS]:
+        old.unlink(missing_ok=True)
+
+
+def current_path(path: Path) -> Path:
+    """The path to open for the snapshot published at `path` now: its version's own name when there is one."""
+    try:
+        inode = path.stat().st_ino
+        for link in reversed(_version_links(path)):
+            if link.stat().st_ino == inode:
+                return link
+    except FileNotFoundError:
+        pass
+    return path
+
+
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only connection to the published snapshot (what the app and `gapwatch sql` use)."""
+    """A read-only connection to the snapshot published at `path` now (what the app and `gapwatch sql` use),
+    opened by its version's own name so a process that still holds an older version sees this one."""
     if not path.exists():
         raise FileNotFoundError(f"no published snapshot at {path}; run `gapwatch collect` (or `make demo`) first")
-    return duckdb.connect(str(path), read_only=True)
+    return duckdb.connect(str(current_path(path)), read_only=True)

@@ -5,7 +5,7 @@ Every query of `collection_run` lives here, so what a run's status means is writ
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
@@ -34,6 +34,8 @@ class FetchRecord:
     duration_ms: int | None = None
     attempts: int | None = None
     error: str | None = None
+    final_url: str | None = None  # where a redirect led (None: the URL itself)
+    retry_after_s: float | None = None  # the server's Retry-After on a final 429/503
 
 
 @dataclass(frozen=True)
@@ -51,24 +53,27 @@ class RunRecord:
     removed: int = 0
     error: str | None = None
     trigger: str = "cli"
+    rows_held: int = 0
+    held_back: list[str] | None = None
 
 
 def record_fetch(con: duckdb.DuckDBPyConnection, rec: FetchRecord) -> None:
     con.execute(
         "INSERT INTO fetch_log (source, url, fetched_at, status, etag, last_modified, bytes, sha256, duration_ms, "
-        "attempts, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "attempts, outcome, error, final_url, retry_after_s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [rec.source, rec.url, rec.fetched_at, rec.status, rec.etag, rec.last_modified, rec.bytes, rec.sha256,
-         rec.duration_ms, rec.attempts, rec.outcome, rec.error],
+         rec.duration_ms, rec.attempts, rec.outcome, rec.error, rec.final_url, rec.retry_after_s],
     )
 
 
 def record_run(con: duckdb.DuckDBPyConnection, rec: RunRecord) -> int:
     row = con.execute(
         "INSERT INTO collection_run (source, observed_at, started_at, finished_at, status, documents, rows_parsed, "
-        "rows_skipped, added, changed, removed, error, trigger) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-        "RETURNING run_id",
+        "rows_skipped, added, changed, removed, error, trigger, rows_held, held_back) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING run_id",
         [rec.source, rec.observed_at, rec.started_at, rec.finished_at, rec.status, rec.documents, rec.rows_parsed,
-         rec.rows_skipped, rec.added, rec.changed, rec.removed, rec.error, rec.trigger],
+         rec.rows_skipped, rec.added, rec.changed, rec.removed, rec.error, rec.trigger, rec.rows_held,
+         rec.held_back or None],
     ).fetchone()
     return int(row[0])
 
@@ -245,6 +250,26 @@ class SourceStatus:
     failure_streak: int
     rows: int
     next_run: datetime | None
+    held_back: str | None = None  # "3 rows held back: …" of the last accepted run, when it held any
+
+
+HELD_EXAMPLES = 5
+
+
+def held_back_text(held: Sequence[str], total: int | None = None) -> str:
+    """"3 rows held back: a; b; c" — what `gapwatch status` and the app's Sources page say."""
+    n = len(held) if total is None else total
+    more = "; …" if n > min(len(held), HELD_EXAMPLES) else ""
+    return f"{n} row{'s' * (n != 1)} held back: " + "; ".join(held[:HELD_EXAMPLES]) + more
+
+
+def _held_back(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
+    try:
+        row = con.execute("SELECT rows_held, held_back FROM collection_run WHERE source = ? AND status = 'ok' "
+                          "ORDER BY observed_at DESC, run_id DESC LIMIT 1", [source]).fetchone()
+    except duckdb.BinderException:  # a snapshot older than the held-back columns
+        return None
+    return held_back_text(row[1] or [], row[0]) if row and row[0] else None
 
 
 def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike]) -> list[SourceStatus]:
@@ -276,7 +301,7 @@ def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike])
             SourceStatus(
                 source=src.id, kind=src.kind, last_success=last_ok, last_run=runs[0][1] if runs else None,
                 last_status=runs[0][0] if runs else None, last_error=last_error, failure_streak=streak,
-                rows=rows, next_run=nxt[0] if nxt else None,
+                rows=rows, next_run=nxt[0] if nxt else None, held_back=_held_back(con, src.id),
             )
         )
     return out

@@ -10,6 +10,11 @@ from collections import Counter
 
 from gapwatch.rows import ParseResult
 
+# Entries failing validation keep their facts as they were (held back); this many, and this share of the
+# document, mean the document itself is broken (a unit or format change): it is quarantined instead.
+MIN_HELD_TO_QUARANTINE = 5
+MAX_HELD_SHARE = 0.2
+
 
 def problems(
     result: ParseResult,
@@ -35,4 +40,8 @@ def problems(
     total = found + len(result.skipped)
     if total >= 10 and len(result.skipped) > total / 2:
         out.append(f"{len(result.skipped)} of {total} entries skipped, e.g. {result.skipped[0]}")
+    held = len(result.held)
+    if held >= MIN_HELD_TO_QUARANTINE and held > total * MAX_HELD_SHARE:
+        out.append(f"{held} of {total} entries failed validation (more than {MAX_HELD_SHARE:.0%}), e.g. "
+                   f"{result.held[0].reason}: the document is broken rather than a few entries")
     return out

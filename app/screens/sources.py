@@ -21,6 +21,9 @@ if data.present(health):
     c2.metric("Failing now", failing)
     c3.metric("Never succeeded", never)
     ui.table(health, key="source_health")
+    for row in health.filter(health["held_back"].is_not_null()).iter_rows(named=True):
+        # Entries that failed validation: shown as text (they quote upstream values), never as Markdown.
+        st.text(f"⚠ {row['source']}: {row['held_back']}")
 else:
     ui.no_data("collection runs")
 

@@ -23,7 +23,8 @@ EXAMPLES = {
 st.title("SQL")
 snap = ui.snapshot_or_stop()
 st.caption("One read-only query (SELECT, WITH, FROM, SHOW, DESCRIBE) against the published snapshot; "
-           f"at most {readonly_sql.MAX_ROWS:,} rows are returned.")
+           f"at most {readonly_sql.MAX_ROWS:,} rows are returned, and a query stops after "
+           f"{readonly_sql.TIMEOUT_S:g} s.")
 
 views = data.documented_views(snap)
 with st.expander(f"Views in this snapshot ({0 if views is None else views.height})"):
@@ -39,12 +40,16 @@ if st.button("Run", type="primary", key="sql_run"):
         # Messages quote the query and stored values: shown as code, never as Markdown.
         st.error("Rejected: not a single read-only query.")
         st.code(str(exc), language=None)
+    except readonly_sql.QueryStopped as exc:
+        st.error("The query took too long.")
+        st.code(str(exc), language=None)
     except duckdb.Error as exc:
         st.error("The query failed.")
         st.code(str(exc), language=None)
     else:
         if result.truncated:
-            st.warning(f"Only the first {readonly_sql.MAX_ROWS:,} rows are shown and downloadable.")
+            st.warning(f"Only the first {result.frame.height:,} rows are shown and downloadable (at most "
+                       f"{readonly_sql.MAX_ROWS:,} rows or {readonly_sql.MAX_BYTES // 2**20} MiB).")
         st.text(f"{result.frame.height:,} rows")
         ui.table(result.frame, key="sql_result")
         st.download_button("Download CSV", result.frame.write_csv(), file_name="gapwatch-query.csv",

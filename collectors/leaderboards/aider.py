@@ -89,7 +89,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                 )
             )
         except RowError as exc:
-            out.skipped.append(f"{model}: {exc}")
+            out.hold_error(exc, f"{model}: {exc}")
     out.rows = with_ranks(out.rows)
     return out
 

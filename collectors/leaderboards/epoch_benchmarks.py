@@ -106,7 +106,7 @@ class _Collector:
                 out.rows.append(ScoreRow(board=self.board, category=category, model=model, score=value,
                                          score_unit=self.units[category], publish_date=published, organization=org))
             except RowError as exc:
-                out.skipped.append(f"{category}/{model}: {exc}")
+                out.hold_error(exc, f"{category}/{model}: {exc}")
         for name, facts in self.models.items():
             open_weights, license_id = openness(facts["access"])
             out.rows.append(ModelRow(model=name, organization=facts["organization"], released=facts["released"],

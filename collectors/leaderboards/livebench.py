@@ -89,7 +89,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             out.rows += [ScoreRow(board="livebench-tasks", category=t, model=model, score=v, score_unit="pct",
                                   publish_date=published) for t, v in scores.items() if v is not None]
         except RowError as exc:
-            out.skipped.append(f"line {line_no} ({model}): {exc}")
+            out.hold_error(exc, f"line {line_no} ({model}): {exc}")
     out.rows = with_ranks(out.rows)
     return out
 

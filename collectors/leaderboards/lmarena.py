@@ -27,7 +27,7 @@ from datetime import date, timedelta
 import polars as pl
 
 from collectors.leaderboards.values import to_date, to_int
-from collectors.parsing import to_float
+from collectors.parsing import decode_text, to_float
 from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, RowError, ScoreRow
 
@@ -94,9 +94,9 @@ def _parse_parquet(body: bytes, meta: DocMeta) -> ParseResult:
 
 
 def _parse_csv(body: bytes, meta: DocMeta) -> ParseResult:
-    text = body.decode("utf-8-sig", errors="replace")
-    if text.lstrip()[:1] == "<":
+    if body.lstrip()[:1] == b"<":
         raise ParseError(f"lmarena {meta.url}: expected CSV or parquet but got HTML (layout change?)")
+    text = decode_text(body, meta.content_type, f"lmarena {meta.url}")
     reader = csv.DictReader(io.StringIO(text))
     fields = set(reader.fieldnames or [])
     score_col = "arena_score" if "arena_score" in fields else "arena_elo" if "arena_elo" in fields else None
@@ -140,7 +140,7 @@ def _parse_csv(body: bytes, meta: DocMeta) -> ParseResult:
                 out.rows.append(ScoreRow(board=f"{board}-style-control", score=float(style_rank), score_unit="rank",
                                          rank=style_rank, **{**common, "category": "overall_rank"}))
         except RowError as exc:
-            out.skipped.append(f"line {line_no}: {exc}")
+            out.hold_error(exc, f"line {line_no}: {exc}")
     return out
 
 
@@ -154,6 +154,8 @@ SOURCE = Source(
     id="lmarena",
     kind="leaderboard",
     base_url="https://huggingface.co",
+    # Files under resolve/ are served from the Hub's CDNs (cdn-lfs.huggingface.co, cas-bridge.xethub.hf.co).
+    redirect_hosts=("huggingface.co", "hf.co"),
     paths=tuple(f"{HF_DATASET}/{subset}/latest-00000-of-00001.parquet" for subset in SUBSETS),
     row_types=(ScoreRow,),
     parse=parse,

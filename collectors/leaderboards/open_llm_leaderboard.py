@@ -92,7 +92,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                                      hugging_face_id=model, released=to_date(rec.get(col["uploaded"])),
                                      open_weights=True, license=license_id))
         except RowError as exc:
-            out.skipped.append(f"{model}: {exc}")
+            out.hold_error(exc, f"{model}: {exc}")
     out.rows = with_ranks(out.rows)
     return out
 
@@ -101,6 +101,8 @@ SOURCE = Source(
     id="open_llm_leaderboard",
     kind="leaderboard",
     base_url="https://huggingface.co",
+    # Files under resolve/ are served from the Hub's CDNs (cdn-lfs.huggingface.co, cas-bridge.xethub.hf.co).
+    redirect_hosts=("huggingface.co", "hf.co"),
     paths=("/datasets/open-llm-leaderboard/contents/resolve/main/data/train-00000-of-00001.parquet",),
     row_types=(ScoreRow, ModelRow),
     parse=parse,

@@ -10,7 +10,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
-from collectors.parsing import to_float
+from collectors.parsing import decode_text, to_float
 from collectors.source import ParseError
 from gapwatch.rows import Row, ScoreRow
 
@@ -19,9 +19,9 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
 def read_csv(body: bytes, what: str) -> tuple[list[str], list[dict[str, str]]]:
     """Header and rows of a CSV document; an HTML error page or an empty body is a ParseError."""
-    text = body.decode("utf-8-sig", errors="replace")
-    if text.lstrip()[:1] == "<":
+    if body.lstrip()[:1] == b"<":
         raise ParseError(f"{what}: expected CSV but got HTML (error page or layout change?)")
+    text = decode_text(body, None, what)
     reader = csv.DictReader(io.StringIO(text))
     fields = [f.strip() for f in reader.fieldnames or []]
     if not fields:

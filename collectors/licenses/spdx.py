@@ -35,7 +35,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                 )
             )
         except RowError as exc:
-            out.skipped.append(str(exc))
+            out.hold_error(exc, str(exc))
     return out
 
 

@@ -46,7 +46,7 @@ def _named_in(text: str, models: list[str]) -> list[str]:
 
 def parse(body: bytes, meta: DocMeta) -> ParseResult:
     what = f"anthropic pricing {meta.url}"
-    page = tables(soup(body, what))
+    page = tables(soup(body, what, meta.content_type))
     mains = [t for t in page if column(t.header, "base input") is not None and column(t.header, "output") is not None]
     require(mains, "anthropic pricing", meta.url, "the model pricing table (Model | Base Input Tokens | ... | Output)")
     prices = {tiers.STANDARD: _main(mains[0])}
@@ -75,7 +75,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                                          output_per_mtok=p.get("output"), cache_read_per_mtok=p.get("cache_read"),
                                          cache_write_per_mtok=p.get("cache_write")))
             except RowError as exc:
-                out.skipped.append(f"{model} [{tier}]: {exc}")
+                out.hold_error(exc, f"{model} [{tier}]: {exc}")
     require([r for r in out.rows if r.tier == tiers.STANDARD], "anthropic pricing", meta.url, "any priced model")
     return out
 

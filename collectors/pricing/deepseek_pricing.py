@@ -33,7 +33,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
     what = f"deepseek pricing {meta.url}"
     out = ParseResult()
     prices: dict[tuple[str, str], dict[str, float | None]] = {}
-    for table in tables(soup(body, what)):
+    for table in tables(soup(body, what, meta.content_type)):
         head = table.header
         models = [i for i, name in enumerate(head) if name.lower().startswith("deepseek-")]
         if not head or head[0].upper() != "MODEL" or not models:
@@ -55,7 +55,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             out.rows.append(PriceRow(provider=PROVIDER, model=model, tier=tier, input_per_mtok=p.get("input"),
                                      output_per_mtok=p.get("output"), cache_read_per_mtok=p.get("cache_read")))
         except RowError as exc:
-            out.skipped.append(f"{model} [{tier}]: {exc}")
+            out.hold_error(exc, f"{model} [{tier}]: {exc}")
     return out
 
 

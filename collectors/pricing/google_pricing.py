@@ -57,7 +57,7 @@ def _model_of(table: Table) -> tuple[str, str] | None:
 
 def parse(body: bytes, meta: DocMeta) -> ParseResult:
     what = f"google pricing {meta.url}"
-    priced = [t for t in tables(soup(body, what)) if column(t.header, "paid tier") is not None]
+    priced = [t for t in tables(soup(body, what, meta.content_type)) if column(t.header, "paid tier") is not None]
     require(priced, "google pricing", meta.url, "model tables with a `Paid Tier` column")
     out = ParseResult()
     for table in priced:
@@ -88,7 +88,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                                          output_per_mtok=prices.get("output", base.get("output")),
                                          cache_read_per_mtok=prices.get("cache_read")))
             except RowError as exc:
-                out.skipped.append(f"{model} [{name}]: {exc}")
+                out.hold_error(exc, f"{model} [{name}]: {exc}")
     require(out.rows, "google pricing", meta.url, "any paid token price")
     return out
 

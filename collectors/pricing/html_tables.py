@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from bs4 import BeautifulSoup, Tag
 
+from collectors.parsing import decode_text
 from collectors.source import ParseError
 
 HEADINGS = ("h1", "h2", "h3", "h4")
@@ -36,8 +37,8 @@ class Table:
         return " ".join([*self.headings.values(), self.before])
 
 
-def soup(body: bytes, what: str) -> BeautifulSoup:
-    text = body.decode("utf-8", errors="replace")
+def soup(body: bytes, what: str, content_type: str | None = None) -> BeautifulSoup:
+    text = decode_text(body, content_type, what)
     head = text.lstrip()[:1]
     if head in ("{", "["):
         raise ParseError(f"{what}: expected an HTML page but got JSON (API response or wrong URL?)")

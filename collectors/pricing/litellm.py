@@ -140,7 +140,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                     )
                 )
             except RowError as exc:
-                out.skipped.append(f"{key} [{tier}]: {exc}")
+                out.hold_error(exc, f"{key} [{tier}]: {exc}")
     return out
 
 

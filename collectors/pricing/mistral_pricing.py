@@ -23,7 +23,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
     what = f"mistral pricing {meta.url}"
     out = ParseResult()
     found = []
-    for table in tables(soup(body, what)):
+    for table in tables(soup(body, what, meta.content_type)):
         head = table.header
         i_in = column(head, "input", exclude=("€", "eur"))
         i_out = column(head, "output", exclude=("€", "eur"))
@@ -46,7 +46,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                 out.rows.append(PriceRow(provider=PROVIDER, model=model, input_per_mtok=price_in,
                                          output_per_mtok=price_out))
             except RowError as exc:
-                out.skipped.append(f"{model}: {exc}")
+                out.hold_error(exc, f"{model}: {exc}")
     require(found, "mistral pricing", meta.url, "an API pricing table (Model | Input | Output)")
     require(out.rows, "mistral pricing", meta.url, "any priced model")
     return out

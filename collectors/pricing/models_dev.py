@@ -128,7 +128,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             try:
                 row = _model_row(model_name, entry)
             except RowError as exc:
-                out.skipped.append(f"{provider_id}/{model_name}: {exc}")
+                out.hold_error(exc, f"{provider_id}/{model_name}: {exc}")
                 continue
             catalogue.setdefault(model_name, []).append(row)
             cost = entry.get("cost")
@@ -145,7 +145,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                                              cache_read_per_mtok=prices["cache_read"],
                                              cache_write_per_mtok=prices["cache_write"]))
                 except RowError as exc:
-                    out.skipped.append(f"{provider_id}/{model_name} [{tier}]: {exc}")
+                    out.hold_error(exc, f"{provider_id}/{model_name} [{tier}]: {exc}")
     out.rows += [_consensus(catalogue[name]) for name in sorted(catalogue)]
     return out
 

@@ -27,7 +27,7 @@ def _tier(table: Table) -> str:
 def parse(body: bytes, meta: DocMeta) -> ParseResult:
     what = f"openai pricing {meta.url}"
     text_tables = [
-        t for t in tables(soup(body, what))
+        t for t in tables(soup(body, what, meta.content_type))
         if "text tokens" in " ".join(t.headings.values()).lower()
         and column(t.header, "model") is not None and column(t.header, "output") is not None
     ]
@@ -50,7 +50,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                                          output_per_mtok=price_out,
                                          cache_read_per_mtok=money(row[i_cached]) if i_cached is not None else None))
             except RowError as exc:
-                out.skipped.append(f"{model} [{tier}]: {exc}")
+                out.hold_error(exc, f"{model} [{tier}]: {exc}")
     require(out.rows, "openai pricing", meta.url, "any priced text model")
     return out
 

@@ -27,7 +27,8 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
     out = ParseResult()
     for entry in doc["data"]:
         if not isinstance(entry, dict) or not entry.get("id"):
-            out.skipped.append(f"entry without id: {str(entry)[:80]}")
+            # Which model it was is unknown: no fact of this document may read its absence as a removal.
+            out.hold(f"entry without id: {str(entry)[:80]}")
             continue
         model_id = str(entry["id"])
         created = entry.get("created")
@@ -50,8 +51,12 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
         if "-1" in (str(raw_in), str(raw_out)):
             out.skipped.append(f"{model_id}: variable pricing (-1 sentinel)")
             continue
-        price_in, price_out = per_token_to_per_mtok(raw_in), per_token_to_per_mtok(raw_out)
         tier = _price_tier(model_id)
+        try:
+            price_in, price_out = per_token_to_per_mtok(raw_in), per_token_to_per_mtok(raw_out)
+        except RowError as exc:
+            out.hold_error(exc, f"{model_id}: {exc}", PriceRow, provider="openrouter", model=model_id, tier=tier)
+            continue
         if tier != "free" and not price_in and not price_out:
             out.skipped.append(f"{model_id}: zero/missing price on a paid model")
             continue
@@ -68,7 +73,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                 )
             )
         except RowError as exc:
-            out.skipped.append(f"{model_id}: {exc}")
+            out.hold_error(exc, f"{model_id}: {exc}", PriceRow, provider="openrouter", model=model_id, tier=tier)
     return out
 
 

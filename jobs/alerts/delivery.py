@@ -9,6 +9,7 @@ Backfilled events are recorded but only sent when asked (`include_backfill=True`
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from collections import defaultdict
 from collections.abc import Callable, Iterator
@@ -98,8 +99,22 @@ def _scrubbed_logs(channel: Channel) -> Iterator[None]:
             logger.removeFilter(scrub)
 
 
+# Mentions that page people in chat channels: @everyone/@here/@channel (Discord, Slack, Mattermost), <@id>, <!here>.
+_MENTION = re.compile(r"@(?=(everyone|here|channel|all)\b)|<(?=[@!#])", re.IGNORECASE)
+
+
+def inert(text: str) -> str:
+    """`text` with every mention broken by a zero-width space: a scraped model name must never page a channel.
+    Markup (markdown links, HTML) is escaped by Apprise for each channel's own format (the body is sent as TEXT)."""
+    return _MENTION.sub(lambda m: m.group(0) + "\u200b", text)
+
+
 def send(channel: Channel, subject: str, text: str) -> str | None:
-    """Send one message; None when delivered, else an error with every secret scrubbed out."""
+    """Send one message; None when delivered, else an error with every secret scrubbed out.
+
+    Events quote upstream text (model names, licence diffs), so the message is plain text to every channel:
+    Apprise escapes it into the channel's markup (a `[x](javascript:…)` shows as typed) and mentions are broken.
+    """
     if channel.problem:
         return channel.problem
     with _scrubbed_logs(channel), apprise.LogCapture(level=logging.WARNING) as captured:
@@ -107,7 +122,7 @@ def send(channel: Channel, subject: str, text: str) -> str | None:
         if not notifier.add(channel.url):
             return f"{channel.label}: not a valid or supported Apprise URL"
         try:
-            delivered = notifier.notify(title=subject, body=text)
+            delivered = notifier.notify(title=inert(subject), body=inert(text), body_format=apprise.NotifyFormat.TEXT)
         except Exception as exc:  # a plugin bug is a failed attempt to record, not the end of the pass
             return channel.scrub(f"{type(exc).__name__}: {exc}")
     if delivered:

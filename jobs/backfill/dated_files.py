@@ -73,6 +73,8 @@ def read_manifest(manifest: Path, root: Path) -> dict[Path, tuple[datetime, str 
         if not row.get("file") or not row.get("observed_at"):
             raise ManifestError(f"{manifest}:{line_no}: needs `file` and `observed_at` columns, got {row}")
         path = (root / row["file"].strip()).resolve()
+        if not path.is_relative_to(root):
+            raise ManifestError(f"{manifest}:{line_no}: {row['file']} is outside {root}; refusing to read it")
         if not path.is_file():
             raise ManifestError(f"{manifest}:{line_no}: {row['file']} is not a file under {root}")
         try:
@@ -88,9 +90,12 @@ def dated_files(root: Path, manifest: Path | None = None) -> tuple[list[DatedFil
     root = root.resolve()
     listed = read_manifest(manifest, root) if manifest else {}
     skip = {manifest.resolve()} if manifest else set()
-    found, undated = [], []
+    found, undated, outside = [], [], []
     for path in sorted(p for p in root.rglob("*") if p.is_file()):
         if path in skip or any(part.startswith(".") for part in path.relative_to(root).parts):
+            continue
+        if not path.resolve().is_relative_to(root):  # a symlink out of the directory: never read, never stored
+            outside.append(path)
             continue
         if path in listed:
             at, url = listed[path]
@@ -101,4 +106,8 @@ def dated_files(root: Path, manifest: Path | None = None) -> tuple[list[DatedFil
             undated.append(path)
         else:
             found.append(DatedFile(path, at, path.as_uri()))
+    if outside:
+        raise ManifestError(f"{len(outside)} file(s) under {root} are symlinks to files outside it, e.g. "
+                            f"{outside[0].relative_to(root)} → {outside[0].resolve()}; refusing them: copy the "
+                            "documents into the directory (or remove the links) and run again. Nothing was stored.")
     return found, undated

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Annotated
 
 import typer
@@ -23,7 +23,8 @@ def _parse_ts(value: str | None) -> datetime | None:
         ts = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not an ISO date or timestamp (e.g. 2025-06-01T12:00)") from None
-    return ts.astimezone(tz=None).replace(tzinfo=None) if ts.tzinfo else ts
+    # Stored timestamps are naive UTC: an offset converts to UTC, never to this machine's zone (TZ).
+    return ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
 
 
 def collect(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from gapwatch.settings import get_settings
 from jobs.cli import (
     backfill_command,
     capability_map_command,
@@ -14,8 +15,17 @@ from jobs.cli import (
 )
 from jobs.cli.alerts_command import alerts_app
 from jobs.cli.models_command import licenses_app, models_app
+from warehouse.leftovers import remove_leftovers
 
 app = typer.Typer(help="Track the open-weights vs closed AI model market.", no_args_is_help=True)
+
+
+@app.callback()
+def _start() -> None:
+    """Every command starts by removing what killed processes left behind (temporary raw and snapshot files)."""
+    settings = get_settings()
+    remove_leftovers(settings.raw_root, settings.published_file)
+
 
 app.command("collect")(collect_command.collect)
 app.command("status")(status_command.status)

@@ -14,6 +14,7 @@ from rich.table import Table
 from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.cli.snapshot import published_snapshot
+from warehouse import sql_guard
 from warehouse.runs import source_status
 
 console = Console()
@@ -25,23 +26,39 @@ def status() -> None:
     table = Table("source", "kind", "last success", "last run", "status", "rows", "fails in a row", "next run",
                   "last error")
     with published_snapshot() as con:
-        for s in source_status(con, registry.SOURCES):
+        statuses = source_status(con, registry.SOURCES)
+        for s in statuses:
             table.add_row(s.source, s.kind, str(s.last_success or "never"), str(s.last_run or "never"),
                           s.last_status or "-", str(s.rows), str(s.failure_streak), str(s.next_run or "-"),
                           (s.last_error or "")[:120])
     console.print(table)
+    for s in statuses:
+        if s.held_back:  # entries that failed validation: their facts kept their previous values
+            console.print(f"{s.source}: {s.held_back}", markup=False, soft_wrap=True)
 
 
 def sql(
     query: Annotated[str, typer.Argument(help="A read-only SQL query against the published snapshot.")],
     fmt: Annotated[str, typer.Option("--format", help="table | csv")] = "table",
 ) -> None:
-    """Run a read-only query on the published snapshot (never blocks the collector)."""
-    with published_snapshot() as con:
+    """Run one read-only query on the published snapshot (never blocks the collector).
+
+    The same guard as the app's SQL page: one SELECT, external access off, configuration locked.
+    """
+    try:
+        sql_guard.check(query)
+        con = sql_guard.connect(get_settings().published_file)
+    except sql_guard.RejectedQuery as exc:
+        err.print(f"Rejected: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    except FileNotFoundError as exc:
+        err.print(f"[yellow]{exc}[/yellow]")
+        raise typer.Exit(1) from None
+    with con:
         try:
             cur = con.execute(query)
         except duckdb.Error as exc:
-            err.print(f"[red]{exc}[/red]")
+            err.print(str(exc), markup=False)
             raise typer.Exit(1) from None
         names = [d[0] for d in cur.description or []]
         rows = cur.fetchall()

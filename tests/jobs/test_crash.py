@@ -216,3 +216,50 @@ def test_a_failing_reparse_rolls_back_and_the_pipeline_goes_on(tmp_path: Path) -
         later = datetime(2026, 8, 1)
         assert pipe.ingest_documents(openrouter.SOURCE, [OPENROUTER_HISTORY[0][1]], later).status == "ok"
         assert pipe.con.execute("SELECT max(observed_at) FROM collection_run").fetchone()[0] == later
+
+
+BACKFILL_KILLED_BEFORE_DERIVE = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from collectors.pricing import openrouter
+    from gapwatch.settings import Settings
+    from jobs.pipeline import Pipeline
+    from jobs.hooks import default_hooks
+    from tests.jobs.test_crash import OPENROUTER_HISTORY
+
+    marker = Path(sys.argv[1])
+
+    class KilledBeforeDerive(Pipeline):
+        def _finish(self, batch):  # every snapshot committed, the derive stage not started
+            marker.write_text("between")
+            time.sleep(120)
+
+    settings = Settings()
+    pipe = KilledBeforeDerive(settings, hooks=default_hooks(settings))
+    with pipe.batch():
+        for at, doc in OPENROUTER_HISTORY:
+            pipe.ingest_documents(openrouter.SOURCE, [doc], at, trigger="backfill")
+""")
+
+
+def test_kill_9_between_a_batchs_last_snapshot_and_its_derive_stage_is_recovered_by_the_next_command(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(data_dir=tmp_path / "data")
+    marker = tmp_path / "between"
+    kill_9_at_marker(BACKFILL_KILLED_BEFORE_DERIVE, marker, gapwatch_env(tmp_path, settings))
+    con = db.connect(settings.warehouse_file)
+    try:  # the crash window: snapshots in, derived tables empty, the debt on record
+        assert con.execute("SELECT count(*) FROM collection_run WHERE status = 'ok'").fetchone()[0] == 2
+        assert con.execute("SELECT count(*) FROM price_blended").fetchone()[0] == 0
+        assert con.execute("SELECT source FROM pending_derive").fetchall() == [("openrouter",)]
+    finally:
+        con.close()
+    assert not settings.published_file.exists()
+
+    # The next command (any writer: here the pipeline every command opens) pays the debt, then publishes.
+    with make_pipeline(settings) as pipe:
+        assert pipe.con.execute("SELECT count(*) FROM price_blended").fetchone()[0] > 0
+        assert pipe.con.execute("SELECT count(*) FROM pending_derive").fetchone()[0] == 0
+    with open_snapshot(settings.published_file) as snap:
+        assert snap.execute("SELECT count(*) FROM price_blended").fetchone()[0] > 0

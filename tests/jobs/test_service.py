@@ -164,6 +164,7 @@ def service_settings(tmp_path: Path, origin: Origin, ids: list[str], **overrides
         http_timeout_s=0.5,
         http_attempts=2,
         max_concurrent_fetches=2,
+        max_fetches_per_host=8,  # one loopback origin stands in for the many hosts real sources live on
         schedule_every_s={"*": 1},
         schedule_jitter_s=0,
         misfire_grace_s=5,

@@ -98,7 +98,30 @@ def test_a_second_writer_is_refused_with_advice(cli: Run, settings: Settings) ->
     finally:
         holder.kill()
         holder.wait()
-    assert result.exit_code == 2 and "Only one writer" in result.output
+    assert result.exit_code == 2 and f"held by process {holder.pid}" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize("read_only", [True, False])
+def test_the_lock_message_names_the_holder_and_points_readers_at_the_snapshot(
+    cli: Run, settings: Settings, read_only: bool,
+) -> None:
+    with Pipeline(settings):
+        pass
+    # A reader that opened the writer's file instead of the published snapshot (a notebook, a script).
+    holder = subprocess.Popen(
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.warehouse_file)!r}, "
+         f"read_only={read_only}); print('ready', flush=True); time.sleep(60)"],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        result = cli("collect", "openrouter")
+    finally:
+        holder.kill()
+        holder.wait()
+    text = " ".join(result.output.split())
+    assert result.exit_code == 2 and f"held by process {holder.pid}" in text
+    assert "published snapshot" in text and "gapwatch serve" not in text
 
 
 def test_sources_lists_urls_with_overrides(cli: Run, settings: Settings) -> None:

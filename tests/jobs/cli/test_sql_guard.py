@@ -1,0 +1,134 @@
+"""`gapwatch sql` (a real process) and the app's SQL page share one guard: the attacks that ran on the CLI."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner, Result
+
+from app import readonly_sql
+from gapwatch.settings import get_settings
+from jobs.cli.main import app
+from warehouse import db
+from warehouse.publish import open_snapshot, publish
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    root = tmp_path / "data"
+    con = db.connect(root / "gapwatch.duckdb")
+    con.execute("CREATE TABLE wide AS SELECT range AS i, repeat('x', 10000) AS blob FROM range(2000)")
+    publish(con, root / "published" / "gapwatch.duckdb")
+    con.close()
+    return root
+
+
+def gapwatch_sql(data_dir: Path, query: str) -> subprocess.CompletedProcess:
+    """`gapwatch sql` as a real process."""
+    env = {**os.environ, "GAPWATCH_DATA_DIR": str(data_dir)}
+    return subprocess.run([sys.executable, "-m", "jobs.cli", "sql", query, "--format", "csv"], env=env,
+                          capture_output=True, text=True, timeout=60)
+
+
+def cli_sql(data_dir: Path, query: str, monkeypatch: pytest.MonkeyPatch) -> Result:
+    """`gapwatch sql` in this process (the same command, without a Python start-up per attack)."""
+    monkeypatch.setenv("GAPWATCH_DATA_DIR", str(data_dir))
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, ["sql", query, "--format", "csv"])
+    finally:
+        get_settings.cache_clear()
+
+
+ATTACKS = {
+    "copy_to_file": "COPY (SELECT 1) TO '{out}'",
+    "read_csv": "SELECT * FROM read_csv('/etc/passwd')",
+    "read_text": "SELECT * FROM read_text('/etc/hostname')",
+    "glob": "SELECT * FROM glob('/etc/*')",
+    "export": "EXPORT DATABASE '{dir}'",
+    "stacked": "SELECT 1; COPY (SELECT 1) TO '{out}'",
+    "set": "SET enable_external_access = true",
+    "pragma": "PRAGMA enable_profiling",
+    "call": "CALL pragma_version()",
+    "install": "INSTALL httpfs",
+    "attach": "ATTACH '{dir}/other.duckdb' AS other",
+    "reset_lock": "SELECT * FROM read_text('/etc/hostname') WHERE current_setting('lock_configuration')",
+}
+
+
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_cli_sql_refuses_what_is_not_one_read_only_query(data_dir: Path, tmp_path: Path, name: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out.csv"
+    query = ATTACKS[name].format(out=out, dir=tmp_path / "export")
+    done = cli_sql(data_dir, query, monkeypatch)
+    assert done.exit_code != 0, f"{name} ran: {done.output}"
+    assert not out.exists() and not (tmp_path / "export").exists() and not (tmp_path / "export.duckdb").exists()
+    assert "root:" not in done.output
+
+
+def test_cli_sql_process_refuses_a_stacked_copy_and_still_answers_a_query(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    stacked = gapwatch_sql(data_dir, f"SELECT 1; COPY (SELECT 1) TO '{out}'")
+    assert stacked.returncode == 1 and "one statement at a time" in stacked.stderr and not out.exists()
+    done = gapwatch_sql(data_dir, "SELECT count(*) AS n FROM wide")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines() == ["n", "2000"]
+
+
+@pytest.mark.parametrize("name", sorted(ATTACKS))
+def test_app_guard_refuses_the_same(data_dir: Path, tmp_path: Path, name: str) -> None:
+    query = ATTACKS[name].format(out=tmp_path / "out.csv", dir=tmp_path / "export")
+    with pytest.raises((readonly_sql.RejectedQuery, duckdb.Error)):
+        readonly_sql.run(data_dir / "published" / "gapwatch.duckdb", query)
+
+
+def test_app_query_is_interrupted_at_its_time_limit(data_dir: Path) -> None:
+    started = time.monotonic()
+    with pytest.raises(readonly_sql.QueryStopped, match="longer than 0.5 s"):
+        readonly_sql.run(data_dir / "published" / "gapwatch.duckdb",
+                         "SELECT count(*) FROM range(1000000000000) a", timeout_s=0.5)
+    assert time.monotonic() - started < 5
+
+
+def test_app_result_is_capped_in_bytes(data_dir: Path) -> None:
+    result = readonly_sql.run(data_dir / "published" / "gapwatch.duckdb", "SELECT * FROM wide",
+                              max_bytes=2 * 1024 * 1024)
+    assert result.truncated and 0 < result.frame.height < 2000
+    assert result.frame.estimated_size() < 4 * 1024 * 1024
+
+
+def test_app_hides_server_paths(data_dir: Path) -> None:
+    path = data_dir / "published" / "gapwatch.duckdb"
+    for query in ("SELECT path FROM duckdb_databases() WHERE path IS NOT NULL",
+                  "SELECT value FROM duckdb_settings() WHERE value LIKE '%/%'"):
+        shown = readonly_sql.run(path, query).frame.to_series().to_list()
+        assert not any(str(data_dir) in v or str(Path.home()) in v for v in shown if v), shown
+
+
+def test_a_long_lived_reader_sees_each_new_snapshot(data_dir: Path) -> None:
+    published = data_dir / "published" / "gapwatch.duckdb"
+    held = open_snapshot(published)  # the app keeps connections: one still open while a new version lands
+    before = held.execute("SELECT max(version) FROM snapshot_info").fetchone()[0]
+    con = db.connect(data_dir / "gapwatch.duckdb")
+    publish(con, published)
+    con.close()
+    with open_snapshot(published) as fresh:
+        assert fresh.execute("SELECT max(version) FROM snapshot_info").fetchone()[0] == before + 1
+    held.close()
+
+
+def test_the_sql_page_and_other_pages_read_the_snapshot_at_the_same_time(data_dir: Path) -> None:
+    published = data_dir / "published" / "gapwatch.duckdb"
+    with open_snapshot(published) as page:  # another page's plain connection, open meanwhile
+        result = readonly_sql.run(published, "SELECT count(*) AS n FROM wide")
+        assert result.frame["n"].to_list() == [2000]
+        with pytest.raises(duckdb.Error):  # and the guard still holds
+            readonly_sql.run(published, "SELECT * FROM read_text('/etc/hostname')")
+        assert page.execute("SELECT count(*) FROM wide").fetchone() == (2000,)
