@@ -55,8 +55,9 @@ def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
 
 
 def _file_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> bool:
-    """Checkpoint, then copy the database file to `tmp`. False (nothing copied) when the checkpoint is refused
-    (another connection of this process has a transaction open) or the database has no file."""
+    """Checkpoint, then copy the database file to `tmp`. A checkpoint writes the committed state only (a
+    transaction another connection of this process holds open stays out). False, nothing copied, when the
+    database has no file or the checkpoint was refused or left changes in the write-ahead log."""
     source = _database_file(con)
     if source is None:
         return False
@@ -64,6 +65,10 @@ def _file_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> bool:
         con.execute("CHECKPOINT")
     except duckdb.Error as exc:
         log.info("checkpoint refused (%s); publishing by logical copy", exc)
+        return False
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists() and wal.stat().st_size:  # some committed change is still only in the log: the file lacks it
+        log.info("%s still holds changes after a checkpoint; publishing by logical copy", wal)
         return False
     shutil.copyfile(source, tmp)
     return True
