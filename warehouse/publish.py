@@ -48,10 +48,10 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> int:
 
 
 def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
-    row = con.execute(
+    rows = con.execute(
         "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchone()
-    return Path(row[0]) if row and row[0] else None
+    ).fetchall()
+    return Path(rows[0][0]) if rows and rows[0][0] else None
 
 
 def _file_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> bool:
