@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -107,8 +108,13 @@ class Pipeline:
             paths = targets.resolve(source.paths_from, self.con.cursor(), self.settings.max_targets_per_run)
         return source.urls(base, paths)
 
-    def fetch(self, source: Source, urls: list[str] | None = None) -> Fetched:
-        """Fetch every URL of `source`. Safe to call from many threads; writes nothing."""
+    def fetch(
+        self, source: Source, urls: list[str] | None = None,
+        validators: dict[str, tuple[str | None, str | None, str | None]] | None = None,
+    ) -> Fetched:
+        """Fetch every URL of `source`. Safe to call from many threads; writes nothing. `validators` (etag,
+        last-modified, sha256 per URL, as `_validators` reads them) spares the warehouse read, for a caller
+        that holds the write lock while the fetches run."""
         out = Fetched()
         failures: list[str] = []
         urls = self.urls(source) if urls is None else urls
@@ -116,7 +122,7 @@ class Pipeline:
             out.error = f"no targets to fetch for {source.id} (nothing in the warehouse names one yet)"
             return out
         for url in urls:
-            etag, modified, prev_sha = self._validators(url)
+            etag, modified, prev_sha = validators[url] if validators is not None else self._validators(url)
             out.previous[url] = prev_sha
             have_body = prev_sha is not None and self.raw.has(prev_sha)
             res = self.client.fetch(
@@ -160,8 +166,36 @@ class Pipeline:
     # -- the whole flow --------------------------------------------------------------------------
     def collect(self, source: Source, observed_at: datetime | None = None, trigger: str = "cli") -> Outcome:
         started = utcnow()
+        return self._ingest_fetched(source, self.fetch(source), observed_at or started, trigger, started)
+
+    def collect_all(
+        self, sources: list[Source], observed_at: datetime | None = None, trigger: str = "cli",
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> list[Outcome]:
+        """Collect `sources` together: fetch them concurrently (`max_concurrent_fetches` at once), ingest each as
+        its fetch completes (one at a time, each in its own transaction as `collect` does), then run the derive
+        stage once and publish once, as a batch does. Outcomes in completion order."""
+        started = utcnow()
         observed_at = observed_at or started
-        fetched = self.fetch(source)
+        with self.write_lock:  # what to fetch, read before the batch holds the lock
+            plans = {s.id: self.urls(s) for s in sources}
+            validators = {s.id: {u: self._validators(u) for u in plans[s.id]} for s in sources}
+        outcomes: list[Outcome] = []
+        workers = max(1, min(self.settings.max_concurrent_fetches, len(sources)))
+        with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool, self.batch():
+            futures = {pool.submit(self.fetch, s, plans[s.id], validators[s.id]): s for s in sources}
+            for done in as_completed(futures):
+                source = futures[done]
+                outcomes.append(self._ingest_fetched(source, done.result(), observed_at, trigger, started))
+                if on_outcome:
+                    on_outcome(outcomes[-1])
+        if self.publish_after_ingest and not self._atomic and any(o.status != "unchanged" for o in outcomes):
+            self.publish()
+        return outcomes
+
+    def _ingest_fetched(
+        self, source: Source, fetched: Fetched, observed_at: datetime, trigger: str, started: datetime
+    ) -> Outcome:
         with self.write_lock:
             self._log_fetches(source, fetched)
             if fetched.error:
