@@ -28,3 +28,12 @@ CREATE TABLE transform_quality_tier (
     model_id     VARCHAR NOT NULL,
     quality_tier VARCHAR NOT NULL     -- top | middle | bottom
 );
+
+-- The canonical model and openness of every name identity knows (an alias or openness evidence), as the
+-- transform tables were last computed with: a name whose verdict moved is recomputed like a touched fact.
+CREATE TABLE transform_names (
+    source       VARCHAR NOT NULL,
+    source_model VARCHAR NOT NULL,
+    model_id     VARCHAR,
+    openness     VARCHAR NOT NULL
+);

@@ -2,7 +2,7 @@
 
 The derive stage recomputes a family only when one of its inputs changed (see `incremental`). Inputs are the
 fact tables an ingest's diff names (`price`, `leaderboard_score`) and the state the transforms read besides
-(`identity`: aliases, models and openness evidence; `capability_map`; `as_of`, the day of the latest
+(`identity`: a name's model or openness moved; `capability_map`; `as_of`, the day of the latest
 collection; `settings`; `quality`, the reference-board quality the price tables rate models by).
 
 A new transform table joins by declaring its family here: the tables it writes, the inputs it depends on and a

@@ -8,10 +8,12 @@ by `warehouse.ingest` with the history write) in `transform_pending`; the derive
   the default scenario; the score and gap tables are left alone.
 - A score change recomputes the gap tables and the reference quality; the price grid tables follow only when
   that quality (or its tiers) changed.
-- Anything the diffs do not describe is compared as a fingerprint with what the tables were last computed
-  from: identity (aliases, models, openness evidence), the capability map, the settings, the day of the latest
-  collection (`as_of`: the grids are anchored on it) and the first price day. A difference, or no record at all
-  (the first run, after `gapwatch transforms` or a reparse), recomputes everything, as `refresh_transforms` does.
+- A name identity gave another model or openness (`transform_names` keeps the verdicts the tables were
+  computed with) counts as a change of its price keys, over their whole history, and of its boards.
+- Anything else the diffs do not describe is compared as a fingerprint with what the tables were last computed
+  from: the capability map, the settings, the day of the latest collection (`as_of`: the grids are anchored on
+  it) and the first price day. A difference, or no record at all (the first run, after `gapwatch transforms` or
+  a reparse), recomputes everything, as `refresh_transforms` does.
 
 The result equals a full recompute (`tests/warehouse/transforms/test_incremental.py` checks it on random and
 real diffs). The first derive of each day is a full one, since the grids move with `as_of`.
@@ -68,12 +70,35 @@ LEFT JOIN model m ON m.model_id = a.model_id
 LEFT JOIN own ON own.source = p.source AND own.source_model = p.model
 """
 
+# Every name identity knows (an alias or openness evidence) with its model and openness as `v_model_names`
+# gives them; any other name reads as unmatched and unknown.
+_IDENTITY = """
+WITH own AS (
+    SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
+    FROM openness_evidence WHERE openness <> 'unknown'
+    GROUP BY source, source_model
+), named AS (
+    SELECT source, source_model FROM model_alias UNION SELECT source, source_model FROM own
+)
+SELECT n.source, n.source_model, a.model_id,
+       coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness
+FROM named n
+LEFT JOIN model_alias a ON a.source = n.source AND a.source_model = n.source_model
+LEFT JOIN model m ON m.model_id = a.model_id
+LEFT JOIN own ON own.source = n.source AND own.source_model = n.source_model
+"""
+
+# Names whose model or openness differs from what the tables were computed with.
+_MOVED_NAMES = f"""
+CREATE OR REPLACE TEMP TABLE _moved_names AS
+WITH now AS ({_IDENTITY})
+SELECT coalesce(now.source, t.source) AS source, coalesce(now.source_model, t.source_model) AS source_model
+FROM now FULL JOIN transform_names t ON t.source = now.source AND t.source_model = now.source_model
+WHERE now.model_id IS DISTINCT FROM t.model_id
+   OR coalesce(now.openness, 'unknown') IS DISTINCT FROM coalesce(t.openness, 'unknown')
+"""
+
 _FINGERPRINTS = {
-    IDENTITY: """SELECT concat_ws('/',
-        (SELECT count(*) || ':' || coalesce(bit_xor(hash(source, source_model, model_id)), 0) FROM model_alias),
-        (SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, openness)), 0) FROM model),
-        (SELECT count(*) || ':' || coalesce(bit_xor(hash(source, source_model, openness, rank)), 0)
-         FROM openness_evidence))""",
     CAPABILITY_MAP: """SELECT count(*) || ':' || coalesce(bit_xor(hash(board, category, capability, weight)), 0)
         FROM capability_map""",
     FIRST_PRICE_DAY: "SELECT CAST(min(valid_from)::DATE AS VARCHAR) FROM price",
@@ -98,6 +123,8 @@ def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame, where
 
 
 def _save_state(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> None:
+    con.execute("DELETE FROM transform_names")
+    con.execute(f"INSERT INTO transform_names {_IDENTITY}")
     con.execute("DELETE FROM transform_state")
     con.executemany("INSERT INTO transform_state VALUES (?, ?)", [[k, v] for k, v in sorted(state.items())])
     con.execute("DELETE FROM transform_pending")
@@ -131,6 +158,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         log.debug("transforms recomputed in full: %s changed", ", ".join(changed))
         full(con, settings, as_of, state)
         return "full"
+    identity_moved = _touch_moved_names(con)
     pending = con.execute(
         "SELECT fact, scope, min(day) FROM transform_pending GROUP BY fact, scope"
     ).fetchall()
@@ -139,7 +167,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     prices = [(tuple(scope), day) for fact, scope, day in pending if fact == PRICE]
     boards = {scope[0] for fact, scope, _ in pending if fact == SCORE}
     frames = Frames(con, settings, as_of)
-    dirty: set[str] = set()
+    dirty: set[str] = {IDENTITY} if identity_moved else set()
     done: set[str] = set()
     if boards:
         dirty.add(SCORE)
@@ -166,6 +194,31 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
             _recompute(con, family, frames)
     con.execute("DELETE FROM transform_pending")
     return "partial"
+
+
+def _touch_moved_names(con: duckdb.DuckDBPyConnection) -> bool:
+    """Names identity gave another model or openness since the last computation: their price keys (over their
+    whole history) and boards count as touched, and the recorded verdicts move on."""
+    con.execute(_MOVED_NAMES)
+    try:
+        if not con.execute("SELECT count(*) FROM _moved_names").fetchall()[0][0]:
+            return False
+        con.execute("""
+            INSERT INTO transform_pending
+            SELECT 'price', [source, provider, model, tier], min(valid_from)::DATE FROM price
+            WHERE (source, model) IN (SELECT (source, source_model) FROM _moved_names)
+            GROUP BY source, provider, model, tier
+            UNION ALL
+            SELECT DISTINCT 'leaderboard_score', [board], min(valid_from)::DATE FROM leaderboard_score
+            WHERE (source, model) IN (SELECT (source, source_model) FROM _moved_names)
+            GROUP BY board""")
+        con.execute("DELETE FROM transform_names "
+                    "WHERE (source, source_model) IN (SELECT (source, source_model) FROM _moved_names)")
+        con.execute(f"INSERT INTO transform_names SELECT * FROM ({_IDENTITY}) "
+                    "WHERE (source, source_model) IN (SELECT (source, source_model) FROM _moved_names)")
+        return True
+    finally:
+        con.execute("DROP TABLE _moved_names")
 
 
 def _recompute(con: duckdb.DuckDBPyConnection, family: Family, frames: Frames) -> None:

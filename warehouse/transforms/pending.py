@@ -37,3 +37,4 @@ def mark_stale(con: duckdb.DuckDBPyConnection) -> None:
     """Forget what the transform tables were computed from: the next derive recomputes everything (for writes
     that bypass the diffs, such as a reparse dropping a source's history)."""
     con.execute("DELETE FROM transform_state")
+    con.execute("DELETE FROM transform_names")
