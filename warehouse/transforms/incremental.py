@@ -9,7 +9,8 @@ by `warehouse.ingest` with the history write) in `transform_pending`; the derive
 - A score change recomputes the gap tables and the reference quality; the price grid tables follow only when
   that quality (or its tiers) changed.
 - A name identity gave another model or openness (`transform_names` keeps the verdicts the tables were
-  computed with) counts as a change of its price keys, over their whole history, and of its boards.
+  computed with; they are compared only when a fingerprint of aliases, models and openness evidence moved)
+  counts as a change of its price keys, over their whole history, and of its boards.
 - Anything else the diffs do not describe is compared as a fingerprint with what the tables were last computed
   from: the capability map, the settings, the day of the latest collection (`as_of`: the grids are anchored on
   it) and the first price day. A difference, or no record at all (the first run, after `gapwatch transforms` or
@@ -99,6 +100,12 @@ WHERE now.model_id IS DISTINCT FROM t.model_id
 """
 
 _FINGERPRINTS = {
+    # Not a reason for a full recompute: when it differs, the names whose verdict moved are looked for.
+    IDENTITY: """SELECT concat_ws('/',
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(source, source_model, model_id)), 0) FROM model_alias),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, openness)), 0) FROM model),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(source, source_model, openness, rank)), 0)
+         FROM openness_evidence))""",
     CAPABILITY_MAP: """SELECT count(*) || ':' || coalesce(bit_xor(hash(board, category, capability, weight)), 0)
         FROM capability_map""",
     FIRST_PRICE_DAY: "SELECT CAST(min(valid_from)::DATE AS VARCHAR) FROM price",
@@ -153,12 +160,15 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         return None
     state = fingerprints(con, settings, as_of)
     before = dict(con.execute("SELECT name, value FROM transform_state").fetchall())
-    if before != state:
-        changed = sorted(k for k in state if before.get(k) != state[k]) if before else ["no earlier state"]
-        log.debug("transforms recomputed in full: %s changed", ", ".join(changed))
+    changed = sorted(k for k in state if k != IDENTITY and before.get(k) != state[k])
+    if changed or IDENTITY not in before:
+        log.debug("transforms recomputed in full: %s changed", ", ".join(changed) or "no earlier state")
         full(con, settings, as_of, state)
         return "full"
-    identity_moved = _touch_moved_names(con)
+    identity_moved = False
+    if before[IDENTITY] != state[IDENTITY]:  # aliases, models or evidence changed: which verdicts moved?
+        identity_moved = _touch_moved_names(con)
+        con.execute("UPDATE transform_state SET value = ? WHERE name = ?", [state[IDENTITY], IDENTITY])
     pending = con.execute(
         "SELECT fact, scope, min(day) FROM transform_pending GROUP BY fact, scope"
     ).fetchall()
