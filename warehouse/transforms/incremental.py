@@ -56,7 +56,7 @@ FIRST_PRICE_DAY = "first_price_day"
 # The openness of a fact's name exactly as `v_model_names` gives it, for the names of the `_facts` rows only
 # (the view itself unions the names of every fact table first, which is what a small update must not pay for).
 _NAMES = """
-WITH own AS (
+WITH _facts AS MATERIALIZED ({facts}), own AS (
     SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
     FROM openness_evidence
     WHERE openness <> 'unknown' AND (source, source_model) IN (SELECT DISTINCT source, model FROM _facts)
@@ -256,11 +256,7 @@ def _same(a: pl.DataFrame, b: pl.DataFrame) -> bool:
 
 def _prices_where(con: duckdb.DuckDBPyConnection, where: str, params: list | None = None) -> pl.DataFrame:
     """Price intervals matching `where` (on table `price`), with their names' model and openness."""
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _facts AS SELECT * FROM price WHERE {where}", params or [])
-    try:
-        return con.sql(_NAMES).pl()
-    finally:
-        con.execute("DROP TABLE _facts")
+    return con.sql(_NAMES.format(facts=f"SELECT * FROM price WHERE {where}"), params=params or None).pl()
 
 
 def _update_prices(con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[tuple[str, ...]]) -> None:
@@ -268,10 +264,13 @@ def _update_prices(con: duckdb.DuckDBPyConnection, settings: Settings, keys: lis
     frame = pl.DataFrame([list(k) for k in keys], schema=list(PRICE_KEY), orient="row")
     con.register("_touched", frame.to_arrow())
     try:
-        match = "(source, provider, model, tier) IN (SELECT (source, provider, model, tier) FROM _touched)"
-        priced = blended(_prices_where(con, match), settings.blend_input_weight, settings.blend_output_weight)
+        # EXISTS on the key columns: a hash join, where a row-constructor IN compares structs row by row.
+        match = ("EXISTS (SELECT 1 FROM _touched t WHERE t.source = {0}.source AND t.provider = {0}.provider "
+                 "AND t.model = {0}.model AND t.tier = {0}.tier)")
+        priced = blended(_prices_where(con, match.format("price")), settings.blend_input_weight,
+                         settings.blend_output_weight)
         for name, rows in price_tables(priced).items():
-            _write(con, name, rows, f"WHERE {match}")
+            _write(con, name, rows, "WHERE " + match.format(name))
     finally:
         con.unregister("_touched")
 
