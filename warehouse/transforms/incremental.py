@@ -51,6 +51,10 @@ from warehouse.transforms.prices import blended
 
 log = logging.getLogger(__name__)
 
+# The families `refresh` brings up to date itself, part by part (a moved identity verdict reaches them as touched
+# keys and boards); every other family is recomputed whole when one of its inputs changed.
+UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality"})
+
 FIRST_PRICE_DAY = "first_price_day"
 
 # The openness of a fact's name exactly as `v_model_names` gives it, for the names of the `_facts` rows only
@@ -172,35 +176,30 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     pending = con.execute(
         "SELECT fact, scope, min(day) FROM transform_pending GROUP BY fact, scope"
     ).fetchall()
-    if not pending:
+    if not pending and not identity_moved:
         return "nothing"
     prices = [(tuple(scope), day) for fact, scope, day in pending if fact == PRICE]
     boards = {scope[0] for fact, scope, _ in pending if fact == SCORE}
     frames = Frames(con, settings, as_of)
     dirty: set[str] = {IDENTITY} if identity_moved else set()
-    done: set[str] = set()
     if boards:
         dirty.add(SCORE)
         for name, frame in gap_tables(frames).items():
             _write(con, name, frame)
-        done.add("gap")
         if _quality_changed(con, frames):
             dirty.add(QUALITY)
             _save_quality(con, frames)
     if prices:
         dirty.add(PRICE)
         _update_prices(con, settings, [key for key, _ in prices])
-        done.add("prices")
     if QUALITY in dirty:
         for name, frame in price_quality_tables(frames.priced, frames.quality, frames.tiers, as_of,
                                                  _first_price_day(state), settings).items():
             _write(con, name, frame)
-        done.add("price_quality")
     elif prices:
         _update_price_quality(con, settings, as_of, _first_price_day(state), min(day for _, day in prices))
-        done.add("price_quality")
-    for family in FAMILIES:
-        if family.name not in done and family.depends_on & dirty:
+    for family in FAMILIES:  # the others: whole, when one of their inputs changed
+        if family.name not in UPDATED_ABOVE and family.depends_on & dirty:
             _recompute(con, family, frames)
     con.execute("DELETE FROM transform_pending")
     return "partial"

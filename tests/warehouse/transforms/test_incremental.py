@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from collectors.leaderboards import lmarena
@@ -216,3 +217,31 @@ def test_real_litellm_versions_leave_the_tables_of_a_full_recompute(tmp_path: Pa
             at = datetime.combine(date(2026, 3, 3), datetime.min.time()) + timedelta(minutes=minutes)
             assert pipe.ingest_documents(litellm.SOURCE, [_doc(path.read_bytes())], at).status == "ok"
             assert_tables_equal_full(pipe.con, settings)
+
+
+def test_a_new_family_is_recomputed_when_one_of_its_inputs_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = Warehouse(tmp_path / "w.duckdb", 11)
+    w.con.execute("CREATE TABLE price_rows (n BIGINT)")
+    calls: list[int] = []
+
+    def compute_rows(frames: families.Frames) -> dict[str, pl.DataFrame]:
+        calls.append(frames.prices.height)
+        return {"price_rows": pl.DataFrame({"n": [frames.prices.height]})}
+
+    extra = families.Family("price_rows", ("price_rows",), frozenset({families.PRICE}), compute_rows)
+    monkeypatch.setattr(incremental, "FAMILIES", (*families.FAMILIES, extra))
+    pending.mark_stale(w.con)
+    assert incremental.refresh(w.con, SETTINGS) == "full"
+    assert len(calls) == 1
+    w.now += timedelta(minutes=5)
+    w.change(scores=3, boards=("mathbench",))
+    assert incremental.refresh(w.con, SETTINGS) == "partial"
+    assert len(calls) == 1  # scores are not among its inputs
+    w.now += timedelta(minutes=5)
+    w.change(prices=3)
+    assert incremental.refresh(w.con, SETTINGS) == "partial"
+    assert len(calls) == 2
+    rows = w.con.execute("SELECT count(*) FROM price").fetchall()[0][0]
+    assert w.con.execute("SELECT n FROM price_rows").fetchall() == [(rows,)]
