@@ -172,9 +172,9 @@ class Pipeline:
         self, sources: list[Source], observed_at: datetime | None = None, trigger: str = "cli",
         on_outcome: Callable[[Outcome], None] | None = None,
     ) -> list[Outcome]:
-        """Collect `sources` together: fetch them concurrently (`max_concurrent_fetches` at once), ingest each as
-        its fetch completes (one at a time, each in its own transaction as `collect` does), then run the derive
-        stage once and publish once, as a batch does. Outcomes in completion order."""
+        """Collect `sources` together: fetch, store and parse them concurrently (`max_concurrent_fetches` at once),
+        ingest each as it is ready (one at a time, each in its own transaction as `collect` does), then run the
+        derive stage once and publish once, as a batch does. Outcomes in completion order."""
         started = utcnow()
         observed_at = observed_at or started
         with self.write_lock:  # what to fetch, read before the batch holds the lock
@@ -182,11 +182,27 @@ class Pipeline:
             validators = {s.id: {u: self._validators(u) for u in plans[s.id]} for s in sources}
         outcomes: list[Outcome] = []
         workers = max(1, min(self.settings.max_concurrent_fetches, len(sources)))
+        def ahead(source: Source) -> tuple[Fetched, Callable[[], Parsed] | None]:
+            # In the worker: fetch, then store (gzip, fsync: they release the GIL) and parse, off the ingest path.
+            fetched = self.fetch(source, plans[source.id], validators[source.id])
+            if fetched.error:
+                return fetched, None
+            for d in fetched.docs:
+                self.raw.put(d.body, d.sha256)
+            try:
+                parsed = self.parse_documents(source, fetched.docs, observed_at)
+            except Exception as exc:  # judged by the ingest exactly as a parse failure there
+                def fail(exc: Exception = exc) -> Parsed:
+                    raise exc
+                return fetched, fail
+            return fetched, lambda: parsed
+
         with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool, self.batch():
-            futures = {pool.submit(self.fetch, s, plans[s.id], validators[s.id]): s for s in sources}
+            futures = {pool.submit(ahead, s): s for s in sources}
             for done in as_completed(futures):
                 source = futures[done]
-                outcomes.append(self._ingest_fetched(source, done.result(), observed_at, trigger, started))
+                fetched, prepared = done.result()
+                outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared))
                 if on_outcome:
                     on_outcome(outcomes[-1])
         if self.publish_after_ingest and not self._atomic and any(o.status != "unchanged" for o in outcomes):
@@ -194,7 +210,8 @@ class Pipeline:
         return outcomes
 
     def _ingest_fetched(
-        self, source: Source, fetched: Fetched, observed_at: datetime, trigger: str, started: datetime
+        self, source: Source, fetched: Fetched, observed_at: datetime, trigger: str, started: datetime,
+        prepared: Callable[[], Parsed] | None = None,
     ) -> Outcome:
         with self.write_lock:
             self._log_fetches(source, fetched)
@@ -204,7 +221,8 @@ class Pipeline:
                 outcome.run_id = ingest.record(self.con, outcome, [], started, trigger)
                 self._after_ingest(source, outcome)
                 return outcome
-            return self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started)
+            return self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started,
+                                         prepared=prepared)
 
     @staticmethod
     def _advice(error: str) -> str:

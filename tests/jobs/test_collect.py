@@ -106,14 +106,16 @@ def test_as_of_two_snapshots_builds_price_history(settings: Settings, upstream: 
         (200, b'{"data": []}', "only 0 rows"),
     ],
 )
+@pytest.mark.parametrize("together", [False, True], ids=["collect", "collect_all"])
 def test_bad_input_keeps_history_and_is_reported(
-    settings: Settings, upstream: Upstream, status: int, body: bytes, expect: str
+    settings: Settings, upstream: Upstream, status: int, body: bytes, expect: str, together: bool
 ) -> None:
     with Pipeline(settings) as pipe:
         pipe.collect(openrouter.SOURCE, T1)
         before = pipe.con.execute("SELECT * FROM price ORDER BY model, tier").fetchall()
         upstream.status, upstream.body = status, body
-        outcome = pipe.collect(openrouter.SOURCE, T2)
+        # collect_all parses in its fetch threads: a failure there is judged as one in the ingest
+        outcome = pipe.collect_all([openrouter.SOURCE], T2)[0] if together else pipe.collect(openrouter.SOURCE, T2)
         assert outcome.status in ("failed", "rejected") and expect in outcome.error
         assert pipe.con.execute("SELECT * FROM price ORDER BY model, tier").fetchall() == before
         run = pipe.con.execute("SELECT status, error FROM collection_run ORDER BY run_id DESC LIMIT 1").fetchone()
