@@ -13,8 +13,9 @@ by `warehouse.ingest` with the history write) in `transform_pending`; the derive
   counts as a change of its price keys, over their whole history, and of its boards.
 - Anything else the diffs do not describe is compared as a fingerprint with what the tables were last computed
   from: the capability map, the settings, the day of the latest collection (`as_of`: the grids are anchored on
-  it) and the first price day. A difference, or no record at all (the first run, after `gapwatch transforms` or
-  a reparse), recomputes everything, as `refresh_transforms` does.
+  it) and the first price day. A difference, or no record at all (a new warehouse, a reparse), recomputes
+  everything, as `refresh_transforms` (`gapwatch transforms`) does.
+- Any other family declared in `families.FAMILIES` is recomputed whole when one of its inputs changed.
 
 The result equals a full recompute (`tests/warehouse/transforms/test_incremental.py` checks it on random and
 real diffs). The first derive of each day is a full one, since the grids move with `as_of`.
