@@ -11,6 +11,7 @@ by cumulative time. Exits 0 with a message when the realdata staging set or a so
 from __future__ import annotations
 
 import cProfile
+import dataclasses
 import functools
 import hashlib
 import io
@@ -26,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -41,6 +43,8 @@ from jobs.pipeline import (  # noqa: E402
     Pipeline,
     make_pipeline,  # noqa: E402
 )
+from warehouse import db  # noqa: E402
+from warehouse.facts import table_for  # noqa: E402
 
 REALDATA = Path(os.environ.get("GAPWATCH_REALDATA", Path(__file__).resolve().parents[2] / "shared" / "realdata"))
 SETS = {"litellm": ("litellm", "litellm_mirror_rocry"), "lmarena": ("lmarena",), "models_dev": ("models.dev",)}
@@ -65,6 +69,30 @@ def parse_only(source: Source, snaps: list[Snapshot]) -> tuple[float, int]:
             body = v.read() if v.read else b""
             rows += len(source.parse(body, DocMeta(source.id, v.url, snap.observed_at)).rows)
     return time.perf_counter() - began, rows
+
+
+def naive_bulk_load(source: Source, snaps: list[Snapshot]) -> float:
+    """The floor the issue sets for a backfill: parse the same files and insert every row in one Arrow statement
+    per fact table, in one process, into a fresh migrated warehouse (no history, identity or change events)."""
+    with tempfile.TemporaryDirectory(prefix="gapwatch-naive-") as tmp:
+        con = db.connect(Path(tmp) / "naive.duckdb")
+        began = time.perf_counter()
+        by_table: dict[str, list[dict]] = defaultdict(list)
+        for snap in snaps:
+            for v in snap.versions:
+                body = v.read() if v.read else b""
+                sha = hashlib.sha256(body).hexdigest()
+                for row in source.parse(body, DocMeta(source.id, v.url, snap.observed_at)).rows:
+                    record = dataclasses.asdict(row)
+                    record.update(source=source.id, valid_from=snap.observed_at, evidence_sha256=sha)
+                    by_table[table_for(row).name].append(record)
+        for table, records in by_table.items():
+            con.register("_rows", pa.Table.from_pylist(records))
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _rows")
+            con.unregister("_rows")
+        seconds = time.perf_counter() - began
+        con.close()
+        return seconds
 
 
 class CountingConnection:
@@ -172,6 +200,7 @@ def bench(source: Source, snaps: list[Snapshot], profile: bool) -> None:
     in_temp_warehouse(counted(lambda pipe: backfill(pipe, source, snaps).seconds, counts, floors))
     in_temp_warehouse(counted(lambda pipe: backfill(pipe, source, snaps).seconds, counts, floors), hooks=False)
     each = in_temp_warehouse(publish_every_document(source, snaps))
+    naive = statistics.median(naive_bulk_load(source, snaps) for _ in range(3))
     print(f"== {source.id}: {docs} documents, {len(snaps)} snapshots, {rows} rows parsed; {load()}")
     print(f"   parse only          {parse_s:7.2f} s   {docs / parse_s:8.1f} documents/s   {rows / parse_s:9.0f} rows/s")
     print(f"   backfill            {total:7.2f} s   {docs / total:8.1f} documents/s   {report.rows / total:9.0f} rows/s"
@@ -192,6 +221,9 @@ def bench(source: Source, snaps: list[Snapshot], profile: bool) -> None:
     print(f"   one by one, no batch {each:6.2f} s   ({each / total:.2f}x the backfill; every hook and a publish "
           "after each document)")
     print(f"   outcomes: {report.summary()}")
+    print(f"   naive bulk loader   {naive:7.2f} s   (parse + one Arrow insert per table, no history, identity or "
+          "events)")
+    print(f"   {source.id} backfill/naive bulk loader: {total / naive:.2f}x (target <= 2x)")
     if profile:  # a separate run: cProfile's overhead would distort the figures above
         profiler = cProfile.Profile()
         in_temp_warehouse(lambda pipe: profiler.runcall(backfill, pipe, source, snaps).seconds)

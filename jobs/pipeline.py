@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -113,8 +114,13 @@ class Pipeline:
             paths = targets.resolve(source.paths_from, self.con.cursor(), self.settings.max_targets_per_run)
         return source.urls(base, paths)
 
-    def fetch(self, source: Source, urls: list[str] | None = None) -> Fetched:
-        """Fetch every URL of `source`. Safe to call from many threads; writes nothing."""
+    def fetch(
+        self, source: Source, urls: list[str] | None = None,
+        validators: dict[str, tuple[str | None, str | None, str | None]] | None = None,
+    ) -> Fetched:
+        """Fetch every URL of `source`. Safe to call from many threads; writes nothing. `validators` (etag,
+        last-modified, sha256 per URL, as `_validators` reads them) spares the warehouse read, for a caller
+        that holds the write lock while the fetches run."""
         out = Fetched()
         failures: list[str] = []
         urls = self.urls(source) if urls is None else urls
@@ -123,7 +129,7 @@ class Pipeline:
             return out
         for url in urls:
             shown = redact(url)  # credentials in a base URL are sent, never stored, logged or published
-            etag, modified, prev_sha = self._validators(shown)
+            etag, modified, prev_sha = validators[url] if validators is not None else self._validators(shown)
             out.previous[shown] = prev_sha
             have_body = prev_sha is not None and self.raw.has(prev_sha)
             res = self.client.fetch(
@@ -169,8 +175,53 @@ class Pipeline:
     # -- the whole flow --------------------------------------------------------------------------
     def collect(self, source: Source, observed_at: datetime | None = None, trigger: str = "cli") -> Outcome:
         started = utcnow()
+        return self._ingest_fetched(source, self.fetch(source), observed_at or started, trigger, started)
+
+    def collect_all(
+        self, sources: list[Source], observed_at: datetime | None = None, trigger: str = "cli",
+        on_outcome: Callable[[Outcome], None] | None = None,
+    ) -> list[Outcome]:
+        """Collect `sources` together: fetch, store and parse them concurrently (`max_concurrent_fetches` at once),
+        ingest each as it is ready (one at a time, each in its own transaction as `collect` does), then run the
+        derive stage once and publish once, as a batch does. Outcomes in completion order."""
+        started = utcnow()
         observed_at = observed_at or started
-        fetched = self.fetch(source)
+        with self.write_lock:  # what to fetch, read before the batch holds the lock
+            plans = {s.id: self.urls(s) for s in sources}
+            validators = {s.id: {u: self._validators(redact(u)) for u in plans[s.id]} for s in sources}
+        outcomes: list[Outcome] = []
+        workers = max(1, min(self.settings.max_concurrent_fetches, len(sources)))
+        def ahead(source: Source) -> tuple[Fetched, Callable[[], Parsed] | None]:
+            # In the worker: fetch, then store (gzip, fsync: they release the GIL) and parse, off the ingest path.
+            fetched = self.fetch(source, plans[source.id], validators[source.id])
+            if fetched.error:
+                return fetched, None
+            for d in fetched.docs:
+                self.raw.put(d.body, d.sha256)
+            try:
+                parsed = self.parse_documents(source, fetched.docs, observed_at)
+            except Exception as exc:  # judged by the ingest exactly as a parse failure there
+                def fail(exc: Exception = exc) -> Parsed:
+                    raise exc
+                return fetched, fail
+            return fetched, lambda: parsed
+
+        with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool, self.batch():
+            futures = {pool.submit(ahead, s): s for s in sources}
+            for done in as_completed(futures):
+                source = futures[done]
+                fetched, prepared = done.result()
+                outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared))
+                if on_outcome:
+                    on_outcome(outcomes[-1])
+        if self.publish_after_ingest and not self._atomic and any(o.status != "unchanged" for o in outcomes):
+            self.publish()
+        return outcomes
+
+    def _ingest_fetched(
+        self, source: Source, fetched: Fetched, observed_at: datetime, trigger: str, started: datetime,
+        prepared: Callable[[], Parsed] | None = None,
+    ) -> Outcome:
         if fetched.error and self.client.cancelled:
             # Shutting down: the source did nothing wrong, so no failed run is recorded (nor a failure streak).
             return Outcome(source.id, "cancelled", observed_at, error="cancelled: the service is shutting down")
@@ -182,7 +233,8 @@ class Pipeline:
                 outcome.run_id = ingest.record(self.con, outcome, [], started, trigger)
                 self._after_ingest(source, outcome)
                 return outcome
-            return self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started)
+            return self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started,
+                                         prepared=prepared)
 
     @staticmethod
     def _advice(error: str) -> str:

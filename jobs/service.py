@@ -2,8 +2,9 @@
 
 Each source is one job (`max_instances=1`, `coalesce=True`, misfire grace from settings) on a thread pool
 of `max_concurrent_fetches` workers, so at most that many fetches run at once while ingests queue on
-the pipeline's write lock. After every run the service writes `source_schedule.next_run_at` and publishes the
-read snapshot, so `gapwatch status` and the app see failures and next runs too, not only new facts.
+the pipeline's write lock. After every run the service writes `source_schedule.next_run_at` and, unless the
+run found the source unchanged, publishes the read snapshot, so `gapwatch status` and the app see failures and
+next runs too, not only new facts (an unchanged run's record reaches them with the next publish).
 """
 
 from __future__ import annotations
@@ -74,7 +75,7 @@ class Service:
         self.settings = settings
         self.sources = list(sources) if sources is not None else enabled_sources(settings)
         self.pipe = pipeline or make_pipeline(settings)
-        # The service publishes once per run (whatever its outcome), so the pipeline must not publish as well.
+        # The service publishes once per run that changed something, so the pipeline must not publish as well.
         self.pipe.publish_after_ingest = False
         self.scheduler = BackgroundScheduler(
             executors={"default": ThreadPoolExecutor(max_workers=max(1, settings.max_concurrent_fetches))},
@@ -156,17 +157,21 @@ class Service:
 
     def _collect(self, source: Source) -> None:
         started = utcnow()
+        status = "crashed"
         try:
             outcome = self.pipe.collect(source, trigger="schedule")
-            self.outcomes[(source.id, outcome.status)] += 1
+            status = outcome.status
             (log.info if outcome.status in ("ok", "unchanged") else log.warning)("%s", outcome.summary())
         except Exception:  # a bug in one source's run must not stop the others; its transaction rolled back
-            self.outcomes[(source.id, "crashed")] += 1
             log.exception("%s: collection crashed", source.id)
+        self.outcomes[(source.id, status)] += 1
         self._honour_retry_after(source, started)
         with self.pipe.locked():
             self._save_schedule()
-            self.pipe.publish()
+            # An unchanged run wrote only its run record and schedule: no fact, no event. Publishing copies the
+            # whole warehouse, so those reach readers with the next run that changes something.
+            if status != "unchanged":
+                self.pipe.publish()
         self._deliver_alerts()
 
     def _honour_retry_after(self, source: Source, since: datetime) -> None:

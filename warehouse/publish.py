@@ -1,20 +1,29 @@
 """Publish a consistent read-only copy of the warehouse for the app and SQL users.
 
 DuckDB allows one read-write process per file, and a reader holding the writer's file would make the
-writer fail to open it. So readers never touch the writer's file: after each ingest the writer copies
-the whole database (COPY FROM DATABASE, a consistent copy) to a temporary file and renames it over the
-published one. Readers that already have the old file open keep reading it; new readers get the new one.
+writer fail to open it. So readers never touch the writer's file: after an ingest the writer checkpoints
+(every committed change goes from the write-ahead log into the database file), copies the file byte for byte
+to a temporary file, stamps the copy with its version and renames it over the published one. The writer
+holds its lock throughout, so nothing is written between the checkpoint and the end of the copy: the copy is
+exactly the committed state, never half an ingest. Readers that already have the old file open keep reading
+it; new readers get the new one.
+
+A file copy runs at disk speed, where the logical re-encode it replaces (`COPY FROM DATABASE`, still the
+fallback when a checkpoint is refused) ran at about 30 MB/s.
 """
 
 from __future__ import annotations
 
+import logging
 import os
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
 KEEP_VERSION_LINKS = 3
+log = logging.getLogger(__name__)
 
 
 def publish(con: duckdb.DuckDBPyConnection, target: Path) -> int:
@@ -27,10 +36,10 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> int:
     version = int(row[0])
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute("INSERT INTO publish_log VALUES (?, ?)", [version, now])
-    source_db = con.execute("SELECT current_database()").fetchone()[0]
+    if not _file_copy(con, tmp):
+        _logical_copy(con, tmp)
     con.execute(f"ATTACH '{tmp}' AS _publish")
     try:
-        con.execute(f"COPY FROM DATABASE \"{source_db}\" TO _publish")
         con.execute("CREATE OR REPLACE TABLE _publish.snapshot_info AS SELECT ?::INTEGER AS version, "
                     "?::TIMESTAMP AS published_at", [version, now])
     finally:
@@ -71,6 +80,41 @@ def current_path(path: Path) -> Path:
     except FileNotFoundError:
         pass
     return path
+def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    rows = con.execute(
+        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchall()
+    return Path(rows[0][0]) if rows and rows[0][0] else None
+
+
+def _file_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> bool:
+    """Checkpoint, then copy the database file to `tmp`. A checkpoint writes the committed state only (a
+    transaction another connection of this process holds open stays out). False, nothing copied, when the
+    database has no file or the checkpoint was refused or left changes in the write-ahead log."""
+    source = _database_file(con)
+    if source is None:
+        return False
+    try:
+        con.execute("CHECKPOINT")
+    except duckdb.Error as exc:
+        log.info("checkpoint refused (%s); publishing by logical copy", exc)
+        return False
+    wal = source.with_name(source.name + ".wal")
+    if wal.exists() and wal.stat().st_size:  # some committed change is still only in the log: the file lacks it
+        log.info("%s still holds changes after a checkpoint; publishing by logical copy", wal)
+        return False
+    shutil.copyfile(source, tmp)
+    return True
+
+
+def _logical_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
+    tmp.unlink(missing_ok=True)
+    source_db = con.execute("SELECT current_database()").fetchone()[0]
+    con.execute(f"ATTACH '{tmp}' AS _publish")
+    try:
+        con.execute(f"COPY FROM DATABASE \"{source_db}\" TO _publish")
+    finally:
+        con.execute("DETACH _publish")
 
 
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from collectors import registry
 from jobs.cli.writer import open_pipeline
+from jobs.pipeline import Outcome
 
 console = Console()
 err = Console(stderr=True)
@@ -42,13 +43,16 @@ def collect(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
     ) as progress:
         task = progress.add_task("collecting", total=len(chosen))
-        for source in chosen:
-            progress.update(task, description=f"collecting {source.id}")
-            outcome = pipe.collect(source, observed_at)
+
+        def done(outcome: Outcome) -> None:
+            nonlocal failed
             colour = {"ok": "green", "unchanged": "cyan"}.get(outcome.status, "red")
             progress.console.print(f"[{colour}]{outcome.summary()}[/{colour}]")
             failed += outcome.status in ("failed", "rejected")
             progress.advance(task)
+
+        # Fetched concurrently, ingested as each arrives; derived and published once, at the end.
+        pipe.collect_all(chosen, observed_at, on_outcome=done)
     raise typer.Exit(1 if failed else 0)
 
 

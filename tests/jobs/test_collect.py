@@ -15,7 +15,7 @@ from werkzeug import Request, Response
 from collectors.leaderboards import lmarena
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings
-from jobs.pipeline import Pipeline
+from jobs.pipeline import Pipeline, make_pipeline
 from jobs.reparse import reparse
 from tests.conftest import fixture_bytes
 
@@ -106,14 +106,16 @@ def test_as_of_two_snapshots_builds_price_history(settings: Settings, upstream: 
         (200, b'{"data": []}', "only 0 rows"),
     ],
 )
+@pytest.mark.parametrize("together", [False, True], ids=["collect", "collect_all"])
 def test_bad_input_keeps_history_and_is_reported(
-    settings: Settings, upstream: Upstream, status: int, body: bytes, expect: str
+    settings: Settings, upstream: Upstream, status: int, body: bytes, expect: str, together: bool
 ) -> None:
     with Pipeline(settings) as pipe:
         pipe.collect(openrouter.SOURCE, T1)
         before = pipe.con.execute("SELECT * FROM price ORDER BY model, tier").fetchall()
         upstream.status, upstream.body = status, body
-        outcome = pipe.collect(openrouter.SOURCE, T2)
+        # collect_all parses in its fetch threads: a failure there is judged as one in the ingest
+        outcome = pipe.collect_all([openrouter.SOURCE], T2)[0] if together else pipe.collect(openrouter.SOURCE, T2)
         assert outcome.status in ("failed", "rejected") and expect in outcome.error
         assert pipe.con.execute("SELECT * FROM price ORDER BY model, tier").fetchall() == before
         run = pipe.con.execute("SELECT status, error FROM collection_run ORDER BY run_id DESC LIMIT 1").fetchone()
@@ -192,3 +194,27 @@ def test_reparse_rebuilds_identical_history_from_raw_store(settings: Settings, u
         assert [o.status for o in outcomes] == ["ok", "ok", "ok"]
         assert pipe.con.execute(query).fetchall() == before
         assert len(pipe.con.execute("SELECT * FROM fetch_log").fetchall()) == requests  # nothing fetched
+
+
+def test_collecting_sources_together_derives_and_publishes_once(settings: Settings, origin: HTTPServer,
+                                                                  upstream: Upstream) -> None:
+    derives: list[str] = []
+    with make_pipeline(settings) as pipe:
+        transforms = pipe.hooks[3]
+        assert getattr(transforms, "deferrable", False)
+
+        def counted(con: duckdb.DuckDBPyConnection, source: object, outcome: object) -> None:
+            derives.append(outcome.source)
+            transforms(con, source, outcome)
+
+        counted.deferrable = True  # type: ignore[attr-defined]
+        pipe.hooks[3] = counted
+        outcomes = pipe.collect_all([lmarena.SOURCE, openrouter.SOURCE], T1)
+        assert sorted((o.source, o.status) for o in outcomes) == [("lmarena", "failed"), ("openrouter", "ok")]
+        assert derives == ["openrouter"]  # once, for the batch
+        assert count(pipe, "price_blended") == count(pipe, "price")  # the derived tables follow the facts
+        assert pipe.con.execute("SELECT count(*) FROM publish_log").fetchall() == [(1,)]
+        assert pipe.collect_all([openrouter.SOURCE], T2)[0].status == "unchanged"
+        assert pipe.con.execute("SELECT count(*) FROM publish_log").fetchall() == [(1,)]  # nothing changed
+    with duckdb.connect(str(settings.published_file), read_only=True) as snap:
+        assert snap.execute("SELECT count(*) FROM collection_run").fetchall() == [(2,)]

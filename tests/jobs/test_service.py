@@ -352,3 +352,22 @@ def test_change_events_from_scheduled_runs_are_delivered(tmp_path: Path, loopbac
     assert "Price cut -10.0%: openrouter/deepseek/deepseek-chat-v3-0324" in titles
     assert all(t.startswith("Price cut") for t in titles)  # only what the rule routes, each once
     assert len(titles) == len(set(titles))
+
+
+def test_an_unchanged_run_publishes_nothing(tmp_path: Path, loopback: Origin) -> None:
+    loopback.serve(f"/openrouter{MODELS}", MAY)
+    settings = service_settings(tmp_path, loopback, ["openrouter"], schedule_every_s={})
+    service = Service(settings, sources=[openrouter.SOURCE])
+    try:
+        service._collect(openrouter.SOURCE)
+        published = settings.published_file.stat().st_mtime_ns
+        service._collect(openrouter.SOURCE)
+        with service.pipe.locked() as con:
+            versions = con.execute("SELECT count(*) FROM publish_log").fetchone()[0]
+    finally:
+        service.pipe.close()
+    assert service.outcomes == Counter({("openrouter", "ok"): 1, ("openrouter", "unchanged"): 1})
+    assert versions == 1
+    assert settings.published_file.stat().st_mtime_ns == published
+    with open_snapshot(settings.published_file) as con:
+        assert con.execute("SELECT version FROM snapshot_info").fetchone()[0] == 1

@@ -17,30 +17,44 @@ from warehouse.changes.facts import previous_evidence
 MAX_DIFF_CHARS = 4000
 
 
+# Every model whose verdict differs from the last one recorded (or that has none recorded yet).
+_MOVED = """
+SELECT m.model_id, m.organization, m.license_id, m.openness, s.model_id IS NOT NULL AS seen, s.license_id,
+       s.openness
+FROM model m LEFT JOIN change_model_state s USING (model_id)
+WHERE s.model_id IS NULL OR s.license_id IS DISTINCT FROM m.license_id OR s.openness IS DISTINCT FROM m.openness
+ORDER BY m.model_id
+"""
+
+# The same models' verdicts recorded in one statement, whatever their number (a bulk identity change may
+# move thousands at once).
+_RECORD = """
+INSERT INTO change_model_state
+SELECT m.model_id, m.license_id, m.openness, ?::TIMESTAMP
+FROM model m LEFT JOIN change_model_state s USING (model_id)
+WHERE s.model_id IS NULL OR s.license_id IS DISTINCT FROM m.license_id OR s.openness IS DISTINCT FROM m.openness
+ON CONFLICT DO UPDATE SET license_id = excluded.license_id, openness = excluded.openness,
+    recorded_at = excluded.recorded_at
+"""
+
+
 def canonical_license_moves(ctx: Context) -> list[ChangeEvent]:
     if ctx.outcome.status != "ok" or not ctx.has("model"):
         return []
-    current = ctx.con.execute("SELECT model_id, organization, license_id, openness FROM model").fetchall()
-    seen = {r[0]: (r[1], r[2]) for r in ctx.con.execute(
-        "SELECT model_id, license_id, openness FROM change_model_state").fetchall()}
+    moved = ctx.con.execute(_MOVED).fetchall()
+    if not moved:
+        return []
     out = []
-    for model_id, organization, license_id, openness in current:
-        previous = seen.get(model_id)
-        if previous == (license_id, openness):
-            continue
+    for model_id, organization, license_id, openness, seen, before_license, before_openness in moved:
         # Gaining a licence where none was known is resolution filling in, not the licence changing.
-        if previous is not None and previous[0] is not None and license_id is not None:
+        if seen and before_license is not None and license_id is not None:
             out.append(ChangeEvent(
                 "license_change", model_id, ctx.source,
-                {"license_id": previous[0], "openness": previous[1]},
+                {"license_id": before_license, "openness": before_openness},
                 {"license_id": license_id, "openness": openness, "organization": organization},
                 None, evidence(*ctx.documents), ctx.at,
             ))
-        ctx.con.execute(
-            "INSERT INTO change_model_state VALUES (?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
-            "license_id = excluded.license_id, openness = excluded.openness, recorded_at = excluded.recorded_at",
-            [model_id, license_id, openness, ctx.at],
-        )
+    ctx.con.execute(_RECORD, [ctx.at])
     return out
 
 

@@ -15,7 +15,7 @@ import duckdb
 import polars as pl
 
 from gapwatch.settings import Settings
-from warehouse.transforms import inputs
+from warehouse.transforms import incremental, inputs
 from warehouse.transforms.frontier import price_frontier
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
@@ -65,12 +65,13 @@ def write(con: duckdb.DuckDBPyConnection, tables: dict[str, pl.DataFrame]) -> No
 
 
 def refresh_transforms(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | None = None) -> bool:
-    """Recompute and rewrite every transform table (in the caller's transaction). `as_of` defaults to the day of
+    """Recompute and rewrite every transform table and what the incremental refresh compares against
+    (`incremental.full`), in the caller's transaction. `as_of` defaults to the day of
     the latest collection that saw data. Returns False, writing nothing, when nothing was ever collected."""
     as_of = as_of or inputs.as_of(con)
     if as_of is None:
         return False
-    write(con, compute(inputs.scores(con), inputs.prices(con), as_of, settings))
+    incremental.full(con, settings, as_of, incremental.fingerprints(con, settings, as_of))
     return True
 
 
@@ -79,10 +80,11 @@ class OutcomeLike(Protocol):
 
 
 def transforms_hook(settings: Settings) -> Callable[[duckdb.DuckDBPyConnection, object, OutcomeLike], None]:
-    """The ingest hook: refresh after every ingest that changed facts (status ok), skip every other outcome."""
+    """The ingest hook: after every ingest that changed facts (status ok), recompute what those facts reach
+    (`incremental.refresh`); skip every other outcome."""
 
     def hook(con: duckdb.DuckDBPyConnection, source: object, outcome: OutcomeLike) -> None:
         if outcome.status == "ok":
-            refresh_transforms(con, settings)
+            incremental.refresh(con, settings)  # only what the ingests since the last refresh touched
 
     return hook

@@ -1,0 +1,76 @@
+"""Benchmark: `gapwatch collect` of every recorded source against the slowest single source.
+
+    .venv/bin/python bench/bench_collect.py [--repeat R]
+
+A replay server on 127.0.0.1 serves `demo/recordings/` (each source's newest recording), as the demo does.
+Each source is collected alone into a fresh warehouse, then all of them together into another one, through
+`Pipeline.collect_all` (what `gapwatch collect [SOURCE…]` runs: concurrent fetches, one ingest at a time,
+derive and publish once), R times each; medians. The last line is `collect all/slowest single: X.XXx`.
+`--one-by-one` collects all of them one after another instead, each derived and published (the former way).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from collectors import registry  # noqa: E402
+from gapwatch.settings import Settings  # noqa: E402
+from jobs.demo.replay import ReplayServer  # noqa: E402
+from jobs.pipeline import make_pipeline  # noqa: E402
+
+RECORDINGS = Path(__file__).resolve().parents[1] / "demo" / "recordings"
+
+
+def timed_collect(root: Path, server: ReplayServer, sources: list, one_by_one: bool = False
+                  ) -> tuple[float, list[str]]:
+    settings = Settings(_env_file=None, data_dir=root, host_min_interval_s=0,
+                        base_urls={s.id: server.base_url(s.id) for s in sources})
+    with make_pipeline(settings) as pipe:
+        started = time.perf_counter()
+        # One by one is the former `gapwatch collect`: each source fetched, ingested, derived and published in turn.
+        outcomes = [pipe.collect(s) for s in sources] if one_by_one else pipe.collect_all(sources)
+        return time.perf_counter() - started, [o.summary() for o in outcomes]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--one-by-one", action="store_true",
+                        help="collect the sources one after another, each derived and published (for comparison)")
+    args = parser.parse_args()
+    with ReplayServer(RECORDINGS) as server, tempfile.TemporaryDirectory() as tmp:
+        recorded = set(server.recordings.sources())
+        sources = [s for s in registry.SOURCES if s.id in recorded]
+        single: dict[str, list[float]] = {s.id: [] for s in sources}
+        together: list[float] = []
+        run = 0
+        for _ in range(args.repeat):
+            for source in sources:
+                run += 1
+                took, _ = timed_collect(Path(tmp) / str(run), server, [source])
+                single[source.id].append(took)
+            run += 1
+            took, summaries = timed_collect(Path(tmp) / str(run), server, sources, args.one_by_one)
+            together.append(took)
+    medians = {sid: statistics.median(t) for sid, t in single.items()}
+    slowest = max(medians, key=medians.get)
+    for sid, m in sorted(medians.items(), key=lambda kv: -kv[1]):
+        print(f"{sid:>22}: {m:.3f} s alone")
+    print("together: " + "; ".join(summaries))
+    print(f"{len(sources)} sources together: median {statistics.median(together):.3f} s; slowest alone: {slowest} "
+          f"{medians[slowest]:.3f} s; sum alone {sum(medians.values()):.3f} s; load average "
+          f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"collect all{' one by one' if args.one_by_one else ''}/slowest single: "
+          f"{statistics.median(together) / medians[slowest]:.2f}x")
+
+
+if __name__ == "__main__":
+    main()

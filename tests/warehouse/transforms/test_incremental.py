@@ -1,0 +1,247 @@
+"""Incremental transforms: after any sequence of diffs the tables equal a full recompute (`refresh.compute`, the
+pure function over the whole warehouse), and a change recomputes only the families it reaches."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import pytest
+
+from collectors.leaderboards import lmarena
+from collectors.pricing import litellm, openrouter
+from gapwatch.settings import Settings
+from jobs.pipeline import Document, make_pipeline
+from tests.conftest import fixture_bytes, realdata
+from warehouse import db
+from warehouse.history import Diff, FactChange
+from warehouse.transforms import families, incremental, inputs, pending
+from warehouse.transforms.refresh import compute
+
+SETTINGS = Settings(_env_file=None)
+BOARDS = {"arena": ("overall", "general"), "arena-code": ("coding", "coding"), "mathbench": ("accuracy", "math")}
+OPENNESS = ("closed", "open-source", "open-weights-restricted", "open-weights-noncommercial", "unknown")
+START = datetime(2025, 1, 1, 12)
+
+
+def assert_tables_equal_full(con: duckdb.DuckDBPyConnection, settings: Settings = SETTINGS) -> None:
+    """Every transform table equals what the pure full computation gives on the warehouse as it is now."""
+    as_of = inputs.as_of(con)
+    expected = compute(inputs.scores(con), inputs.prices(con), as_of, settings)
+    for name, frame in expected.items():
+        actual = con.sql(f"SELECT * FROM {name}").pl()
+        want = frame.select(actual.columns).cast(dict(actual.schema))
+        key = actual.columns
+        assert actual.sort(key, nulls_last=True).equals(want.sort(key, nulls_last=True)), (
+            f"{name}: {actual.height} rows incrementally, {want.height} in full")
+
+
+@dataclass
+class Outcome:
+    source: str
+    observed_at: datetime
+    status: str = "ok"
+    diff: Diff = field(default_factory=Diff)
+
+
+class Warehouse:
+    """A migrated warehouse with generated history, changed the way ingest changes it (close the open interval,
+    open a new one) and with each change recorded as ingest records it."""
+
+    def __init__(self, path: Path, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.con = db.connect(path)
+        self.now = START
+        self.models = [f"m{i:03d}" for i in range(60)]
+        self.con.executemany("INSERT INTO capability_map VALUES (?, ?, ?, 1.0, NULL)",
+                             [[b, c, cap] for b, (c, cap) in BOARDS.items()])
+        self.con.executemany("INSERT INTO model (model_id, openness) VALUES (?, ?)",
+                             [[m, self.rng.choice(OPENNESS)] for m in self.models])
+        for src in ("arena", "prices-a", "prices-b"):
+            self.con.executemany("INSERT INTO model_alias VALUES (?, ?, ?, 'exact', 1.0)",
+                                 [[src, m, m] for m in self.models if self.rng.random() < 0.9])
+        for day in range(0, 200, 20):
+            self.now = START + timedelta(days=day)
+            self.change(prices=14, scores=14)
+        self.collected()
+        incremental.refresh(self.con, SETTINGS)
+
+    def collected(self) -> None:
+        self.con.execute("INSERT INTO collection_run (source, observed_at, started_at, finished_at, status, added) "
+                         "VALUES ('test', ?, ?, ?, 'ok', 1)", [self.now, self.now, self.now])
+
+    def change(self, prices: int = 0, scores: int = 0, boards: tuple[str, ...] = tuple(BOARDS)) -> None:
+        by_source: dict[str, Outcome] = {}
+        seen: set[tuple] = set()  # one change per fact and snapshot, as ingest writes them
+        for _ in range(prices):
+            src, provider = self.rng.choice(("prices-a", "prices-b")), self.rng.choice(("p1", "p2", "p3"))
+            model, tier = self.rng.choice(self.models), self.rng.choice(("standard", "standard", "batch"))
+            if (src, provider, model, tier) in seen:
+                continue
+            seen.add((src, provider, model, tier))
+            key = {"provider": provider, "model": model, "tier": tier}
+            price = round(self.rng.uniform(0.1, 20), 2)
+            self.con.execute("UPDATE price SET valid_to = ? WHERE source = ? AND provider = ? AND model = ? "
+                             "AND tier = ? AND valid_to IS NULL", [self.now, src, provider, model, tier])
+            if self.rng.random() < 0.9:  # else the price is withdrawn
+                self.con.execute("INSERT INTO price (source, provider, model, tier, input_per_mtok, output_per_mtok,"
+                                 " currency, valid_from) VALUES (?, ?, ?, ?, ?, ?, 'USD', ?)",
+                                 [src, provider, model, tier, price, price * 3, self.now])
+            out = by_source.setdefault(src, Outcome(src, self.now))
+            out.diff.changed.append(FactChange("price", key, None, None, None))
+        for _ in range(scores):
+            board = self.rng.choice(boards)
+            category = BOARDS[board][0]
+            model = self.rng.choice(self.models)
+            if (board, model) in seen:
+                continue
+            seen.add((board, model))
+            self.con.execute("UPDATE leaderboard_score SET valid_to = ? WHERE source = 'arena' AND board = ? "
+                             "AND model = ? AND valid_to IS NULL", [self.now, board, model])
+            self.con.execute(
+                "INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, valid_from) "
+                "VALUES ('arena', ?, ?, ?, ?, 'elo', ?)",
+                [board, category, model, round(self.rng.gauss(1200, 80), 1), self.now])
+            out = by_source.setdefault("arena", Outcome("arena", self.now))
+            out.diff.added.append(FactChange("leaderboard_score", {"board": board, "category": category,
+                                                                    "model": model}, None, None, None))
+        for out in by_source.values():
+            pending.record_touches(self.con, out.source, out)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_random_diffs_leave_the_tables_of_a_full_recompute(tmp_path: Path, seed: int) -> None:
+    w = Warehouse(tmp_path / "w.duckdb", seed)
+    assert_tables_equal_full(w.con)
+    for step in range(12):
+        kind = w.rng.choice(("prices", "scores", "both", "next day", "identity"))
+        if kind == "next day":
+            w.now += timedelta(days=1)
+            w.collected()
+        else:
+            w.now += timedelta(minutes=5)
+        if kind == "identity":  # a model's openness moves, a name gains or loses its model
+            w.con.execute("UPDATE model SET openness = ? WHERE model_id = ?",
+                          [w.rng.choice(OPENNESS), w.rng.choice(w.models)])
+            w.con.execute("DELETE FROM model_alias WHERE source = 'prices-a' AND source_model = ?",
+                          [w.rng.choice(w.models)])
+            w.con.execute("INSERT INTO model_alias VALUES ('arena', ?, ?, 'manual', 1.0) ON CONFLICT DO UPDATE "
+                          "SET model_id = excluded.model_id", [w.rng.choice(w.models), w.rng.choice(w.models)])
+            w.con.execute("INSERT INTO openness_evidence VALUES (NULL, 'prices-b', ?, 'licence', 'mit', "
+                          "'open-source', 'mit', 2, NULL)", [w.rng.choice(w.models)])
+        w.change(prices=w.rng.randint(1, 6) if kind in ("prices", "both", "next day") else 0,
+                 scores=w.rng.randint(1, 6) if kind in ("scores", "both") else 0)
+        done = incremental.refresh(w.con, SETTINGS)
+        assert done == ("full" if kind == "next day" else "partial"), (step, kind, done)
+        assert_tables_equal_full(w.con)
+
+
+def test_a_price_change_leaves_the_gap_tables_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    w = Warehouse(tmp_path / "w.duckdb", 7)
+    w.now += timedelta(minutes=5)
+    w.change(prices=3)
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("a price-only change recomputed the gap tables")
+
+    monkeypatch.setattr(incremental, "gap_tables", forbidden)
+    monkeypatch.setattr(families.Frames, "scores", property(forbidden))
+    assert incremental.refresh(w.con, SETTINGS) == "partial"
+    monkeypatch.undo()
+    assert_tables_equal_full(w.con)
+
+
+def test_a_score_change_off_the_reference_board_leaves_the_price_tables_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = Warehouse(tmp_path / "w.duckdb", 8)
+    w.now += timedelta(minutes=5)
+    w.change(scores=4, boards=("mathbench",))  # not the general capability's board: quality stays as it was
+
+    def forbidden(*args: object) -> None:
+        raise AssertionError("a score change off the reference board recomputed the price tables")
+
+    for name in ("price_quality_tables", "price_tables", "_update_prices", "_update_price_quality"):
+        monkeypatch.setattr(incremental, name, forbidden)
+    monkeypatch.setattr(families.Frames, "prices", property(forbidden))
+    assert incremental.refresh(w.con, SETTINGS) == "partial"
+    monkeypatch.undo()
+    assert_tables_equal_full(w.con)
+
+
+def test_nothing_pending_recomputes_nothing(tmp_path: Path) -> None:
+    w = Warehouse(tmp_path / "w.duckdb", 9)
+    assert incremental.refresh(w.con, SETTINGS) == "nothing"
+    pending.mark_stale(w.con)
+    assert incremental.refresh(w.con, SETTINGS) == "full"
+
+
+def test_every_table_the_full_computation_writes_belongs_to_a_family(tmp_path: Path) -> None:
+    w = Warehouse(tmp_path / "w.duckdb", 10)
+    tables = compute(inputs.scores(w.con), inputs.prices(w.con), inputs.as_of(w.con), SETTINGS)
+    declared = [t for f in families.FAMILIES for t in f.tables]
+    assert sorted(declared) == sorted(tables), "declare the new table's family in warehouse/transforms/families.py"
+
+
+def _doc(body: bytes, url: str = "http://127.0.0.1/doc") -> Document:
+    return Document(url, body, hashlib.sha256(body).hexdigest())
+
+
+def test_real_ingests_through_the_pipeline_leave_the_tables_of_a_full_recompute(tmp_path: Path) -> None:
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", respect_robots=False)
+    csv = lmarena.SOURCE.__class__(**{**lmarena.SOURCE.__dict__, "paths": ("/lmsys.csv",)})
+    steps = [
+        (csv, fixture_bytes("lmarena", "lmsys_2024-06-19.csv"), datetime(2024, 6, 19, 12)),
+        (openrouter.SOURCE, fixture_bytes("openrouter", "models_2026-05-15.json"), datetime(2024, 6, 19, 13)),
+        (openrouter.SOURCE, fixture_bytes("openrouter", "models_2026-07-17.json"), datetime(2024, 6, 19, 14)),
+        (csv, fixture_bytes("lmarena", "lmsys_2024-10-16.csv"), datetime(2024, 6, 19, 15)),
+        (openrouter.SOURCE, fixture_bytes("openrouter", "models_2026-05-15.json"), datetime(2024, 10, 16, 12)),
+    ]
+    with make_pipeline(settings, publish_after_ingest=False) as pipe:
+        for source, body, at in steps:
+            assert pipe.ingest_documents(source, [_doc(body)], at).status == "ok"
+            assert_tables_equal_full(pipe.con, settings)
+
+
+@pytest.mark.realdata
+def test_real_litellm_versions_leave_the_tables_of_a_full_recompute(tmp_path: Path) -> None:
+    files = sorted(realdata("litellm").glob("*.json"))[-3:]
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", respect_robots=False)
+    with make_pipeline(settings, publish_after_ingest=False) as pipe:
+        for minutes, path in enumerate(files):
+            at = datetime.combine(date(2026, 3, 3), datetime.min.time()) + timedelta(minutes=minutes)
+            assert pipe.ingest_documents(litellm.SOURCE, [_doc(path.read_bytes())], at).status == "ok"
+            assert_tables_equal_full(pipe.con, settings)
+
+
+def test_a_new_family_is_recomputed_when_one_of_its_inputs_changed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    w = Warehouse(tmp_path / "w.duckdb", 11)
+    w.con.execute("CREATE TABLE price_rows (n BIGINT)")
+    calls: list[int] = []
+
+    def compute_rows(frames: families.Frames) -> dict[str, pl.DataFrame]:
+        calls.append(frames.prices.height)
+        return {"price_rows": pl.DataFrame({"n": [frames.prices.height]})}
+
+    extra = families.Family("price_rows", ("price_rows",), frozenset({families.PRICE}), compute_rows)
+    monkeypatch.setattr(incremental, "FAMILIES", (*families.FAMILIES, extra))
+    pending.mark_stale(w.con)
+    assert incremental.refresh(w.con, SETTINGS) == "full"
+    assert len(calls) == 1
+    w.now += timedelta(minutes=5)
+    w.change(scores=3, boards=("mathbench",))
+    assert incremental.refresh(w.con, SETTINGS) == "partial"
+    assert len(calls) == 1  # scores are not among its inputs
+    w.now += timedelta(minutes=5)
+    w.change(prices=3)
+    assert incremental.refresh(w.con, SETTINGS) == "partial"
+    assert len(calls) == 2
+    rows = w.con.execute("SELECT count(*) FROM price").fetchall()[0][0]
+    assert w.con.execute("SELECT n FROM price_rows").fetchall() == [(rows,)]

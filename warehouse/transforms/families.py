@@ -1,0 +1,127 @@
+"""The transform tables in families, each declaring the inputs it is computed from.
+
+The derive stage recomputes a family only when one of its inputs changed (see `incremental`). Inputs are the
+fact tables an ingest's diff names (`price`, `leaderboard_score`) and the state the transforms read besides
+(`identity`: a name's model or openness moved; `capability_map`; `as_of`, the day of the latest
+collection; `settings`; `quality`, the reference-board quality the price tables rate models by).
+
+A new transform table joins by declaring its family here: the tables it writes, the inputs it depends on and a
+`compute` from the `Frames` of the whole warehouse. It is then recomputed, whole, after every derive stage in
+which one of those inputs changed, and with every full refresh. (`tests/warehouse/transforms/
+test_incremental.py` fails when `refresh.compute` writes a table no family declares.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+import duckdb
+import polars as pl
+
+from gapwatch.settings import Settings
+from warehouse.transforms import inputs
+from warehouse.transforms.frontier import price_frontier
+from warehouse.transforms.gap import gap_over_time, gap_table
+from warehouse.transforms.grid import grid
+from warehouse.transforms.months_behind import months_behind, months_behind_summary
+from warehouse.transforms.pending import PRICE, SCORE
+from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
+from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
+from warehouse.transforms.scores import comparable_scores
+from warehouse.transforms.tco_default import default_scenario
+
+IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS, QUALITY = "identity", "capability_map", "as_of", "settings", "quality"
+
+
+@dataclass
+class Frames:
+    """The whole warehouse as the transforms read it, each frame computed once, on first use."""
+
+    con: duckdb.DuckDBPyConnection
+    settings: Settings
+    as_of: date
+
+    @cached_property
+    def scores(self) -> pl.DataFrame:
+        return inputs.scores(self.con)
+
+    @cached_property
+    def prices(self) -> pl.DataFrame:
+        return inputs.prices(self.con)
+
+    @cached_property
+    def scored(self) -> pl.DataFrame:
+        return comparable_scores(self.scores)
+
+    @cached_property
+    def priced(self) -> pl.DataFrame:
+        return blended(self.prices, self.settings.blend_input_weight, self.settings.blend_output_weight)
+
+    @cached_property
+    def quality(self) -> pl.DataFrame:
+        s = self.settings
+        return reference_quality(self.scored, self.as_of, s.quality_capability, s.gap_board_priority)
+
+    @cached_property
+    def tiers(self) -> pl.DataFrame:
+        return quality_tiers(self.quality, self.as_of)
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    tables: tuple[str, ...]
+    depends_on: frozenset[str]
+    compute: Callable[[Frames], dict[str, pl.DataFrame]]
+
+
+def gap_tables(f: Frames) -> dict[str, pl.DataFrame]:
+    s = f.settings
+    over_time = gap_over_time(f.scored)
+    behind = months_behind(f.scored, s.months_behind_tolerance)
+    return {
+        "gap_by_capability": gap_table(f.scored, over_time, f.as_of, s.gap_board_priority),
+        "gap_over_time": over_time,
+        "months_behind": behind,
+        "months_behind_summary": months_behind_summary(behind),
+    }
+
+
+def price_tables(priced: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    return {"price_blended": priced.drop("start", "end"), "price_moves": price_moves(priced)}
+
+
+def price_quality_tables(
+    priced: pl.DataFrame, quality: pl.DataFrame, tiers: pl.DataFrame, as_of: date, first: date | None,
+    settings: Settings, since: date | None = None,
+) -> dict[str, pl.DataFrame]:
+    """The grid tables and the default scenario. With `since`, only the grid days from `since` on: `priced`
+    and `quality` then need to hold only the intervals alive on one of those days."""
+    index_step, frontier_step = settings.price_index_grid_days, settings.frontier_grid_days
+    index_days, frontier_days = grid(as_of, first, index_step), grid(as_of, first, frontier_step)
+    if since is not None:
+        index_days = index_days.filter(pl.col("date") >= since)
+        frontier_days = frontier_days.filter(pl.col("date") >= since)
+    return {
+        "price_index": price_index(cheapest_on_grid(priced, index_days, index_step), tiers, index_days),
+        "price_frontier": price_frontier(
+            cheapest_on_grid(priced, frontier_days, frontier_step),
+            quality_on_grid(quality, frontier_days, frontier_step),
+            frontier_days,
+        ),
+        "tco_scenarios": default_scenario(priced, quality, as_of, settings),
+    }
+
+
+FAMILIES: tuple[Family, ...] = (
+    Family("gap", ("gap_by_capability", "gap_over_time", "months_behind", "months_behind_summary"),
+           frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}), gap_tables),
+    Family("prices", ("price_blended", "price_moves"), frozenset({PRICE, IDENTITY, SETTINGS}),
+           lambda f: price_tables(f.priced)),
+    Family("price_quality", ("price_index", "price_frontier", "tco_scenarios"),
+           frozenset({PRICE, QUALITY, IDENTITY, AS_OF, SETTINGS}),
+           lambda f: price_quality_tables(f.priced, f.quality, f.tiers, f.as_of, first_day(f.priced), f.settings)),
+)

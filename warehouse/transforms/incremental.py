@@ -1,0 +1,292 @@
+"""Recompute only the transform tables an ingest's changes reach, from the tables as they were.
+
+Each ingest records, in its own transaction, the fact keys its diff touched (`pending.record_touches`, called
+by `warehouse.ingest` with the history write) in `transform_pending`; the derive stage (`refresh`) consumes them:
+
+- A price change of keys K on day S rewrites the `price_blended` and `price_moves` rows of K (read from K's
+  history only) and the price index and frontier from grid day S on (read from the intervals alive then), and
+  the default scenario; the score and gap tables are left alone.
+- A score change recomputes the gap tables and the reference quality; the price grid tables follow only when
+  that quality (or its tiers) changed.
+- A name identity gave another model or openness (`transform_names` keeps the verdicts the tables were
+  computed with; they are compared only when a fingerprint of aliases, models and openness evidence moved)
+  counts as a change of its price keys, over their whole history, and of its boards.
+- Anything else the diffs do not describe is compared as a fingerprint with what the tables were last computed
+  from: the capability map, the settings, the day of the latest collection (`as_of`: the grids are anchored on
+  it) and the first price day. A difference, or no record at all (a new warehouse, a reparse), recomputes
+  everything, as `refresh_transforms` (`gapwatch transforms`) does.
+- Any other family declared in `families.FAMILIES` is recomputed whole when one of its inputs changed.
+
+The result equals a full recompute (`tests/warehouse/transforms/test_incremental.py` checks it on random and
+real diffs). The first derive of each day is a full one, since the grids move with `as_of`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from gapwatch.settings import Settings
+from warehouse.transforms import inputs
+from warehouse.transforms.families import (
+    AS_OF,
+    CAPABILITY_MAP,
+    FAMILIES,
+    IDENTITY,
+    PRICE,
+    QUALITY,
+    SCORE,
+    SETTINGS,
+    Family,
+    Frames,
+    gap_tables,
+    price_quality_tables,
+    price_tables,
+)
+from warehouse.transforms.pending import PRICE_KEY
+from warehouse.transforms.prices import blended
+
+log = logging.getLogger(__name__)
+
+# The families `refresh` brings up to date itself, part by part (a moved identity verdict reaches them as touched
+# keys and boards); every other family is recomputed whole when one of its inputs changed.
+UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality"})
+
+FIRST_PRICE_DAY = "first_price_day"
+
+# The openness of a fact's name exactly as `v_model_names` gives it, for the names of the `_facts` rows only
+# (the view itself unions the names of every fact table first, which is what a small update must not pay for).
+_NAMES = """
+WITH _facts AS MATERIALIZED ({facts}), own AS (
+    SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
+    FROM openness_evidence
+    WHERE openness <> 'unknown' AND (source, source_model) IN (SELECT DISTINCT source, model FROM _facts)
+    GROUP BY source, source_model
+)
+SELECT p.source, p.provider, p.model, p.tier, a.model_id,
+       coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness, p.input_per_mtok,
+       p.output_per_mtok, p.valid_from, p.valid_to
+FROM _facts p
+LEFT JOIN model_alias a ON a.source = p.source AND a.source_model = p.model
+LEFT JOIN model m ON m.model_id = a.model_id
+LEFT JOIN own ON own.source = p.source AND own.source_model = p.model
+"""
+
+# Every name identity knows (an alias or openness evidence) with its model and openness as `v_model_names`
+# gives them; any other name reads as unmatched and unknown.
+_IDENTITY = """
+WITH own AS (
+    SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
+    FROM openness_evidence WHERE openness <> 'unknown'
+    GROUP BY source, source_model
+), named AS (
+    SELECT source, source_model FROM model_alias UNION SELECT source, source_model FROM own
+)
+SELECT n.source, n.source_model, a.model_id,
+       coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness
+FROM named n
+LEFT JOIN model_alias a ON a.source = n.source AND a.source_model = n.source_model
+LEFT JOIN model m ON m.model_id = a.model_id
+LEFT JOIN own ON own.source = n.source AND own.source_model = n.source_model
+"""
+
+# Names whose model or openness differs from what the tables were computed with.
+_MOVED_NAMES = f"""
+CREATE OR REPLACE TEMP TABLE _moved_names AS
+WITH now AS ({_IDENTITY})
+SELECT coalesce(now.source, t.source) AS source, coalesce(now.source_model, t.source_model) AS source_model
+FROM now FULL JOIN transform_names t ON t.source = now.source AND t.source_model = now.source_model
+WHERE now.model_id IS DISTINCT FROM t.model_id
+   OR coalesce(now.openness, 'unknown') IS DISTINCT FROM coalesce(t.openness, 'unknown')
+"""
+
+_FINGERPRINTS = {
+    # Not a reason for a full recompute: when it differs, the names whose verdict moved are looked for.
+    IDENTITY: """SELECT concat_ws('/',
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(source, source_model, model_id)), 0) FROM model_alias),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, openness)), 0) FROM model),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(source, source_model, openness, rank)), 0)
+         FROM openness_evidence))""",
+    CAPABILITY_MAP: """SELECT count(*) || ':' || coalesce(bit_xor(hash(board, category, capability, weight)), 0)
+        FROM capability_map""",
+    FIRST_PRICE_DAY: "SELECT CAST(min(valid_from)::DATE AS VARCHAR) FROM price",
+}
+
+
+# -- the derive stage ----------------------------------------------------------------------------------------
+def fingerprints(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date) -> dict[str, str]:
+    found = {name: str(con.execute(sql).fetchall()[0][0]) for name, sql in _FINGERPRINTS.items()}
+    found[SETTINGS] = hashlib.sha256(settings.model_dump_json().encode()).hexdigest()
+    found[AS_OF] = as_of.isoformat()
+    return found
+
+
+def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame, where: str = "",
+           params: list | None = None) -> None:
+    con.execute(f"DELETE FROM {name} {where}", params or [])
+    if frame.height:
+        con.register("_transform_rows", frame.to_arrow())
+        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _transform_rows")
+        con.unregister("_transform_rows")
+
+
+def _save_state(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> None:
+    con.execute("DELETE FROM transform_names")
+    con.execute(f"INSERT INTO transform_names {_IDENTITY}")
+    con.execute("DELETE FROM transform_state")
+    con.executemany("INSERT INTO transform_state VALUES (?, ?)", [[k, v] for k, v in sorted(state.items())])
+    con.execute("DELETE FROM transform_pending")
+
+
+def _save_quality(con: duckdb.DuckDBPyConnection, frames: Frames) -> None:
+    _write(con, "transform_quality", frames.quality)
+    _write(con, "transform_quality_tier", frames.tiers)
+
+
+def full(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state: dict[str, str]) -> None:
+    """Every family recomputed from the whole warehouse; the state they were computed from saved."""
+    frames = Frames(con, settings, as_of)
+    for family in FAMILIES:
+        for name, frame in family.compute(frames).items():
+            _write(con, name, frame)
+    _save_quality(con, frames)
+    _save_state(con, state)
+
+
+def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | None = None) -> str | None:
+    """Bring the transform tables up to date with the warehouse, recomputing only what changed (in the caller's
+    transaction). Returns what was done ("full", "partial", "nothing"), None when nothing was ever collected."""
+    as_of = as_of or inputs.as_of(con)
+    if as_of is None:
+        return None
+    state = fingerprints(con, settings, as_of)
+    before = dict(con.execute("SELECT name, value FROM transform_state").fetchall())
+    changed = sorted(k for k in state if k != IDENTITY and before.get(k) != state[k])
+    if changed or IDENTITY not in before:
+        log.debug("transforms recomputed in full: %s changed", ", ".join(changed) or "no earlier state")
+        full(con, settings, as_of, state)
+        return "full"
+    identity_moved = False
+    if before[IDENTITY] != state[IDENTITY]:  # aliases, models or evidence changed: which verdicts moved?
+        identity_moved = _touch_moved_names(con)
+        con.execute("UPDATE transform_state SET value = ? WHERE name = ?", [state[IDENTITY], IDENTITY])
+    pending = con.execute(
+        "SELECT fact, scope, min(day) FROM transform_pending GROUP BY fact, scope"
+    ).fetchall()
+    if not pending and not identity_moved:
+        return "nothing"
+    prices = [(tuple(scope), day) for fact, scope, day in pending if fact == PRICE]
+    boards = {scope[0] for fact, scope, _ in pending if fact == SCORE}
+    frames = Frames(con, settings, as_of)
+    dirty: set[str] = {IDENTITY} if identity_moved else set()
+    if boards:
+        dirty.add(SCORE)
+        for name, frame in gap_tables(frames).items():
+            _write(con, name, frame)
+        if _quality_changed(con, frames):
+            dirty.add(QUALITY)
+            _save_quality(con, frames)
+    if prices:
+        dirty.add(PRICE)
+        _update_prices(con, settings, [key for key, _ in prices])
+    if QUALITY in dirty:
+        for name, frame in price_quality_tables(frames.priced, frames.quality, frames.tiers, as_of,
+                                                 _first_price_day(state), settings).items():
+            _write(con, name, frame)
+    elif prices:
+        _update_price_quality(con, settings, as_of, _first_price_day(state), min(day for _, day in prices))
+    for family in FAMILIES:  # the others: whole, when one of their inputs changed
+        if family.name not in UPDATED_ABOVE and family.depends_on & dirty:
+            _recompute(con, family, frames)
+    con.execute("DELETE FROM transform_pending")
+    return "partial"
+
+
+def _touch_moved_names(con: duckdb.DuckDBPyConnection) -> bool:
+    """Names identity gave another model or openness since the last computation: their price keys (over their
+    whole history) and boards count as touched, and the recorded verdicts move on."""
+    con.execute(_MOVED_NAMES)
+    try:
+        if not con.execute("SELECT count(*) FROM _moved_names").fetchall()[0][0]:
+            return False
+        con.execute("""
+            INSERT INTO transform_pending
+            SELECT 'price', [source, provider, model, tier], min(valid_from)::DATE FROM price
+            WHERE (source, model) IN (SELECT (source, source_model) FROM _moved_names)
+            GROUP BY source, provider, model, tier
+            UNION ALL
+            SELECT DISTINCT 'leaderboard_score', [board], min(valid_from)::DATE FROM leaderboard_score
+            WHERE (source, model) IN (SELECT (source, source_model) FROM _moved_names)
+            GROUP BY board""")
+        con.execute("DELETE FROM transform_names "
+                    "WHERE (source, source_model) IN (SELECT (source, source_model) FROM _moved_names)")
+        con.execute(f"INSERT INTO transform_names SELECT * FROM ({_IDENTITY}) "
+                    "WHERE (source, source_model) IN (SELECT (source, source_model) FROM _moved_names)")
+        return True
+    finally:
+        con.execute("DROP TABLE _moved_names")
+
+
+def _recompute(con: duckdb.DuckDBPyConnection, family: Family, frames: Frames) -> None:
+    for name, frame in family.compute(frames).items():
+        _write(con, name, frame)
+
+
+def _first_price_day(state: dict[str, str]) -> date | None:
+    value = state.get(FIRST_PRICE_DAY)
+    return date.fromisoformat(value) if value not in (None, "None") else None
+
+
+def _quality_changed(con: duckdb.DuckDBPyConnection, frames: Frames) -> bool:
+    quality = con.sql('SELECT model_id, openness, score, start, "end" FROM transform_quality').pl()
+    tiers = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
+    return not (_same(quality, frames.quality) and _same(tiers, frames.tiers))
+
+
+def _same(a: pl.DataFrame, b: pl.DataFrame) -> bool:
+    if a.height != b.height:
+        return False
+    b = b.select(a.columns)
+    return a.sort(a.columns, nulls_last=True).equals(b.sort(a.columns, nulls_last=True))
+
+
+def _prices_where(con: duckdb.DuckDBPyConnection, where: str, params: list | None = None) -> pl.DataFrame:
+    """Price intervals matching `where` (on table `price`), with their names' model and openness."""
+    return con.sql(_NAMES.format(facts=f"SELECT * FROM price WHERE {where}"), params=params or None).pl()
+
+
+def _update_prices(con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[tuple[str, ...]]) -> None:
+    """Rewrite the `price_blended` and `price_moves` rows of `keys` from those keys' whole history."""
+    frame = pl.DataFrame([list(k) for k in keys], schema=list(PRICE_KEY), orient="row")
+    con.register("_touched", frame.to_arrow())
+    try:
+        # EXISTS on the key columns: a hash join, where a row-constructor IN compares structs row by row.
+        match = ("EXISTS (SELECT 1 FROM _touched t WHERE t.source = {0}.source AND t.provider = {0}.provider "
+                 "AND t.model = {0}.model AND t.tier = {0}.tier)")
+        priced = blended(_prices_where(con, match.format("price")), settings.blend_input_weight,
+                         settings.blend_output_weight)
+        for name, rows in price_tables(priced).items():
+            _write(con, name, rows, "WHERE " + match.format(name))
+    finally:
+        con.unregister("_touched")
+
+
+def _update_price_quality(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, first: date | None,
+                          since: date) -> None:
+    """The price index and frontier from grid day `since` on, and the default scenario, from the price and
+    quality intervals alive on one of those days."""
+    alive = "valid_to IS NULL OR CAST(valid_to AS DATE) > ?"
+    priced = blended(_prices_where(con, alive, [since]), settings.blend_input_weight, settings.blend_output_weight)
+    quality = con.sql(
+        'SELECT model_id, openness, score, start, "end" FROM transform_quality WHERE "end" IS NULL OR "end" > $since',
+        params={"since": since},
+    ).pl()
+    tiers = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
+    tables = price_quality_tables(priced, quality, tiers, as_of, first, settings, since=since)
+    for name in ("price_index", "price_frontier"):
+        _write(con, name, tables[name], "WHERE date >= ?", [since])
+    _write(con, "tco_scenarios", tables["tco_scenarios"])
