@@ -8,6 +8,7 @@ from app import data, ui
 
 st.title("Sources")
 snap = ui.snapshot_or_stop()
+ui.loading_notice(snap)
 
 st.subheader("Health per source")
 health = data.source_health(snap)

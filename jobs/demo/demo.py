@@ -31,6 +31,7 @@ from jobs.demo.replay import Recordings, ReplayServer
 from jobs.pipeline import Outcome, make_pipeline
 from jobs.service import Service, stop_on_signals
 from jobs.up import App, run_together
+from warehouse.progress import clear_progress, write_progress
 
 log = logging.getLogger("gapwatch.demo")
 
@@ -85,20 +86,27 @@ def build_history(
     """
     by_source = {s.id: server.recordings.dates(s.id) for s in sources}
     outcomes = []
-    with make_pipeline(settings, publish_after_ingest=False) as pipe:
-        published = time.monotonic()
-        for day in sorted({d for dates in by_source.values() for d in dates}):
-            for source in sources:
-                if day not in by_source[source.id] or (stop is not None and stop.is_set()):
-                    continue
-                server.set_date(source.id, day)
-                outcome = pipe.collect(source, observed_at=datetime.fromisoformat(day), trigger="demo")
-                log.info("%s %s", day, outcome.summary())
-                outcomes.append(outcome)
-            if time.monotonic() - published >= publish_every_s:
-                pipe.publish()
-                published = time.monotonic()
-        pipe.publish()
+    total = sum(len(dates) for dates in by_source.values())
+    write_progress(settings.published_file, 0, total, "recorded collections")
+    try:
+        with make_pipeline(settings, publish_after_ingest=False) as pipe:
+            published = time.monotonic()
+            for day in sorted({d for dates in by_source.values() for d in dates}):
+                for source in sources:
+                    if day not in by_source[source.id] or (stop is not None and stop.is_set()):
+                        continue
+                    server.set_date(source.id, day)
+                    outcome = pipe.collect(source, observed_at=datetime.fromisoformat(day), trigger="demo")
+                    log.info("%s %s", day, outcome.summary())
+                    outcomes.append(outcome)
+                if time.monotonic() - published >= publish_every_s:
+                    pipe.publish()
+                    write_progress(settings.published_file, len(outcomes), total, "recorded collections")
+                    published = time.monotonic()
+            pipe.publish()
+    finally:
+        # Done, or stopped: either way nothing is loading any more.
+        clear_progress(settings.published_file)
     return outcomes
 
 

@@ -64,7 +64,7 @@ def app_url(filled_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> 
            "GAPWATCH_DATA_DIR": str(filled_snapshot.parents[1])}
     cmd = [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+           "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
     with log.open("wb") as out:
         server = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"

@@ -20,10 +20,14 @@ from warehouse.transforms.frontier import price_frontier
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
 from warehouse.transforms.months_behind import months_behind, months_behind_summary
+from warehouse.transforms.openness_top import openness_of_top
 from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
 from warehouse.transforms.scores import comparable_scores
 from warehouse.transforms.tco_default import default_scenario
+
+# The Licences page's "top 10 of the main board" (its stacked area of openness classes over time).
+OPENNESS_TOP_N = 10
 
 
 def compute(scores: pl.DataFrame, prices: pl.DataFrame, as_of: date, settings: Settings) -> dict[str, pl.DataFrame]:
@@ -52,6 +56,8 @@ def compute(scores: pl.DataFrame, prices: pl.DataFrame, as_of: date, settings: S
             frontier_days,
         ),
         "tco_scenarios": default_scenario(priced, quality, as_of, settings),
+        "openness_top": openness_of_top(scored, grid(as_of, scored["start"].min(), index_step), index_step,
+                                        settings.gap_board_priority, settings.quality_capability, OPENNESS_TOP_N),
     }
 
 
