@@ -9,6 +9,7 @@ the SQL contract; only what a reader sees changes.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -41,11 +42,19 @@ LABELS: dict[str, str] = {
     "last_success": "Last success", "last_run": "Last run", "last_status": "Status",
     "failures_in_a_row": "Failures in a row", "rows": "Rows", "next_run": "Next run", "last_error": "Last error",
     "scenario": "Scenario", "option": "Option", "monthly_cost_low": "Monthly cost (low)",
-    "monthly_cost_high": "Monthly cost (high)", "per_mtok_low": "$/1M tokens (low)", "providers": "Providers",
+    "monthly_cost_high": "Monthly cost (high)", "per_mtok_low": "$/1M tokens (low)", "per_mtok_high": "$/1M tokens (high)", "providers": "Providers",
     "crossover_tokens_per_month": "Self-hosting wins from (tokens/month)", "monthly_tokens": "Tokens per month",
     "input_share": "Input share", "factor": "Factor", "answer": "Your answer", "leans": "Leans towards",
     "why": "Why", "view": "View", "columns": "Columns", "sentence": "What changed",
 }
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
+
+
+def literal(text: str) -> str:
+    """Text that Markdown (as Streamlit renders it: maths in `$…$`, `:colour[…]`, links) shows as typed."""
+    return _MARKDOWN.sub(r"\\\1", text).replace("\n", " ")
 
 
 def humanise(column: str) -> str:
@@ -70,12 +79,12 @@ def usd(value: float | None, cents: bool = True) -> str:
     return f"${value:,.2f}"
 
 
-def usd_range(low: float | None, high: float | None) -> str:
+def usd_range(low: float | None, high: float | None, cents: bool = True) -> str:
     if is_missing(low):
         return MISSING
-    if is_missing(high) or round(low) == round(high):
-        return usd(low)
-    return f"{usd(low)} – {usd(high)}"
+    if is_missing(high) or usd(low, cents) == usd(high, cents):
+        return usd(low, cents)
+    return f"{usd(low, cents)} – {usd(high, cents)}"
 
 
 def pct(value: float | None, ratio: bool = False, signed: bool = False) -> str:
@@ -129,6 +138,12 @@ def every(interval: timedelta) -> str:
 _WORDS = {"kind", "capability", "option", "last_status"}
 
 
+def words(value: str) -> str:
+    """A vocabulary value as words: `instruction_following` → `Instruction following`."""
+    text = value.replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
 def _score(value: float | None) -> str:
     return num(value, 1)
 
@@ -143,8 +158,9 @@ def _formatter(column: str, dtype: pl.DataType) -> Callable[[object], str] | Non
     if dtype.is_temporal():
         return when
     if not dtype.is_numeric():
-        return lambda v: MISSING if v is None or v == "" else str(v).replace("_", " ") if name in _WORDS else (
-            MISSING if v is None or v == "" else str(v))
+        if name in _WORDS:
+            return lambda v: MISSING if v is None or v == "" else words(str(v))
+        return lambda v: MISSING if v is None or v == "" else str(v)
     if name.endswith(("_rel", "_share")) or name in {"input_share", "share"}:
         return lambda v: pct(v, ratio=True)
     if name.endswith("_pct"):

@@ -25,7 +25,16 @@ def table(frame: pl.DataFrame, *, keep: tuple[str, ...] = (), **kwargs: object) 
     st.dataframe(format.readable(frame, keep=keep), hide_index=True, **kwargs)
 
 
-show = table
+def text_table(frame: pl.DataFrame, **kwargs: object) -> None:
+    """A short table whose cells are sentences or names: drawn whole, text wrapped (a dataframe would cut it),
+    the first column as the row header. `st.table` renders Markdown (and `$…$` as maths), so every cell, our
+    words and collected names alike, is escaped to read literally."""
+    shown = format.readable(frame)
+    shown = shown.with_columns(pl.col(c).map_elements(format.literal, return_dtype=pl.Utf8) for c in shown.columns)
+    table_ = shown.to_pandas()
+    st.table(table_.set_index(table_.columns[0]), **kwargs)
+
+
 
 
 def table_or_empty(frame: pl.DataFrame | None, what: str, **kwargs: object) -> None:

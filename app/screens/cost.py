@@ -64,6 +64,8 @@ left, middle, right = st.columns(3)
 with left:
     st.markdown("**Closed API**")
     closed = filters.choose("Model", closed_models, "tco_closed", default=picked.get("closed_api"))
+    if closed is None:
+        st.caption("No closed model with a live price in this snapshot: enter its prices.")
     closed_rows = listings(closed)
     own = closed_rows.filter(~pl.col("reseller"))
     first = (own if not own.is_empty() else closed_rows).sort("per_mtok").head(1)
@@ -113,12 +115,12 @@ options = cost_options.estimates(workload, closed, closed_in, closed_out, open_m
 st.subheader("Monthly cost")
 cols = st.columns(3)
 for col, est in zip(cols, options, strict=True):
-    col.metric(est.option, f"{format.usd_range(est.low, est.high)} / month",
+    col.metric(f"{est.option}, per month", format.usd_range(est.low, est.high, cents=False),
                help=f"{format.usd_range(est.per_mtok_low, est.per_mtok_high)} per 1M tokens")
     col.caption(" · ".join(x for x in (est.model or "", est.note) if x))
 bars = pl.DataFrame({"option": [e.option for e in options], "low": [e.low for e in options],
                      "high": [e.high for e in options],
-                     "label": [format.usd_range(e.low, e.high) for e in options]})
+                     "label": [format.usd_range(e.low, e.high, cents=False) for e in options]})
 st.altair_chart(charts.monthly_cost(bars), width="stretch")
 
 
@@ -128,12 +130,12 @@ def crossover(e: cost_options.Estimate, tokens: float | None) -> str:
     return "never (within 1,000 replicas)" if tokens is None else f"{format.tokens(tokens)} tokens"
 
 
-ui.table(pl.DataFrame([{
-    "option": e.option, "model": e.model, "per_mtok_low": e.per_mtok_low, "per_mtok_high": e.per_mtok_high,
-    "monthly_cost_low": e.low, "monthly_cost_high": e.high,
+ui.text_table(pl.DataFrame([{
+    "option": e.option, "$ per 1M tokens": format.usd_range(e.per_mtok_low, e.per_mtok_high),
+    "$ per month": format.usd_range(e.low, e.high, cents=False),
     "self-hosting wins from (per day)": crossover(e, e.crossover_per_day),
     "self-hosting wins from (per month)": crossover(e, e.crossover_per_month),
-} for e in options]), key="tco_costs")
+} for e in options]))
 st.caption(f"A month is {cost_options.DAYS_PER_MONTH} days of your daily volume; API cost = tokens × (input share × "
            "input price + output share × output price). Self-hosting rents enough replicas for the volume at the "
            "utilisation you set, around the clock, plus operations; the crossover is the volume from which that "
@@ -153,7 +155,7 @@ if data.present(headline):
         gap_note = (f"general capability on {row['board']}: best closed {format.num(row['best_closed_score'])}, "
                     f"best open {format.num(row['best_open_score'])}, gap {format.num(row['gap_abs'])}")
 factors = decision.assess(sensitivity, monthly_tokens / tco.MTOK, team, performance, vendor_risk, gap_note)
-ui.table(pl.DataFrame([f.__dict__ for f in factors]), key="tco_factors")
+ui.text_table(pl.DataFrame([f.__dict__ for f in factors]))
 
 with st.expander("The warehouse's default scenario (from the settings)"):
     scenarios = data.tco_scenarios(snap)

@@ -18,7 +18,7 @@ st.subheader("Open vs closed, per capability")
 if headline is None:
     ui.no_data("the per-capability gap (v_gap_headline)")
 else:
-    ui.show(sentences.headline_table(headline), key="gap_table")
+    ui.text_table(sentences.headline_table(headline))
     boards = sorted({f"{r['board']} ({format.when(r['as_of'])})" for r in headline.iter_rows(named=True)
                      if r["board"]})
     st.caption(f"Open = {definition}. Gap = best closed score − best open score on the capability's main board "
@@ -49,6 +49,9 @@ if data.present(headline):
     pairs = tuple((r["capability"], r["board"]) for r in headline.iter_rows(named=True) if r["board"])
     series = data.headline_series(snap, definition, pairs)
     if data.present(series):
+        # Only capabilities with a gap to draw; each line runs to the as-of day.
+        series = charts.extend_to(series.drop_nulls("gap_abs"), "date", data.as_of(snap), by=["capability", "board"])
+    if data.present(series):
         st.subheader("The gap over time, per capability")
         st.altair_chart(charts.gap_small_multiples(series), width="stretch")
         st.caption("Best closed − best open score on each capability's main board, step by step to its as-of "
@@ -57,7 +60,7 @@ if data.present(headline):
 st.subheader("Latest changes")
 recent = data.changes(snap, limit=10)
 if data.present(recent):
-    ui.show(sentences.change_feed(recent).select("observed_at", "sentence"), key="recent_changes")
+    ui.text_table(sentences.change_feed(recent).select("observed_at", "sentence"))
     st.page_link("screens/changes.py", label="All changes →")
 else:
     ui.no_data("change events (v_changes)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
@@ -21,8 +22,18 @@ def rendered(at: AppTest, page: str) -> None:
     assert [t.value for t in at.title] == [TITLES[page]]
 
 
+def shown_tables(at: AppTest) -> list:
+    """Every table on the page as the reader sees its text: dataframes, and static tables (row header as a
+    column, Markdown escapes removed)."""
+    frames = [d.value for d in at.dataframe]
+    for t in at.table:
+        frame = t.value.reset_index()
+        frames.append(frame.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v))
+    return frames
+
+
 def frame_with(at: AppTest, column: str):
-    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    frames = [f for f in shown_tables(at) if column in f.columns]
     assert frames, f"no table with a {column!r} column"
     return frames[0]
 
@@ -98,8 +109,8 @@ def test_no_raw_names_or_none_on_any_page(page: str, filled_snapshot: Path, use_
     use_snapshot(filled_snapshot)
     at = open_app(page)
     rendered(at, page)
-    assert at.dataframe, f"{page} shows a table on the filled snapshot"
-    for frame in (d.value for d in at.dataframe):
+    assert shown_tables(at), f"{page} shows a table on the filled snapshot"
+    for frame in shown_tables(at):
         raw = [c for c in frame.columns if "_" in c or c != c.strip() or c[:1].islower()]
         assert not raw, f"{page}: raw column names {raw}"
         cells = {str(v) for column in frame.columns for v in frame[column].tolist()}
@@ -142,7 +153,7 @@ def test_changes_link_to_the_entity_page(filled_snapshot: Path, use_snapshot) ->
     at = open_app("changes")
     rendered(at, "changes")
     feed = frame_with(at, "Details")
-    cuts = feed[feed["What happened"] == "price cut"]
+    cuts = feed[feed["What happened"] == "Price cut"]
     models = view(filled_snapshot, "SELECT after ->> 'model' FROM v_changes WHERE kind = 'price_cut'")
     assert sorted(cuts["Details"]) == sorted(f"prices?model={m.replace('/', '%2F')}" for (m,) in models)
 
@@ -151,11 +162,11 @@ def test_changes_filter_by_kind_persists_across_pages(filled_snapshot: Path, use
     use_snapshot(filled_snapshot)
     at = open_app("changes")
     at.multiselect(key="change_kinds").set_value(["price_cut"]).run()
-    assert set(frame_with(at, "Details")["What happened"]) == {"price cut"}
+    assert set(frame_with(at, "Details")["What happened"]) == {"Price cut"}
     at.switch_page("screens/sources.py").run()
     at.switch_page("screens/changes.py").run()
     assert at.multiselect(key="change_kinds").value == ["price_cut"]
-    assert set(frame_with(at, "Details")["What happened"]) == {"price cut"}
+    assert set(frame_with(at, "Details")["What happened"]) == {"Price cut"}
 
 
 def test_model_choice_persists_across_pages(filled_snapshot: Path, use_snapshot) -> None:
@@ -243,9 +254,9 @@ def test_cost_calculator_reproduces_the_seeds_figures(filled_snapshot: Path, use
     rendered(at, "cost")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Tokens per month"] == "1.5 B"
-    assert metrics["Closed API"] == "$1,875 / month"
-    assert metrics["Hosted open model"] == "$1,200 – $1,600 / month"
-    assert metrics["Self-hosted open weights"] == "$4,000 – $8,001 / month"
+    assert metrics["Closed API, per month"] == "$1,875"
+    assert metrics["Hosted open model, per month"] == "$1,200 – $1,600"
+    assert metrics["Self-hosted open weights, per month"] == "$4,000 – $8,001"
     costs = frame_with(at, "Self-hosting wins from (per month)").set_index("Option")
     # One replica at $4,000 beats $1.25 per 1M from 3.2 B tokens a month; its capacity is 3.9 B.
     assert costs.loc["Closed API", "Self-hosting wins from (per month)"] == "3.2 B tokens"
@@ -278,6 +289,6 @@ def test_licence_change_event_links_to_its_diff(filled_snapshot: Path, use_snaps
     use_snapshot(filled_snapshot)
     at = open_app("changes")
     feed = frame_with(at, "Details")
-    texts = feed[(feed["What happened"] == "license change") & (feed["Source"] == "license_texts")]
+    texts = feed[(feed["What happened"] == "License change") & (feed["Source"] == "license_texts")]
     licences = view(filled_snapshot, "SELECT license_id FROM v_license_diffs")
     assert list(texts["Details"]) == [f"licences?licence={lid}" for (lid,) in licences]
