@@ -28,7 +28,9 @@ def openness_of_top(scored: pl.DataFrame, days: pl.DataFrame, step_days: int, pr
     if not boards.height:
         return pl.DataFrame(schema=SCHEMA)
     board = boards["board"][0]
-    intervals = scored.filter((pl.col("capability") == capability) & (pl.col("board") == board))
+    # Best first: the expansion below keeps this order within each day, so no sort over the expanded rows.
+    intervals = scored.filter((pl.col("capability") == capability) & (pl.col("board") == board)).sort(
+        ["score", "model"], descending=[True, False])
     steps = days.height
     back_to_start = (as_of - intervals["start"]).dt.total_days().to_numpy()
     back_to_end = (as_of - intervals["end"]).dt.total_days().fill_null(-step_days).to_numpy()
@@ -37,13 +39,17 @@ def openness_of_top(scored: pl.DataFrame, days: pl.DataFrame, step_days: int, pr
     runs = np.maximum(last - first + 1, 0)
     which = np.repeat(np.arange(runs.size), runs)
     k = first[which] + np.arange(which.size) - np.repeat(np.cumsum(runs) - runs, runs)
-    covered = pl.DataFrame({"k": k.astype(np.int64), "row": which.astype(np.int64)}).join(
-        intervals.select("model", "openness", "score").with_row_index("row").with_columns(pl.col("row").cast(pl.Int64)),
-        on="row",
-    )
+    order = np.argsort(k, kind="stable")  # by day, best first within a day
+    k, which = k[order], which[order]
+    # The first top_n rows of each day (a day's rows are contiguous now), with room for a model listed twice
+    # (two source names resolved to one model) before de-duplicating.
+    starts = np.searchsorted(k, k, side="left")
+    keep = (np.arange(k.size) - starts) < 2 * top_n
     top = (
-        covered.sort(["k", "score", "model"], descending=[False, True, False])
-        .unique(["k", "model"], keep="first", maintain_order=True)  # one standing per model and day
+        pl.DataFrame({"k": k[keep].astype(np.int64), "row": which[keep].astype(np.int64)})
+        .join(intervals.select("model", "openness").with_row_index("row").with_columns(pl.col("row").cast(pl.Int64)),
+              on="row", maintain_order="left")
+        .unique(["k", "model"], keep="first", maintain_order=True)
         .group_by("k", maintain_order=True).head(top_n)
     )
     return (
