@@ -27,6 +27,7 @@ from pathlib import Path
 from collectors import registry
 from collectors.source import Source
 from gapwatch.settings import Settings
+from jobs.demo.paths import DEMO_DATA, ROOT
 from jobs.demo.replay import Recordings, ReplayServer
 from jobs.pipeline import Outcome, make_pipeline
 from jobs.service import Service, stop_on_signals
@@ -35,10 +36,8 @@ from warehouse.progress import clear_progress, write_progress
 
 log = logging.getLogger("gapwatch.demo")
 
-ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "demo" / "recordings"
 DEMO_CONFIG = ROOT / "demo" / "gapwatch.toml"
-DEMO_DATA = ROOT / "data" / "demo"
 MARKER = ".gapwatch-demo"
 PUBLISH_EVERY_S = 5.0
 # Locations that would send the demo's writes into a live install if inherited from the environment.
