@@ -15,6 +15,7 @@ The demo's data lives in its own directory (default `data/demo/`), never in the 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -74,6 +75,16 @@ def demo_settings(data_dir: Path, server: ReplayServer, sources: list[Source]) -
     return Settings()
 
 
+def as_recorded(source: Source, recordings: Recordings, day: str) -> Source:
+    """The source as collected on `day`: at its own paths, unless none of them is recorded by then and the day
+    holds documents at other upstream paths (an older export, e.g. the arena's CSV files before its parquet
+    dataset), which are collected instead, as a backfill of that export would."""
+    if source.paths_from or any(recordings.find(source.id, day, p) for p in source.paths):
+        return source
+    files = recordings.files(source.id, day)
+    return dataclasses.replace(source, paths=tuple(files)) if files else source
+
+
 def build_history(
     settings: Settings, server: ReplayServer, sources: list[Source], *,
     stop: threading.Event | None = None, publish_every_s: float = PUBLISH_EVERY_S,
@@ -95,7 +106,8 @@ def build_history(
                     if day not in by_source[source.id] or (stop is not None and stop.is_set()):
                         continue
                     server.set_date(source.id, day)
-                    outcome = pipe.collect(source, observed_at=datetime.fromisoformat(day), trigger="demo")
+                    outcome = pipe.collect(as_recorded(source, server.recordings, day),
+                                           observed_at=datetime.fromisoformat(day), trigger="demo")
                     log.info("%s %s", day, outcome.summary())
                     outcomes.append(outcome)
                 if time.monotonic() - published >= publish_every_s:
