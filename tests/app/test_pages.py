@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from app import format
 from gapwatch.vocabulary import CAPABILITIES
 from tests.app.conftest import PAGES, TITLES, open_app, relation_exists, view
+from warehouse.progress import clear_progress, write_progress
 
 DEEPSEEK = "deepseek/deepseek-chat-v3-0324"
 
@@ -292,3 +293,15 @@ def test_licence_change_event_links_to_its_diff(filled_snapshot: Path, use_snaps
     texts = feed[(feed["What happened"] == "License change") & (feed["Source"] == "license_texts")]
     licences = view(filled_snapshot, "SELECT license_id FROM v_license_diffs")
     assert list(texts["Details"]) == [f"licences?licence={lid}" for (lid,) in licences]
+
+
+def test_history_loading_notice_while_a_build_runs(filled_snapshot: Path, use_snapshot) -> None:
+    use_snapshot(filled_snapshot)
+    write_progress(filled_snapshot, 3, 10, "recorded collections")
+    try:
+        at = open_app("landscape")
+        assert any("History loading (3 of 10 recorded collections)" in w.value for w in at.warning)
+    finally:
+        clear_progress(filled_snapshot)
+    at = open_app("landscape")
+    assert not [w.value for w in at.warning if "History loading" in w.value]
