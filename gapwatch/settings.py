@@ -95,6 +95,10 @@ class Settings(BaseSettings):
     gap_board_priority: list[str] = Field(
         default_factory=list, description="Boards preferred for a capability's headline gap (else: most models)."
     )
+    headline_max_age_days: int = Field(
+        365, ge=1, description="A board heads a capability's gap only if its newest data are at most this many "
+        "days older than the warehouse's newest observation.",
+    )
     quality_capability: str = Field(
         "general", description="Capability whose headline board rates quality for price tiers, frontier and TCO."
     )
