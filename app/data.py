@@ -107,19 +107,25 @@ def models_tracked(snap: Snapshot | None) -> int | None:
     return int(frame["n"][0]) if frame is not None else None
 
 
+# The capability's headline board under open-weights (for general: v_main_board): every board-wide figure (the
+# open share and openness mix of the top models, the frontier's quality) reads the board the gap table reads.
+MAIN_BOARD_SQL = ("SELECT board FROM v_gap_headline WHERE capability = ? AND definition = 'open-weights' "
+                  "AND board IS NOT NULL")
+
+
 def top_models(snap: Snapshot | None, capability: str = "general") -> pl.DataFrame | None:
     """The current top models of the capability's main board, with their openness (contract: via v_model_names)."""
     return read(
         snap,
         "WITH cur AS (SELECT s.board, s.model, s.score, s.source FROM v_capability_scores s "
         "  WHERE s.capability = ? AND s.valid_to IS NULL), "
-        "main_board AS (SELECT board FROM cur GROUP BY board ORDER BY count(*) DESC, board LIMIT 1) "
+        f"main_board AS ({MAIN_BOARD_SQL}) "
         "SELECT cur.board, cur.model, cur.score, coalesce(n.openness, 'unknown') AS openness "
         "FROM cur JOIN main_board USING (board) "
         "LEFT JOIN v_model_names n ON n.source = cur.source AND n.source_model = cur.model "
         "ORDER BY cur.score DESC, cur.model LIMIT ?",
-        (capability, TOP_N),
-        needs=("v_capability_scores", "v_model_names"),
+        (capability, capability, TOP_N),
+        needs=("v_capability_scores", "v_model_names", "v_gap_headline"),
     )
 
 
@@ -310,8 +316,7 @@ def openness_of_top_over_time(snap: Snapshot | None, capability: str = "general"
     return read(
         snap,
         "WITH s AS (SELECT * FROM v_capability_scores WHERE capability = ?), "
-        "main_board AS (SELECT board FROM s WHERE valid_to IS NULL GROUP BY board ORDER BY count(*) DESC, board "
-        "  LIMIT 1), "
+        f"main_board AS ({MAIN_BOARD_SQL}), "
         "dates AS (SELECT DISTINCT valid_from AS at FROM s JOIN main_board USING (board)), "
         "ranked AS (SELECT d.at, s.source, s.model, row_number() OVER (PARTITION BY d.at ORDER BY s.score DESC, "
         "  s.model) AS pos FROM dates d JOIN s ON s.valid_from <= d.at AND (s.valid_to IS NULL OR s.valid_to > d.at) "
@@ -319,8 +324,8 @@ def openness_of_top_over_time(snap: Snapshot | None, capability: str = "general"
         "SELECT r.at AS date, coalesce(n.openness, 'unknown') AS openness, count(*) AS models FROM ranked r "
         "LEFT JOIN v_model_names n ON n.source = r.source AND n.source_model = r.model WHERE r.pos <= ? "
         "GROUP BY ALL ORDER BY date, openness",
-        (capability, TOP_N),
-        needs=("v_capability_scores", "v_model_names"),
+        (capability, capability, TOP_N),
+        needs=("v_capability_scores", "v_model_names", "v_gap_headline"),
     )
 
 

@@ -93,6 +93,8 @@ def _parse_catalogue(doc: Any, meta: DocMeta) -> ParseResult:
                                      output_per_mtok=price_out))
         except RowError as exc:
             out.skipped.append(f"{model}: {exc}")
+    if doc and not any(isinstance(r, ModelRow) for r in out.rows):
+        raise ParseError(f"arena_catalog {meta.url}: no entry has a `model_api_name`; has the layout changed?")
     return out
 
 

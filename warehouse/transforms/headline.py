@@ -114,7 +114,8 @@ def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.Dat
                                   "openness is unknown")
                 else:
                     gap = best_closed[1] - best_open[1]
-                    reason = _why(passed, stale, as_of, max_age_days) or "its first preference"
+                    reason = _why(passed, stale, as_of, max_age_days) or (
+                        "its first preference" if position == 1 else "the boards preferred before it have no scores")
                     row |= {
                         "board": board, "best_open_model": best_open[0], "best_open_score": best_open[1],
                         "best_closed_model": best_closed[0], "best_closed_score": best_closed[1], "gap_abs": gap,
