@@ -152,6 +152,8 @@ def series_of(source: Source, url: str) -> str | None:
     version of `.../polyglot_leaderboard.yml` and `leaderboard-text_2025-12-11_ea8297b54.json` of
     `.../leaderboard-text.json` (the file name, or its stem, `_` and the date). A file naming no document of the
     source (LMArena's CSV exports, LiveBench's older releases) is a document of its own."""
+    if source.documents_per_collection == 1:
+        return None  # each file is the whole state: nothing to carry into the next snapshot
     name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
     for path in source.paths:
         own = path.rsplit("/", 1)[-1]
