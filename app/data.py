@@ -173,22 +173,25 @@ def models_tracked(snap: Snapshot | None) -> int | None:
     return int(frame["n"][0]) if frame is not None else None
 
 
-def top_models(snap: Snapshot | None, capability: str = "general", board: str | None = None
-               ) -> pl.DataFrame | None:
-    """The current top models of `board` (default: the capability's board with most current scores), with their
-    openness (contract: via v_model_names)."""
+# The capability's headline board under open-weights (for general: v_main_board): every board-wide figure (the
+# open share and openness mix of the top models, the frontier's quality) reads the board the gap table reads.
+MAIN_BOARD_SQL = ("SELECT board FROM v_gap_headline WHERE capability = ? AND definition = 'open-weights' "
+                  "AND board IS NOT NULL")
+
+
+def top_models(snap: Snapshot | None, capability: str = "general") -> pl.DataFrame | None:
+    """The current top models of the capability's main board, with their openness (contract: via v_model_names)."""
     return read(
         snap,
         "WITH cur AS (SELECT s.board, s.model, s.score, s.source FROM v_capability_scores s "
         "  WHERE s.capability = ? AND s.valid_to IS NULL), "
-        "main_board AS (SELECT board FROM cur GROUP BY board ORDER BY board = ? DESC, count(*) DESC, board "
-        "  LIMIT 1) "
+        f"main_board AS ({MAIN_BOARD_SQL}) "
         "SELECT cur.board, cur.model, cur.score, coalesce(n.openness, 'unknown') AS openness "
         "FROM cur JOIN main_board USING (board) "
         "LEFT JOIN v_model_names n ON n.source = cur.source AND n.source_model = cur.model "
         "ORDER BY cur.score DESC, cur.model LIMIT ?",
-        (capability, board, TOP_N),
-        needs=("v_capability_scores", "v_model_names"),
+        (capability, capability, TOP_N),
+        needs=("v_capability_scores", "v_model_names", "v_gap_headline"),
     )
 
 
@@ -458,12 +461,12 @@ def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFram
         [
             {"source": s.source, "kind": s.kind, "last_success": s.last_success, "last_run": s.last_run,
              "last_status": s.last_status, "failures_in_a_row": s.failure_streak, "rows": s.rows,
-             "next_run": s.next_run, "last_error": s.last_error}
+             "next_run": s.next_run, "last_error": s.last_error, "retired": s.retired}
             for s in rows
         ],
         schema={"source": pl.Utf8, "kind": pl.Utf8, "last_success": pl.Datetime, "last_run": pl.Datetime,
                 "last_status": pl.Utf8, "failures_in_a_row": pl.Int64, "rows": pl.Int64, "next_run": pl.Datetime,
-                "last_error": pl.Utf8},
+                "last_error": pl.Utf8, "retired": pl.Utf8},
     )
 
 

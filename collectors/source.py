@@ -54,6 +54,17 @@ class TreeFormat:
 
 
 @dataclass(frozen=True)
+class Discovery:
+    """A source whose document paths are named by another upstream document (the site's own code names its
+    current release): `path` is fetched first on every collection, `paths(body)` gives the paths to collect.
+    `paths` raises ParseError when the document no longer says (the pattern is gone): the run fails clearly
+    instead of fetching a stale or invented path. The discovery document is collected with the others."""
+
+    path: str
+    paths: Callable[[bytes], list[str]]
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     kind: Kind
@@ -79,6 +90,17 @@ class Source:
     # The model hub: its catalogue rows are model repositories, and a repository's own licence is the
     # strongest openness evidence there is (identity ranks it first).
     hub: bool = False
+    # Paths named by an upstream document at each collection (see Discovery); `paths` then lists what a
+    # backfill's files are matched against (the discovery document and the documents that never move).
+    discover: Discovery | None = None
+    # Retired upstream: never scheduled, kept for backfill and reparse of its history (`why` says since when).
+    retired: str | None = None
+
+    @property
+    def documents_per_collection(self) -> int:
+        """How many documents one live collection fetches: a discovering source also fetches the one release
+        its discovery document names (its `paths` list the documents that never move)."""
+        return len(self.paths) + (1 if self.discover else 0)
 
     def urls(self, base_override: str | None = None, paths: list[str] | None = None) -> list[str]:
         base = (base_override or self.base_url).rstrip("/")

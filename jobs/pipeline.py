@@ -111,6 +111,10 @@ class Pipeline:
         """Fetch every URL of `source`. Safe to call from many threads; writes nothing."""
         out = Fetched()
         failures: list[str] = []
+        if urls is None and source.discover is not None:
+            urls, out.error = self._discover(source)
+            if out.error:
+                return out
         urls = self.urls(source) if urls is None else urls
         if not urls:
             out.error = f"no targets to fetch for {source.id} (nothing in the warehouse names one yet)"
@@ -139,6 +143,20 @@ class Pipeline:
         if failures and not out.docs:
             out.error = f"every target failed, e.g. {failures[0]}"
         return out
+
+    def _discover(self, source: Source) -> tuple[list[str], str | None]:
+        """The URLs a discovering source names now (`Source.discover`), or the error that stops the run."""
+        assert source.discover is not None
+        base = self.settings.base_urls.get(source.id)
+        url = source.urls(base, [source.discover.path])[0]
+        res = self.client.fetch(url, max_bytes=source.max_body_bytes)
+        if res.error or not res.body:
+            return [], f"{url} (names the documents to collect): {res.error or 'empty response'}"
+        try:
+            paths = source.discover.paths(res.body)
+        except ParseError as exc:
+            return [], str(exc)
+        return source.urls(base, [*dict.fromkeys([*paths, *source.paths])]), None
 
     def _log_fetches(self, source: Source, fetched: Fetched) -> None:
         for res in fetched.results:

@@ -245,6 +245,7 @@ class SourceStatus:
     failure_streak: int
     rows: int
     next_run: datetime | None
+    retired: str | None = None  # why the source is no longer collected (None: active)
 
 
 def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike]) -> list[SourceStatus]:
@@ -276,7 +277,7 @@ def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike])
             SourceStatus(
                 source=src.id, kind=src.kind, last_success=last_ok, last_run=runs[0][1] if runs else None,
                 last_status=runs[0][0] if runs else None, last_error=last_error, failure_streak=streak,
-                rows=rows, next_run=nxt[0] if nxt else None,
+                rows=rows, next_run=nxt[0] if nxt else None, retired=getattr(src, "retired", None),
             )
         )
     return out

@@ -3,7 +3,6 @@ then the headline figures of the same main board, the gap over time per capabili
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
 from app import charts, data, filters, format, sentences, ui
@@ -25,9 +24,7 @@ else:
                "(Elo points for arena boards, % solved for benchmarks); ↓ the gap shrank over 90 days, ↑ it grew. "
                f"Boards and as-of dates: {'; '.join(boards) if boards else '—'}.")
 
-general = headline.filter(pl.col("capability") == "general") if headline is not None else None
-main_board = general["board"][0] if data.present(general) else None
-top = data.top_models(snap, board=main_board)
+top = data.top_models(snap)
 share = data.open_share_top(top, definition)
 tracked = data.models_tracked(snap)
 cheapest = data.cheapest_at_frontier(snap)

@@ -22,6 +22,8 @@ if data.present(health):
     c2.metric("Failing now", failing)
     c3.metric("Never succeeded", never)
     ui.table(health, key="source_health")
+    for row in health.filter(health["retired"].is_not_null()).iter_rows(named=True):
+        st.caption(f"**{row['source']}** is retired (not scheduled; its history is kept): {row['retired']}")
 else:
     ui.no_data("collection runs")
 

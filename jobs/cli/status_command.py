@@ -59,8 +59,12 @@ def sources() -> None:
     table = Table("id", "kind", "schedule", "urls")
     for s in registry.SOURCES:
         every = output.every(s.schedule.every) if s.schedule.every else f"cron {s.schedule.cron}"
+        if s.retired:
+            every = f"retired, not scheduled: {s.retired}"
         urls = "\n".join(s.urls(settings.base_urls.get(s.id)))
         if s.paths_from:  # per-target source: its paths come from the warehouse at each run
             urls = f"{settings.base_urls.get(s.id) or s.base_url} + target query `{s.paths_from}`"
+        if s.discover:  # its document paths are named by another document at each run
+            urls += f"\n+ what {s.urls(settings.base_urls.get(s.id), [s.discover.path])[0]} names"
         table.add_row(s.id, s.kind, every, urls)
     console.print(table)
