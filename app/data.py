@@ -64,13 +64,27 @@ def _names(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
 def _connection(path: str, version: int | None, mtime_ns: int) -> duckdb.DuckDBPyConnection:
     """One read-only connection per snapshot version, shared by every session of the server: opening one costs
     tens of milliseconds, a query on an open one less. A newer publish is a new key; the replaced connection is
-    dropped from the cache (two entries: the one being read and the next) and closes when unreferenced."""
-    return open_snapshot(Path(path))
+    dropped from the cache (two entries: the one being read and the next) and closes when unreferenced.
+
+    The file is ATTACHed to a private in-memory database rather than opened with `duckdb.connect(path)`: DuckDB
+    reuses an open database of the same path within a process, so a plain connect would keep reading the
+    replaced file after a publish, and would refuse the SQL page's own connection (opened with another
+    configuration) while this one is open."""
+    if not Path(path).exists():
+        open_snapshot(Path(path))  # raises the error that says how to get a snapshot
+    con = duckdb.connect(":memory:")
+    escaped = path.replace("'", "''")
+    con.execute(f"ATTACH '{escaped}' AS snapshot (READ_ONLY)")
+    con.execute("USE snapshot")
+    return con
 
 
 def _cursor(path: str, version: int | None, mtime_ns: int) -> duckdb.DuckDBPyConnection:
-    # A cursor per query: DuckDB connections are not for concurrent use, cursors over one database are.
-    return _connection(path, version, mtime_ns).cursor()
+    # A cursor per query: DuckDB connections are not for concurrent use, cursors over one database are. A cursor
+    # starts in the in-memory catalog, so it is pointed at the snapshot again.
+    cursor = _connection(path, version, mtime_ns).cursor()
+    cursor.execute("USE snapshot")
+    return cursor
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
