@@ -56,7 +56,9 @@ def build(data_dir: Path, models: int, years: int) -> None:
                                      pl.lit("USD").alias("currency"))
     con = db.connect(data_dir / "gapwatch.duckdb")
     # Views are bound by name when queried: the generated facts stand in for the views the app and transforms read.
-    for name, frame in (("v_capability_scores", gen.scores), ("v_model_names", gen.names),
+    # A leaderboard's own publication date, which the generator does not model: unknown (NULL) here.
+    scores = gen.scores.with_columns(pl.lit(None, pl.Date).alias("publish_date"))
+    for name, frame in (("v_capability_scores", scores), ("v_model_names", gen.names),
                         ("v_price_history", prices)):
         con.execute(f"DROP VIEW IF EXISTS {name}")
         con.register("_frame", frame.to_arrow())
@@ -64,7 +66,8 @@ def build(data_dir: Path, models: int, years: int) -> None:
         con.unregister("_frame")
     t0 = time.perf_counter()
     with db.transaction(con):
-        write(con, compute(inputs.scores(con), inputs.prices(con), gen.as_of, Settings(_env_file=None)))
+        write(con, compute(inputs.scores(con), inputs.prices(con), gen.as_of, Settings(_env_file=None),
+                           inputs.headline_preferences(con)))
     print(f"transforms on the generated facts: {time.perf_counter() - t0:.2f} s")
     publish(con, data_dir / "published" / "gapwatch.duckdb")
     con.close()

@@ -9,7 +9,7 @@ import streamlit as st
 
 from app import charts, cost_options, data, decision, filters, format, ui
 from gapwatch.settings import get_settings
-from gapwatch.vocabulary import is_open
+from gapwatch.vocabulary import open_classes
 from warehouse.transforms import tco
 
 st.title("Cost calculator")
@@ -32,7 +32,7 @@ prices = data.tco_prices(snap)
 if data.present(prices):
     scenario = data.tco_scenarios(snap)
     picked = dict(zip(scenario["option"], scenario["model"], strict=True)) if data.present(scenario) else {}
-    open_rows = prices["openness"].map_elements(lambda o: is_open(o, definition), return_dtype=pl.Boolean)
+    open_rows = pl.col("openness").is_in(open_classes(definition))
     closed_models = prices.filter(pl.col("openness") == "closed")["model_id"].unique(maintain_order=True).to_list()
     open_models = prices.filter(open_rows)["model_id"].unique(maintain_order=True).to_list()
 else:
