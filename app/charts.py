@@ -73,7 +73,7 @@ def gap_small_multiples(frame: pl.DataFrame) -> alt.FacetChart:
     frame = frame.with_columns(pl.col("capability").str.replace_all("_", " ").str.to_titlecase(),
                                (pl.col("capability") + " — " + pl.col("board")).alias("panel"))
     line = alt.Chart().mark_line(interpolate="step-after", color="#264653").encode(
-        x=alt.X("date:T", axis=alt.Axis(format="%Y", labelAngle=0, title=None, tickCount="year")),
+        x=alt.X("date:T", axis=alt.Axis(format="%b %Y", labelAngle=0, title=None, tickCount=4)),
         y=alt.Y("gap_abs:Q", title="gap (closed − open)"),
         tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("gap_abs:Q", title="gap", format=",.1f")],
     )

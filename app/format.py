@@ -46,7 +46,8 @@ LABELS: dict[str, str] = {
     "per_mtok_high": "$/1M tokens (high)", "providers": "Providers",
     "crossover_tokens_per_month": "Self-hosting wins from (tokens/month)", "monthly_tokens": "Tokens per month",
     "input_share": "Input share", "factor": "Factor", "answer": "Your answer", "leans": "Leans towards",
-    "why": "Why", "view": "View", "columns": "Columns", "sentence": "What changed",
+    "why": "Why", "view": "View", "osi_approved": "OSI approved", "evidence_kind": "Evidence",
+    "terms": "Terms as written", "models": "Models", "columns": "Columns", "sentence": "What changed",
 }
 
 
@@ -121,6 +122,13 @@ def when(value: date | datetime | None) -> str:
         return value.strftime("%Y-%m-%d %H:%M") if (value.hour, value.minute) != (0, 0) else value.strftime(
             "%Y-%m-%d")
     return value.isoformat()
+
+
+def day(value: date | datetime | None) -> str:
+    """The date alone (an as-of day is a day, whatever time of day its data was collected)."""
+    if is_missing(value):
+        return MISSING
+    return (value.date() if isinstance(value, datetime) else value).isoformat()
 
 
 def every(interval: timedelta) -> str:

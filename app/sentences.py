@@ -140,8 +140,9 @@ def headline_table(headline: pl.DataFrame) -> pl.DataFrame:
             "Gap": format.num(r["gap_abs"], 1, signed=True),
             "Gap %": format.pct(r["gap_rel"], ratio=True),
             "90-day trend": trend(r.get("change_90d")),
-            "Board": (f"{r['board']}, {format.when(r['as_of'])}" if r["board"] else format.MISSING),
-            "Note": r["note"] or "",
+            "Board": (f"{r['board']}, {format.day(r['as_of'])}" if r["board"] else format.MISSING),
+            # Why a figure is missing belongs beside it; how a filled row's board was chosen is in the notes below.
+            "Note": (r["note"] or "") if format.is_missing(r["gap_abs"]) else "",
         })
     return pl.DataFrame(rows, schema={k: pl.Utf8 for k in (
         "Capability", "Best open model", "Open score", "Best closed model", "Closed score", "Gap", "Gap %",

@@ -18,11 +18,17 @@ if headline is None:
     ui.no_data("the per-capability gap (v_gap_headline)")
 else:
     ui.text_table(sentences.headline_table(headline))
-    boards = sorted({f"{r['board']} ({format.when(r['as_of'])})" for r in headline.iter_rows(named=True)
+    boards = sorted({f"{r['board']} ({format.day(r['as_of'])})" for r in headline.iter_rows(named=True)
                      if r["board"]})
     st.caption(f"Open = {definition}. Gap = best closed score − best open score on the capability's main board "
                "(Elo points for arena boards, % solved for benchmarks); ↓ the gap shrank over 90 days, ↑ it grew. "
                f"Boards and as-of dates: {'; '.join(boards) if boards else '—'}.")
+    notes = [(r["capability"], r["note"]) for r in headline.iter_rows(named=True)
+             if r["note"] and not format.is_missing(r["gap_abs"])]
+    if notes:
+        with st.expander("How each capability's board was chosen"):
+            # Notes name boards and models from the data: shown as plain text, never as Markdown.
+            st.text("\n\n".join(f"{format.words(c)}: {n}" for c, n in notes))
 
 top = data.top_models(snap)
 share = data.open_share_top(top, definition)

@@ -67,7 +67,8 @@ if data.present(openness):
         items = []
     if isinstance(items, list) and items and all(isinstance(i, dict) for i in items):
         ui.table(pl.DataFrame([{k: (v if isinstance(v, str | int | float | bool) or v is None else json.dumps(v))
-                                for k, v in i.items()} for i in items], infer_schema_length=None),
+                                for k, v in i.items()} for i in items], infer_schema_length=None).rename(
+                     lambda c: "evidence_kind" if c == "kind" else c),
                  key="openness_evidence")
     else:
         st.code(evidence if evidence else "(no evidence recorded)", language="json")

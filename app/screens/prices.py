@@ -32,7 +32,7 @@ else:
 st.subheader("Biggest price cuts")
 moves = data.price_moves(snap)
 if data.present(moves):
-    ui.table(moves, key="price_moves")
+    ui.table(moves.drop("source", "tier"), key="price_moves")
 else:
     ui.no_data("price moves (v_price_moves)")
 
