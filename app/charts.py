@@ -70,15 +70,16 @@ def gap_over_time(frame: pl.DataFrame, board: str, as_of: date | None,
 
 def gap_small_multiples(frame: pl.DataFrame) -> alt.FacetChart:
     """The gap over time per capability (Landscape): one small step chart each, the zero line drawn."""
-    frame = frame.with_columns(pl.col("capability").str.replace_all("_", " ").str.to_titlecase(),
-                               (pl.col("capability") + " — " + pl.col("board")).alias("panel"))
+    name = pl.col("capability").str.replace_all("_", " ")
+    frame = frame.with_columns(
+        (name.str.slice(0, 1).str.to_uppercase() + name.str.slice(1) + " — " + pl.col("board")).alias("panel"))
     line = alt.Chart().mark_line(interpolate="step-after", color="#264653").encode(
         x=alt.X("date:T", axis=alt.Axis(format="%b %Y", labelAngle=0, title=None, tickCount=4)),
         y=alt.Y("gap_abs:Q", title="gap (closed − open)"),
         tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("gap_abs:Q", title="gap", format=",.1f")],
     )
     zero = alt.Chart().mark_rule(color="#999999", strokeDash=[3, 3]).encode(y=alt.datum(0))
-    return alt.layer(line, zero, data=frame).properties(width=260, height=120).facet(
+    return alt.layer(line, zero, data=frame).properties(width=220, height=120).facet(
         facet=alt.Facet("panel:N", title=None, header=alt.Header(labelFontSize=12, labelLimit=0)), columns=3,
     ).resolve_scale(y="independent", x="independent")
 

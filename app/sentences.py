@@ -144,6 +144,7 @@ def headline_table(headline: pl.DataFrame) -> pl.DataFrame:
             # Why a figure is missing belongs beside it; how a filled row's board was chosen is in the notes below.
             "Note": (r["note"] or "") if format.is_missing(r["gap_abs"]) else "",
         })
-    return pl.DataFrame(rows, schema={k: pl.Utf8 for k in (
+    table = pl.DataFrame(rows, schema={k: pl.Utf8 for k in (
         "Capability", "Best open model", "Open score", "Best closed model", "Closed score", "Gap", "Gap %",
         "90-day trend", "Board", "Note")})
+    return table if (table["Note"] != "").any() else table.drop("Note")
