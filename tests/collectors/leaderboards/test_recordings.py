@@ -9,6 +9,7 @@ import pytest
 
 from collectors import registry
 from collectors.source import DocMeta, Source
+from jobs.demo.demo import as_recorded
 from jobs.demo.replay import Recordings
 
 RECORDINGS = Path(__file__).resolve().parents[3] / "demo" / "recordings"
@@ -16,7 +17,9 @@ SOURCES = ("lmarena", "arena_catalog", "aider", "livebench", "swebench", "open_l
 
 
 def url_paths(source: Source, day: str) -> list[str]:
-    """The URL paths a collection on `day` fetches: a discovering source's as its discovery document says."""
+    """The URL paths a collection on `day` fetches: a discovering source's as its discovery document says; on a
+    day that holds an older export at its own upstream path instead, that one (as the demo collects it)."""
+    source = as_recorded(source, Recordings(RECORDINGS), day)
     paths = [u.split("://", 1)[1].split("/", 1)[1] for u in source.urls()]
     if source.discover is not None:
         found = Recordings(RECORDINGS).find(source.id, day, source.discover.path)
