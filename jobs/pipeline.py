@@ -24,6 +24,8 @@ from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
 from jobs.hooks import IngestHook, default_hooks, is_deferrable
 from warehouse import db, ingest, runs, targets
+from warehouse.changes.events import record_events
+from warehouse.changes.stale import stale_events
 from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
 from warehouse.publish import publish
 from warehouse.rawstore import RawStore
@@ -188,7 +190,18 @@ class Pipeline:
                 outcome.run_id = ingest.record(self.con, outcome, [], started, trigger)
                 self._after_ingest(source, outcome)
                 return outcome
-            return self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started)
+            outcome = self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started)
+            if outcome.status in ("ok", "unchanged") and source.max_age is not None:
+                self._check_freshness(source, observed_at)
+            return outcome
+
+    def _check_freshness(self, source: Source, observed_at: datetime) -> None:
+        """A `source_stale` event when the source's newest data are older than it declares they may be; also
+        after an unchanged collection, the usual state of an upstream that stopped publishing."""
+        with self._transaction():
+            found = stale_events(self.con, source.id, source.max_age, observed_at)
+            if found:
+                record_events(self.con, found, detected_at=utcnow(), backfill=False)
 
     @staticmethod
     def _advice(error: str) -> str:

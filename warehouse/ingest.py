@@ -172,9 +172,9 @@ def _judge(
         min_ratio=min_row_ratio,
     )
     # A per-target source covers a different subset each run: its row count says nothing.
-    if not found and not source.paths_from:
-        found = drift.problems(drift.previous_counts(con, source.id, observed_at), drift.found_counts(parsed),
-                               min_row_ratio)
+    if not source.paths_from:
+        found += drift.problems(drift.previous_counts(con, source.id, observed_at), drift.found_counts(parsed),
+                                min_row_ratio)
     found = found or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)
     if found:
         return (Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped),

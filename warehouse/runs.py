@@ -13,6 +13,7 @@ from typing import Protocol
 import duckdb
 
 from warehouse.facts import table_for
+from warehouse.freshness import is_stale, newest_data
 
 # A run that saw data: the document was accepted, or was the same as the last accepted one.
 SAW_DATA = "status IN ('ok', 'unchanged')"
@@ -246,6 +247,8 @@ class SourceStatus:
     rows: int
     next_run: datetime | None
     retired: str | None = None  # why the source is no longer collected (None: active)
+    newest_data: date | None = None  # newest publish date in its data, else its last content change
+    stale: bool = False  # newest_data older than the source's declared max age at its last collection
 
 
 def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike]) -> list[SourceStatus]:
@@ -273,11 +276,13 @@ def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike])
             for t in src.row_types
         )
         nxt = con.execute("SELECT next_run_at FROM source_schedule WHERE source = ?", [src.id]).fetchone()
+        newest, seen = newest_data(con, src.id), last_observed(con, src.id)
         out.append(
             SourceStatus(
                 source=src.id, kind=src.kind, last_success=last_ok, last_run=runs[0][1] if runs else None,
                 last_status=runs[0][0] if runs else None, last_error=last_error, failure_streak=streak,
                 rows=rows, next_run=nxt[0] if nxt else None, retired=getattr(src, "retired", None),
+                newest_data=newest, stale=seen is not None and is_stale(newest, getattr(src, "max_age", None), seen),
             )
         )
     return out

@@ -181,6 +181,7 @@ SOURCE = Source(
     row_types=(ScoreRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=180),  # the newest release date; releases came every one to six months
     description="LiveBench: the current release (named by the site's src/App.js) per category and task "
                 "(percent); each release is a board of its own; modelLinks.js as identity evidence.",
     min_rows=20,
