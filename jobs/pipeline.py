@@ -114,7 +114,7 @@ class Pipeline:
         out = Fetched()
         failures: list[str] = []
         if urls is None and source.discover is not None:
-            urls, out.error = self._discover(source)
+            urls, out.error = self._discover(source, out)
             if out.error:
                 return out
         urls = self.urls(source) if urls is None else urls
@@ -146,12 +146,15 @@ class Pipeline:
             out.error = f"every target failed, e.g. {failures[0]}"
         return out
 
-    def _discover(self, source: Source) -> tuple[list[str], str | None]:
-        """The URLs a discovering source names now (`Source.discover`), or the error that stops the run."""
+    def _discover(self, source: Source, out: Fetched) -> tuple[list[str], str | None]:
+        """The URLs a discovering source names now (`Source.discover`), or the error that stops the run. The
+        discovery fetch is logged with the others (it is not ingested: it holds no facts)."""
         assert source.discover is not None
         base = self.settings.base_urls.get(source.id)
         url = source.urls(base, [source.discover.path])[0]
+        out.previous[url] = self._validators(url)[2]
         res = self.client.fetch(url, max_bytes=source.max_body_bytes)
+        out.results.append(res)
         if res.error or not res.body:
             return [], f"{url} (names the documents to collect): {res.error or 'empty response'}"
         try:

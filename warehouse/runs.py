@@ -103,11 +103,10 @@ class Judgement:
 
     last: tuple | None  # (status, documents, rows_parsed) of the newest judged run, whenever observed
     replayed: bool  # this exact set of documents was already ingested at T
-    previous_rows: int | None  # rows of the last accepted run at or before T (the drift guard's baseline)
     next_at: datetime | None  # the source's next observation after T that saw data; None: T is the newest
 
 
-# One statement instead of four: each DuckDB statement costs ~1 ms, paid for every snapshot a backfill replays.
+# One statement instead of three: each DuckDB statement costs ~1 ms, paid for every snapshot a backfill replays.
 _JUDGEMENT = f"""
 SELECT
     (SELECT {{'status': status, 'documents': documents, 'rows': rows_parsed}} FROM collection_run
@@ -115,19 +114,17 @@ SELECT
      ORDER BY observed_at DESC, run_id DESC LIMIT 1),
     EXISTS (SELECT 1 FROM collection_run WHERE source = $source AND observed_at = $at
             AND {SAW_DATA} AND list_sort(documents) = list_sort($docs::VARCHAR[])),
-    (SELECT rows_parsed FROM collection_run WHERE source = $source AND status = 'ok' AND observed_at <= $at
-     ORDER BY observed_at DESC, run_id DESC LIMIT 1),
     (SELECT min(observed_at) FROM collection_run WHERE source = $source AND observed_at > $at
      AND {SAW_DATA})
 """
 
 
 def judgement(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime, docs: list[str]) -> Judgement:
-    head, replayed, previous_rows, next_at = con.execute(
+    head, replayed, next_at = con.execute(
         _JUDGEMENT, {"source": source, "at": observed_at, "docs": docs}
     ).fetchone()
     last = None if head is None else (head["status"], head["documents"], head["rows"])
-    return Judgement(last, bool(replayed), previous_rows, next_at)
+    return Judgement(last, bool(replayed), next_at)
 
 
 def next_observation(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> datetime | None:
