@@ -475,12 +475,13 @@ def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFram
         [
             {"source": s.source, "kind": s.kind, "last_success": s.last_success, "last_run": s.last_run,
              "last_status": s.last_status, "failures_in_a_row": s.failure_streak, "rows": s.rows,
-             "next_run": s.next_run, "last_error": s.last_error, "retired": s.retired}
+             "next_run": s.next_run, "last_error": s.last_error, "retired": s.retired,
+             "newest_data": s.newest_data, "stale": s.stale}
             for s in rows
         ],
         schema={"source": pl.Utf8, "kind": pl.Utf8, "last_success": pl.Datetime, "last_run": pl.Datetime,
                 "last_status": pl.Utf8, "failures_in_a_row": pl.Int64, "rows": pl.Int64, "next_run": pl.Datetime,
-                "last_error": pl.Utf8, "retired": pl.Utf8},
+                "last_error": pl.Utf8, "retired": pl.Utf8, "newest_data": pl.Date, "stale": pl.Boolean},
     )
 
 

@@ -93,8 +93,11 @@ class Source:
     # Paths named by an upstream document at each collection (see Discovery); `paths` then lists what a
     # backfill's files are matched against (the discovery document and the documents that never move).
     discover: Discovery | None = None
-    # Retired upstream: never scheduled, kept for backfill and reparse of its history (`why` says since when).
+    # Retired upstream: never scheduled, kept for backfill and reparse of its history (the text says why).
     retired: str | None = None
+    # How old its newest data may be before the source counts as stale (a `source_stale` event, flagged on the
+    # Sources page): its newest publish date, else its last content change. None: not checked.
+    max_age: timedelta | None = None
 
     @property
     def documents_per_collection(self) -> int:

@@ -58,6 +58,8 @@ def source_section(source: Source) -> list[str]:
              f"- kind: `{source.kind}`; module: `{module_path(source)}`",
              f"- schedule: {schedule(source.schedule)}",
              f"- rows: {rows}"]
+    if source.max_age is not None:
+        lines.append(f"- stale (a `source_stale` event) when its newest data are older than {duration(source.max_age)}")
     if source.retired:
         lines.append(f"- **retired**, not scheduled: {source.retired}")
     if source.paths_from:

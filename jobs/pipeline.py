@@ -24,6 +24,8 @@ from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
 from jobs.hooks import IngestHook, default_hooks, is_deferrable
 from warehouse import db, ingest, runs, targets
+from warehouse.changes.events import record_events
+from warehouse.changes.stale import stale_events
 from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
 from warehouse.publish import publish
 from warehouse.rawstore import RawStore
@@ -112,7 +114,7 @@ class Pipeline:
         out = Fetched()
         failures: list[str] = []
         if urls is None and source.discover is not None:
-            urls, out.error = self._discover(source)
+            urls, out.error = self._discover(source, out)
             if out.error:
                 return out
         urls = self.urls(source) if urls is None else urls
@@ -144,12 +146,15 @@ class Pipeline:
             out.error = f"every target failed, e.g. {failures[0]}"
         return out
 
-    def _discover(self, source: Source) -> tuple[list[str], str | None]:
-        """The URLs a discovering source names now (`Source.discover`), or the error that stops the run."""
+    def _discover(self, source: Source, out: Fetched) -> tuple[list[str], str | None]:
+        """The URLs a discovering source names now (`Source.discover`), or the error that stops the run. The
+        discovery fetch is logged with the others (it is not ingested: it holds no facts)."""
         assert source.discover is not None
         base = self.settings.base_urls.get(source.id)
         url = source.urls(base, [source.discover.path])[0]
+        out.previous[url] = self._validators(url)[2]
         res = self.client.fetch(url, max_bytes=source.max_body_bytes)
+        out.results.append(res)
         if res.error or not res.body:
             return [], f"{url} (names the documents to collect): {res.error or 'empty response'}"
         try:
@@ -188,7 +193,18 @@ class Pipeline:
                 outcome.run_id = ingest.record(self.con, outcome, [], started, trigger)
                 self._after_ingest(source, outcome)
                 return outcome
-            return self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started)
+            outcome = self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started)
+            if outcome.status in ("ok", "unchanged") and source.max_age is not None:
+                self._check_freshness(source, observed_at)
+            return outcome
+
+    def _check_freshness(self, source: Source, observed_at: datetime) -> None:
+        """A `source_stale` event when the source's newest data are older than it declares they may be; also
+        after an unchanged collection, the usual state of an upstream that stopped publishing."""
+        with self._transaction():
+            found = stale_events(self.con, source.id, source.max_age, observed_at)
+            if found:
+                record_events(self.con, found, detected_at=utcnow(), backfill=False)
 
     @staticmethod
     def _advice(error: str) -> str:

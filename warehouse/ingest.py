@@ -168,13 +168,12 @@ def _judge(
         # document (as a live collection fetches it) must yield them all.
         expected_types=source.row_types if complete else (),
         min_rows=source.min_rows,
-        previous_rows=None,  # row counts are compared per board below, never across boards
-        min_ratio=min_row_ratio,
     )
-    # A per-target source covers a different subset each run: its row count says nothing.
-    if not found and not source.paths_from:
-        found = drift.problems(drift.previous_counts(con, source.id, observed_at), drift.found_counts(parsed),
-                               min_row_ratio)
+    # Row counts per board, never across boards; a per-target source covers a different subset each run, so its
+    # row count says nothing.
+    if not source.paths_from:
+        found += drift.problems(drift.previous_counts(con, source.id, observed_at), drift.found_counts(parsed),
+                                min_row_ratio)
     found = found or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)
     if found:
         return (Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped),

@@ -22,6 +22,9 @@ if data.present(health):
     c2.metric("Failing now", failing)
     c3.metric("Never succeeded", never)
     ui.table(health, key="source_health")
+    for row in health.filter(health["stale"]).iter_rows(named=True):
+        st.warning(f"**{row['source']}** is stale: its newest data are of {row['newest_data']}, older than it "
+                   "declares they may be (the upstream may have stopped publishing).")
     for row in health.filter(health["retired"].is_not_null()).iter_rows(named=True):
         st.caption(f"**{row['source']}** is retired (not scheduled; its history is kept): {row['retired']}")
 else:

@@ -114,6 +114,7 @@ SOURCE = Source(
     row_types=(ScoreRow, ModelRow, PriceRow),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=12)),
+    max_age=timedelta(days=120),  # Arena refreshed these files every few weeks to months in 2025
     description="LMArena arena-catalog: text-arena ratings per category (overall, coding, math, instruction "
                 "following, long prompts, languages) and Arena's price and licence list.",
     min_rows=50,

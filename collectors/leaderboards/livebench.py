@@ -112,8 +112,10 @@ def _parse_links(body: bytes, meta: DocMeta) -> ParseResult:
                                          open_weights=True if own.get("openweight") is True else None))
             except RowError as exc:
                 out.skipped.append(f"{model}: {exc}")
-    if not out.rows:
-        raise ParseError(f"livebench {meta.url}: no `\"model\": {{...}}` entries in modelLinks.js; layout change?")
+    if "modelLinks" not in text:
+        raise ParseError(f"livebench {meta.url}: no `modelLinks` object in modelLinks.js; layout change?")
+    if not out.rows:  # until 2024-12 the file mapped each name to a bare URL: no identity facts in it
+        out.skipped.append("modelLinks.js maps names to URLs only (its pre-2025 form): no organization or names")
     return out
 
 
@@ -167,8 +169,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
     if name.endswith(".js") and "modelLinks" in name:
         return _parse_links(body, meta)
     if name.endswith(".js"):
-        current_release_paths(body)  # App.js as a document: only checked, it holds no facts
-        return ParseResult()
+        return ParseResult()  # App.js in a git backfill: it names the release, it holds no facts
     return _parse_table(body, meta)
 
 
@@ -181,6 +182,7 @@ SOURCE = Source(
     row_types=(ScoreRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=180),  # the newest release date; releases came every one to six months
     description="LiveBench: the current release (named by the site's src/App.js) per category and task "
                 "(percent); each release is a board of its own; modelLinks.js as identity evidence.",
     min_rows=20,

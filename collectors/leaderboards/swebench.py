@@ -82,6 +82,7 @@ SOURCE = Source(
     row_types=(ScoreRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=120),  # the newest run date; new runs land every few weeks
     description="SWE-bench: bash-only (every model in the same minimal agent) and the agent-system splits "
                 "Verified, Lite, Test, Multimodal, % of issues resolved.",
     min_rows=10,

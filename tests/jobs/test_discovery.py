@@ -47,3 +47,13 @@ def test_a_site_that_no_longer_names_its_release_fails_the_run_clearly(settings:
         assert outcome.status == "failed"
         assert "no longer names its current release" in outcome.error and "App.js" in outcome.error
         assert pipe.con.execute("SELECT count(*) FROM leaderboard_score").fetchone() == (0,)
+
+
+def test_the_discovery_fetch_is_logged(settings: Settings, origin: HTTPServer) -> None:
+    serve(origin, fixture_bytes("livebench", "App.js"))
+    with make_pipeline(with_livebench(settings, origin)) as pipe:
+        pipe.collect(livebench.SOURCE, T)
+        pipe.collect(livebench.SOURCE, T.replace(day=2))
+        logged = pipe.con.execute("SELECT outcome FROM fetch_log WHERE url LIKE '%/src/App.js' ORDER BY fetched_at"
+                                  ).fetchall()
+        assert logged == [("new",), ("same",)]

@@ -174,6 +174,27 @@ def test_a_bad_map_is_refused_with_where_and_what(tmp_path: Path, text: str, exp
     assert expect in str(err.value) and str(path) in str(err.value)
 
 
+MAP = '[[map]]\nboard = "a"\ncategory = "b"\ncapability = "math"\n'
+
+
+@pytest.mark.parametrize(("headline", "expect"), [
+    ('[headline]\nreasoning = ["a"]\n', "'reasoning' is not one of"),
+    ('[headline]\nmath = []\n', "must be a non-empty string or list"),
+])
+def test_bad_headline_preferences_are_refused(tmp_path: Path, headline: str, expect: str) -> None:
+    with pytest.raises(CapabilityMapError) as err:
+        capabilities.load_headline(write_map(tmp_path, headline + MAP))
+    assert expect in str(err.value)
+
+
+def test_packaged_headline_preferences_name_every_capability_in_order() -> None:
+    loaded = capabilities.load_headline()
+    assert {c for c, _, _ in loaded} == set(CAPABILITIES)
+    general = [b for c, _, b in sorted(loaded) if c == "general"]
+    assert general[0] == "arena-catalog-text"
+    assert "swebench-verified" not in {b for _, _, b in loaded}  # agent systems never head a capability
+
+
 def test_missing_map_file_says_which_setting_to_fix(tmp_path: Path) -> None:
     with pytest.raises(CapabilityMapError, match="GAPWATCH_CAPABILITY_MAP_PATH"):
         capabilities.load_map(tmp_path / "nope.toml")

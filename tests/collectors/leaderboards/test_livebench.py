@@ -89,3 +89,12 @@ def test_bad_documents(body: bytes) -> None:
     with pytest.raises(ParseError):
         livebench.parse(body, DocMeta(source="livebench", url=URL.format("2026_01_08"),
                                       observed_at=datetime(2026, 7, 1)))
+
+
+def test_model_links_of_2024_map_names_to_urls_only() -> None:
+    meta = DocMeta(source="livebench", url="https://x" + livebench.MODEL_LINKS, observed_at=datetime(2024, 12, 2))
+    old = b'// modelLinks.js\nexport const modelLinks = {\n    "chatgpt-4o-latest-0903": "https://openai.com/",\n};\n'
+    result = livebench.parse(old, meta)
+    assert result.rows == [] and "URLs only" in result.skipped[0]
+    with pytest.raises(ParseError, match="no `modelLinks` object"):
+        livebench.parse(b"<!DOCTYPE html><html>404</html>", meta)
