@@ -1,51 +1,109 @@
-"""Altair charts for the pages. Each takes a frame straight from `app.data` and draws it; no figure is derived."""
+"""Altair charts for the pages. Each takes a frame from `app.data` and draws it with units on every axis, years on
+time axes and complete legends; step lines run to the as-of date so the current state is not a sliver."""
 
 from __future__ import annotations
+
+from datetime import date
 
 import altair as alt
 import polars as pl
 
 OPEN_COLOUR, CLOSED_COLOUR = "#2a9d8f", "#e76f51"
+TIME_AXIS = alt.Axis(format="%b %Y", labelAngle=0, title=None, tickCount="month")
+LEGEND = alt.Legend(orient="bottom", labelLimit=0, columns=2, title=None)
+OPENNESS_ORDER = ["open-source", "open-weights-permissive", "open-weights-restricted", "open-weights-noncommercial",
+                  "closed", "unknown"]
+OPENNESS_COLOURS = ["#1b7f72", "#2a9d8f", "#8ab17d", "#e9c46a", "#e76f51", "#bbbbbb"]
 
 
-def gap_over_time(frame: pl.DataFrame) -> alt.LayerChart:
-    """Best open vs best closed score per date, the gap between them shaded."""
-    base = alt.Chart(frame).encode(x=alt.X("date:T", title=None))
-    gap = base.mark_area(opacity=0.2, color="#999999", interpolate="step-after").encode(
-        y=alt.Y("best_open_score:Q", title="score", scale=alt.Scale(zero=False)),
-        y2="best_closed_score:Q",
-        tooltip=["date:T", "gap_abs:Q"],
-    )
+def unit_of(board: str | None) -> str:
+    """What a board's scores are: Elo points for arenas, % solved for benchmarks."""
+    return "Elo" if board and "arena" in board.lower() else "% solved"
+
+
+def extend_to(frame: pl.DataFrame, date_col: str, as_of: date | None, by: list[str] | None = None) -> pl.DataFrame:
+    """Repeat each series' last row at `as_of`, so a step line runs up to the day the data is as of."""
+    if as_of is None or frame.is_empty():
+        return frame
+    last = (frame.group_by(by, maintain_order=True).tail(1) if by else frame.tail(1))
+    dtype = frame.schema[date_col]
+    stamp = pl.lit(as_of).cast(dtype)
+    last = last.filter(pl.col(date_col) < stamp).with_columns(stamp.alias(date_col)).select(frame.columns)
+    return pl.concat([frame, last]).sort([*(by or []), date_col])
+
+
+def gap_over_time(frame: pl.DataFrame, board: str, as_of: date | None,
+                  months_behind: float | None = None) -> alt.LayerChart:
+    """Epoch-style: best open and best closed as step lines to the as-of date, the gap between them shaded."""
+    unit = unit_of(board)
+    frame = extend_to(frame, "date", as_of)
     long = frame.unpivot(
         index=["date"], on=["best_open_score", "best_closed_score"], variable_name="side", value_name="score"
-    ).with_columns(pl.col("side").replace({"best_open_score": "best open", "best_closed_score": "best closed"}))
-    lines = alt.Chart(long).mark_line(point=True, interpolate="step-after").encode(
-        x="date:T",
-        y=alt.Y("score:Q", scale=alt.Scale(zero=False)),
-        color=alt.Color("side:N", scale=alt.Scale(domain=["best open", "best closed"],
-                                                   range=[OPEN_COLOUR, CLOSED_COLOUR])),
-        tooltip=["date:T", "side:N", "score:Q"],
+    ).with_columns(pl.col("side").replace({"best_open_score": "Best open model", "best_closed_score":
+                                           "Best closed model"}))
+    models = frame.unpivot(index=["date"], on=["best_open_model", "best_closed_model"], variable_name="side",
+                           value_name="model").with_columns(
+        pl.col("side").replace({"best_open_model": "Best open model", "best_closed_model": "Best closed model"}))
+    long = long.join(models, on=["date", "side"], how="left")
+    gap = alt.Chart(frame).mark_area(opacity=0.18, color="#777777", interpolate="step-after").encode(
+        x=alt.X("date:T", axis=TIME_AXIS),
+        y=alt.Y("best_open_score:Q", title=f"score ({unit})", scale=alt.Scale(zero=False)),
+        y2="best_closed_score:Q",
+        tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("gap_abs:Q", title=f"gap ({unit})", format=",.1f")],
     )
-    return alt.layer(gap, lines)
+    lines = alt.Chart(long).mark_line(interpolate="step-after", strokeWidth=2.5).encode(
+        x=alt.X("date:T", axis=TIME_AXIS),
+        y=alt.Y("score:Q", title=f"score ({unit})", scale=alt.Scale(zero=False)),
+        color=alt.Color("side:N", legend=LEGEND, scale=alt.Scale(domain=["Best open model", "Best closed model"],
+                                                                  range=[OPEN_COLOUR, CLOSED_COLOUR])),
+        tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("side:N", title=" "),
+                 alt.Tooltip("model:N", title="model"), alt.Tooltip("score:Q", title=unit, format=",.1f")],
+    )
+    layers = [gap, lines]
+    if months_behind is not None and not frame.is_empty():
+        note = pl.DataFrame({"date": [frame["date"].min()], "y": [frame["best_closed_score"].max()],
+                             "text": [f"open models trail by {months_behind:,.1f} months (median)"]})
+        layers.append(alt.Chart(note).mark_text(align="left", baseline="top", dx=4, fontSize=13,
+                                                color="#333333").encode(x="date:T", y="y:Q", text="text:N"))
+    return alt.layer(*layers).properties(height=360)
+
+
+def gap_small_multiples(frame: pl.DataFrame) -> alt.FacetChart:
+    """The gap over time per capability (Landscape): one small step chart each, the zero line drawn."""
+    name = pl.col("capability").str.replace_all("_", " ")
+    frame = frame.with_columns(
+        (name.str.slice(0, 1).str.to_uppercase() + name.str.slice(1) + " — " + pl.col("board")).alias("panel"))
+    line = alt.Chart().mark_line(interpolate="step-after", color="#264653").encode(
+        x=alt.X("date:T", axis=alt.Axis(format="%b %Y", labelAngle=0, title=None, tickCount=4)),
+        y=alt.Y("gap_abs:Q", title="gap (closed − open)"),
+        tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("gap_abs:Q", title="gap", format=",.1f")],
+    )
+    zero = alt.Chart().mark_rule(color="#999999", strokeDash=[3, 3]).encode(y=alt.datum(0))
+    return alt.layer(line, zero, data=frame).properties(width=220, height=120).facet(
+        facet=alt.Facet("panel:N", title=None, header=alt.Header(labelFontSize=12, labelLimit=0)), columns=3,
+    ).resolve_scale(y="independent", x="independent")
 
 
 def price_index(frame: pl.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_line(point=True).encode(
-        x=alt.X("date:T", title=None),
-        y=alt.Y("index_value:Q", title="price index"),
-        color=alt.Color("openness_group:N", title="models",
+    return alt.Chart(frame).mark_line(point=True, interpolate="step-after").encode(
+        x=alt.X("date:T", axis=TIME_AXIS),
+        y=alt.Y("index_value:Q", title="$ / 1M tokens (blended, median of the tier)"),
+        color=alt.Color("openness_group:N", legend=LEGEND,
                         scale=alt.Scale(domain=["open", "closed"], range=[OPEN_COLOUR, CLOSED_COLOUR])),
-        tooltip=["date:T", "openness_group:N", "index_value:Q", "models:Q"],
+        tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("openness_group:N", title="models"),
+                 alt.Tooltip("index_value:Q", title="$ / 1M", format="$,.2f"),
+                 alt.Tooltip("models:Q", title="models priced")],
     )
 
 
 def price_frontier(frame: pl.DataFrame) -> alt.LayerChart:
     """Quality against blended price (log scale); the frontier points joined by a line."""
     points = alt.Chart(frame).mark_circle(size=70).encode(
-        x=alt.X("blended_price:Q", title="blended $ / 1M tokens", scale=alt.Scale(type="log")),
-        y=alt.Y("quality_score:Q", title="quality", scale=alt.Scale(zero=False)),
-        color=alt.Color("on_frontier:N", title="on frontier"),
-        tooltip=["model:N", "blended_price:Q", "quality_score:Q"],
+        x=alt.X("blended_price:Q", title="blended $ / 1M tokens (log scale)", scale=alt.Scale(type="log")),
+        y=alt.Y("quality_score:Q", title="quality (Elo, main general board)", scale=alt.Scale(zero=False)),
+        color=alt.Color("on_frontier:N", title="on the frontier", legend=LEGEND),
+        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("blended_price:Q", title="$ / 1M", format="$,.2f"),
+                 alt.Tooltip("quality_score:Q", title="Elo", format=",.0f")],
     )
     line = alt.Chart(frame.filter(pl.col("on_frontier"))).mark_line(color="#264653").encode(
         x="blended_price:Q", y="quality_score:Q", order="blended_price:Q"
@@ -53,35 +111,50 @@ def price_frontier(frame: pl.DataFrame) -> alt.LayerChart:
     return alt.layer(line, points)
 
 
-def price_history(frame: pl.DataFrame) -> alt.Chart:
-    """One step line per provider/source/tier and direction (input, output), in $ per 1M tokens."""
-    long = frame.with_columns(
-        (pl.col("provider") + " · " + pl.col("source") + " · " + pl.col("tier")).alias("listing")
-    ).unpivot(
+def price_history(frame: pl.DataFrame, as_of: date | None) -> alt.Chart:
+    """One step line per provider, source and direction (input, output), in $ per 1M tokens, to the as-of day."""
+    listed = frame.with_columns(
+        (pl.col("provider") + " via " + pl.col("source")
+         + pl.when(pl.col("tier") != "standard").then(" (" + pl.col("tier") + ")").otherwise(pl.lit(""))
+         ).alias("listing")
+    )
+    long = listed.unpivot(
         index=["listing", "valid_from"], on=["input_per_mtok", "output_per_mtok"], variable_name="direction",
         value_name="usd_per_mtok",
-    ).drop_nulls("usd_per_mtok")
+    ).drop_nulls("usd_per_mtok").with_columns(
+        pl.col("direction").replace({"input_per_mtok": "input", "output_per_mtok": "output"}))
+    long = extend_to(long, "valid_from", as_of, by=["listing", "direction"])
     return alt.Chart(long).mark_line(point=True, interpolate="step-after").encode(
-        x=alt.X("valid_from:T", title=None),
+        x=alt.X("valid_from:T", axis=TIME_AXIS),
         y=alt.Y("usd_per_mtok:Q", title="$ / 1M tokens"),
-        color=alt.Color("listing:N"),
-        strokeDash=alt.StrokeDash("direction:N"),
-        tooltip=["listing:N", "direction:N", "valid_from:T", "usd_per_mtok:Q"],
-    )
+        color=alt.Color("listing:N", legend=LEGEND, title=None),
+        strokeDash=alt.StrokeDash("direction:N", legend=alt.Legend(orient="bottom", title=None)),
+        tooltip=[alt.Tooltip("listing:N"), alt.Tooltip("direction:N"), alt.Tooltip("valid_from:T", title="from"),
+                 alt.Tooltip("usd_per_mtok:Q", title="$ / 1M", format="$,.3f")],
+    ).properties(height=340)
 
 
 def openness_stack(frame: pl.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("date:T", title=None),
-        y=alt.Y("models:Q", title="models in the top 10", stack="zero"),
-        color=alt.Color("openness:N"),
-        tooltip=["date:T", "openness:N", "models:Q"],
-    )
+    present = [o for o in OPENNESS_ORDER if o in set(frame["openness"])]
+    colours = [OPENNESS_COLOURS[OPENNESS_ORDER.index(o)] for o in present]
+    return alt.Chart(frame).mark_area(interpolate="step-after").encode(
+        x=alt.X("date:T", axis=TIME_AXIS),
+        y=alt.Y("models:Q", title="models in the top 10", stack="zero", scale=alt.Scale(domain=[0, 10])),
+        color=alt.Color("openness:N", legend=LEGEND, sort=present, scale=alt.Scale(domain=present, range=colours)),
+        order=alt.Order("rank:Q"),
+        tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("openness:N"), alt.Tooltip("models:Q")],
+    ).transform_calculate(rank=f"indexof({present!r}, datum.openness)").properties(height=300)
 
 
-def monthly_cost(frame: pl.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_bar().encode(
-        x=alt.X("monthly_usd:Q", title="$ per month"),
-        y=alt.Y("option:N", sort="x", title=None),
-        tooltip=["option:N", "monthly_usd:Q"],
+def monthly_cost(frame: pl.DataFrame) -> alt.LayerChart:
+    """Each option's monthly cost as a range bar from low to high (a dot where they are equal)."""
+    base = alt.Chart(frame).encode(y=alt.Y("option:N", sort=None, title=None, axis=alt.Axis(labelLimit=0)))
+    bar = base.mark_bar(height=18, opacity=0.85).encode(
+        x=alt.X("low:Q", title="$ per month", axis=alt.Axis(format="$,.0f")), x2="high:Q",
+        color=alt.Color("option:N", legend=None),
+        tooltip=[alt.Tooltip("option:N"), alt.Tooltip("low:Q", format="$,.0f"), alt.Tooltip("high:Q", format="$,.0f")],
     )
+    ends = base.mark_tick(thickness=2, size=22, color="#333333").encode(x="low:Q")
+    tops = base.mark_tick(thickness=2, size=22, color="#333333").encode(x="high:Q")
+    label = base.mark_text(align="left", dx=6).encode(x="high:Q", text="label:N")
+    return alt.layer(bar, ends, tops, label).properties(height=60 * max(frame.height, 1))

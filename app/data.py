@@ -60,15 +60,42 @@ def _names(con: duckdb.DuckDBPyConnection) -> frozenset[str]:
     return frozenset(r[0] for r in rows)
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _connection(path: str, version: int | None, mtime_ns: int) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per snapshot version, shared by every session of the server: opening one costs
+    tens of milliseconds, a query on an open one less. A newer publish is a new key; the replaced connection is
+    dropped from the cache (two entries: the one being read and the next) and closes when unreferenced.
+
+    The file is ATTACHed to a private in-memory database rather than opened with `duckdb.connect(path)`: DuckDB
+    reuses an open database of the same path within a process, so a plain connect would keep reading the
+    replaced file after a publish, and would refuse the SQL page's own connection (opened with another
+    configuration) while this one is open."""
+    if not Path(path).exists():
+        open_snapshot(Path(path))  # raises the error that says how to get a snapshot
+    con = duckdb.connect(":memory:")
+    escaped = path.replace("'", "''")
+    con.execute(f"ATTACH '{escaped}' AS snapshot (READ_ONLY)")
+    con.execute("USE snapshot")
+    return con
+
+
+def _cursor(path: str, version: int | None, mtime_ns: int) -> duckdb.DuckDBPyConnection:
+    # A cursor per query: DuckDB connections are not for concurrent use, cursors over one database are. A cursor
+    # starts in the in-memory catalog, so it is pointed at the snapshot again.
+    cursor = _connection(path, version, mtime_ns).cursor()
+    cursor.execute("USE snapshot")
+    return cursor
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def _relations(path: str, version: int | None, mtime_ns: int) -> frozenset[str]:
-    with open_snapshot(Path(path)) as con:
+    with _cursor(path, version, mtime_ns) as con:
         return _names(con)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def _query(path: str, version: int | None, mtime_ns: int, sql: str, params: tuple) -> pl.DataFrame:
-    with open_snapshot(Path(path)) as con:
+    with _cursor(path, version, mtime_ns) as con:
         return con.sql(sql, params=list(params)).pl()
 
 
@@ -89,6 +116,10 @@ def present(frame: pl.DataFrame | None) -> bool:
 
 # -- Landscape ---------------------------------------------------------------------------------------------------
 
+HEADLINE_COLUMNS = ("definition", "capability", "board", "best_open_model", "best_open_score", "best_closed_model",
+                    "best_closed_score", "gap_abs", "gap_rel", "as_of", "note")
+
+
 def gap_table(snap: Snapshot | None, definition: str) -> pl.DataFrame | None:
     """Every board per capability; `is_headline` marks the one board per capability the seed's table shows."""
     return read(
@@ -101,10 +132,65 @@ def gap_table(snap: Snapshot | None, definition: str) -> pl.DataFrame | None:
     )
 
 
+# Before `v_gap_headline` exists in a snapshot, the same rows from the headline boards of v_gap_by_capability:
+# one row per capability of the six, a note where no board has a usable score.
+_HEADLINE_FALLBACK = (
+    "WITH caps AS (SELECT unnest(?::VARCHAR[]) AS capability), "
+    "h AS (SELECT * FROM v_gap_by_capability WHERE definition = ? AND is_headline) "
+    "SELECT ?::VARCHAR AS definition, caps.capability, h.board, h.best_open_model, h.best_open_score, "
+    "h.best_closed_model, h.best_closed_score, h.gap_abs, h.gap_rel, h.as_of, "
+    "CASE WHEN h.board IS NULL THEN 'no board with scores for this capability yet' "
+    "     WHEN h.best_open_score IS NULL THEN 'no open model scored on this board' "
+    "     WHEN h.best_closed_score IS NULL THEN 'no closed model scored on this board' END AS note "
+    "FROM caps LEFT JOIN h USING (capability)"
+)
+
+
+def gap_headline(snap: Snapshot | None, definition: str) -> pl.DataFrame | None:
+    """The seed's table: one row per capability (all six, in vocabulary order) with its main board, plus the
+    90-day change of the gap on that board where the transforms have it."""
+    if has(snap, "v_gap_headline"):
+        base = f"SELECT {', '.join(HEADLINE_COLUMNS)} FROM v_gap_headline WHERE definition = ?"
+        params: tuple = (definition,)
+    elif has(snap, "v_gap_by_capability"):
+        base, params = _HEADLINE_FALLBACK, (list(CAPABILITIES), definition, definition)
+    else:
+        return None
+    change = "g.change_90d" if has(snap, "v_gap_by_capability") else "NULL::DOUBLE"
+    join = ("LEFT JOIN v_gap_by_capability g ON g.definition = h.definition AND g.capability = h.capability "
+            "AND g.board = h.board") if has(snap, "v_gap_by_capability") else ""
+    return _query(
+        snap.path, snap.version, snap.mtime_ns,
+        f"SELECT h.*, {change} AS change_90d FROM ({base}) h {join} "
+        "ORDER BY list_position(?, h.capability) NULLS LAST, h.capability",
+        (*params, list(CAPABILITIES)),
+    )
+
+
+def headline_series(snap: Snapshot | None, definition: str, boards: tuple[tuple[str, str], ...]
+                    ) -> pl.DataFrame | None:
+    """The gap over time on each capability's headline board, for the Landscape's small charts."""
+    if not boards:
+        return None
+    return read(
+        snap,
+        "SELECT capability, board, date, gap_abs FROM v_gap_over_time WHERE definition = ? "
+        "AND list_contains(?::VARCHAR[], capability || chr(31) || board) ORDER BY capability, date",
+        (definition, [f"{c}\x1f{b}" for c, b in boards]),
+        needs=("v_gap_over_time",),
+    )
+
+
 def models_tracked(snap: Snapshot | None) -> int | None:
     """Canonical models once identity resolution exists; until then, nothing (names are not models)."""
     frame = read(snap, "SELECT count(*) AS n FROM v_model_openness", needs=("v_model_openness",))
     return int(frame["n"][0]) if frame is not None else None
+
+
+# The capability's headline board under open-weights (for general: v_main_board): every board-wide figure (the
+# open share and openness mix of the top models, the frontier's quality) reads the board the gap table reads.
+MAIN_BOARD_SQL = ("SELECT board FROM v_gap_headline WHERE capability = ? AND definition = 'open-weights' "
+                  "AND board IS NOT NULL")
 
 
 def top_models(snap: Snapshot | None, capability: str = "general") -> pl.DataFrame | None:
@@ -113,13 +199,13 @@ def top_models(snap: Snapshot | None, capability: str = "general") -> pl.DataFra
         snap,
         "WITH cur AS (SELECT s.board, s.model, s.score, s.source FROM v_capability_scores s "
         "  WHERE s.capability = ? AND s.valid_to IS NULL), "
-        "main_board AS (SELECT board FROM cur GROUP BY board ORDER BY count(*) DESC, board LIMIT 1) "
+        f"main_board AS ({MAIN_BOARD_SQL}) "
         "SELECT cur.board, cur.model, cur.score, coalesce(n.openness, 'unknown') AS openness "
         "FROM cur JOIN main_board USING (board) "
         "LEFT JOIN v_model_names n ON n.source = cur.source AND n.source_model = cur.model "
         "ORDER BY cur.score DESC, cur.model LIMIT ?",
-        (capability, TOP_N),
-        needs=("v_capability_scores", "v_model_names"),
+        (capability, capability, TOP_N),
+        needs=("v_capability_scores", "v_model_names", "v_gap_headline"),
     )
 
 
@@ -142,24 +228,45 @@ def cheapest_at_frontier(snap: Snapshot | None) -> pl.DataFrame | None:
     )
 
 
-def changes(snap: Snapshot | None, kinds: tuple[str, ...] = (), limit: int = 200) -> pl.DataFrame | None:
-    """The newest events first; `kinds` empty means every kind."""
+def changes(snap: Snapshot | None, kinds: tuple[str, ...] = (), limit: int = 200, *, sources: tuple[str, ...] = (),
+            since: date | None = None, until: date | None = None) -> pl.DataFrame | None:
+    """The newest events first; empty `kinds`/`sources` mean every one; `since`/`until` bound observed_at."""
     return read(
         snap,
         "SELECT observed_at, kind, entity, source, magnitude, CAST(before AS VARCHAR) AS before, "
         "CAST(after AS VARCHAR) AS after, evidence, backfill, event_key, "
         # Price and catalogue events name the source's model inside their facts (as warehouse/changes/ writes them).
         "coalesce(after ->> 'model', before ->> 'model') AS model "
-        "FROM v_changes WHERE len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind) "
+        "FROM v_changes WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind)) "
+        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], source)) "
+        "AND (?::DATE IS NULL OR observed_at >= ?::DATE) AND (?::DATE IS NULL OR observed_at < ?::DATE) "
         "ORDER BY observed_at DESC, event_key LIMIT ?",
-        (list(kinds), list(kinds), limit),
+        (list(kinds), list(kinds), list(sources), list(sources), since, since, until, until, limit),
         needs=("v_changes",),
     )
+
+
+def change_sources(snap: Snapshot | None) -> list[str]:
+    frame = read(snap, "SELECT DISTINCT source FROM v_changes WHERE source IS NOT NULL ORDER BY source",
+                 needs=("v_changes",))
+    return frame["source"].to_list() if frame is not None else []
+
+
+def change_span(snap: Snapshot | None) -> tuple[date, date] | None:
+    frame = read(snap, "SELECT min(observed_at)::DATE AS a, max(observed_at)::DATE AS b FROM v_changes",
+                 needs=("v_changes",))
+    return (frame["a"][0], frame["b"][0]) if present(frame) and frame["a"][0] is not None else None
 
 
 def change_kinds(snap: Snapshot | None) -> list[str]:
     frame = read(snap, "SELECT DISTINCT kind FROM v_changes ORDER BY kind", needs=("v_changes",))
     return frame["kind"].to_list() if frame is not None else []
+
+
+def as_of(snap: Snapshot | None) -> date | None:
+    """The day the transforms computed the figures for (the latest collection that saw data)."""
+    frame = read(snap, "SELECT max(as_of) AS d FROM v_gap_by_capability", needs=("v_gap_by_capability",))
+    return frame["d"][0] if present(frame) else None
 
 
 # -- Gap trends --------------------------------------------------------------------------------------------------
@@ -245,6 +352,17 @@ def priced_models(snap: Snapshot | None) -> list[str]:
     return frame["model"].to_list() if frame is not None else []
 
 
+def most_repriced_model(snap: Snapshot | None) -> str | None:
+    """The model whose standard price changed most often (ties: most recent change, then name)."""
+    frame = read(
+        snap,
+        "SELECT model FROM v_price_history WHERE tier = 'standard' GROUP BY model "
+        "ORDER BY count(*) DESC, max(valid_from) DESC, model LIMIT 1",
+        needs=("v_price_history",),
+    )
+    return frame["model"][0] if present(frame) else None
+
+
 def price_history(snap: Snapshot | None, model: str) -> pl.DataFrame | None:
     return read(
         snap,
@@ -274,16 +392,23 @@ def tco_scenarios(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def tco_prices(snap: Snapshot | None) -> pl.DataFrame | None:
-    """Current standard prices of matched models with both sides known, the cheapest listing per provider
-    (the same selection as the transforms' default scenario, `tco_default.current_prices`)."""
+    """Current standard prices of matched models with both sides known: one row per model and provider (provider
+    names through `price_provider_alias`, so LiteLLM's `gemini` and Google's own list are one provider), the
+    cheapest listing of each; `reseller` marks a provider that sells other makers' models (source_info)."""
     return read(
         snap,
-        "SELECT model_id, openness, provider, input_per_mtok, output_per_mtok, blended_price FROM v_price_blended "
-        "WHERE valid_to IS NULL AND tier = 'standard' AND model_id IS NOT NULL AND input_per_mtok IS NOT NULL "
-        "AND output_per_mtok IS NOT NULL "
-        "QUALIFY row_number() OVER (PARTITION BY model_id, provider ORDER BY blended_price, source) = 1 "
-        "ORDER BY model_id, provider",
-        needs=("v_price_blended",),
+        "WITH resellers AS (SELECT source FROM source_info WHERE reseller) "
+        "SELECT b.model_id, b.openness, coalesce(a.provider, lower(b.provider)) AS provider, b.input_per_mtok, "
+        "b.output_per_mtok, b.blended_price, "
+        "(b.source IN (SELECT source FROM resellers) OR lower(b.provider) IN (SELECT source FROM resellers)) "
+        "AS reseller "
+        "FROM v_price_blended b LEFT JOIN price_provider_alias a ON a.alias = lower(b.provider) "
+        "WHERE b.valid_to IS NULL AND b.tier = 'standard' AND b.model_id IS NOT NULL "
+        "AND b.input_per_mtok IS NOT NULL AND b.output_per_mtok IS NOT NULL "
+        "QUALIFY row_number() OVER (PARTITION BY b.model_id, coalesce(a.provider, lower(b.provider)) "
+        "  ORDER BY b.blended_price, b.source) = 1 "
+        "ORDER BY b.model_id, provider",
+        needs=("v_price_blended", "source_info", "price_provider_alias"),
     )
 
 
@@ -302,25 +427,13 @@ def license_current(snap: Snapshot | None) -> pl.DataFrame | None:
     return read(snap, "SELECT * FROM v_license_current", needs=("v_license_current",))
 
 
-def openness_of_top_over_time(snap: Snapshot | None, capability: str = "general") -> pl.DataFrame | None:
-    """At each date a standing changed on the capability's main board, the openness classes of the TOP_N.
-
-    The class is each model's current one (v_model_names): a licence change re-labels its past too.
-    """
+def openness_of_top_over_time(snap: Snapshot | None) -> pl.DataFrame | None:
+    """The openness classes of the top models of the main general board over time (precomputed by the
+    transforms, `v_openness_top`: ranking every model at every date is too slow for a page)."""
     return read(
         snap,
-        "WITH s AS (SELECT * FROM v_capability_scores WHERE capability = ?), "
-        "main_board AS (SELECT board FROM s WHERE valid_to IS NULL GROUP BY board ORDER BY count(*) DESC, board "
-        "  LIMIT 1), "
-        "dates AS (SELECT DISTINCT valid_from AS at FROM s JOIN main_board USING (board)), "
-        "ranked AS (SELECT d.at, s.source, s.model, row_number() OVER (PARTITION BY d.at ORDER BY s.score DESC, "
-        "  s.model) AS pos FROM dates d JOIN s ON s.valid_from <= d.at AND (s.valid_to IS NULL OR s.valid_to > d.at) "
-        "  JOIN main_board USING (board)) "
-        "SELECT r.at AS date, coalesce(n.openness, 'unknown') AS openness, count(*) AS models FROM ranked r "
-        "LEFT JOIN v_model_names n ON n.source = r.source AND n.source_model = r.model WHERE r.pos <= ? "
-        "GROUP BY ALL ORDER BY date, openness",
-        (capability, TOP_N),
-        needs=("v_capability_scores", "v_model_names"),
+        "SELECT board, date, openness, models FROM v_openness_top ORDER BY date, openness",
+        needs=("v_openness_top",),
     )
 
 
@@ -356,18 +469,20 @@ def license_text_versions(snap: Snapshot | None, license_id: str) -> pl.DataFram
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFrame:
-    with open_snapshot(Path(path)) as con:
+    with _cursor(path, version, mtime_ns) as con:
         rows = source_status(con, registry.SOURCES)
     return pl.DataFrame(
         [
             {"source": s.source, "kind": s.kind, "last_success": s.last_success, "last_run": s.last_run,
              "last_status": s.last_status, "failures_in_a_row": s.failure_streak, "rows": s.rows,
-             "next_run": s.next_run, "last_error": s.last_error, "held_back": s.held_back}
+             "next_run": s.next_run, "last_error": s.last_error, "retired": s.retired,
+             "newest_data": s.newest_data, "stale": s.stale, "held_back": s.held_back}
             for s in rows
         ],
         schema={"source": pl.Utf8, "kind": pl.Utf8, "last_success": pl.Datetime, "last_run": pl.Datetime,
                 "last_status": pl.Utf8, "failures_in_a_row": pl.Int64, "rows": pl.Int64, "next_run": pl.Datetime,
-                "last_error": pl.Utf8, "held_back": pl.Utf8},
+                "last_error": pl.Utf8, "retired": pl.Utf8, "newest_data": pl.Date, "stale": pl.Boolean,
+                "held_back": pl.Utf8},
     )
 
 

@@ -6,7 +6,7 @@ choice under a second session-state key that no widget owns and puts it back bef
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import streamlit as st
 
@@ -26,7 +26,7 @@ def _restore(key: str, value: object) -> None:
 
 
 def choose(label: str, options: Sequence[str], key: str, *, default: str | None = None,
-           from_query: str | None = None) -> str | None:
+           from_query: str | None = None, label_of: Callable[[str], str] | None = None) -> str | None:
     """A selectbox remembered across pages; `from_query` names a URL parameter that preselects a value once."""
     options = list(options)
     if not options:
@@ -43,15 +43,18 @@ def choose(label: str, options: Sequence[str], key: str, *, default: str | None 
     elif kept not in options:
         kept = default if default in options else options[0]
     _restore(key, kept)
-    return st.selectbox(label, options, key=key, on_change=_remember, args=(key,))
+    return st.selectbox(label, options, key=key, on_change=_remember, args=(key,),
+                        format_func=label_of or str)
 
 
-def choose_many(label: str, options: Sequence[str], key: str) -> list[str]:
+def choose_many(label: str, options: Sequence[str], key: str, *,
+                label_of: Callable[[str], str] | None = None) -> list[str]:
     """A multiselect remembered across pages; an empty choice means "all"."""
     options = list(options)
     kept = [v for v in st.session_state.get(_KEEP + key, []) if v in options]
     _restore(key, kept)
-    return st.multiselect(label, options, key=key, on_change=_remember, args=(key,), placeholder="all")
+    return st.multiselect(label, options, key=key, on_change=_remember, args=(key,), placeholder="all",
+                          format_func=label_of or str)
 
 
 def definition() -> str:

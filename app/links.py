@@ -8,7 +8,7 @@ import polars as pl
 
 _PRICE_KINDS = {"price_cut", "price_hike", "new_model", "model_removed"}
 _GAP_KINDS = {"new_leader", "open_overtakes_closed", "closed_overtakes_open", "gap_threshold"}
-_SOURCE_KINDS = {"source_failing", "source_quarantined"}
+_SOURCE_KINDS = {"source_failing", "source_quarantined", "source_stale"}
 
 
 def entity_link(kind: str, entity: str | None, model: str | None, source: str | None = None) -> str | None:

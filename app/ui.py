@@ -1,11 +1,15 @@
-"""Small pieces every page shares: the empty state, tables, and scraped text shown strictly as text."""
+"""Small pieces every page shares: the empty state, readable tables, the history-loading notice, and scraped
+text shown strictly as text."""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 
-from app import data
+from app import data, format
+from warehouse.progress import read_progress
 
 
 def no_data(what: str) -> None:
@@ -14,9 +18,23 @@ def no_data(what: str) -> None:
             "(`gapwatch collect`, or `make demo` for recorded data).")
 
 
-def table(frame: pl.DataFrame, **kwargs: object) -> None:
-    """A dataframe cell is plain text, so collected strings are safe here."""
-    st.dataframe(frame, hide_index=True, **kwargs)
+def table(frame: pl.DataFrame, *, keep: tuple[str, ...] = (), **kwargs: object) -> None:
+    """A table as a reader reads it (labels, $, %, dates, "—"; `app.format`). A dataframe cell is plain text, so
+    collected strings are safe here. `keep` names columns left as values (links drawn by a column config, which
+    is then keyed by the column's label)."""
+    st.dataframe(format.readable(frame, keep=keep), hide_index=True, **kwargs)
+
+
+def text_table(frame: pl.DataFrame, **kwargs: object) -> None:
+    """A short table whose cells are sentences or names: drawn whole, text wrapped (a dataframe would cut it),
+    the first column as the row header. `st.table` renders Markdown (and `$…$` as maths), so every cell, our
+    words and collected names alike, is escaped to read literally."""
+    shown = format.readable(frame)
+    shown = shown.with_columns(pl.col(c).map_elements(format.literal, return_dtype=pl.Utf8) for c in shown.columns)
+    table_ = shown.to_pandas()
+    st.table(table_.set_index(table_.columns[0]), **kwargs)
+
+
 
 
 def table_or_empty(frame: pl.DataFrame | None, what: str, **kwargs: object) -> None:
@@ -36,5 +54,9 @@ def snapshot_or_stop() -> data.Snapshot:
     return snap
 
 
-def fmt_num(value: float | int | None, digits: int = 1) -> str:
-    return "—" if value is None else f"{value:,.{digits}f}"
+def loading_notice(snap: data.Snapshot) -> None:
+    """While a history build (the demo) is still running, say how far it is: trends are still filling in."""
+    progress = read_progress(Path(snap.path))
+    if progress is not None and progress.done < progress.total:
+        st.warning(f"History loading ({progress.done:,} of {progress.total:,} {progress.what}): figures and "
+                   "trends fill in as it goes; reload the page to see more.")

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from collectors.leaderboards import aider, epoch_benchmarks, livebench, lmarena, open_llm_leaderboard
+from collectors.leaderboards import (
+    aider,
+    arena_catalog,
+    epoch_benchmarks,
+    livebench,
+    lmarena,
+    open_llm_leaderboard,
+    swebench,
+)
 from collectors.licenses import hf_hub, license_texts, spdx
 from collectors.pricing import (
     anthropic_pricing,
@@ -28,8 +36,10 @@ SOURCES: tuple[Source, ...] = (
     mistral_pricing.SOURCE,
     openai_pricing.SOURCE,
     lmarena.SOURCE,
+    arena_catalog.SOURCE,
     aider.SOURCE,
     livebench.SOURCE,
+    swebench.SOURCE,
     open_llm_leaderboard.SOURCE,
     epoch_benchmarks.SOURCE,
     spdx.SOURCE,

@@ -54,6 +54,17 @@ class TreeFormat:
 
 
 @dataclass(frozen=True)
+class Discovery:
+    """A source whose document paths are named by another upstream document (the site's own code names its
+    current release): `path` is fetched first on every collection, `paths(body)` gives the paths to collect.
+    `paths` raises ParseError when the document no longer says (the pattern is gone): the run fails clearly
+    instead of fetching a stale or invented path. The discovery document is collected with the others."""
+
+    path: str
+    paths: Callable[[bytes], list[str]]
+
+
+@dataclass(frozen=True)
 class Source:
     id: str
     kind: Kind
@@ -82,6 +93,20 @@ class Source:
     # Hosts (with their subdomains) a redirect from `base_url` may lead to, e.g. a CDN serving the files; any
     # other redirect is refused, so foreign content is never ingested as this source's.
     redirect_hosts: tuple[str, ...] = ()
+    # Paths named by an upstream document at each collection (see Discovery); `paths` then lists what a
+    # backfill's files are matched against (the discovery document and the documents that never move).
+    discover: Discovery | None = None
+    # Retired upstream: never scheduled, kept for backfill and reparse of its history (the text says why).
+    retired: str | None = None
+    # How old its newest data may be before the source counts as stale (a `source_stale` event, flagged on the
+    # Sources page): its newest publish date, else its last content change. None: not checked.
+    max_age: timedelta | None = None
+
+    @property
+    def documents_per_collection(self) -> int:
+        """How many documents one live collection fetches: a discovering source also fetches the one release
+        its discovery document names (its `paths` list the documents that never move)."""
+        return len(self.paths) + (1 if self.discover else 0)
 
     def urls(self, base_override: str | None = None, paths: list[str] | None = None) -> list[str]:
         base = (base_override or self.base_url).rstrip("/")

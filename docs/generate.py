@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
+from collectors.provenance import REAL_FILES
 from collectors.registry import SOURCES
 from collectors.source import Schedule, Source
 from gapwatch.settings import Settings
@@ -57,9 +58,16 @@ def source_section(source: Source) -> list[str]:
              f"- kind: `{source.kind}`; module: `{module_path(source)}`",
              f"- schedule: {schedule(source.schedule)}",
              f"- rows: {rows}"]
+    if source.max_age is not None:
+        lines.append(f"- stale (a `source_stale` event) when its newest data are older than {duration(source.max_age)}")
+    if source.retired:
+        lines.append(f"- **retired**, not scheduled: {source.retired}")
     if source.paths_from:
         lines.append(f"- URLs: `{source.base_url}` + one path per target of query `{source.paths_from}` "
                      "(warehouse/targets.py)")
+    elif source.discover:
+        lines.append(f"- URLs: <{source.urls(None, [source.discover.path])[0]}> first, then what it names, and "
+                     + ", ".join(f"<{u}>" for u in source.urls()))
     else:
         lines.append("- URLs: " + ", ".join(f"<{u}>" for u in source.urls()))
     flags = []
@@ -73,6 +81,8 @@ def source_section(source: Source) -> list[str]:
         flags.append("the model hub (its catalogue rows are model repositories)")
     if flags:
         lines.append("- " + "; ".join(flags))
+    real = REAL_FILES.get(source.id, "not stated (add it to collectors/provenance.py)")
+    lines.append(f"- built and tested on: {real}")
     lines += [f"- base URL override: `GAPWATCH_BASE_URLS__{source.id.upper()}`", "", module_doc(source), ""]
     return lines
 

@@ -104,7 +104,12 @@ class Settings(BaseSettings):
         0.01, description="An open model matches a closed SOTA when within this share of its score."
     )
     gap_board_priority: list[str] = Field(
-        default_factory=list, description="Boards preferred for a capability's headline gap (else: most models)."
+        default_factory=list, description="Boards that rate quality (price tiers, frontier, TCO) when the main board "
+        "(the general headline board, see capability_map.toml [headline]) lacks the quality capability.",
+    )
+    headline_max_age_days: int = Field(
+        365, ge=1, description="A board heads a capability's gap only if its newest data are at most this many "
+        "days older than the warehouse's newest observation.",
     )
     quality_capability: str = Field(
         "general", description="Capability whose headline board rates quality for price tiers, frontier and TCO."

@@ -27,6 +27,8 @@ from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
 from jobs.hooks import IngestHook, default_hooks, is_deferrable
 from warehouse import db, ingest, runs, targets
+from warehouse.changes.events import record_events
+from warehouse.changes.stale import stale_events
 from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
 from warehouse.publish import publish
@@ -123,6 +125,10 @@ class Pipeline:
         that holds the write lock while the fetches run."""
         out = Fetched()
         failures: list[str] = []
+        if urls is None and source.discover is not None:
+            urls, out.error = self._discover(source, out)
+            if out.error:
+                return out
         urls = self.urls(source) if urls is None else urls
         if not urls:
             out.error = f"no targets to fetch for {source.id} (nothing in the warehouse names one yet)"
@@ -153,6 +159,23 @@ class Pipeline:
         if failures and not out.docs:
             out.error = f"every target failed, e.g. {failures[0]}"
         return out
+
+    def _discover(self, source: Source, out: Fetched) -> tuple[list[str], str | None]:
+        """The URLs a discovering source names now (`Source.discover`), or the error that stops the run. The
+        discovery fetch is logged with the others (it is not ingested: it holds no facts)."""
+        assert source.discover is not None
+        base = self.settings.base_urls.get(source.id)
+        url = source.urls(base, [source.discover.path])[0]
+        out.previous[url] = self._validators(url)[2]
+        res = self.client.fetch(url, max_bytes=source.max_body_bytes)
+        out.results.append(res)
+        if res.error or not res.body:
+            return [], f"{url} (names the documents to collect): {res.error or 'empty response'}"
+        try:
+            paths = source.discover.paths(res.body)
+        except ParseError as exc:
+            return [], str(exc)
+        return source.urls(base, [*dict.fromkeys([*paths, *source.paths])]), None
 
     def _log_fetches(self, source: Source, fetched: Fetched) -> None:
         for res in fetched.results:
@@ -187,8 +210,9 @@ class Pipeline:
         started = utcnow()
         observed_at = observed_at or started
         with self.write_lock:  # what to fetch, read before the batch holds the lock
-            plans = {s.id: self.urls(s) for s in sources}
-            validators = {s.id: {u: self._validators(redact(u)) for u in plans[s.id]} for s in sources}
+            plans = {s.id: self.urls(s) for s in sources if s.discover is None}
+            validators = {s.id: {u: self._validators(redact(u)) for u in plans[s.id]} for s in sources
+                          if s.discover is None}
         outcomes: list[Outcome] = []
         workers = max(1, min(self.settings.max_concurrent_fetches, len(sources)))
         def ahead(source: Source) -> tuple[Fetched, Callable[[], Parsed] | None]:
@@ -206,17 +230,29 @@ class Pipeline:
                 return fetched, fail
             return fetched, lambda: parsed
 
-        with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool, self.batch():
-            futures = {pool.submit(ahead, s): s for s in sources}
-            for done in as_completed(futures):
-                source = futures[done]
-                fetched, prepared = done.result()
-                outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared))
-                if on_outcome:
-                    on_outcome(outcomes[-1])
+        with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool:
+            futures = {pool.submit(ahead, s): s for s in sources if s.discover is None}
+            # A discovering source reads the warehouse for the URLs its discovery document names, so it is
+            # fetched here, while the workers run and before the batch holds the write lock.
+            early = [(s, self.fetch(s)) for s in sources if s.discover is not None]
+            with self.batch():
+                for source, fetched in early:
+                    outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started))
+                    if on_outcome:
+                        on_outcome(outcomes[-1])
+                self._ingest_as_completed(futures, observed_at, trigger, started, outcomes, on_outcome)
         if self.publish_after_ingest and not self._atomic and any(o.status != "unchanged" for o in outcomes):
             self.publish()
         return outcomes
+
+    def _ingest_as_completed(self, futures: dict, observed_at: datetime, trigger: str, started: datetime,
+                             outcomes: list[Outcome], on_outcome: Callable[[Outcome], None] | None) -> None:
+        for done in as_completed(futures):
+            source = futures[done]
+            fetched, prepared = done.result()
+            outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared))
+            if on_outcome:
+                on_outcome(outcomes[-1])
 
     def _ingest_fetched(
         self, source: Source, fetched: Fetched, observed_at: datetime, trigger: str, started: datetime,
@@ -233,8 +269,19 @@ class Pipeline:
                 outcome.run_id = ingest.record(self.con, outcome, [], started, trigger)
                 self._after_ingest(source, outcome)
                 return outcome
-            return self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started,
-                                         prepared=prepared)
+            outcome = self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started,
+                                            prepared=prepared)
+            if outcome.status in ("ok", "unchanged") and source.max_age is not None:
+                self._check_freshness(source, observed_at)
+            return outcome
+
+    def _check_freshness(self, source: Source, observed_at: datetime) -> None:
+        """A `source_stale` event when the source's newest data are older than it declares they may be; also
+        after an unchanged collection, the usual state of an upstream that stopped publishing."""
+        with self._transaction():
+            found = stale_events(self.con, source.id, source.max_age, observed_at)
+            if found:
+                record_events(self.con, found, detected_at=utcnow(), backfill=False)
 
     @staticmethod
     def _advice(error: str) -> str:

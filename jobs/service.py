@@ -37,9 +37,10 @@ SHUTDOWN_GRACE_S = 5.0
 
 
 def enabled_sources(settings: Settings) -> list[Source]:
+    # A retired source is never scheduled, even when named: its upstream no longer publishes.
     if not settings.enabled_sources:
-        return list(registry.SOURCES)
-    return [registry.get(s) for s in settings.enabled_sources]
+        return [s for s in registry.SOURCES if not s.retired]
+    return [s for s in (registry.get(s) for s in settings.enabled_sources) if not s.retired]
 
 
 def trigger_for(source: Source, settings: Settings) -> BaseTrigger:

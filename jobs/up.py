@@ -39,6 +39,7 @@ def streamlit_command(settings: Settings) -> list[str]:
         "--server.headless", "true",
         "--browser.gatherUsageStats", "false",
         "--server.fileWatcherType", "none",  # a service does not reload itself when source files change
+        "--client.toolbarMode", "minimal",  # self-hosted: no "Deploy" button or developer menu
     ]
 
 

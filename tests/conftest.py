@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from pytest_httpserver import HTTPServer
 from gapwatch.settings import Settings
 
 FIXTURES = Path(__file__).parent / "fixtures"
-REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
+# ../shared/realdata beside the repository; a checkout elsewhere (a git worktree) names it in this variable.
+REALDATA = Path(os.environ.get("GAPWATCH_TEST_REALDATA") or Path(__file__).resolve().parents[2] / "shared" / "realdata")
 
 
 def fixture_bytes(*parts: str) -> bytes:

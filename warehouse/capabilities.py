@@ -69,22 +69,54 @@ def _entries(raw: dict[str, Any], where: str) -> list[MapEntry]:
     return [MapEntry(b, c, capability, float(weight), note) for b, c in product(boards, categories)]
 
 
-def load_map(path: Path | None = None) -> list[MapEntry]:
-    """Every (board, category) pattern of the map at `path` (default: the packaged map), checked."""
-    path = path or default_path()
+def _read(path: Path) -> dict[str, Any]:
     try:
         doc = tomllib.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CapabilityMapError(f"capability map {path} does not exist; fix GAPWATCH_CAPABILITY_MAP_PATH") from None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise CapabilityMapError(f"capability map {path}: not valid TOML ({exc})") from exc
-    extra = set(doc) - {"map"}
+    extra = set(doc) - {"map", "headline"}
     if extra or not isinstance(doc.get("map"), list):
-        raise CapabilityMapError(f"capability map {path}: expected only [[map]] entries (found {sorted(doc)})")
+        raise CapabilityMapError(f"capability map {path}: expected [[map]] entries and a [headline] table "
+                                 f"(found {sorted(doc)})")
+    return doc
+
+
+def load_map(path: Path | None = None) -> list[MapEntry]:
+    """Every (board, category) pattern of the map at `path` (default: the packaged map), checked."""
+    path = path or default_path()
+    doc = _read(path)
     entries: list[MapEntry] = []
     for number, raw in enumerate(doc["map"], start=1):
         entries += _entries(raw, f"capability map {path}, entry {number}")
     return entries
+
+
+def load_headline(path: Path | None = None) -> list[tuple[str, int, str]]:
+    """The map's [headline] preferences as (capability, position, board pattern), position 1 = preferred."""
+    path = path or default_path()
+    raw = _read(path).get("headline", {})
+    if not isinstance(raw, dict):
+        raise CapabilityMapError(f"capability map {path}: [headline] must be a table of capability = [boards]")
+    out = []
+    for capability, boards in raw.items():
+        if capability not in CAPABILITIES:
+            raise CapabilityMapError(f"capability map {path}, [headline]: {capability!r} is not one of "
+                                     f"{', '.join(CAPABILITIES)}")
+        out += [(capability, i, b) for i, b in enumerate(_patterns(boards, capability, f"{path} [headline]"), 1)]
+    return out
+
+
+def store_headline(con: duckdb.DuckDBPyConnection, preferences: list[tuple[str, int, str]]) -> bool:
+    """Replace the headline_preference table unless it already holds `preferences`; True when it changed."""
+    rows = sorted(preferences)
+    if sorted(con.execute("SELECT capability, position, board FROM headline_preference").fetchall()) == rows:
+        return False
+    con.execute("DELETE FROM headline_preference")
+    if rows:
+        con.executemany("INSERT INTO headline_preference VALUES (?, ?, ?)", rows)
+    return True
 
 
 def store_map(con: duckdb.DuckDBPyConnection, entries: list[MapEntry]) -> bool:
@@ -106,8 +138,9 @@ def store_map(con: duckdb.DuckDBPyConnection, entries: list[MapEntry]) -> bool:
 
 
 def refresh(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> bool:
-    """Load the map at `path` into the table; True when the table changed."""
-    return store_map(con, load_map(path))
+    """Load the map at `path` into its tables; True when they changed."""
+    changed = store_map(con, load_map(path))
+    return store_headline(con, load_headline(path)) or changed
 
 
 def ingest_hook(path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, Any, Any], None]:
@@ -117,23 +150,25 @@ def ingest_hook(path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, Any, 
     The file is parsed again only when its bytes changed (the hook runs on every ingest, an edited map is the
     exception); the table is still compared on every call, so a rolled-back ingest that had stored the map
     cannot leave the table stale."""
-    parsed: dict[bytes, list[MapEntry]] = {}
+    parsed: dict[bytes, tuple[list[MapEntry], list[tuple[str, int, str]]]] = {}
 
-    def entries() -> list[MapEntry]:
+    def entries() -> tuple[list[MapEntry], list[tuple[str, int, str]]]:
         file = path or default_path()
         try:
             body = file.read_bytes()
         except FileNotFoundError:
-            return load_map(file)  # raises the error that says which setting to fix
+            return load_map(file), []  # load_map raises the error that says which setting to fix
         if body not in parsed:
-            loaded = load_map(file)
+            loaded = load_map(file), load_headline(file)
             parsed.clear()
             parsed[body] = loaded
         return parsed[body]
 
     def reload_capability_map(con: duckdb.DuckDBPyConnection, source: Any, outcome: Any) -> None:
         try:
-            store_map(con, entries())
+            found, preferences = entries()
+            store_map(con, found)
+            store_headline(con, preferences)
         except CapabilityMapError as exc:
             log.error("%s — keeping the previously loaded capability map", exc)
 

@@ -17,7 +17,7 @@ from typing import Protocol
 import duckdb
 
 from gapwatch.rows import Held, ParseResult, Row
-from warehouse import history, runs, validate
+from warehouse import drift, history, runs, validate
 from warehouse.facts import FACT_TABLES, table_for
 from warehouse.rawstore import RawStore
 from warehouse.runs import HELD_EXAMPLES, held_back_text
@@ -81,6 +81,8 @@ class SourceLike(Protocol):
     def paths_from(self) -> str | None: ...
     @property
     def full_snapshot(self) -> bool: ...
+    @property
+    def documents_per_collection(self) -> int: ...
 
 
 def record(con: duckdb.DuckDBPyConnection, outcome: Outcome, shas: list[str], started: datetime,
@@ -134,7 +136,8 @@ def ingest(
         if not replayed:
             outcome.run_id = record(con, outcome, shas, started, trigger)
         return outcome
-    outcome, parsed, evidence, alive = _judge(con, source, observed_at, known, parse, min_row_ratio)
+    outcome, parsed, evidence, alive = _judge(con, source, observed_at, known, parse, min_row_ratio,
+                                              complete=len(docs) >= source.documents_per_collection)
     # A rejected document writes only its run (no transaction of its own); accepted facts commit with theirs.
     with transaction() if outcome.status == "ok" else nullcontext():
         if outcome.status == "ok":
@@ -183,7 +186,7 @@ class _Kept(SimpleNamespace):
 
 def _judge(
     con: duckdb.DuckDBPyConnection, source: SourceLike, observed_at: datetime, known: runs.Judgement,
-    parse: Callable[[], Parsed], min_row_ratio: float,
+    parse: Callable[[], Parsed], min_row_ratio: float, complete: bool = True,
 ) -> tuple[Outcome, ParseResult, list[str], dict[type, dict]]:
     """Parse, validate and guard: an `ok` outcome with what to write, or a `rejected` one (quarantined)."""
     try:
@@ -197,12 +200,17 @@ def _judge(
              for t in source.row_types if table_for(t).guard is not None}
     found = validate.problems(
         parsed,
-        expected_types=source.row_types,
+        # Each document of a multi-document source yields some of its row types: only a snapshot of every
+        # document (as a live collection fetches it) must yield them all.
+        expected_types=source.row_types if complete else (),
         min_rows=source.min_rows,
-        # A per-target source covers a different subset each run: its row count says nothing.
-        previous_rows=None if source.paths_from else known.previous_rows,
-        min_ratio=min_row_ratio,
-    ) or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)
+    )
+    # Row counts per board, never across boards; a per-target source covers a different subset each run, so its
+    # row count says nothing.
+    if not source.paths_from:
+        found += drift.problems(drift.previous_counts(con, source.id, observed_at), drift.found_counts(parsed),
+                                min_row_ratio)
+    found = found or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)
     if found:
         return (Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped),
                         error="; ".join(found) + " — document quarantined, history unchanged"),

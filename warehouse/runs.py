@@ -13,6 +13,7 @@ from typing import Protocol
 import duckdb
 
 from warehouse.facts import table_for
+from warehouse.freshness import is_stale, newest_data
 
 # A run that saw data: the document was accepted, or was the same as the last accepted one.
 SAW_DATA = "status IN ('ok', 'unchanged')"
@@ -107,11 +108,10 @@ class Judgement:
 
     last: tuple | None  # (status, documents, rows_parsed) of the newest judged run, whenever observed
     replayed: bool  # this exact set of documents was already ingested at T
-    previous_rows: int | None  # rows of the last accepted run at or before T (the drift guard's baseline)
     next_at: datetime | None  # the source's next observation after T that saw data; None: T is the newest
 
 
-# One statement instead of four: each DuckDB statement costs ~1 ms, paid for every snapshot a backfill replays.
+# One statement instead of three: each DuckDB statement costs ~1 ms, paid for every snapshot a backfill replays.
 _JUDGEMENT = f"""
 SELECT
     (SELECT {{'status': status, 'documents': documents, 'rows': rows_parsed}} FROM collection_run
@@ -119,19 +119,17 @@ SELECT
      ORDER BY observed_at DESC, run_id DESC LIMIT 1),
     EXISTS (SELECT 1 FROM collection_run WHERE source = $source AND observed_at = $at
             AND {SAW_DATA} AND list_sort(documents) = list_sort($docs::VARCHAR[])),
-    (SELECT rows_parsed FROM collection_run WHERE source = $source AND status = 'ok' AND observed_at <= $at
-     ORDER BY observed_at DESC, run_id DESC LIMIT 1),
     (SELECT min(observed_at) FROM collection_run WHERE source = $source AND observed_at > $at
      AND {SAW_DATA})
 """
 
 
 def judgement(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime, docs: list[str]) -> Judgement:
-    head, replayed, previous_rows, next_at = con.execute(
+    head, replayed, next_at = con.execute(
         _JUDGEMENT, {"source": source, "at": observed_at, "docs": docs}
     ).fetchone()
     last = None if head is None else (head["status"], head["documents"], head["rows"])
-    return Judgement(last, bool(replayed), previous_rows, next_at)
+    return Judgement(last, bool(replayed), next_at)
 
 
 def next_observation(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> datetime | None:
@@ -250,6 +248,9 @@ class SourceStatus:
     failure_streak: int
     rows: int
     next_run: datetime | None
+    retired: str | None = None  # why the source is no longer collected (None: active)
+    newest_data: date | None = None  # newest publish date in its data, else its last content change
+    stale: bool = False  # newest_data older than the source's declared max age at its last collection
     held_back: str | None = None  # "3 rows held back: …" of the last accepted run, when it held any
 
 
@@ -297,11 +298,14 @@ def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike])
             for t in src.row_types
         )
         nxt = con.execute("SELECT next_run_at FROM source_schedule WHERE source = ?", [src.id]).fetchone()
+        newest, seen = newest_data(con, src.id), last_observed(con, src.id)
         out.append(
             SourceStatus(
                 source=src.id, kind=src.kind, last_success=last_ok, last_run=runs[0][1] if runs else None,
                 last_status=runs[0][0] if runs else None, last_error=last_error, failure_streak=streak,
-                rows=rows, next_run=nxt[0] if nxt else None, held_back=_held_back(con, src.id),
+                rows=rows, next_run=nxt[0] if nxt else None, retired=getattr(src, "retired", None),
+                newest_data=newest, stale=seen is not None and is_stale(newest, getattr(src, "max_age", None), seen),
+                held_back=_held_back(con, src.id),
             )
         )
     return out

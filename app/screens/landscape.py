@@ -1,53 +1,69 @@
-"""Landscape: where open models stand against closed ones right now, per capability, and what just changed."""
+"""Landscape: the seed's table first (best open vs best closed per capability, the gap and where it is heading),
+then the headline figures of the same main board, the gap over time per capability, and what just changed."""
 
 from __future__ import annotations
 
-import polars as pl
 import streamlit as st
 
-from app import data, filters, ui
+from app import charts, data, filters, format, sentences, ui
 
 st.title("Landscape")
 snap = ui.snapshot_or_stop()
 definition = filters.definition()
+ui.loading_notice(snap)
+
+headline = data.gap_headline(snap, definition)
+st.subheader("Open vs closed, per capability")
+if headline is None:
+    ui.no_data("the per-capability gap (v_gap_headline)")
+else:
+    ui.text_table(sentences.headline_table(headline))
+    boards = sorted({f"{r['board']} ({format.day(r['as_of'])})" for r in headline.iter_rows(named=True)
+                     if r["board"]})
+    st.caption(f"Open = {definition}. Gap = best closed score − best open score on the capability's main board "
+               "(Elo points for arena boards, % solved for benchmarks); ↓ the gap shrank over 90 days, ↑ it grew. "
+               f"Boards and as-of dates: {'; '.join(boards) if boards else '—'}.")
+    notes = [(r["capability"], r["note"]) for r in headline.iter_rows(named=True)
+             if r["note"] and not format.is_missing(r["gap_abs"])]
+    if notes:
+        with st.expander("How each capability's board was chosen"):
+            # Notes name boards and models from the data: shown as plain text, never as Markdown.
+            st.text("\n\n".join(f"{format.words(c)}: {n}" for c, n in notes))
 
 top = data.top_models(snap)
 share = data.open_share_top(top, definition)
 tracked = data.models_tracked(snap)
 cheapest = data.cheapest_at_frontier(snap)
 
+board_name = top["board"][0] if data.present(top) else "the main general board"
 col1, col2, col3 = st.columns(3)
 col1.metric("Models tracked", "—" if tracked is None else f"{tracked:,}",
-            help="Canonical models with an openness class (v_model_openness).")
-col2.metric(f"Open share of the top {data.TOP_N}", "—" if share is None else f"{share:.0%}",
-            help=f"Current top {data.TOP_N} on the main general-capability board; open = {definition}.")
+            help="Models with an openness class, from every source's names matched to one model.")
+col2.metric(f"Open share of the top {data.TOP_N}", "—" if share is None else format.pct(share, ratio=True),
+            help=f"Current top {data.TOP_N} on {board_name}; open = {definition}.")
 if data.present(cheapest):
-    col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"${cheapest['blended_price'][0]:,.2f} / 1M",
-                help="Blended price on the latest date of v_price_frontier.")
-    col3.text(f"{cheapest['model'][0]} ({cheapest['date'][0]})")
+    col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['blended_price'][0])} / 1M",
+                help="Blended price (3 input : 1 output tokens) on the latest date of the price–quality frontier.")
+    col3.caption(f"{cheapest['model'][0]}, {format.when(cheapest['date'][0])}")
 else:
     col3.metric(f"Cheapest of the top {data.TOP_N} by quality", "—")
 
-st.subheader(f"The gap per capability ({definition})")
-gap = data.gap_table(snap, definition)
-if data.present(gap):
-    columns = {
-        "gap_rel": st.column_config.NumberColumn("gap_rel", format="percent"),
-        "change_30d": st.column_config.NumberColumn("change_30d", help="Change of gap_abs over 30 days"),
-        "change_90d": st.column_config.NumberColumn("change_90d", help="Change of gap_abs over 90 days"),
-    }
-    ui.table(gap.filter(pl.col("is_headline")).drop("is_headline"), column_config=columns, key="gap_table")
-    st.caption("One headline board per capability. gap_abs = best closed score − best open score on that board; "
-               "a negative change means open models are catching up.")
-    with st.expander("Every board"):
-        ui.table(gap.drop("is_headline"), column_config=columns, key="gap_all_boards")
-else:
-    ui.no_data("the per-capability gap (v_gap_by_capability)")
+if data.present(headline):
+    pairs = tuple((r["capability"], r["board"]) for r in headline.iter_rows(named=True) if r["board"])
+    series = data.headline_series(snap, definition, pairs)
+    if data.present(series):
+        # Only capabilities with a gap to draw; each line runs to the as-of day.
+        series = charts.extend_to(series.drop_nulls("gap_abs"), "date", data.as_of(snap), by=["capability", "board"])
+    if data.present(series):
+        st.subheader("The gap over time, per capability")
+        st.altair_chart(charts.gap_small_multiples(series), width="stretch")
+        st.caption("Best closed − best open score on each capability's main board, step by step to its as-of "
+                   "date. Below zero, an open model leads.")
 
 st.subheader("Latest changes")
 recent = data.changes(snap, limit=10)
 if data.present(recent):
-    ui.table(recent.select("observed_at", "kind", "entity", "source", "magnitude"), key="recent_changes")
+    ui.text_table(sentences.change_feed(recent).select("observed_at", "sentence"))
     st.page_link("screens/changes.py", label="All changes →")
 else:
     ui.no_data("change events (v_changes)")

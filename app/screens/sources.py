@@ -8,6 +8,7 @@ from app import data, ui
 
 st.title("Sources")
 snap = ui.snapshot_or_stop()
+ui.loading_notice(snap)
 
 st.subheader("Health per source")
 health = data.source_health(snap)
@@ -24,6 +25,11 @@ if data.present(health):
     for row in health.filter(health["held_back"].is_not_null()).iter_rows(named=True):
         # Entries that failed validation: shown as text (they quote upstream values), never as Markdown.
         st.text(f"⚠ {row['source']}: {row['held_back']}")
+    for row in health.filter(health["stale"]).iter_rows(named=True):
+        st.warning(f"**{row['source']}** is stale: its newest data are of {row['newest_data']}, older than it "
+                   "declares they may be (the upstream may have stopped publishing).")
+    for row in health.filter(health["retired"].is_not_null()).iter_rows(named=True):
+        st.caption(f"**{row['source']}** is retired (not scheduled; its history is kept): {row['retired']}")
 else:
     ui.no_data("collection runs")
 

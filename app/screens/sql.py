@@ -51,6 +51,7 @@ if st.button("Run", type="primary", key="sql_run"):
             st.warning(f"Only the first {result.frame.height:,} rows are shown and downloadable (at most "
                        f"{readonly_sql.MAX_ROWS:,} rows or {readonly_sql.MAX_BYTES // 2**20} MiB).")
         st.text(f"{result.frame.height:,} rows")
-        ui.table(result.frame, key="sql_result")
+        # The query's own column names, as its author wrote them (not relabelled like the other pages' tables).
+        st.dataframe(result.frame, hide_index=True, key="sql_result")
         st.download_button("Download CSV", result.frame.write_csv(), file_name="gapwatch-query.csv",
                            mime="text/csv", key="sql_download", on_click="ignore")

@@ -102,6 +102,7 @@ SOURCE = Source(
     row_types=(ScoreRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=180),  # the newest benchmark run date
     description="Aider coding leaderboards (polyglot, edit, refactor): best pass rate per model.",
     min_rows=5,
 )

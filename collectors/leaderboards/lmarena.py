@@ -160,6 +160,7 @@ SOURCE = Source(
     row_types=(ScoreRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=12)),
+    max_age=timedelta(days=30),  # the dataset publishes a new leaderboard date every week or two
     description="LMArena leaderboards (HF dataset lmarena-ai/leaderboard-dataset; older CSV exports).",
     min_rows=5,
 )

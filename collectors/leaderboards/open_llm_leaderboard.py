@@ -106,8 +106,9 @@ SOURCE = Source(
     paths=("/datasets/open-llm-leaderboard/contents/resolve/main/data/train-00000-of-00001.parquet",),
     row_types=(ScoreRow, ModelRow),
     parse=parse,
-    # Retired in March 2025: the table no longer changes, a weekly look is plenty.
     schedule=Schedule(every=timedelta(days=7)),
-    description="HF Open LLM Leaderboard v2 (retired 2025): normalised scores, Hub licences of open models.",
+    description="HF Open LLM Leaderboard v2 (retired): normalised scores, Hub licences of open models.",
     min_rows=20,
+    retired="Hugging Face retired the leaderboard (moved to Community Evals); its history stays for backfill "
+            "and reparse",
 )

@@ -89,6 +89,8 @@ def title(e: StoredEvent) -> str:
             return f"Source {e.entity} failing: {a.get('failures')} collections in a row"
         case "source_quarantined":
             return f"Source {e.entity} quarantined: its latest document was rejected"
+        case "source_stale":
+            return f"Source {e.entity} stale: newest data of {a.get('newest_data')}"
     return f"{e.kind}: {e.entity}"
 
 
@@ -121,6 +123,9 @@ def _detail(e: StoredEvent) -> str:
             return f"Last success: {b.get('last_success') or 'never'}. Last error: {a.get('error')}"
         case "source_quarantined":
             return f"History is unchanged. Reason: {a.get('error')}"
+        case "source_stale":
+            return (f"Its newest data are {e.magnitude:g} days old (it declares {a.get('max_age_days')} days at most): "
+                    "the upstream may have stopped publishing.")
     return ""
 
 

@@ -117,19 +117,27 @@ def snapshots(source: Source, versions: list[Version], *, since: datetime | None
     out = []
     for at, group in groupby(sorted(versions, key=lambda v: v.observed_at), key=lambda v: v.observed_at):
         dated = []
+        now: dict[str, Version] = {}
         for v in group:
-            if v.series is None:
+            series = v.series or series_of(source, v.url)
+            if series is not None and series in now:
+                raise BackfillError(
+                    f"{source.id}: two versions of {series} are dated {at}: {now[series].url} and {v.url}. "
+                    "Which one was in force is ambiguous; give them distinct times with --manifest or drop one.")
+            if series is not None:
+                now[series] = v
+            if series is None:
                 dated.append(v)
             elif v.read is None:
-                state.pop(v.series, None)
+                state.pop(series, None)
             else:
-                state[v.series] = v
+                state[series] = v
         if dated or state:
             out.append(Snapshot(at, (*dated, *state.values())))
     out = [snap for snap in out if since is None or snap.observed_at >= since]
     if every is not None:
         out = thin(out, every)
-    if len(source.paths) == 1:
+    if source.documents_per_collection == 1:
         for snap in out:
             if len(snap.versions) > 1:
                 raise BackfillError(
@@ -137,6 +145,22 @@ def snapshots(source: Source, versions: list[Version], *, since: datetime | None
                     f"{', '.join(v.url for v in snap.versions)}. Give them distinct times with --manifest."
                 )
     return out
+
+
+def series_of(source: Source, url: str) -> str | None:
+    """The source document a dated file is a version of, by name: `polyglot_leaderboard_2025-03-29.yml` is a
+    version of `.../polyglot_leaderboard.yml` and `leaderboard-text_2025-12-11_ea8297b54.json` of
+    `.../leaderboard-text.json` (the file name, or its stem, `_` and the date). A file naming no document of the
+    source (LMArena's CSV exports, LiveBench's older releases) is a document of its own."""
+    if source.documents_per_collection == 1:
+        return None  # each file is the whole state: nothing to carry into the next snapshot
+    name = url.split("?", 1)[0].rstrip("/").rsplit("/", 1)[-1]
+    for path in source.paths:
+        own = path.rsplit("/", 1)[-1]
+        stem = own.split(".", 1)[0]
+        if name == own or (name.startswith(stem + "_") and name[len(stem) + 1 : len(stem) + 2].isdigit()):
+            return path
+    return None
 
 
 def dir_versions(files: list[DatedFile], tree: TreeFormat | None = None) -> list[Version]:
@@ -219,6 +243,7 @@ class _Prepared:
     docs: list[Document]
     parsed: Parsed | None = None
     error: Exception | None = None  # the parser's: the pipeline quarantines the snapshot as it would live
+    ambiguous: str | None = None  # two documents of the snapshot publish the same board: refuse, never merge
 
     def result(self) -> Parsed:
         if self.error is not None:
@@ -240,7 +265,27 @@ def _prepare(pipe: Pipeline, source: Source, snap: Snapshot) -> _Prepared:
         out.parsed = Pipeline.parse_documents(source, docs, snap.observed_at)
     except Exception as exc:  # noqa: BLE001 - handed to the pipeline, which judges it like a live parse failure
         out.error = exc
+    else:
+        out.ambiguous = _same_board(source, snap, docs, out.parsed)
     return out
+
+
+def _same_board(source: Source, snap: Snapshot, docs: list[Document], parsed: Parsed) -> str | None:
+    """Why the snapshot is ambiguous when two of its documents hold rows of one board (two exports of the
+    arena's text board dated the same day): merging them would keep whichever row came first."""
+    result, evidence = parsed
+    url_of = {d.sha256: d.url for d in docs}
+    first: dict[str, str] = {}
+    for row, sha in zip(result.rows, evidence, strict=True):
+        board = getattr(row, "board", None)
+        if board is None:
+            continue
+        held = first.setdefault(board, sha)
+        if held != sha:
+            return (f"{source.id}: {url_of[held]} and {url_of[sha]} are both dated {snap.observed_at} and both "
+                    f"publish board {board}; which one was in force is ambiguous. Give them distinct times with "
+                    "--manifest, or leave one out.")
+    return None
 
 
 def _prepared(pipe: Pipeline, source: Source, snaps: list[Snapshot], ahead: int) -> Iterator[_Prepared]:
@@ -281,6 +326,8 @@ def backfill(
         with pipe.batch():
             judged = _judged(pipe, source)
             for snap, ready in zip(snaps, _prepared(pipe, source, snaps, ahead=2), strict=True):
+                if ready.ambiguous:
+                    raise BackfillError(ready.ambiguous)
                 report.documents += len(ready.docs)
                 outcome = None
                 if (snap.observed_at, tuple(sorted(d.sha256 for d in ready.docs))) in judged:

@@ -118,6 +118,10 @@ def command(
 
         try:
             report = backfill(pipe, src, snaps, on_snapshot=advance)
+        except BackfillError as exc:
+            progress.stop()
+            err.print(f"[red]{exc} Snapshots before it are kept.[/red]", soft_wrap=True)
+            raise typer.Exit(2) from None
         except KeyboardInterrupt:
             progress.stop()
             last = f" (up to {done[-1].observed_at:%Y-%m-%d %H:%M})" if done else ""

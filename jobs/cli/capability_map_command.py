@@ -29,6 +29,7 @@ def command(
     path = settings.capability_map_path or capabilities.default_path()
     try:
         entries = capabilities.load_map(path)
+        preferences = capabilities.load_headline(path)
     except CapabilityMapError as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
@@ -38,6 +39,7 @@ def command(
     with open_pipeline(settings) as pipe, pipe.locked() as con:
         with db.transaction(con):
             changed = capabilities.store_map(con, entries)
+            changed = capabilities.store_headline(con, preferences) or changed
         if changed:
             pipe.publish()
         unmapped = con.execute("SELECT source, board, category, models FROM v_unmapped_categories").fetchall()

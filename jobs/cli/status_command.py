@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import sys
 from typing import Annotated
 
 import duckdb
@@ -13,7 +11,8 @@ from rich.table import Table
 
 from collectors import registry
 from gapwatch.settings import get_settings
-from jobs.cli.snapshot import published_snapshot
+from jobs.cli import output
+from jobs.cli.snapshot import published_snapshot, snapshot_file
 from warehouse import sql_guard
 from warehouse.runs import source_status
 
@@ -22,14 +21,16 @@ err = Console(stderr=True)
 
 
 def status() -> None:
-    """Per source: last success, last error, rows, next run."""
+    """Per source: last success, last error, rows, next run (times in UTC, to the second)."""
     table = Table("source", "kind", "last success", "last run", "status", "rows", "fails in a row", "next run",
                   "last error")
+    for column in table.columns:
+        column.overflow = "fold"
     with published_snapshot() as con:
         statuses = source_status(con, registry.SOURCES)
         for s in statuses:
-            table.add_row(s.source, s.kind, str(s.last_success or "never"), str(s.last_run or "never"),
-                          s.last_status or "-", str(s.rows), str(s.failure_streak), str(s.next_run or "-"),
+            table.add_row(s.source, s.kind, output.when(s.last_success), output.when(s.last_run),
+                          s.last_status or "-", f"{s.rows:,}", str(s.failure_streak), output.when(s.next_run, "-"),
                           (s.last_error or "")[:120])
     console.print(table)
     for s in statuses:
@@ -39,7 +40,9 @@ def status() -> None:
 
 def sql(
     query: Annotated[str, typer.Argument(help="A read-only SQL query against the published snapshot.")],
-    fmt: Annotated[str, typer.Option("--format", help="table | csv")] = "table",
+    fmt: Annotated[output.Format, typer.Option(
+        "--format", help="table (one field per line when the terminal is too narrow) | csv | json | markdown",
+    )] = output.Format.table,
 ) -> None:
     """Run one read-only query on the published snapshot (never blocks the collector).
 
@@ -47,12 +50,13 @@ def sql(
     """
     try:
         sql_guard.check(query)
-        con = sql_guard.connect(get_settings().published_file)
     except sql_guard.RejectedQuery as exc:
         err.print(f"Rejected: {exc}", markup=False)
         raise typer.Exit(1) from None
-    except FileNotFoundError as exc:
-        err.print(f"[yellow]{exc}[/yellow]")
+    try:
+        con = sql_guard.connect(snapshot_file())
+    except FileNotFoundError as exc:  # removed since it was found
+        err.print(str(exc), markup=False)
         raise typer.Exit(1) from None
     with con:
         try:
@@ -62,16 +66,9 @@ def sql(
             raise typer.Exit(1) from None
         names = [d[0] for d in cur.description or []]
         rows = cur.fetchall()
-    if fmt == "csv":
-        writer = csv.writer(sys.stdout)
-        writer.writerow(names)
-        writer.writerows(rows)
-        return
-    table = Table(*names)
-    for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
-    console.print(table)
-    err.print(f"{len(rows)} rows")
+    output.print_rows(names, rows, fmt, console)
+    if fmt is output.Format.table:
+        err.print(f"{len(rows):,} rows")
 
 
 def sources() -> None:
@@ -79,9 +76,13 @@ def sources() -> None:
     settings = get_settings()
     table = Table("id", "kind", "schedule", "urls")
     for s in registry.SOURCES:
-        every = str(s.schedule.every) if s.schedule.every else f"cron {s.schedule.cron}"
+        every = output.every(s.schedule.every) if s.schedule.every else f"cron {s.schedule.cron}"
+        if s.retired:
+            every = f"retired, not scheduled: {s.retired}"
         urls = "\n".join(s.urls(settings.base_urls.get(s.id)))
         if s.paths_from:  # per-target source: its paths come from the warehouse at each run
             urls = f"{settings.base_urls.get(s.id) or s.base_url} + target query `{s.paths_from}`"
+        if s.discover:  # its document paths are named by another document at each run
+            urls += f"\n+ what {s.urls(settings.base_urls.get(s.id), [s.discover.path])[0]} names"
         table.add_row(s.id, s.kind, every, urls)
     console.print(table)

@@ -15,6 +15,7 @@ The demo's data lives in its own directory (default `data/demo/`), never in the 
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import os
@@ -27,17 +28,17 @@ from pathlib import Path
 from collectors import registry
 from collectors.source import Source
 from gapwatch.settings import Settings
+from jobs.demo.paths import DEMO_DATA, ROOT
 from jobs.demo.replay import Recordings, ReplayServer
 from jobs.pipeline import Outcome, make_pipeline
 from jobs.service import Service, stop_on_signals
 from jobs.up import App, run_together
+from warehouse.progress import clear_progress, write_progress
 
 log = logging.getLogger("gapwatch.demo")
 
-ROOT = Path(__file__).resolve().parents[2]
 RECORDINGS = ROOT / "demo" / "recordings"
 DEMO_CONFIG = ROOT / "demo" / "gapwatch.toml"
-DEMO_DATA = ROOT / "data" / "demo"
 MARKER = ".gapwatch-demo"
 PUBLISH_EVERY_S = 5.0
 # Locations that would send the demo's writes into a live install if inherited from the environment.
@@ -74,6 +75,16 @@ def demo_settings(data_dir: Path, server: ReplayServer, sources: list[Source]) -
     return Settings()
 
 
+def as_recorded(source: Source, recordings: Recordings, day: str) -> Source:
+    """The source as collected on `day`: at its own paths, unless none of them is recorded by then and the day
+    holds documents at other upstream paths (an older export, e.g. the arena's CSV files before its parquet
+    dataset), which are collected instead, as a backfill of that export would."""
+    if source.paths_from or any(recordings.find(source.id, day, p) for p in source.paths):
+        return source
+    files = recordings.files(source.id, day)
+    return dataclasses.replace(source, paths=tuple(files)) if files else source
+
+
 def build_history(
     settings: Settings, server: ReplayServer, sources: list[Source], *,
     stop: threading.Event | None = None, publish_every_s: float = PUBLISH_EVERY_S,
@@ -85,20 +96,28 @@ def build_history(
     """
     by_source = {s.id: server.recordings.dates(s.id) for s in sources}
     outcomes = []
-    with make_pipeline(settings, publish_after_ingest=False) as pipe:
-        published = time.monotonic()
-        for day in sorted({d for dates in by_source.values() for d in dates}):
-            for source in sources:
-                if day not in by_source[source.id] or (stop is not None and stop.is_set()):
-                    continue
-                server.set_date(source.id, day)
-                outcome = pipe.collect(source, observed_at=datetime.fromisoformat(day), trigger="demo")
-                log.info("%s %s", day, outcome.summary())
-                outcomes.append(outcome)
-            if time.monotonic() - published >= publish_every_s:
-                pipe.publish()
-                published = time.monotonic()
-        pipe.publish()
+    total = sum(len(dates) for dates in by_source.values())
+    write_progress(settings.published_file, 0, total, "recorded collections")
+    try:
+        with make_pipeline(settings, publish_after_ingest=False) as pipe:
+            published = time.monotonic()
+            for day in sorted({d for dates in by_source.values() for d in dates}):
+                for source in sources:
+                    if day not in by_source[source.id] or (stop is not None and stop.is_set()):
+                        continue
+                    server.set_date(source.id, day)
+                    outcome = pipe.collect(as_recorded(source, server.recordings, day),
+                                           observed_at=datetime.fromisoformat(day), trigger="demo")
+                    log.info("%s %s", day, outcome.summary())
+                    outcomes.append(outcome)
+                if time.monotonic() - published >= publish_every_s:
+                    pipe.publish()
+                    write_progress(settings.published_file, len(outcomes), total, "recorded collections")
+                    published = time.monotonic()
+            pipe.publish()
+    finally:
+        # Done, or stopped: either way nothing is loading any more.
+        clear_progress(settings.published_file)
     return outcomes
 
 

@@ -42,6 +42,13 @@ class Recordings:
             return []
         return sorted(p.name for p in folder.iterdir() if p.is_dir() and _DATE.match(p.name))
 
+    def files(self, source: str, date: str) -> list[str]:
+        """The URL paths recorded for `source` on exactly `date`."""
+        folder = self.root / source / date
+        if not folder.is_dir():
+            return []
+        return sorted("/" + p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file())
+
     def find(self, source: str, date: str, url_path: str) -> Path | None:
         """The file for `url_path` on `date`, else on the newest earlier date that has it."""
         relative = Path(unquote(url_path).lstrip("/"))

@@ -1,7 +1,7 @@
 """End to end: the real Streamlit server on loopback, each page loaded in headless Debian Chromium.
 
 Streamlit draws tables on a canvas, so the checks read text the DOM does hold: titles, headings, metric
-values and widget values. The Landscape page is saved as artifacts/landscape.png for a human to look at.
+values and widget values. Every page is saved as artifacts/<page>.png for a human to look at.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def app_url(filled_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> 
            "GAPWATCH_DATA_DIR": str(filled_snapshot.parents[1])}
     cmd = [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-           "--server.fileWatcherType", "none"]
+           "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
     with log.open("wb") as out:
         server = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -123,16 +123,30 @@ def load(driver: webdriver.Chrome, url: str, *texts: str) -> str:
     return text
 
 
+def shoot(driver: webdriver.Chrome, page: str) -> Path:
+    """Save the whole page (the window grown to the page's height) as artifacts/<page>.png for a human to judge."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = driver.execute_script(
+        "const m = document.querySelector('[data-testid=\"stMain\"]') || document.body; return m.scrollHeight;")
+    driver.set_window_size(1400, min(max(int(height or 0) + 120, 1100), 6000))
+    time.sleep(1.0)  # charts draw after the script run ends
+    target = ARTIFACTS / f"{page}.png"
+    assert driver.save_screenshot(str(target))
+    driver.set_window_size(1400, 1100)
+    return target
+
+
 def test_every_page_loads_in_chromium(app_url: str, browser: webdriver.Chrome, filled_snapshot: Path) -> None:
     version = view(filled_snapshot, "SELECT max(version) FROM snapshot_info")[0][0]
     tracked = view(filled_snapshot, "SELECT count(*) FROM v_model_openness")[0][0]
-    # Landscape is the default page: its URL is the root.
-    body = load(browser, f"{app_url}/", TITLES["landscape"], "The gap per capability", "Models tracked",
-                "Latest changes", f"Snapshot v{version}")
+    # Landscape is the default page: its URL is the root, and /landscape is the same page.
+    body = load(browser, f"{app_url}/", TITLES["landscape"], "Open vs closed, per capability", "Models tracked",
+                "Latest changes", f"Data version {version}")
     assert f"{tracked:,}" in body
+    assert "Page not found" not in body and "Deploy" not in body
+    shoot(browser, "landscape")
+    body = load(browser, f"{app_url}/landscape", TITLES["landscape"], "Open vs closed, per capability")
     assert "Page not found" not in body
-    ARTIFACTS.mkdir(exist_ok=True)
-    assert browser.save_screenshot(str(ARTIFACTS / "landscape.png"))
 
     expected = {
         "gap_trends": ("How many months open models trail",),
@@ -144,7 +158,9 @@ def test_every_page_loads_in_chromium(app_url: str, browser: webdriver.Chrome, f
         "sql": ("Start from an example", "Run"),
     }
     for page, texts in expected.items():
-        load(browser, f"{app_url}/{page}", TITLES[page], *texts)
+        body = load(browser, f"{app_url}/{page}", TITLES[page], *texts)
+        assert "Deploy" not in body and "None" not in body.split()
+        shoot(browser, page)
 
 
 def test_change_link_opens_the_models_prices(app_url: str, browser: webdriver.Chrome, filled_snapshot: Path):

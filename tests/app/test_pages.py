@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from app import format
+from gapwatch.vocabulary import CAPABILITIES
 from tests.app.conftest import PAGES, TITLES, open_app, relation_exists, view
+from warehouse.progress import clear_progress, write_progress
 
 DEEPSEEK = "deepseek/deepseek-chat-v3-0324"
 
@@ -19,8 +23,18 @@ def rendered(at: AppTest, page: str) -> None:
     assert [t.value for t in at.title] == [TITLES[page]]
 
 
+def shown_tables(at: AppTest) -> list:
+    """Every table on the page as the reader sees its text: dataframes, and static tables (row header as a
+    column, Markdown escapes removed)."""
+    frames = [d.value for d in at.dataframe]
+    for t in at.table:
+        frame = t.value.reset_index()
+        frames.append(frame.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v))
+    return frames
+
+
 def frame_with(at: AppTest, column: str):
-    frames = [d.value for d in at.dataframe if column in d.value.columns]
+    frames = [f for f in shown_tables(at) if column in f.columns]
     assert frames, f"no table with a {column!r} column"
     return frames[0]
 
@@ -63,31 +77,61 @@ def test_page_on_filled_snapshot(page: str, filled_snapshot: Path, use_snapshot)
     assert "nothing has been published" not in infos(at)
 
 
-def test_landscape_gap_table_equals_view(filled_snapshot: Path, use_snapshot) -> None:
+def test_landscape_shows_six_capabilities_as_a_readers_table(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("landscape")
-    if not relation_exists(filled_snapshot, "v_gap_by_capability"):
-        assert "v_gap_by_capability" in infos(at)
-        return
-    expected = view(filled_snapshot, "SELECT capability, board, best_open_model, best_closed_model, gap_abs "
-                    "FROM v_gap_by_capability WHERE definition = 'open-weights' AND is_headline")
-    if not expected:
-        assert "v_gap_by_capability" in infos(at)
-        return
-    table = frame_with(at, "best_open_model")
-    shown = rows(table, "capability", "board", "best_open_model", "best_closed_model", "gap_abs")
-    assert sorted(shown, key=str) == sorted(expected, key=str)
-    general = [row for row in expected if row[0] == "general"]
-    assert general and general[0][4] is not None, "the arena fixtures give the general gap a value"
+    table = frame_with(at, "Best open model")
+    assert list(table["Capability"]) == [c.replace("_", " ").capitalize() for c in CAPABILITIES]
+    relation = "v_gap_headline" if relation_exists(filled_snapshot, "v_gap_headline") else None
+    if relation:
+        expected = view(filled_snapshot, "SELECT capability, best_open_model, best_open_score, best_closed_model, "
+                        "best_closed_score, gap_abs FROM v_gap_headline WHERE definition = 'open-weights'")
+    else:
+        expected = view(filled_snapshot, "SELECT capability, best_open_model, best_open_score, best_closed_model, "
+                        "best_closed_score, gap_abs FROM v_gap_by_capability WHERE definition = 'open-weights' "
+                        "AND is_headline")
+    by_capability = {row[0]: row for row in expected}
+    general = by_capability["general"]
+    assert general[5] is not None, "the arena fixtures give the general gap a value"
+    for shown in table.to_dict("records"):
+        capability = shown["Capability"].lower().replace(" ", "_")
+        row = by_capability.get(capability)
+        if row is None or row[5] is None:
+            assert shown["Gap"] == "—" and shown.get("Note"), f"{capability}: a missing gap says why"
+            continue
+        assert shown["Best open model"] == row[1] and shown["Best closed model"] == row[3]
+        assert shown["Open score"] == f"{row[2]:,.1f}" and shown["Closed score"] == f"{row[4]:,.1f}"
+        assert shown["Gap"] == f"{row[5]:+,.1f}"
+        assert shown["Gap %"].endswith(" %")
 
 
-def test_latest_changes_are_the_feed_head(filled_snapshot: Path, use_snapshot) -> None:
+@pytest.mark.parametrize("page", [p for p in PAGES if p != "sql"])
+def test_no_raw_names_or_none_on_any_page(page: str, filled_snapshot: Path, use_snapshot) -> None:
+    use_snapshot(filled_snapshot)
+    at = open_app(page)
+    rendered(at, page)
+    assert shown_tables(at), f"{page} shows a table on the filled snapshot"
+    for frame in shown_tables(at):
+        raw = [c for c in frame.columns if "_" in c or c != c.strip() or c[:1].islower()]
+        assert not raw, f"{page}: raw column names {raw}"
+        cells = {str(v) for column in frame.columns for v in frame[column].tolist()}
+        assert not cells & {"None", "nan", "NaN", "NaT", "null"}, f"{page}: {cells & {'None', 'nan', 'NaN', 'NaT'}}"
+    texts = [m.value for m in at.metric] + [c.value for c in at.caption] + [m.value for m in at.markdown]
+    assert not [t for t in texts if "None" in t.split()], f"{page}: 'None' in {texts}"
+
+
+def test_latest_changes_are_the_feed_head_as_sentences(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("landscape")
     expected = view(filled_snapshot, "SELECT kind, entity FROM v_changes ORDER BY observed_at DESC, event_key LIMIT 10")
     assert expected, "the fixtures produce change events (a price cut, a new model, a new leader)"
-    table = frame_with(at, "kind")
-    assert list(zip(table["kind"], table["entity"], strict=True)) == expected
+    table = frame_with(at, "What changed")
+    assert len(table) == len(expected)
+    said = list(table["What changed"])
+    cut = next(i for i, (kind, _) in enumerate(expected) if kind == "price_cut")
+    # The recorded catalogues: DeepSeek V3 0324 cut from $0.20/$0.77 to $0.18/$0.72 per 1M on OpenRouter.
+    assert said[cut] == ("OpenRouter cut the price of deepseek/deepseek-chat-v3-0324 by 10.0 %: "
+                         "$0.20 in / $0.77 out → $0.18 in / $0.72 out per 1M tokens")
 
 
 def test_prices_page_shows_a_models_history_from_the_link(filled_snapshot: Path, use_snapshot) -> None:
@@ -95,34 +139,35 @@ def test_prices_page_shows_a_models_history_from_the_link(filled_snapshot: Path,
     at = open_app("prices", query={"model": DEEPSEEK})
     rendered(at, "prices")
     assert at.selectbox(key="model").value == DEEPSEEK
-    table = frame_with(at, "input_per_mtok")
-    openrouter = table[table["source"] == "openrouter"]
+    table = frame_with(at, "Input $/1M tokens")
+    openrouter = table[table["Source"] == "openrouter"]
     expected = view(filled_snapshot, "SELECT input_per_mtok, output_per_mtok FROM v_price_history "
                     "WHERE model = ? AND source = 'openrouter' ORDER BY provider, tier, valid_from", [DEEPSEEK])
-    assert list(zip(openrouter["input_per_mtok"], openrouter["output_per_mtok"], strict=True)) == expected
+    shown = list(zip(openrouter["Input $/1M tokens"], openrouter["Output $/1M tokens"], strict=True))
+    assert shown == [(f"${i:,.2f}", f"${o:,.2f}") for i, o in expected]
     # The recorded catalogues: $0.20/$0.77 in May 2026, cut to $0.18/$0.72 in July.
-    assert (0.18, 0.72) in expected and (0.2, 0.77) in expected
+    assert ("$0.18", "$0.72") in shown and ("$0.20", "$0.77") in shown
 
 
 def test_changes_link_to_the_entity_page(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("changes")
     rendered(at, "changes")
-    feed = frame_with(at, "open")
-    cuts = feed[feed["kind"] == "price_cut"]
+    feed = frame_with(at, "Details")
+    cuts = feed[feed["What happened"] == "Price cut"]
     models = view(filled_snapshot, "SELECT after ->> 'model' FROM v_changes WHERE kind = 'price_cut'")
-    assert sorted(cuts["open"]) == sorted(f"prices?model={m.replace('/', '%2F')}" for (m,) in models)
+    assert sorted(cuts["Details"]) == sorted(f"prices?model={m.replace('/', '%2F')}" for (m,) in models)
 
 
 def test_changes_filter_by_kind_persists_across_pages(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("changes")
     at.multiselect(key="change_kinds").set_value(["price_cut"]).run()
-    assert set(frame_with(at, "open")["kind"]) == {"price_cut"}
+    assert set(frame_with(at, "Details")["What happened"]) == {"Price cut"}
     at.switch_page("screens/sources.py").run()
     at.switch_page("screens/changes.py").run()
     assert at.multiselect(key="change_kinds").value == ["price_cut"]
-    assert set(frame_with(at, "open")["kind"]) == {"price_cut"}
+    assert set(frame_with(at, "Details")["What happened"]) == {"Price cut"}
 
 
 def test_model_choice_persists_across_pages(filled_snapshot: Path, use_snapshot) -> None:
@@ -139,15 +184,15 @@ def test_model_choice_persists_across_pages(filled_snapshot: Path, use_snapshot)
 def test_sources_health_matches_collection_runs(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("sources")
-    table = frame_with(at, "failures_in_a_row").set_index("source")
+    table = frame_with(at, "Failures in a row").set_index("Source")
     for source in ("openrouter", "lmarena"):
         last_ok = view(filled_snapshot, "SELECT max(finished_at) FROM collection_run WHERE source = ? "
                        "AND status IN ('ok', 'unchanged')", [source])[0][0]
-        assert table.loc[source, "last_success"].to_pydatetime() == last_ok
-        assert table.loc[source, "failures_in_a_row"] == 0
+        assert table.loc[source, "Last success"] == format.when(last_ok)
+        assert table.loc[source, "Failures in a row"] == "0"
     current = view(filled_snapshot, "SELECT count(*) FROM price WHERE source = 'openrouter' AND valid_to IS NULL")
     models = view(filled_snapshot, "SELECT count(*) FROM source_model WHERE source = 'openrouter' AND valid_to IS NULL")
-    assert table.loc["openrouter", "rows"] == current[0][0] + models[0][0]
+    assert table.loc["openrouter", "Rows"] == f"{current[0][0] + models[0][0]:,}"
 
 
 def test_headline_open_share_matches_top_models(filled_snapshot: Path, use_snapshot) -> None:
@@ -164,7 +209,7 @@ def test_headline_open_share_matches_top_models(filled_snapshot: Path, use_snaps
                "USING (board) LEFT JOIN v_model_names n ON n.source = cur.source AND n.source_model = cur.model "
                "ORDER BY cur.score DESC, cur.model LIMIT 10")
     share = sum(o.startswith("open-") for (o,) in top) / len(top)
-    assert metric.value == f"{share:.0%}"
+    assert metric.value == f"{share * 100:.1f} %"
 
 
 def test_biggest_cuts_equal_the_view(filled_snapshot: Path, use_snapshot) -> None:
@@ -173,26 +218,62 @@ def test_biggest_cuts_equal_the_view(filled_snapshot: Path, use_snapshot) -> Non
     expected = view(filled_snapshot, "SELECT model, before_blended, after_blended, change_pct FROM v_price_moves "
                     "ORDER BY change_pct, model LIMIT 20")
     assert expected, "the July catalogue cuts DeepSeek V3's price"
-    table = frame_with(at, "change_pct")
-    shown = list(zip(table["model"], table["before_blended"], table["after_blended"], table["change_pct"],
+    table = frame_with(at, "Change")
+    shown = list(zip(table["Model"], table["Before ($/1M, blended)"], table["After ($/1M, blended)"], table["Change"],
                      strict=True))
-    assert shown == expected
+    assert shown == [(m, format.usd(b), format.usd(a), f"{c:+,.1f} %") for m, b, a, c in expected]
 
 
-def test_cost_calculator_with_default_inputs_matches_the_default_scenario(filled_snapshot: Path,
-                                                                          use_snapshot) -> None:
+def keyed(at: AppTest, prefix: str):
+    """The number input whose key starts with `prefix` (price inputs are keyed by the chosen model)."""
+    (found,) = [n for n in at.number_input if n.key.startswith(prefix)]
+    return found
+
+
+def test_cost_calculator_reproduces_the_seeds_figures(filled_snapshot: Path, use_snapshot) -> None:
+    """50M tokens/day: a closed API ~$1,875/month, a hosted open model $1,200–1,600, self-hosting $4,000–8,000."""
     use_snapshot(filled_snapshot)
     at = open_app("cost")
     rendered(at, "cost")
-    scenario = dict(view(filled_snapshot, "SELECT option, monthly_cost_low FROM v_tco_scenarios "
-                         "WHERE scenario = 'default'"))
-    defaults = frame_with(at, "scenario")
-    assert {o: nullable(c) for o, c in zip(defaults["option"], defaults["monthly_cost_low"], strict=True)} == scenario
-    costs = frame_with(at, "crossover_tokens_per_month")
-    # The same settings' self-hosting assumptions and volume: the same cost as the transforms' default scenario.
-    assert costs.set_index("option").loc["self_hosted", "monthly_cost_low"] == scenario["self_hosted"]
-    factors = frame_with(at, "leans")
-    assert list(factors["factor"]) == ["data sensitivity", "volume", "team", "performance need", "vendor risk"]
+    at.number_input(key="tco_daily_mtok").set_value(50.0)
+    at.slider(key="tco_input_share").set_value(0.75)
+    # The seed's example prices: $1.25 per 1M blended on the closed API (at 3:1 input:output), $0.80–1.07 hosted,
+    # two GPUs at $2.74–5.48 an hour for one replica, no separate operations budget.
+    at.run()
+    keyed(at, "tco_closed_in:").set_value(1.0)
+    keyed(at, "tco_closed_out:").set_value(2.0)
+    keyed(at, "tco_open_low:").set_value(0.80)
+    keyed(at, "tco_open_high:").set_value(1.0667)
+    at.number_input(key="tco_gpus").set_value(2)
+    at.number_input(key="tco_min_replicas").set_value(1)
+    at.number_input(key="tco_gpu_low").set_value(2.74)
+    at.number_input(key="tco_gpu_high").set_value(5.48)
+    at.number_input(key="tco_tps").set_value(3000.0)
+    at.slider(key="tco_util").set_value(0.5)
+    at.number_input(key="tco_ops").set_value(0.0)
+    at.run()
+    rendered(at, "cost")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Tokens per month"] == "1.5 B"
+    assert metrics["Closed API, per month"] == "$1,875"
+    assert metrics["Hosted open model, per month"] == "$1,200 – $1,600"
+    assert metrics["Self-hosted open weights, per month"] == "$4,000 – $8,001"
+    costs = frame_with(at, "Self-hosting wins from (per month)").set_index("Option")
+    # One replica at $4,000 beats $1.25 per 1M from 3.2 B tokens a month; its capacity is 3.9 B.
+    assert costs.loc["Closed API", "Self-hosting wins from (per month)"] == "3.2 B tokens"
+    assert costs.loc["Closed API", "Self-hosting wins from (per day)"] == "106.7 M tokens"
+    factors = frame_with(at, "Leans towards")
+    assert list(factors["Factor"]) == ["data sensitivity", "volume", "team", "performance need", "vendor risk"]
+
+
+def test_cost_calculator_says_never_when_self_hosting_cannot_win(filled_snapshot: Path, use_snapshot) -> None:
+    use_snapshot(filled_snapshot)
+    at = open_app("cost")
+    keyed(at, "tco_closed_in:").set_value(0.0001)
+    keyed(at, "tco_closed_out:").set_value(0.0001)
+    at.run()
+    costs = frame_with(at, "Self-hosting wins from (per month)").set_index("Option")
+    assert costs.loc["Closed API", "Self-hosting wins from (per month)"].startswith("never")
 
 
 def test_licence_text_diff_is_the_views(filled_snapshot: Path, use_snapshot) -> None:
@@ -208,7 +289,19 @@ def test_licence_text_diff_is_the_views(filled_snapshot: Path, use_snapshot) -> 
 def test_licence_change_event_links_to_its_diff(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("changes")
-    feed = frame_with(at, "open")
-    texts = feed[(feed["kind"] == "license_change") & (feed["source"] == "license_texts")]
+    feed = frame_with(at, "Details")
+    texts = feed[(feed["What happened"] == "License change") & (feed["Source"] == "license_texts")]
     licences = view(filled_snapshot, "SELECT license_id FROM v_license_diffs")
-    assert list(texts["open"]) == [f"licences?licence={lid}" for (lid,) in licences]
+    assert list(texts["Details"]) == [f"licences?licence={lid}" for (lid,) in licences]
+
+
+def test_history_loading_notice_while_a_build_runs(filled_snapshot: Path, use_snapshot) -> None:
+    use_snapshot(filled_snapshot)
+    write_progress(filled_snapshot, 3, 10, "recorded collections")
+    try:
+        at = open_app("landscape")
+        assert any("History loading (3 of 10 recorded collections)" in w.value for w in at.warning)
+    finally:
+        clear_progress(filled_snapshot)
+    at = open_app("landscape")
+    assert not [w.value for w in at.warning if "History loading" in w.value]

@@ -10,7 +10,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from collectors.leaderboards import aider, epoch_benchmarks, livebench, lmarena, open_llm_leaderboard
+from collectors.leaderboards import (
+    aider,
+    arena_catalog,
+    epoch_benchmarks,
+    livebench,
+    lmarena,
+    open_llm_leaderboard,
+    swebench,
+)
 from collectors.source import Source
 from gapwatch.settings import Settings
 from jobs.hooks import default_hooks
@@ -20,6 +28,7 @@ from warehouse import capabilities, db
 from warehouse.capabilities import CAPABILITIES, CapabilityMapError, MapEntry
 
 T1 = datetime(2026, 7, 1, 12)
+LIVEBENCH_TABLE = "https://raw.githubusercontent.com/LiveBench/livebench.github.io/main/public/table_{}.csv"
 # Every fixture document of every leaderboard source, with a URL of the shape the source fetches.
 FIXTURES: list[tuple[Source, str, str]] = [
     (lmarena.SOURCE, "lmsys_2024-10-16.csv", "https://x/csv/lmsys.csv"),
@@ -27,8 +36,10 @@ FIXTURES: list[tuple[Source, str, str]] = [
     (aider.SOURCE, "polyglot_leaderboard_2025-08-25.yml", aider.SOURCE.urls()[0]),
     (aider.SOURCE, "edit_leaderboard_2024-05-15.yml", aider.SOURCE.urls()[1]),
     (aider.SOURCE, "refactor_leaderboard_2024-10-22.yml", aider.SOURCE.urls()[2]),
-    (livebench.SOURCE, "table_2026_06_25.csv", livebench.SOURCE.urls()[0]),
-    (livebench.SOURCE, "table_2025_04_25.csv", livebench.SOURCE.urls()[0].replace("2026_06_25", "2025_04_25")),
+    (livebench.SOURCE, "table_2026_01_08.csv", LIVEBENCH_TABLE.format("2026_01_08")),
+    (livebench.SOURCE, "table_2025_04_25.csv", LIVEBENCH_TABLE.format("2025_04_25")),
+    (arena_catalog.SOURCE, "leaderboard-text_2025-12-11.json", arena_catalog.SOURCE.urls()[0]),
+    (swebench.SOURCE, "leaderboards_2025-11-19.json", swebench.SOURCE.urls()[0]),
     (open_llm_leaderboard.SOURCE, "contents_2024-07-13.csv", "https://x/contents.csv"),
     (open_llm_leaderboard.SOURCE, "contents_2025-03-21.parquet", open_llm_leaderboard.SOURCE.urls()[0]),
     (epoch_benchmarks.SOURCE, "benchmark_data_2024-10-22.zip", epoch_benchmarks.SOURCE.urls()[0]),
@@ -80,24 +91,28 @@ def test_map_covers_every_category_the_fixtures_contain(settings: Settings) -> N
         mapped = dict(pipe.con.execute(
             "SELECT board || '/' || category, capability FROM v_capability_scores GROUP BY ALL").fetchall())
         assert mapped["aider-polyglot/overall"] == "coding"
-        assert mapped["livebench/mathematics"] == "math"
-        assert mapped["livebench/instruction_following"] == "instruction_following"
+        assert mapped["livebench-2026-01-08/mathematics"] == "math"
+        assert mapped["livebench-2025-04-25/instruction_following"] == "instruction_following"
+        assert mapped["arena-catalog-text/long_user"] == "long_context"
+        assert mapped["arena-catalog-text/chinese"] == "multilingual"
+        assert mapped["swebench-bash-only/resolved"] == mapped["swebench-verified/resolved"] == "coding"
         assert mapped["open-llm-leaderboard/ifeval"] == "instruction_following"
         assert mapped["epoch-benchmarks/gpqa"] == "general"
         assert mapped["lmarena-text/overall"] == "general"
         # per-task detail, `none` categories and rank-only rows are known but not capability evidence
-        assert not any(k.startswith("livebench-tasks/") for k in mapped)
-        assert "livebench/language" not in mapped and "lmarena-text-style-control/overall_rank" not in mapped
-        assert {"general", "coding", "math", "instruction_following"} <= set(mapped.values())
+        assert not any(k.startswith("livebench-tasks-") for k in mapped)
+        assert "livebench-2026-01-08/language" not in mapped and "arena-catalog-text/english" not in mapped
+        assert "lmarena-text-style-control/overall_rank" not in mapped
+        assert set(mapped.values()) == set(CAPABILITIES)
 
 
 def test_unknown_livebench_task_surfaces_in_unmapped_view(con: duckdb.DuckDBPyConnection) -> None:
     capabilities.refresh(con)
-    add_score(con, "livebench", "quantum_poetry", "m1")
-    add_score(con, "livebench", "quantum_poetry", "m2")
+    add_score(con, "livebench-2026-01-08", "quantum_poetry", "m1")
+    add_score(con, "livebench-2026-01-08", "quantum_poetry", "m2")
     add_score(con, "brand-new-board", "overall", "m1")
     assert con.execute("SELECT * FROM v_unmapped_categories").fetchall() == [
-        ("s", "brand-new-board", "overall", 1), ("s", "livebench", "quantum_poetry", 2)]
+        ("s", "brand-new-board", "overall", 1), ("s", "livebench-2026-01-08", "quantum_poetry", 2)]
     assert con.execute("SELECT count(*) FROM v_capability_scores").fetchone()[0] == 0
 
 
@@ -149,7 +164,7 @@ def test_lists_expand_to_every_board_and_category(tmp_path: Path) -> None:
         ('[[map]]\nboard = "a"\ncapability = "math"\n', "`category` must be"),
         ('[[map]]\nboard = "a"\ncategory = "b"\ncapability = "math"\ncolour = 1\n', "unknown keys ['colour']"),
         ('[[map]\nboard = "a"\n', "not valid TOML"),
-        ('[[maps]]\nboard = "a"\n', "expected only [[map]] entries"),
+        ('[[maps]]\nboard = "a"\n', "expected [[map]] entries"),
     ],
 )
 def test_a_bad_map_is_refused_with_where_and_what(tmp_path: Path, text: str, expect: str) -> None:
@@ -157,6 +172,27 @@ def test_a_bad_map_is_refused_with_where_and_what(tmp_path: Path, text: str, exp
     with pytest.raises(CapabilityMapError, match=None) as err:
         capabilities.load_map(path)
     assert expect in str(err.value) and str(path) in str(err.value)
+
+
+MAP = '[[map]]\nboard = "a"\ncategory = "b"\ncapability = "math"\n'
+
+
+@pytest.mark.parametrize(("headline", "expect"), [
+    ('[headline]\nreasoning = ["a"]\n', "'reasoning' is not one of"),
+    ('[headline]\nmath = []\n', "must be a non-empty string or list"),
+])
+def test_bad_headline_preferences_are_refused(tmp_path: Path, headline: str, expect: str) -> None:
+    with pytest.raises(CapabilityMapError) as err:
+        capabilities.load_headline(write_map(tmp_path, headline + MAP))
+    assert expect in str(err.value)
+
+
+def test_packaged_headline_preferences_name_every_capability_in_order() -> None:
+    loaded = capabilities.load_headline()
+    assert {c for c, _, _ in loaded} == set(CAPABILITIES)
+    general = [b for c, _, b in sorted(loaded) if c == "general"]
+    assert general[0] == "arena-catalog-text"
+    assert "swebench-verified" not in {b for _, _, b in loaded}  # agent systems never head a capability
 
 
 def test_missing_map_file_says_which_setting_to_fix(tmp_path: Path) -> None:

@@ -34,6 +34,7 @@ KINDS = (
     "license_change",
     "source_failing",
     "source_quarantined",
+    "source_stale",
 )
 
 # Runs that replay the past: their events are history, recorded but not pushed to channels unless asked.

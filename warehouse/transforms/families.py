@@ -26,12 +26,17 @@ from warehouse.transforms import inputs
 from warehouse.transforms.frontier import price_frontier
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
+from warehouse.transforms.headline import gap_headline
 from warehouse.transforms.months_behind import months_behind, months_behind_summary
+from warehouse.transforms.openness_top import openness_of_top
 from warehouse.transforms.pending import PRICE, SCORE
 from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
 from warehouse.transforms.scores import comparable_scores
 from warehouse.transforms.tco_default import default_scenario
+
+# The Licences page's "top 10 of the main board" (its stacked area of openness classes over time).
+OPENNESS_TOP_N = 10
 
 IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS, QUALITY = "identity", "capability_map", "as_of", "settings", "quality"
 
@@ -61,9 +66,25 @@ class Frames:
         return blended(self.prices, self.settings.blend_input_weight, self.settings.blend_output_weight)
 
     @cached_property
+    def preferences(self) -> pl.DataFrame:
+        return inputs.headline_preferences(self.con)
+
+    @cached_property
+    def headline(self) -> pl.DataFrame:
+        return gap_headline(self.scores, self.scored, self.preferences, self.as_of,
+                            self.settings.headline_max_age_days)
+
+    @cached_property
+    def priority(self) -> list[str]:
+        """Boards in the order quality is read from: the main board (general headline) first."""
+        h = self.headline
+        main = h.filter((pl.col("capability") == "general") & (pl.col("definition") == "open-weights")
+                        & pl.col("board").is_not_null())["board"].to_list()
+        return [*main, *self.settings.gap_board_priority]
+
+    @cached_property
     def quality(self) -> pl.DataFrame:
-        s = self.settings
-        return reference_quality(self.scored, self.as_of, s.quality_capability, s.gap_board_priority)
+        return reference_quality(self.scored, self.as_of, self.settings.quality_capability, self.priority)
 
     @cached_property
     def tiers(self) -> pl.DataFrame:
@@ -83,7 +104,8 @@ def gap_tables(f: Frames) -> dict[str, pl.DataFrame]:
     over_time = gap_over_time(f.scored)
     behind = months_behind(f.scored, s.months_behind_tolerance)
     return {
-        "gap_by_capability": gap_table(f.scored, over_time, f.as_of, s.gap_board_priority),
+        "gap_by_capability": gap_table(f.scored, over_time, f.as_of, f.headline),
+        "gap_headline": f.headline,
         "gap_over_time": over_time,
         "months_behind": behind,
         "months_behind_summary": months_behind_summary(behind),
@@ -117,11 +139,15 @@ def price_quality_tables(
 
 
 FAMILIES: tuple[Family, ...] = (
-    Family("gap", ("gap_by_capability", "gap_over_time", "months_behind", "months_behind_summary"),
+    Family("gap", ("gap_by_capability", "gap_headline", "gap_over_time", "months_behind", "months_behind_summary"),
            frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}), gap_tables),
     Family("prices", ("price_blended", "price_moves"), frozenset({PRICE, IDENTITY, SETTINGS}),
            lambda f: price_tables(f.priced)),
     Family("price_quality", ("price_index", "price_frontier", "tco_scenarios"),
            frozenset({PRICE, QUALITY, IDENTITY, AS_OF, SETTINGS}),
            lambda f: price_quality_tables(f.priced, f.quality, f.tiers, f.as_of, first_day(f.priced), f.settings)),
+    Family("openness_top", ("openness_top",), frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}),
+           lambda f: {"openness_top": openness_of_top(
+               f.scored, grid(f.as_of, f.scored["start"].min(), f.settings.price_index_grid_days),
+               f.settings.price_index_grid_days, f.priority, f.settings.quality_capability, OPENNESS_TOP_N)}),
 )

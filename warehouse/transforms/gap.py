@@ -1,8 +1,8 @@
 """The gap between the best open and the best closed model, per (capability, board), over time and as of a day.
 
 Scores from different boards are not comparable (Elo vs % solved), so every figure is per (capability, board);
-the headline board of a capability is chosen by `headline_boards`. Gap = best closed score − best open score:
-positive while closed models lead. Relative gap = gap / |best closed score|.
+the headline board of a (definition, capability) is chosen by `headline.gap_headline`. Gap = best closed score −
+best open score: positive while closed models lead. Relative gap = gap / |best closed score|.
 """
 
 from __future__ import annotations
@@ -70,9 +70,10 @@ def headline_boards(scored: pl.DataFrame, as_of: date, priority: list[str]) -> p
     )
 
 
-def gap_table(scored: pl.DataFrame, over_time: pl.DataFrame, as_of: date, priority: list[str]) -> pl.DataFrame:
+def gap_table(scored: pl.DataFrame, over_time: pl.DataFrame, as_of: date, headline: pl.DataFrame) -> pl.DataFrame:
     """The gap per (definition, capability, board) on `as_of`, its change over 30/90/365 days (null where a
-    side had no model back then), the headline flag and the number of scored models of unknown openness."""
+    side had no model back then), the headline flag (the board `headline`, from `gap_headline`, chose for the
+    definition and capability) and the number of scored models of unknown openness."""
     current = state_at(over_time, as_of).with_columns(
         gap_rel=pl.when(pl.col("best_closed_score") != 0)
         .then(pl.col("gap_abs") / pl.col("best_closed_score").abs())
@@ -82,14 +83,15 @@ def gap_table(scored: pl.DataFrame, over_time: pl.DataFrame, as_of: date, priori
         current = current.join(past, on=KEYS, how="left").with_columns(
             (pl.col("gap_abs") - pl.col("past")).alias(f"change_{days}d")
         ).drop("past")
-    headline = headline_boards(scored, as_of, priority).with_columns(is_headline=pl.lit(True))
+    headline = headline.filter(pl.col("board").is_not_null()).select(
+        "definition", *GROUP, is_headline=pl.lit(True))
     unknown = (
         scored.filter(is_unknown() & alive_at(as_of))
         .group_by(GROUP)
         .agg(pl.col("model").n_unique().cast(pl.Int64).alias("unknown_models"))
     )
     return (
-        current.join(headline, on=GROUP, how="left")
+        current.join(headline, on=KEYS, how="left")
         .join(unknown, on=GROUP, how="left")
         .select(
             *KEYS, *STATE, "gap_abs", "gap_rel",

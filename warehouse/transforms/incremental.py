@@ -111,8 +111,11 @@ _FINGERPRINTS = {
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, openness)), 0) FROM model),
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(source, source_model, openness, rank)), 0)
          FROM openness_evidence))""",
-    CAPABILITY_MAP: """SELECT count(*) || ':' || coalesce(bit_xor(hash(board, category, capability, weight)), 0)
-        FROM capability_map""",
+    CAPABILITY_MAP: """SELECT concat_ws('/',
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(board, category, capability, weight)), 0)
+         FROM capability_map),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(capability, position, board)), 0)
+         FROM headline_preference))""",
     FIRST_PRICE_DAY: "SELECT CAST(min(valid_from)::DATE AS VARCHAR) FROM price",
 }
 

@@ -15,7 +15,7 @@ from warehouse import runs
 
 SCORES_SQL = """
 SELECT s.board, s.category, s.capability, s.weight, s.model, n.model_id, n.openness, s.score, s.valid_from,
-       s.valid_to
+       s.valid_to, s.publish_date
 FROM v_capability_scores s
 LEFT JOIN v_model_names n ON n.source = s.source AND n.source_model = s.model
 """
@@ -31,6 +31,10 @@ LEFT JOIN v_model_names n ON n.source = p.source AND n.source_model = p.model
 
 def scores(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql(SCORES_SQL).pl()
+
+
+def headline_preferences(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.sql("SELECT capability, position, board FROM headline_preference").pl()
 
 
 def prices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -200,6 +200,49 @@ def test_one_document_source_refuses_two_files_of_one_date(settings: Settings, c
     assert not settings.warehouse_file.exists()
 
 
+def test_two_exports_of_one_board_on_one_date_are_refused_naming_both(settings: Settings, cli: Cli,
+                                                                      tmp_path: Path) -> None:
+    """Two text-arena exports committed the same day (data versions 07.27 and 08.04): merging them would keep
+    whichever row came first, so the backfill stops and names both files."""
+    june = fixture_bytes("lmarena", "lmsys_2024-06-19.csv")
+    root = tmp_path / "arena"
+    write(root, "lmarena_text_2025-08-06_283321b9c6_data2025.07.27.csv", june)
+    write(root, "lmarena_text_2025-08-06_e964e252a1_data2025.08.04.csv",
+          june.replace(b"GPT-4o-2024-05-13,1287", b"GPT-4o-2024-05-13,1290"))
+    result = cli("lmarena", "--dir", root)
+    assert result.exit_code == 2, result.output
+    assert "both publish board lmarena-text" in result.output
+    assert "283321b9c6" in result.output and "e964e252a1" in result.output
+    assert query(settings, "SELECT count(*) FROM leaderboard_score") == [(0,)]
+
+
+def test_a_board_is_compared_only_with_its_own_previous_state(settings: Settings, cli: Cli, tmp_path: Path) -> None:
+    june = fixture_bytes("lmarena", "lmsys_2024-06-19.csv")
+    root = tmp_path / "arena"
+    write(root, "lmsys_2024-06-19_3792cf00e8.csv", june)
+    # a small vision board alone on a later day is not a collapse of the text board
+    write(root, "lmarena_vision_2024-07-01_e964e252a1.csv", b"\n".join(june.splitlines()[:7]))
+    # the text board shrinking to a sixth of itself is
+    write(root, "lmsys_2024-08-01_c05d3e1fbc.csv", b"\n".join(june.splitlines()[:6]))
+    result = cli("lmarena", "--dir", root)
+    assert result.exit_code == 1, result.output  # one snapshot was quarantined
+    runs = query(settings, "SELECT observed_at, status, error FROM collection_run ORDER BY observed_at")
+    assert [r[1] for r in runs] == ["ok", "ok", "rejected"]
+    assert "board lmarena-text collapsed from" in runs[2][2]
+
+
+def test_versions_of_one_document_in_a_directory_are_carried_forward(settings: Settings, cli: Cli,
+                                                                     tmp_path: Path) -> None:
+    """A file named after a source document (`polyglot_leaderboard_<date>.yml`) is a version of it: each snapshot
+    holds every document's newest version, as a live collection would have fetched them."""
+    root = tmp_path / "aider"
+    write(root, "polyglot_leaderboard_2025-03-29.yml", fixture_bytes("aider", "polyglot_leaderboard_2025-03-29.yml"))
+    write(root, "edit_leaderboard_2025-04-01.yml", fixture_bytes("aider", "edit_leaderboard_2024-05-15.yml"))
+    result = cli("aider", "--dir", root, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert "2 snapshots, 3 documents" in result.output
+
+
 def test_dry_run_lists_snapshots_and_writes_nothing(settings: Settings, cli: Cli, dated_dir: Path) -> None:
     result = cli("openrouter", "--dir", dated_dir, "--dry-run", "--since", "2026-06-01")
     assert result.exit_code == 0, result.output

@@ -18,21 +18,22 @@ from jobs.pipeline import Document, make_pipeline
 from tests.conftest import fixture_bytes
 
 runner = CliRunner()
+TABLE_URL = "https://raw.githubusercontent.com/LiveBench/livebench.github.io/main/public/table_2026_01_08.csv"
 
 
 @pytest.fixture
 def user_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
     """A warehouse holding one LiveBench release, and a user map that covers only part of it."""
     path = tmp_path / "map.toml"
-    path.write_text('[[map]]\nboard = "livebench"\ncategory = "*"\ncapability = "general"\n', encoding="utf-8")
+    path.write_text('[[map]]\nboard = "livebench-2*"\ncategory = "*"\ncapability = "general"\n', encoding="utf-8")
     monkeypatch.setenv("GAPWATCH_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("GAPWATCH_CAPABILITY_MAP_PATH", str(path))
     monkeypatch.setenv("GAPWATCH_CONFIG", str(tmp_path / "absent.toml"))
     monkeypatch.setenv("COLUMNS", "200")
     get_settings.cache_clear()
-    body = fixture_bytes("livebench", "table_2026_06_25.csv")
+    body = fixture_bytes("livebench", "table_2026_01_08.csv")
     with make_pipeline(get_settings()) as pipe:
-        outcome = pipe.ingest_documents(livebench.SOURCE, [Document(livebench.SOURCE.urls()[0], body,
+        outcome = pipe.ingest_documents(livebench.SOURCE, [Document(TABLE_URL, body,
                                                                     hashlib.sha256(body).hexdigest())],
                                         datetime(2026, 7, 1, 12))
         assert outcome.status == "ok"
@@ -43,7 +44,7 @@ def user_map(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
 def test_check_validates_without_writing(user_map: Path) -> None:
     result = runner.invoke(app, ["capability-map", "--check"])
     assert result.exit_code == 0 and "1 (board, category) patterns, all valid" in result.output
-    user_map.write_text('[[map]]\nboard = "livebench"\ncategory = "*"\ncapability = "vibes"\n', encoding="utf-8")
+    user_map.write_text('[[map]]\nboard = "livebench-*"\ncategory = "*"\ncapability = "vibes"\n', encoding="utf-8")
     result = runner.invoke(app, ["capability-map", "--check"])
     assert result.exit_code == 1 and "capability 'vibes' is not one of" in result.output
 
@@ -54,7 +55,7 @@ def test_edited_map_is_loaded_published_and_gaps_listed(user_map: Path) -> None:
     assert "already in force" in result.output  # the ingest hook loaded it already
     assert "livebench-tasks" in result.output and "zebra_puzzle" in result.output  # unmapped, with model counts
     user_map.write_text(user_map.read_text(encoding="utf-8")
-                        + '\n[[map]]\nboard = "livebench-tasks"\ncategory = "*"\ncapability = "none"\n',
+                        + '\n[[map]]\nboard = "livebench-tasks-*"\ncategory = "*"\ncapability = "none"\n',
                         encoding="utf-8")
     result = runner.invoke(app, ["capability-map"])
     assert result.exit_code == 0, result.output

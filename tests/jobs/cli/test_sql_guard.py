@@ -117,6 +117,7 @@ def test_a_long_lived_reader_sees_each_new_snapshot(data_dir: Path) -> None:
     held = open_snapshot(published)  # the app keeps connections: one still open while a new version lands
     before = held.execute("SELECT max(version) FROM snapshot_info").fetchone()[0]
     con = db.connect(data_dir / "gapwatch.duckdb")
+    con.execute("INSERT INTO wide VALUES (2000, 'y')")  # new data: a publish without any makes no new version
     publish(con, published)
     con.close()
     with open_snapshot(published) as fresh:

@@ -13,6 +13,7 @@ from jobs.demo.demo import MARKER, RECORDINGS, build_history, demo_settings, dem
 from jobs.demo.replay import ReplayServer
 from jobs.service import Service
 from tests.jobs.test_service import wait_until
+from warehouse.progress import read_progress
 from warehouse.publish import open_snapshot
 
 KEPT_SHORT = ("openrouter", "lmarena")
@@ -96,6 +97,11 @@ def test_demo_history_from_the_recordings_then_the_service_keeps_collecting(
             ).fetchall()
             assert history == [(0.2, "2026-05-15", "2026-07-17"), (0.18, "2026-07-17", None)]
             assert snap.execute("SELECT count(*) FROM change_event").fetchone()[0] > 0
+            # The arena's older CSV exports and its parquet dataset: more than a year of gap history.
+            first, last = snap.execute("SELECT min(date), max(date) FROM v_gap_over_time "
+                                       "WHERE board = 'lmarena-text' AND definition = 'open-weights'").fetchone()
+            assert (last - first).days > 365, (first, last)
+        assert not read_progress(settings.published_file), "the loading notice ends with the history build"
 
         service = Service(settings)  # the demo's live phase: recorded data is old, so every source runs now
         service.start()

@@ -78,8 +78,16 @@ def test_a_side_that_ends_leaves_a_null_state() -> None:
     ]
 
 
+def headline(*rows: tuple[str, str, str | None]) -> pl.DataFrame:
+    """The boards `gap_headline` chose: (definition, capability, board or None)."""
+    return pl.DataFrame(rows, schema={"definition": pl.Utf8, "capability": pl.Utf8, "board": pl.Utf8}, orient="row")
+
+
+CHOSEN = headline(("open-source", "general", A), ("open-weights", "general", A), ("open-source", "coding", None))
+
+
 def test_gap_table_as_of_with_changes_and_missing_history(over_time: pl.DataFrame) -> None:
-    table = gap_table(comparable_scores(SCORES), over_time, D("2026-02-20"), priority=[])
+    table = gap_table(comparable_scores(SCORES), over_time, D("2026-02-20"), CHOSEN)
     general = table.filter(capability="general", board=A).sort("definition")
     assert general.select("definition", "best_open_model", "best_closed_model", "gap_abs", "change_30d",
                           "change_90d", "change_365d", "is_headline", "unknown_models").rows() == [
@@ -98,18 +106,11 @@ def test_gap_table_as_of_with_changes_and_missing_history(over_time: pl.DataFram
     ]
 
 
-def test_headline_board_follows_priority_else_coverage(over_time: pl.DataFrame) -> None:
-    table = gap_table(comparable_scores(SCORES), over_time, D("2026-02-20"), priority=["bench"])
-    headline = table.filter(pl.col("is_headline")).select("capability", "board").unique().sort("capability").rows()
-    assert headline == [("coding", A), ("general", "bench"), ("math", A)]
-
-
-def test_a_capability_whose_models_all_left_keeps_a_headline_board() -> None:
-    frame = scores(("old", "overall", "general", "C1", "closed", 1300, "2025-01-01", "2025-02-01"))
-    table = gap_table(comparable_scores(frame), gap_over_time(comparable_scores(frame)), D("2026-02-20"), [])
-    assert table.select("definition", "board", "best_closed_model", "is_headline").rows() == [
-        ("open-source", "old", None, True), ("open-weights", "old", None, True)
-    ]
+def test_headline_flag_marks_the_board_chosen_per_definition(over_time: pl.DataFrame) -> None:
+    chosen = headline(("open-source", "general", "bench"), ("open-weights", "general", A))
+    table = gap_table(comparable_scores(SCORES), over_time, D("2026-02-20"), chosen)
+    assert table.filter(pl.col("is_headline")).select("definition", "capability", "board").sort("definition").rows() \
+        == [("open-source", "general", "bench"), ("open-weights", "general", A)]
 
 
 def test_primary_category_is_the_headline_weight_then_most_models() -> None:

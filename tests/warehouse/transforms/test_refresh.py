@@ -28,6 +28,11 @@ CONTRACT = {
     "v_price_moves": ["provider", "model", "source", "tier", "from_date", "to_date", "before_blended",
                       "after_blended", "change_pct"],
     "v_price_frontier": ["date", "model", "quality_score", "blended_price", "on_frontier"],
+    "v_gap_headline": ["definition", "capability", "board", "best_open_model", "best_open_score",
+                       "best_closed_model", "best_closed_score", "gap_abs", "gap_rel", "as_of", "note"],
+    "v_main_board": ["board", "as_of", "note"],
+    "v_months_behind_headline": ["definition", "capability", "board", "mean_months", "median_months", "matched",
+                                 "unmatched"],
 }
 
 
@@ -35,11 +40,12 @@ CONTRACT = {
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = connect(tmp_path / "warehouse.duckdb")
     con.execute("INSERT INTO capability_map VALUES ('arena', 'overall', 'general', 1.0, NULL)")
+    con.execute("INSERT INTO headline_preference VALUES ('general', 1, 'arena')")
     con.executemany(
         "INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, valid_from, valid_to) "
         "VALUES ('arena-src', 'arena', 'overall', ?, ?, 'elo', ?, ?)",
         [("GPT-X", 1300.0, T1, None), ("Llama-Y", 1250.0, T1, T2), ("Llama-Y", 1280.0, T2, None),
-         ("Mystery", 1400.0, T1, None)],
+         ("Mystery", 1200.0, T1, None)],
     )
     con.executemany("INSERT INTO model (model_id, openness) VALUES (?, ?)",
                     [("gpt-x", "closed"), ("llama-y", "open-weights-restricted")])
@@ -80,9 +86,14 @@ def test_gap_through_the_warehouse_views(con: duckdb.DuckDBPyConnection) -> None
     ).fetchall()
     # as_of = the latest collection (03-01); 30 days earlier (01-30) Llama-Y stood at 1250: gap 50 → 20.
     assert rows == [
-        ("open-source", None, "gpt-x", None, None, date(2026, 3, 1), True, 1),
+        ("open-source", None, "gpt-x", None, None, date(2026, 3, 1), False, 1),  # no open-source model: no headline
         ("open-weights", "llama-y", "gpt-x", 20.0, -30.0, date(2026, 3, 1), True, 1),
     ]
+    headline = con.execute("SELECT definition, board, best_open_model, gap_abs, as_of FROM v_gap_headline "
+                           "WHERE capability = 'general' ORDER BY definition").fetchall()
+    # as_of of the headline: when the snapshot holding the current scores was observed (Llama-Y's 1280 at T2)
+    assert headline == [("open-source", None, None, None, None), ("open-weights", "arena", "llama-y", 20.0, T2)]
+    assert con.execute("SELECT board FROM v_main_board").fetchall() == [("arena",)]
 
 
 def test_prices_frontier_and_tco_through_the_warehouse_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -1,0 +1,150 @@
+"""Tables a reader reads: change events as sentences, the gap table with trend arrows.
+
+Event facts are the JSON the detectors in `warehouse/changes/` write (price keys and `*_per_mtok`, board entries
+with `model`/`score`, `open_model`/`closed_model` side by side, licence ids); a fact a sentence needs but an event
+lacks is left out of the sentence rather than shown as "None".
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import polars as pl
+
+from app import format
+
+# How sources are named in sentences; an id not listed reads as itself.
+SOURCE_NAMES = {
+    "openrouter": "OpenRouter", "litellm": "LiteLLM", "genai_prices": "genai-prices", "models_dev": "models.dev",
+    "lmarena": "LMArena", "aider": "Aider", "livebench": "LiveBench", "epoch_benchmarks": "Epoch AI",
+    "open_llm_leaderboard": "Open LLM Leaderboard", "hf_hub": "Hugging Face", "spdx": "SPDX",
+    "license_texts": "Licence texts", "openai_pricing": "OpenAI", "anthropic_pricing": "Anthropic",
+    "google_pricing": "Google", "mistral_pricing": "Mistral", "deepseek_pricing": "DeepSeek",
+}
+
+
+def display_name(source: str) -> str:
+    return SOURCE_NAMES.get(source, source)
+
+
+# A gap that moved less than this over 90 days (in the board's units) reads as flat.
+FLAT = 0.5
+
+
+def _facts(text: str | None) -> dict[str, Any]:
+    if not text:
+        return {}
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _price(values: dict[str, Any]) -> str | None:
+    ins, outs = values.get("input_per_mtok"), values.get("output_per_mtok")
+    if ins is None and outs is None:
+        return None
+    if outs is None or ins == outs:
+        return format.usd(ins)
+    if ins is None:
+        return f"{format.usd(outs)} out"
+    return f"{format.usd(ins)} in / {format.usd(outs)} out"
+
+
+def _board(entity: str | None) -> str:
+    """`lmarena-text/overall` → `lmarena-text (overall)`."""
+    board, _, category = (entity or "").partition("/")
+    return f"{board} ({category})" if category else board
+
+
+def _score(value: Any) -> str:
+    return format.num(value, 1) if isinstance(value, int | float) else format.MISSING
+
+
+def sentence(kind: str, entity: str | None, source: str | None, magnitude: float | None,
+             before: dict[str, Any], after: dict[str, Any]) -> str:
+    """One event as a sentence: "OpenRouter cut DeepSeek V3 by 10.0 %: $0.35 → $0.32 per 1M"."""
+    who = display_name(source) if source else "A source"
+    model = after.get("model") or before.get("model") or entity or "a model"
+    if kind in ("price_cut", "price_hike"):
+        verb = "cut" if kind == "price_cut" else "raised"
+        provider = after.get("provider") or before.get("provider")
+        by = f" by {format.pct(abs(magnitude))}" if magnitude is not None else ""
+        at = f" at {provider}" if provider and provider != source else ""
+        old, new = _price(before), _price(after)
+        moved = f": {old} → {new} per 1M tokens" if old and new else ""
+        return f"{who} {verb} the price of {model}{at}{by}{moved}"
+    if kind == "new_model":
+        return f"{who} lists a new model: {entity or model}"
+    if kind == "model_removed":
+        return f"{who} no longer lists {entity or model}"
+    if kind == "new_leader":
+        old = before.get("model")
+        lead = f"{after.get('model', model)} leads {_board(entity)} with {_score(after.get('score'))}"
+        return f"{lead}, ahead of {old} ({_score(before.get('score'))})" if old else lead
+    if kind in ("open_overtakes_closed", "closed_overtakes_open"):
+        ahead, behind = (("open", "closed") if kind == "open_overtakes_closed" else ("closed", "open"))
+        return (f"On {_board(entity)} the best {ahead} model, {after.get(f'{ahead}_model', '?')} "
+                f"({_score(after.get(f'{ahead}_score'))}), overtook the best {behind}, "
+                f"{after.get(f'{behind}_model', '?')} ({_score(after.get(f'{behind}_score'))})")
+    if kind == "gap_threshold":
+        definition, _, rest = (entity or "").partition("/")
+        capability, _, board = rest.partition("/")
+        direction = after.get("direction", "moved")
+        return (f"The {capability.replace('_', ' ')} gap on {board} {direction} to "
+                f"{_score(after.get('gap_abs'))} (was {_score(before.get('gap_abs'))}; open = {definition})")
+    if kind == "license_change":
+        if "lines_added" in after:
+            return (f"The text of licence {entity} changed: +{after.get('lines_added', 0)} / "
+                    f"−{after.get('lines_removed', 0)} lines")
+        old = before.get("license_id") or before.get("license")
+        new = after.get("license_id") or after.get("license")
+        openness = f" ({after['openness']})" if after.get("openness") else ""
+        return f"{entity} changed licence: {old or 'none'} → {new or 'none'}{openness}"
+    if kind == "source_failing":
+        failures = after.get("failures")
+        return f"{who} is failing" + (f" ({failures} runs in a row)" if failures else "")
+    if kind == "source_quarantined":
+        return f"{who} sent a document that was held back (quarantined) instead of ingested"
+    return f"{kind.replace('_', ' ').capitalize()}: {entity or ''}".rstrip(": ")
+
+
+def change_feed(feed: pl.DataFrame) -> pl.DataFrame:
+    """The feed with a `sentence` column (the raw JSON columns dropped)."""
+    said = [sentence(r["kind"], r["entity"], r["source"], r["magnitude"], _facts(r["before"]), _facts(r["after"]))
+            for r in feed.iter_rows(named=True)]
+    return feed.with_columns(pl.Series("sentence", said, dtype=pl.Utf8)).drop("before", "after")
+
+
+def trend(change_90d: float | None) -> str:
+    if format.is_missing(change_90d):
+        return format.MISSING
+    if abs(change_90d) < FLAT:
+        return "→ flat"
+    arrow = "↓ narrower" if change_90d < 0 else "↑ wider"
+    return f"{arrow} by {abs(change_90d):,.1f}"
+
+
+def headline_table(headline: pl.DataFrame) -> pl.DataFrame:
+    """The seed's table as text: one row per capability, the note in place of missing figures."""
+    rows = []
+    for r in headline.iter_rows(named=True):
+        rows.append({
+            "Capability": r["capability"].replace("_", " ").capitalize(),
+            "Best open model": r["best_open_model"] or format.MISSING,
+            "Open score": format.num(r["best_open_score"], 1),
+            "Best closed model": r["best_closed_model"] or format.MISSING,
+            "Closed score": format.num(r["best_closed_score"], 1),
+            "Gap": format.num(r["gap_abs"], 1, signed=True),
+            "Gap %": format.pct(r["gap_rel"], ratio=True),
+            "90-day trend": trend(r.get("change_90d")),
+            "Board": (f"{r['board']}, {format.day(r['as_of'])}" if r["board"] else format.MISSING),
+            # Why a figure is missing belongs beside it; how a filled row's board was chosen is in the notes below.
+            "Note": (r["note"] or "") if format.is_missing(r["gap_abs"]) else "",
+        })
+    table = pl.DataFrame(rows, schema={k: pl.Utf8 for k in (
+        "Capability", "Best open model", "Open score", "Best closed model", "Closed score", "Gap", "Gap %",
+        "90-day trend", "Board", "Note")})
+    return table if (table["Note"] != "").any() else table.drop("Note")

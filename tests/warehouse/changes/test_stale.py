@@ -1,0 +1,34 @@
+"""A source whose newest data are older than its declared max age raises one `source_stale` event."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+
+from collectors.leaderboards import lmarena
+from gapwatch.settings import Settings
+from jobs.pipeline import make_pipeline
+from tests.conftest import fixture_bytes
+from warehouse.runs import source_status
+
+CSV = "/csv/lmsys_2024-06-19.csv"
+
+
+def test_an_upstream_that_stopped_publishing_is_flagged_once(settings: Settings, origin: HTTPServer,
+                                                             tmp_path: Path) -> None:
+    origin.expect_request(CSV).respond_with_data(fixture_bytes("lmarena", "lmsys_2024-06-19.csv"),
+                                                 content_type="text/csv")
+    # the CSV export carries no publish date: its last content change (the first collection) is its newest data
+    source = dataclasses.replace(lmarena.SOURCE, paths=(CSV,), max_age=timedelta(days=30))
+    with make_pipeline(settings) as pipe:
+        for day in (1, 20, 40, 41):  # unchanged after the first: still stale only from day 31 on
+            outcome = pipe.collect(source, datetime(2026, 1, day) if day <= 31 else datetime(2026, 2, day - 31))
+            assert outcome.status in ("ok", "unchanged")
+        events = pipe.con.execute("SELECT entity, observed_at, magnitude, after ->> 'newest_data' FROM change_event "
+                                  "WHERE kind = 'source_stale'").fetchall()
+        assert events == [("lmarena", datetime(2026, 2, 9), 39.0, "2026-01-01")]
+        status = next(s for s in source_status(pipe.con, [source]))
+        assert status.stale and str(status.newest_data) == "2026-01-01"

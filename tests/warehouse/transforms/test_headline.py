@@ -1,0 +1,98 @@
+"""The headline gap: board preference, qualification, fallback and notes, on literal frames."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import polars as pl
+
+from tests.warehouse.transforms.frames import scores
+from warehouse.transforms.headline import gap_headline
+from warehouse.transforms.scores import comparable_scores
+
+D = date.fromisoformat
+AS_OF = D("2026-03-01")
+
+
+def prefs(**by_capability: list[str]) -> pl.DataFrame:
+    rows = [(c, i, b) for c, boards in by_capability.items() for i, b in enumerate(boards, 1)]
+    return pl.DataFrame(rows, schema={"capability": pl.Utf8, "position": pl.Int32, "board": pl.Utf8}, orient="row")
+
+
+def headline(frame: pl.DataFrame, preferences: pl.DataFrame, max_age_days: int = 365) -> pl.DataFrame:
+    return gap_headline(frame, comparable_scores(frame), preferences, AS_OF, max_age_days)
+
+
+def row(table: pl.DataFrame, capability: str, definition: str = "open-weights") -> dict:
+    return table.filter(capability=capability, definition=definition).row(0, named=True)
+
+
+def test_six_rows_per_definition_even_without_any_board() -> None:
+    table = headline(scores(("a", "overall", "general", "C1", "closed", 1300, "2026-01-01", None)), prefs())
+    assert table.height == 12
+    empty = row(table, "math")
+    assert (empty["board"], empty["best_open_score"], empty["gap_abs"]) == (None, None, None)
+    assert "lists no [headline] boards" in empty["note"]
+
+
+def test_first_qualifying_preference_wins_and_the_note_says_why_others_were_passed() -> None:
+    frame = scores(
+        ("closed-only", "overall", "general", "C1", "closed", 90, "2026-02-01", None),
+        ("arena", "overall", "general", "C1", "closed", 1320, "2026-01-01", None),
+        ("arena", "overall", "general", "W1", "open-weights-restricted", 1290, "2026-01-15", None),
+        ("arena", "overall", "general", "O1", "open-source", 1250, "2026-01-01", None),
+    )
+    table = headline(frame, prefs(general=["closed-only", "arena"]))
+    weights = row(table, "general")
+    assert (weights["board"], weights["best_open_model"], weights["best_closed_model"], weights["gap_abs"]) == (
+        "arena", "W1", "C1", 30.0)
+    assert weights["gap_rel"] == 30 / 1320
+    assert "closed-only: no current open model of known openness" in weights["note"]
+    assert "preference 2 of 2" in weights["note"]
+    # as_of: when the snapshot holding these scores was observed (the newest current fact), not the refresh day
+    assert weights["as_of"] == datetime(2026, 1, 15, 12)
+    assert row(table, "general", "open-source")["best_open_model"] == "O1"
+
+
+def test_a_stale_board_is_passed_over_relative_to_the_newest_observation() -> None:
+    frame = scores(
+        ("old", "overall", "general", "C1", "closed", 1300, "2024-01-01", None),
+        ("old", "overall", "general", "O1", "open-source", 1250, "2024-01-01", None),
+        ("new", "overall", "general", "C1", "closed", 80, "2026-02-01", None),
+        ("new", "overall", "general", "O1", "open-source", 70, "2026-02-01", None),
+    )
+    chosen = row(headline(frame, prefs(general=["old", "new"]), max_age_days=365), "general")
+    assert chosen["board"] == "new" and "old (2024-01-01)" in chosen["note"]
+    assert row(headline(frame, prefs(general=["old", "new"]), max_age_days=1000), "general")["board"] == "old"
+
+
+def test_an_unknown_model_above_a_side_disqualifies_the_board() -> None:
+    frame = scores(
+        ("lb", "overall", "math", "C1", "closed", 80, "2026-02-01", None),
+        ("lb", "overall", "math", "O1", "open-source", 70, "2026-02-01", None),
+        ("lb", "overall", "math", "?mystery", "unknown", 95, "2026-02-01", None),
+        ("arena", "math", "math", "C1", "closed", 1300, "2026-02-01", None),
+        ("arena", "math", "math", "O1", "open-source", 1250, "2026-02-01", None),
+    )
+    chosen = row(headline(frame, prefs(math=["lb", "arena"])), "math")
+    assert chosen["board"] == "arena"
+    assert "?mystery (95) outscores the best open model but its openness is unknown" in chosen["note"]
+
+
+def test_a_glob_tries_the_newest_matching_board_first() -> None:
+    frame = scores(
+        ("bench-2025", "avg", "general", "C1", "closed", 60, "2025-06-01", None),
+        ("bench-2025", "avg", "general", "O1", "open-source", 50, "2025-06-01", None),
+        ("bench-2026", "avg", "general", "C1", "closed", 70, "2026-01-08", None),
+        ("bench-2026", "avg", "general", "O1", "open-source", 65, "2026-01-08", None),
+    )
+    assert row(headline(frame, prefs(general=["bench-*"])), "general")["board"] == "bench-2026"
+
+
+def test_a_model_that_left_the_board_is_not_current() -> None:
+    frame = scores(
+        ("arena", "overall", "general", "C1", "closed", 1300, "2026-01-01", None),
+        ("arena", "overall", "general", "O1", "open-source", 1350, "2026-01-01", "2026-02-01"),
+    )
+    chosen = row(headline(frame, prefs(general=["arena"])), "general")
+    assert chosen["board"] is None and "no current open model" in chosen["note"]

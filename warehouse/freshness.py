@@ -1,0 +1,23 @@
+"""How fresh a source's data are: its newest publish date, else its last content change (see changes/stale.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import duckdb
+
+from warehouse.facts import FACT_TABLES
+
+
+def newest_data(con: duckdb.DuckDBPyConnection, source: str) -> date | None:
+    published = con.execute("SELECT max(publish_date) FROM leaderboard_score WHERE source = ?", [source]).fetchone()[0]
+    if published is not None:
+        return published
+    changed = [con.execute(f"SELECT max(valid_from) FROM {spec.name} WHERE source = ?", [source]).fetchone()[0]
+               for spec in FACT_TABLES.values()]
+    known = [c for c in changed if c is not None]
+    return max(known).date() if known else None
+
+
+def is_stale(newest: date | None, max_age: timedelta | None, at: datetime) -> bool:
+    return newest is not None and max_age is not None and at.date() - newest > max_age
