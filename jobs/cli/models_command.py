@@ -46,7 +46,7 @@ def unmatched(
             _table(con, f"SELECT source, source_model, normalised, openness FROM v_unmatched_names {where} "
                         "QUALIFY row_number() OVER (PARTITION BY source ORDER BY source_model) <= ? "
                         "ORDER BY source, source_model", [*params, limit], title="unmatched names")
-    err.print("Map a name by hand with an [[alias]] entry in the aliases file (GAPWATCH_ALIASES_PATH).")
+    err.print("Map a name by hand with an [[alias]] entry in the aliases file (GAPWATCH_ALIASES_PATH).", markup=False)
 
 
 @models_app.command("show")
@@ -62,8 +62,9 @@ def show(name: Annotated[str, typer.Argument(help="A canonical model id or any s
             hit = con.execute("SELECT source, normalised FROM v_unmatched_names WHERE source_model = ?",
                               [name]).fetchone()
             if hit:
-                err.print(f"[yellow]{name!r} ({hit[0]}) matches no canonical model (normalised: {hit[1]}); "
-                          "add an [[alias]] to the aliases file to map it.[/yellow]")
+                # `[[alias]]` is TOML, not rich markup: print it as text.
+                err.print(f"{name!r} ({hit[0]}) matches no canonical model (normalised: {hit[1]}); "
+                          "add an [[alias]] entry to the aliases file to map it.", style="yellow", markup=False)
             else:
                 err.print(f"[red]no model or source name {name!r}; try `gapwatch models unmatched`[/red]")
             raise typer.Exit(1)

@@ -7,7 +7,7 @@
 --    links to) names it, when two different sources name it, or when the aliases file declares it.
 --    A catalogue entry whose Hugging Face repo has another key is redirected to the repo's key, so
 --    `mistralai/devstral-2512` joins `mistralai/Devstral-2-123B-Instruct-2512`.
-CREATE OR REPLACE TEMP TABLE _alias AS
+CREATE OR REPLACE TEMP TABLE _keyed AS
 WITH cat AS (
     SELECT DISTINCT source, model FROM source_model
 ), repo AS (
@@ -20,31 +20,110 @@ WITH cat AS (
     JOIN model_name_key h ON h.source = '@hugging_face' AND h.source_model = r.repo
     WHERE h.key <> k.key
     GROUP BY k.key
-), keyed AS (
-    SELECT k.source, k.source_model, coalesce(d.to_key, k.key) AS key,
-           CASE WHEN d.to_key IS NULL THEN k.method ELSE 'rule' END AS method,
-           CASE WHEN d.to_key IS NULL THEN k.confidence ELSE 0.9 END AS confidence,
-           (c.source IS NOT NULL OR k.source = '@hugging_face') AS catalogue
-    FROM model_name_key k
-    LEFT JOIN redirect d ON d.from_key = k.key
-    LEFT JOIN cat c ON c.source = k.source AND c.model = k.source_model
-), known AS (
-    SELECT key FROM keyed GROUP BY key
-    HAVING count(DISTINCT source) >= 2 OR bool_or(catalogue)
-    UNION SELECT model_id FROM manual_model
-), manual AS (
-    SELECT k.source, k.source_model, m.model_id
-    FROM keyed k JOIN manual_alias m ON m.name = k.source_model AND (m.source IS NULL OR m.source = k.source)
-    QUALIFY row_number() OVER (PARTITION BY k.source, k.source_model ORDER BY m.source NULLS LAST, m.model_id) = 1
 )
-SELECT k.source, k.source_model,
-       coalesce(man.model_id, kn.key) AS model_id,
-       CASE WHEN man.model_id IS NOT NULL THEN 'manual' ELSE k.method END AS method,
-       CASE WHEN man.model_id IS NOT NULL THEN 1.0 ELSE k.confidence END AS confidence
-FROM keyed k
-LEFT JOIN manual man ON man.source = k.source AND man.source_model = k.source_model
-LEFT JOIN known kn ON kn.key = k.key
-WHERE k.source <> '@hugging_face' AND coalesce(man.model_id, kn.key) IS NOT NULL;
+SELECT k.source, k.source_model, coalesce(d.to_key, k.key) AS key, k.key AS own_key,
+       CASE WHEN d.to_key IS NULL THEN k.version END AS version,
+       CASE WHEN d.to_key IS NULL THEN k.family ELSE d.to_key END AS family,
+       CASE WHEN d.to_key IS NULL THEN k.method ELSE 'rule' END AS method,
+       CASE WHEN d.to_key IS NULL THEN k.confidence ELSE 0.9 END AS confidence,
+       (c.source IS NOT NULL OR k.source = '@hugging_face') AS catalogue,
+       -- weights published under this very name: a Hugging Face repo id (`Org/Model-Name`, case kept)
+       (k.source = '@hugging_face' OR regexp_matches(k.source_model, '/[^/]*[A-Z][^/]*$')) AS repo_name
+FROM model_name_key k
+LEFT JOIN redirect d ON d.from_key = k.key
+LEFT JOIN cat c ON c.source = k.source AND c.model = k.source_model;
+
+CREATE OR REPLACE TEMP TABLE _known AS
+SELECT key FROM _keyed GROUP BY key HAVING count(DISTINCT source) >= 2 OR bool_or(catalogue)
+UNION SELECT model_id FROM manual_model
+UNION SELECT model_id FROM manual_key_alias;
+
+-- A sized name without an instruct marker whose `-instruct` model is known, and under which no weights are
+-- published, is a host's name for the instruct model (`cerebras/llama-3.3-70b`); a published base checkpoint
+-- (`meta-llama/Meta-Llama-3-70B`) keeps its own model.
+CREATE OR REPLACE TEMP TABLE _instructed AS
+SELECT k.key, k.key || '-instruct' AS to_key
+FROM (SELECT key FROM _keyed GROUP BY key HAVING NOT bool_or(repo_name)) k
+JOIN _known kn ON kn.key = k.key || '-instruct'
+WHERE regexp_matches(k.key, '-(\d+(\.\d+)?[bmk]|\d+x\d+b|a\d+b)$');
+
+-- Dated snapshots and when each appeared: its date when the version is one, else its first fact.
+CREATE OR REPLACE TEMP TABLE _snapshot AS
+WITH first_seen AS (
+    SELECT source, model, min(valid_from) AS seen FROM (
+        SELECT source, model, valid_from FROM price
+        UNION ALL SELECT source, model, valid_from FROM leaderboard_score
+        UNION ALL SELECT source, model, valid_from FROM source_model
+    ) GROUP BY source, model
+)
+SELECT k.family, k.key AS model_id,
+       least(min(TRY_CAST(k.version AS TIMESTAMP)), min(f.seen)) AS appeared
+FROM _keyed k
+JOIN _known kn ON kn.key = k.key
+LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
+WHERE k.version IS NOT NULL AND k.family <> k.key
+GROUP BY k.family, k.key;
+
+-- Every name's model over time. In order: a manual name alias; a declared key alias (time-aware when several);
+-- an undated name with dated snapshots of its family, unless weights are published under it (then it is a
+-- checkpoint of its own, e.g. `deepseek-ai/DeepSeek-V3` vs `deepseek-v3-0324`); else its known key.
+CREATE OR REPLACE TEMP TABLE _interval AS
+WITH named AS (
+    SELECT k.source, k.source_model, k.own_key, coalesce(i.to_key, k.key) AS key,
+           CASE WHEN i.to_key IS NULL THEN k.version END AS version,
+           CASE WHEN i.to_key IS NULL THEN k.method ELSE 'implied instruct' END AS method,
+           CASE WHEN i.to_key IS NULL THEN k.confidence ELSE 0.8 END AS confidence
+    FROM _keyed k LEFT JOIN _instructed i ON i.key = k.key
+    WHERE k.source <> '@hugging_face'
+), weights_named AS (
+    SELECT key FROM _keyed GROUP BY key HAVING bool_or(repo_name)
+), manual AS (
+    SELECT n.source, n.source_model, m.model_id
+    FROM named n JOIN manual_alias m ON m.name = n.source_model AND (m.source IS NULL OR m.source = n.source)
+    QUALIFY row_number() OVER (PARTITION BY n.source, n.source_model ORDER BY m.source NULLS LAST, m.model_id) = 1
+), declared AS (
+    SELECT n.source, n.source_model, d.model_id, d.valid_from AS appeared, 'manual' AS method, 1.0 AS confidence
+    FROM named n JOIN manual_key_alias d ON d.key IN (n.own_key, n.key)
+    WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
+), snap AS (
+    SELECT n.source, n.source_model, s.model_id, s.appeared,
+           CASE WHEN count(*) OVER w = 1 THEN 'snapshot' ELSE 'snapshot in force' END AS method,
+           CASE WHEN count(*) OVER w = 1 THEN 0.9 ELSE 0.8 END AS confidence
+    FROM named n JOIN _snapshot s ON s.family = n.key
+    WHERE n.version IS NULL AND n.key NOT IN (SELECT key FROM weights_named)
+      AND NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
+      AND NOT EXISTS (SELECT 1 FROM declared d WHERE d.source = n.source AND d.source_model = n.source_model)
+    WINDOW w AS (PARTITION BY n.source, n.source_model)
+), timed AS (
+    SELECT * FROM declared UNION ALL SELECT * FROM snap
+), ordered AS (
+    SELECT source, source_model, model_id, method, confidence,
+           row_number() OVER (PARTITION BY source, source_model ORDER BY appeared NULLS FIRST, model_id) AS nth,
+           appeared,
+           lead(appeared) OVER (PARTITION BY source, source_model ORDER BY appeared NULLS FIRST, model_id) AS until
+    FROM timed
+)
+SELECT source, source_model, model_id, CASE WHEN nth = 1 THEN NULL ELSE appeared END AS valid_from,
+       until AS valid_to, method, confidence
+FROM ordered
+UNION ALL
+SELECT source, source_model, model_id, NULL, NULL, 'manual', 1.0 FROM manual
+UNION ALL
+SELECT n.source, n.source_model, n.key, NULL, NULL, n.method, n.confidence
+FROM named n JOIN _known kn ON kn.key = n.key
+WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
+  AND NOT EXISTS (SELECT 1 FROM timed t WHERE t.source = n.source AND t.source_model = n.source_model);
+
+DELETE FROM model_alias_interval;
+INSERT INTO model_alias_interval SELECT * FROM _interval;
+
+CREATE OR REPLACE TEMP TABLE _alias AS
+SELECT source, source_model, model_id, method, confidence FROM _interval WHERE valid_to IS NULL;
+DROP TABLE _interval;
+DROP TABLE _snapshot;
+DROP TABLE _instructed;
+DROP TABLE _known;
+DROP TABLE _keyed;
 
 DELETE FROM model_alias AS a WHERE NOT EXISTS (
     SELECT 1 FROM _alias n WHERE n.source = a.source AND n.source_model = a.source_model
@@ -68,7 +147,7 @@ WITH lb AS (
     SELECT model AS repo, license FROM sm WHERE from_hub AND license IS NOT NULL
 ), facts AS (
     SELECT lb.source, lb.model, 'leaderboard licence' AS kind, lb.license AS value, t.openness, t.license_id,
-           2 AS rank, t.rule
+           3 AS rank, t.rule
     FROM lb JOIN license_term t ON t.term = lb.license
     UNION ALL
     SELECT sm.source, sm.model,
@@ -90,7 +169,24 @@ WITH lb AS (
     FROM sm WHERE sm.open_weights IS NOT NULL AND NOT sm.from_hub
 )
 SELECT a.model_id, f.source, f.model, f.kind, f.value, f.openness, f.license_id, f.rank, f.rule
-FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model
+FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model;
+
+-- A derivative carries its base model's terms: a Gemma or Llama fine-tune whose own evidence says open is
+-- bound by the Gemma terms or the Llama community licence (rank 1, so the stricter terms decide and the
+-- conflict with the card's own licence is listed).
+INSERT INTO openness_evidence
+WITH bases AS (
+    SELECT DISTINCT model_id,
+           CASE WHEN regexp_matches(model_id, '(^|-)(code)?gemma(-|$|\d)') THEN 'gemma'
+                ELSE 'llama' || regexp_extract(model_id, '(?:^|-)(?:code)?llama-?(\d(?:\.\d)?)', 1) END AS base
+    FROM openness_evidence
+    WHERE model_id IS NOT NULL AND openness LIKE 'open-%'
+      AND (regexp_matches(model_id, '(^|-)(code)?gemma(-|$|\d)')
+           OR regexp_matches(model_id, '(^|-)(code)?llama-?[2-4]'))
+)
+SELECT model_id, 'derived', model_id, 'base model terms', base, 'open-weights-restricted', base, 1,
+       'a derivative carries its base model''s terms (' || base || ')'
+FROM bases
 UNION ALL
 SELECT model_id, 'manual', model_id, 'aliases file', note, openness, license_id, 0, 'manual override'
 FROM manual_model WHERE openness IS NOT NULL;
@@ -119,13 +215,20 @@ WITH ids AS (
     SELECT a.model_id, mode(k.org_hint) AS hint
     FROM model_alias a JOIN model_name_key k ON k.source = a.source AND k.source_model = a.source_model
     WHERE k.org_hint IS NOT NULL GROUP BY a.model_id
+), weights AS (  -- evidence that weights of the model are published: its repo's licence, open_weights = true
+    SELECT DISTINCT model_id FROM openness_evidence
+    WHERE model_id IS NOT NULL AND openness LIKE 'open-%' AND source <> 'derived'
+      AND (rank = 1 OR kind = 'open_weights flag')
 ), decided AS (
     -- evidence_order (migration 004), then a named licence id before none. Fully ordered, so the verdict
-    -- never flips between refreshes (change detection alerts on flips).
-    SELECT model_id, openness, license_id FROM openness_evidence
-    WHERE model_id IS NOT NULL AND openness <> 'unknown'
-    QUALIFY row_number() OVER (PARTITION BY model_id
-                               ORDER BY evidence_order(rank, openness), license_id NULLS LAST, source) = 1
+    -- never flips between refreshes (change detection alerts on flips). "closed" loses to weights evidence
+    -- of the same model, however strong the closed evidence's rank.
+    SELECT e.model_id, e.openness, e.license_id FROM openness_evidence e
+    LEFT JOIN weights w ON w.model_id = e.model_id
+    WHERE e.model_id IS NOT NULL AND e.openness <> 'unknown'
+    QUALIFY row_number() OVER (PARTITION BY e.model_id
+                               ORDER BY CASE WHEN e.openness = 'closed' AND w.model_id IS NOT NULL THEN 1 ELSE 0 END,
+                                        evidence_order(e.rank, e.openness), e.license_id NULLS LAST, e.source) = 1
 ), manual AS (
     SELECT model_id, any_value(organization) AS organization, any_value(family) AS family,
            any_value(version) AS version, any_value(release_date) AS release_date,
