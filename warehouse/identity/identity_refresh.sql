@@ -154,7 +154,7 @@ WITH lb AS (
            CASE WHEN sm.from_hub THEN 'hub licence' WHEN t.rule LIKE 'Epoch:%' THEN 'accessibility'
                 ELSE 'catalogue licence' END,
            sm.license, t.openness, t.license_id,
-           CASE WHEN sm.from_hub THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 3 ELSE 2 END, t.rule
+           CASE WHEN sm.from_hub THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 4 ELSE 2 END, t.rule
     FROM sm JOIN license_term t ON t.term = sm.license
     UNION ALL
     SELECT sm.source, sm.model, 'hub licence of ' || sm.hugging_face_id, hub.license, t.openness, t.license_id,
@@ -163,7 +163,7 @@ WITH lb AS (
     WHERE NOT sm.from_hub
     UNION ALL
     SELECT sm.source, sm.model, 'open_weights flag', CAST(sm.open_weights AS VARCHAR),
-           CASE WHEN sm.open_weights THEN 'open-weights-restricted' ELSE 'closed' END, NULL, 4,
+           CASE WHEN sm.open_weights THEN 'open-weights-restricted' ELSE 'closed' END, NULL, 5,
            CASE WHEN sm.open_weights THEN 'weights published, licence not stated (assume restrictions)'
                 ELSE 'source says: not open weights' END
     FROM sm WHERE sm.open_weights IS NOT NULL AND NOT sm.from_hub

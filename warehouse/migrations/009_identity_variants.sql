@@ -57,10 +57,14 @@ SELECT a.model_id, a.source, a.source_model, a.method, a.confidence, k.variant, 
 FROM model_alias a LEFT JOIN model_name_key k ON k.source = a.source AND k.source_model = a.source_model
 WHERE a.confidence < 0.85;
 
--- Evidence order (lower decides): 0 manual, 1 the maker's own artefacts (its Hugging Face repo licence, and the
+-- Evidence rank (lower decides): 0 manual, 1 the maker's own artefacts (its Hugging Face repo licence, and the
 -- terms a derivative inherits from its base), 2 curated lists (a catalogue's licence field), 3 leaderboard
--- licence columns and accessibility categories, 4 bare flags (open_weights). Within a rank the most restrictive
--- class wins, except that among bare flags "weights published" beats "not open weights".
+-- licence columns (any leaderboard_score.license), 4 accessibility categories (Epoch), 5 bare open_weights
+-- flags. Within a rank the most restrictive class wins, except that among bare flags "weights published"
+-- beats "not open weights" (resellers' entries for hosted open models often say false).
+CREATE OR REPLACE MACRO evidence_order(rank, cls) AS
+    rank * 10 + CASE WHEN rank = 5 AND cls = 'closed' THEN 8 ELSE openness_order(cls) END;
+
 CREATE OR REPLACE VIEW v_openness_conflicts AS
 WITH e AS (
     SELECT * FROM openness_evidence WHERE model_id IS NOT NULL AND openness <> 'unknown'
@@ -70,8 +74,8 @@ WITH e AS (
     SELECT model_id FROM per_source GROUP BY model_id HAVING count(DISTINCT says_open) > 1
 ), grades AS (
     SELECT model_id FROM e GROUP BY model_id
-    HAVING count(DISTINCT openness) FILTER (WHERE rank <= 2) > 1
-        OR count(DISTINCT least(openness_order(openness), 3)) FILTER (WHERE rank <= 3) > 1
+    HAVING count(DISTINCT openness) FILTER (WHERE rank <= 3) > 1
+        OR count(DISTINCT least(openness_order(openness), 3)) FILTER (WHERE rank <= 4) > 1
 )
 SELECT m.model_id, m.openness AS decided,
        list(DISTINCT e.openness ORDER BY e.openness) AS classes,

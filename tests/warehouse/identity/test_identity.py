@@ -200,13 +200,13 @@ def test_every_source_name_resolves_to_its_canonical_model(con: duckdb.DuckDBPyC
         ("openrouter", "openai/gpt-4o-2024-08-06"): "gpt-4o-2024-08-06",
         ("lmarena", "GPT-4o-mini-2024-07-18"): "gpt-4o-mini-2024-07-18",
         ("litellm", "gpt-4o-mini-2024-07-18"): "gpt-4o-mini-2024-07-18",
-        ("lmarena", "Meta-Llama-3.1-405B-Instruct-bf16"): "llama-3.1-405b",
-        ("lmarena", "Meta-Llama-3.1-405B-Instruct-fp8"): "llama-3.1-405b",
-        ("openrouter", "meta-llama/llama-3.1-405b-instruct"): "llama-3.1-405b",
-        ("lmarena", "Meta-Llama-3.1-8B-Instruct"): "llama-3.1-8b",
-        ("litellm", "groq/llama-3.1-8b-instant"): "llama-3.1-8b",
-        ("lmarena", "Meta-Llama-3.1-70B-Instruct"): "llama-3.1-70b",
-        ("litellm", "groq/llama-3.1-70b-versatile"): "llama-3.1-70b",
+        ("lmarena", "Meta-Llama-3.1-405B-Instruct-bf16"): "llama-3.1-405b-instruct",
+        ("lmarena", "Meta-Llama-3.1-405B-Instruct-fp8"): "llama-3.1-405b-instruct",
+        ("openrouter", "meta-llama/llama-3.1-405b-instruct"): "llama-3.1-405b-instruct",
+        ("lmarena", "Meta-Llama-3.1-8B-Instruct"): "llama-3.1-8b-instruct",
+        ("litellm", "groq/llama-3.1-8b-instant"): "llama-3.1-8b-instruct",
+        ("lmarena", "Meta-Llama-3.1-70B-Instruct"): "llama-3.1-70b-instruct",
+        ("litellm", "groq/llama-3.1-70b-versatile"): "llama-3.1-70b-instruct",
         ("lmarena", "Claude 3.5 Sonnet (20241022)"): "claude-3.5-sonnet-2024-10-22",
         ("litellm", "bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0"): "claude-3.5-sonnet-2024-10-22",
         ("lmarena", "Claude 3.5 Sonnet (20240620)"): "claude-3.5-sonnet-2024-06-20",
@@ -259,7 +259,7 @@ def test_manual_alias_wins_and_the_file_is_reread_when_it_changes(con: duckdb.Du
 def test_a_broken_aliases_file_is_an_error_naming_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "aliases.toml"
     bad.write_text('[[alias]]\nname = "x"\n')
-    with pytest.raises(ValueError, match=r"aliases.toml: \[\[alias\]\] #1 needs `name` and `model`"):
+    with pytest.raises(ValueError, match=r"aliases.toml: \[\[alias\]\] #1 needs `model` and one of `name` or `key`"):
         load_overrides(bad)
     bad.write_text('[[model]]\nid = "x"\nopenness = "sort-of-open"\n')
     with pytest.raises(ValueError, match="openness 'sort-of-open' is not one of"):
@@ -276,8 +276,8 @@ def test_refresh_is_incremental_and_a_second_source_matches_an_earlier_name(con:
     assert refresh_identity(con) == 0  # nothing new: no name normalised again
     ingest(con, "litellm", [price("deepinfra", "deepinfra/Qwen/Qwen2.5-72B-Instruct", 0.23, 0.4)])
     assert refresh_identity(con) == 1
-    assert alias_of(con, "lmarena", "Qwen2.5-72B-Instruct") == "qwen-2.5-72b"
-    assert alias_of(con, "litellm", "deepinfra/Qwen/Qwen2.5-72B-Instruct") == "qwen-2.5-72b"
+    assert alias_of(con, "lmarena", "Qwen2.5-72B-Instruct") == "qwen-2.5-72b-instruct"
+    assert alias_of(con, "litellm", "deepinfra/Qwen/Qwen2.5-72B-Instruct") == "qwen-2.5-72b-instruct"
 
 
 def test_refresh_of_thousands_of_names_is_fast(con: duckdb.DuckDBPyConnection) -> None:

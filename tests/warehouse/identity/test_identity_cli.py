@@ -62,12 +62,14 @@ def test_models_unmatched_reports_share_per_source(cli) -> None:
 
 
 def test_models_show_by_any_name(cli) -> None:
-    result = cli("models", "show", "Meta-Llama-3.1-405b-Instruct-bf16")
+    result = cli("models", "show", "Llama 3.1-405B")
     assert result.exit_code == 0, result.output
     assert "llama-3.1-405b" in result.output and "open-weights-restricted" in result.output
-    assert "Llama 3.1 Community" in result.output and "Open weights (restricted use)" in result.output
-    missing = cli("models", "show", "ChatGPT-4o-latest (2024-09-03)")
+    assert "Open weights (restricted use)" in result.output
+    # Arena's instruct model is another checkpoint than Epoch's base entry, and only Arena names it
+    missing = cli("models", "show", "Meta-Llama-3.1-405b-Instruct-bf16")
     assert missing.exit_code == 1 and "matches no canonical model" in missing.output
+    assert "[[alias]]" in missing.output  # TOML, not eaten as rich markup
 
 
 def test_models_conflicts_as_json(cli) -> None:
