@@ -212,8 +212,8 @@ def test_every_source_name_resolves_to_its_canonical_model(con: duckdb.DuckDBPyC
         ("lmarena", "Claude 3.5 Sonnet (20240620)"): "claude-3.5-sonnet-2024-06-20",
         ("litellm", "claude-3-5-sonnet-20240620"): "claude-3.5-sonnet-2024-06-20",
         # OpenRouter's short slug joins the Hugging Face repo it links to
-        ("openrouter", "mistralai/devstral-2512"): "devstral-2-123b-2512",
-        ("hf_hub", "mistralai/Devstral-2-123B-Instruct-2512"): "devstral-2-123b-2512",
+        ("openrouter", "mistralai/devstral-2512"): "devstral-2-123b-instruct-2512",
+        ("hf_hub", "mistralai/Devstral-2-123B-Instruct-2512"): "devstral-2-123b-instruct-2512",
     }
     for (source, name), model_id in expected.items():
         assert alias_of(con, source, name) == model_id, (source, name)
