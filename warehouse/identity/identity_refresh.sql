@@ -38,14 +38,28 @@ SELECT key FROM _keyed GROUP BY key HAVING count(DISTINCT source) >= 2 OR bool_o
 UNION SELECT model_id FROM manual_model
 UNION SELECT model_id FROM manual_key_alias;
 
--- A sized name without an instruct marker whose `-instruct` model is known, and under which no weights are
--- published, is a host's name for the instruct model (`cerebras/llama-3.3-70b`); a published base checkpoint
--- (`meta-llama/Meta-Llama-3-70B`) keeps its own model.
+-- Names of one model that another rule can tell only from the whole name table:
+-- * a sized name without an instruct marker whose `-instruct` model is known, when no weights are published
+--   under it or under a versioned checkpoint of it, is a host's name for the instruct model
+--   (`cerebras/llama-3.3-70b`); a published base checkpoint (`meta-llama/Meta-Llama-3-70B`,
+--   `mistralai/Mixtral-8x7B-v0.1`) keeps its own model;
+-- * a name ending in `-thinking` whose model without it is known, when no weights are published under the
+--   `-thinking` name, is that model's thinking mode (`deepseek-v3.2-thinking`); a separately released
+--   checkpoint (`moonshotai/Kimi-K2-Thinking`) keeps its own.
 CREATE OR REPLACE TEMP TABLE _instructed AS
-SELECT k.key, k.key || '-instruct' AS to_key
-FROM (SELECT key FROM _keyed GROUP BY key HAVING NOT bool_or(repo_name)) k
-JOIN _known kn ON kn.key = k.key || '-instruct'
-WHERE regexp_matches(k.key, '-(\d+(\.\d+)?[bmk]|\d+x\d+b|a\d+b)$');
+WITH weights AS (
+    SELECT key FROM _keyed WHERE repo_name
+    UNION SELECT family FROM _keyed WHERE repo_name AND version IS NOT NULL
+), names AS (
+    SELECT DISTINCT key FROM _keyed WHERE key NOT IN (SELECT key FROM weights)
+)
+SELECT n.key, n.key || '-instruct' AS to_key, 'implied instruct' AS method
+FROM names n JOIN _known kn ON kn.key = n.key || '-instruct'
+WHERE regexp_matches(n.key, '-(\d+(\.\d+)?[bmk]|\d+x\d+b|a\d+b)$')
+UNION ALL
+SELECT n.key, kn.key, 'thinking mode'
+FROM names n JOIN _known kn ON kn.key = regexp_replace(n.key, '-thinking$', '')
+WHERE n.key LIKE '%-thinking';
 
 -- Dated snapshots and when each appeared: its date when the version is one, else its first fact.
 CREATE OR REPLACE TEMP TABLE _snapshot AS
@@ -59,10 +73,13 @@ WITH first_seen AS (
 SELECT k.family, k.key AS model_id,
        least(min(TRY_CAST(k.version AS TIMESTAMP)), min(f.seen)) AS appeared
 FROM _keyed k
-JOIN _known kn ON kn.key = k.key
 LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
 WHERE k.version IS NOT NULL AND k.family <> k.key
+  AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known))
 GROUP BY k.family, k.key;
+
+-- A dated snapshot only one source names is still a model when its undated name is known: the two are one.
+INSERT INTO _known SELECT model_id FROM _snapshot WHERE model_id NOT IN (SELECT key FROM _known);
 
 -- Every name's model over time. In order: a manual name alias; a declared key alias (time-aware when several);
 -- an undated name with dated snapshots of its family, unless weights are published under it (then it is a
@@ -71,7 +88,7 @@ CREATE OR REPLACE TEMP TABLE _interval AS
 WITH named AS (
     SELECT k.source, k.source_model, k.own_key, coalesce(i.to_key, k.key) AS key,
            CASE WHEN i.to_key IS NULL THEN k.version END AS version,
-           CASE WHEN i.to_key IS NULL THEN k.method ELSE 'implied instruct' END AS method,
+           coalesce(i.method, k.method) AS method,
            CASE WHEN i.to_key IS NULL THEN k.confidence ELSE 0.8 END AS confidence
     FROM _keyed k LEFT JOIN _instructed i ON i.key = k.key
     WHERE k.source <> '@hugging_face'
@@ -82,9 +99,11 @@ WITH named AS (
     FROM named n JOIN manual_alias m ON m.name = n.source_model AND (m.source IS NULL OR m.source = n.source)
     QUALIFY row_number() OVER (PARTITION BY n.source, n.source_model ORDER BY m.source NULLS LAST, m.model_id) = 1
 ), declared AS (
+    -- entries for the name's own key win over entries for the key a rule moved it to
     SELECT n.source, n.source_model, d.model_id, d.valid_from AS appeared, 'manual' AS method, 1.0 AS confidence
     FROM named n JOIN manual_key_alias d ON d.key IN (n.own_key, n.key)
     WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
+    QUALIFY dense_rank() OVER (PARTITION BY n.source, n.source_model ORDER BY d.key = n.own_key DESC) = 1
 ), snap AS (
     SELECT n.source, n.source_model, s.model_id, s.appeared,
            CASE WHEN count(*) OVER w = 1 THEN 'snapshot' ELSE 'snapshot in force' END AS method,
@@ -118,7 +137,8 @@ DELETE FROM model_alias_interval;
 INSERT INTO model_alias_interval SELECT * FROM _interval;
 
 CREATE OR REPLACE TEMP TABLE _alias AS
-SELECT source, source_model, model_id, method, confidence FROM _interval WHERE valid_to IS NULL;
+SELECT source, source_model, model_id, method, confidence FROM _interval WHERE valid_to IS NULL
+QUALIFY row_number() OVER (PARTITION BY source, source_model ORDER BY valid_from DESC NULLS LAST, model_id) = 1;
 DROP TABLE _interval;
 DROP TABLE _snapshot;
 DROP TABLE _instructed;
@@ -171,20 +191,45 @@ WITH lb AS (
 SELECT a.model_id, f.source, f.model, f.kind, f.value, f.openness, f.license_id, f.rank, f.rule
 FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model;
 
+-- A leaderboard licence column that only names the brand (`Qwen` for Qwen-Max-0919) is no licence of these
+-- weights. When another snapshot of the same product line has positive closed evidence and nothing in the line
+-- shows weights, the line is API-only: the name gets that closed evidence too (listed as a conflict).
+INSERT INTO openness_evidence
+WITH keyed AS (
+    SELECT e.*, k.family, split_part(k.key, '-', 1) AS brand
+    FROM openness_evidence e JOIN model_name_key k ON k.source = e.source AND k.source_model = e.source_model
+), line_closed AS (
+    SELECT family, any_value(source) AS source, any_value(source_model) AS source_model, any_value(value) AS value
+    FROM keyed WHERE openness = 'closed' AND rank <= 3 GROUP BY family
+), line_weights AS (
+    SELECT DISTINCT family FROM keyed
+    WHERE openness LIKE 'open-%' AND (rank = 1 OR kind = 'open_weights flag')
+)
+SELECT b.model_id, b.source, b.source_model, 'product line API-only',
+       c.value || ' (' || c.source || ': ' || c.source_model || ')', 'closed', NULL, 3,
+       'a brand label is not a licence; another snapshot of this line is API-only and none has weights'
+FROM keyed b JOIN line_closed c ON c.family = b.family
+WHERE b.kind = 'leaderboard licence' AND lower(trim(b.value)) = b.brand AND b.openness LIKE 'open-%'
+  AND b.family NOT IN (SELECT family FROM line_weights)
+  AND b.source_model <> c.source_model;
+
 -- A derivative carries its base model's terms: a Gemma or Llama fine-tune whose own evidence says open is
 -- bound by the Gemma terms or the Llama community licence (rank 1, so the stricter terms decide and the
 -- conflict with the card's own licence is listed).
 INSERT INTO openness_evidence
-WITH bases AS (
-    SELECT DISTINCT model_id,
-           CASE WHEN regexp_matches(model_id, '(^|-)(code)?gemma(-|$|\d)') THEN 'gemma'
-                ELSE 'llama' || regexp_extract(model_id, '(?:^|-)(?:code)?llama-?(\d(?:\.\d)?)', 1) END AS base
-    FROM openness_evidence
-    WHERE model_id IS NOT NULL AND openness LIKE 'open-%'
-      AND (regexp_matches(model_id, '(^|-)(code)?gemma(-|$|\d)')
-           OR regexp_matches(model_id, '(^|-)(code)?llama-?[2-4]'))
+WITH named AS (
+    SELECT e.model_id, e.source, e.source_model, coalesce(e.model_id, k.key) AS key
+    FROM openness_evidence e
+    LEFT JOIN model_name_key k ON k.source = e.source AND k.source_model = e.source_model
+    WHERE e.openness LIKE 'open-%'
+), bases AS (
+    SELECT DISTINCT model_id, source, source_model,
+           CASE WHEN regexp_matches(key, '(^|-)(code)?gemma(-|$|\d)') THEN 'gemma'
+                ELSE 'llama' || regexp_extract(key, '(?:^|-)(?:code)?llama-?(\d(?:\.\d)?)', 1) END AS base
+    FROM named
+    WHERE regexp_matches(key, '(^|-)(code)?gemma(-|$|\d)') OR regexp_matches(key, '(^|-)(code)?llama-?[2-4]')
 )
-SELECT model_id, 'derived', model_id, 'base model terms', base, 'open-weights-restricted', base, 1,
+SELECT model_id, source, source_model, 'base model terms', base, 'open-weights-restricted', base, 1,
        'a derivative carries its base model''s terms (' || base || ')'
 FROM bases
 UNION ALL
@@ -217,7 +262,7 @@ WITH ids AS (
     WHERE k.org_hint IS NOT NULL GROUP BY a.model_id
 ), weights AS (  -- evidence that weights of the model are published: its repo's licence, open_weights = true
     SELECT DISTINCT model_id FROM openness_evidence
-    WHERE model_id IS NOT NULL AND openness LIKE 'open-%' AND source <> 'derived'
+    WHERE model_id IS NOT NULL AND openness LIKE 'open-%' AND kind <> 'base model terms'
       AND (rank = 1 OR kind = 'open_weights flag')
 ), decided AS (
     -- evidence_order (migration 004), then a named licence id before none. Fully ordered, so the verdict

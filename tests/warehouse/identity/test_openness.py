@@ -201,7 +201,9 @@ def test_evidence_is_listed_with_what_decided(market: duckdb.DuckDBPyConnection)
     assert seen == {
         ("hf_hub", "hub licence", "llama3.1", 1),
         ("lmarena", "leaderboard licence", "Llama 3.1 Community", 3),
-        ("derived", "base model terms", "llama3.1", 1),
+        ("lmarena", "base model terms", "llama3.1", 1),
+        ("hf_hub", "base model terms", "llama3.1", 1),
+        ("epoch_benchmarks", "base model terms", "llama3.1", 1),
         ("epoch_benchmarks", "accessibility", "Open weights (restricted use)", 4),
         ("epoch_benchmarks", "open_weights flag", "true", 5),
     }
