@@ -12,6 +12,7 @@ set is absent.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import tempfile
 import time
@@ -54,7 +55,10 @@ def load(settings: Settings) -> None:
             continue
         with tempfile.TemporaryDirectory(prefix=f"gapwatch-{source_id}-") as tmp:
             for f in files:
-                (Path(tmp) / f.name).symlink_to(f)
+                # LiveBench names its tables by release (`table_2024_06_24.csv`): prefix the ISO date backfill reads
+                underscored = re.search(r"(20\d\d)_(\d\d)_(\d\d)", f.name)
+                prefix = "-".join(underscored.groups()) + "_" if underscored and source_id == "livebench" else ""
+                (Path(tmp) / f"{prefix}{f.name}").symlink_to(f)
             found, _ = dated_files(Path(tmp))
             start = time.perf_counter()
             try:
