@@ -55,7 +55,7 @@ LEFT JOIN model_name_key k ON k.source = i.source AND k.source_model = i.source_
 CREATE OR REPLACE VIEW v_low_confidence_aliases AS
 SELECT a.model_id, a.source, a.source_model, a.method, a.confidence, k.variant, k.key AS normalised
 FROM model_alias a LEFT JOIN model_name_key k ON k.source = a.source AND k.source_model = a.source_model
-WHERE a.confidence < 0.85;
+WHERE a.method IN ('snapshot', 'snapshot in force', 'implied instruct', 'thinking mode') OR a.confidence < 0.85;
 
 -- Evidence rank (lower decides): 0 manual, 1 the maker's own artefacts (its Hugging Face repo licence, and the
 -- terms a derivative inherits from its base), 2 curated lists (a catalogue's licence field), 3 leaderboard

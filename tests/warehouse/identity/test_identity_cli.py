@@ -39,6 +39,7 @@ def cli(settings: Settings, monkeypatch: pytest.MonkeyPatch) -> Iterator:
         with db.transaction(pipe.con):
             ingest(pipe.con, "epoch_benchmarks", [
                 ModelRow(model="o1-preview", open_weights=False, license="API access"),
+                ModelRow(model="o1-preview-2024-09-12", open_weights=False, license="API access"),
                 ModelRow(model="Llama 3.1-405B", open_weights=True, license="Open weights (restricted use)"),
             ], T1)
             identity.refresh_identity(pipe.con)
@@ -75,4 +76,13 @@ def test_models_show_by_any_name(cli) -> None:
 def test_models_conflicts_as_json(cli) -> None:
     result = cli("models", "conflicts", "--format", "json")
     assert result.exit_code == 0, result.output
-    assert isinstance(json.loads(result.output), list)
+    found = json.loads(result.output)
+    # the undated o1-preview resolves to its one dated snapshot: a merge listed for review
+    assert {"kind": "merge", "model_id": "o1-preview-2024-09-12", "source": "lmarena", "name": "o1-preview",
+            "normalised": "o1-preview", "variant": None, "method": "snapshot", "confidence": 0.9} in found
+
+
+def test_models_show_explains_an_undated_name(cli) -> None:
+    result = cli("models", "show", "o1-preview")
+    assert result.exit_code == 0, result.output
+    assert "o1-preview-2024-09-12" in result.output and "snapshot" in result.output
