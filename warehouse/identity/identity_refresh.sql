@@ -70,13 +70,17 @@ WITH first_seen AS (
         UNION ALL SELECT source, model, valid_from FROM source_model
     ) GROUP BY source, model
 )
+-- A snapshot only one source names (`anthropic/claude-4-sonnet-20250522`, a slip; `GPT-4o mini-0718`, another
+-- spelling) is no candidate while another snapshot of the family is named by several sources.
 SELECT k.family, k.key AS model_id,
-       least(min(TRY_CAST(k.version AS TIMESTAMP)), min(f.seen)) AS appeared
+       least(min(TRY_CAST(k.version AS TIMESTAMP)), min(f.seen)) AS appeared,
+       count(DISTINCT k.source) FILTER (WHERE k.source <> '@hugging_face') AS sources
 FROM _keyed k
 LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
 WHERE k.version IS NOT NULL AND k.family <> k.key
   AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known))
-GROUP BY k.family, k.key;
+GROUP BY k.family, k.key
+QUALIFY sources >= 2 OR max(sources) OVER (PARTITION BY k.family) < 2;
 
 -- A dated snapshot only one source names is still a model when its undated name is known: the two are one.
 INSERT INTO _known SELECT model_id FROM _snapshot WHERE model_id NOT IN (SELECT key FROM _known);
@@ -202,8 +206,7 @@ WITH keyed AS (
     SELECT family, any_value(source) AS source, any_value(source_model) AS source_model, any_value(value) AS value
     FROM keyed WHERE openness = 'closed' AND rank <= 3 GROUP BY family
 ), line_weights AS (
-    SELECT DISTINCT family FROM keyed
-    WHERE openness LIKE 'open-%' AND (rank = 1 OR kind = 'open_weights flag')
+    SELECT DISTINCT family FROM keyed WHERE openness LIKE 'open-%' AND rank <= 2
 )
 SELECT b.model_id, b.source, b.source_model, 'product line API-only',
        c.value || ' (' || c.source || ': ' || c.source_model || ')', 'closed', NULL, 3,
@@ -260,10 +263,9 @@ WITH ids AS (
     SELECT a.model_id, mode(k.org_hint) AS hint
     FROM model_alias a JOIN model_name_key k ON k.source = a.source AND k.source_model = a.source_model
     WHERE k.org_hint IS NOT NULL GROUP BY a.model_id
-), weights AS (  -- evidence that weights of the model are published: its repo's licence, open_weights = true
+), weights AS (  -- evidence that weights of the model are published: a licence of its repo or a curated list's
     SELECT DISTINCT model_id FROM openness_evidence
-    WHERE model_id IS NOT NULL AND openness LIKE 'open-%' AND kind <> 'base model terms'
-      AND (rank = 1 OR kind = 'open_weights flag')
+    WHERE model_id IS NOT NULL AND openness LIKE 'open-%' AND kind <> 'base model terms' AND rank <= 2
 ), decided AS (
     -- evidence_order (migration 004), then a named licence id before none. Fully ordered, so the verdict
     -- never flips between refreshes (change detection alerts on flips). "closed" loses to weights evidence

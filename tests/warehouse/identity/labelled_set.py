@@ -93,10 +93,15 @@ class Score:
 
 
 def alias_scores(con: duckdb.DuckDBPyConnection) -> dict[str, Score]:
-    """Precision and recall of `model_alias` over the labelled pairs: overall (`*`) and per source of a pair."""
+    """Precision and recall of `model_alias` over the labelled pairs: overall (`*`) and per source of a pair.
+
+    Pairs with a name the warehouse has never seen (a source not loaded) are left out."""
     model = {(s, n): m for s, n, m in con.execute("SELECT source, source_model, model_id FROM model_alias").fetchall()}
+    seen = set(con.execute("SELECT source, source_model FROM v_model_names").fetchall())
     out: dict[str, Score] = defaultdict(Score)
     for a, b, same in pairs():
+        if a not in seen or b not in seen:
+            continue
         ma, mb = model.get(a), model.get(b)
         said = ma is not None and ma == mb
         kind = ("tp" if said else "fn") if same else ("fp" if said else "tn")
@@ -111,6 +116,6 @@ def alias_scores(con: duckdb.DuckDBPyConnection) -> dict[str, Score]:
 def openness_scores(con: duckdb.DuckDBPyConnection) -> tuple[int, int, list[str]]:
     """How many labelled names have exactly their class in `v_model_names`; the misses."""
     got = {(s, n): o for s, n, o in con.execute("SELECT source, source_model, openness FROM v_model_names").fetchall()}
-    labels = openness_labels()
+    labels = {n: c for n, c in openness_labels().items() if n in got}
     misses = [f"{name}: {got.get(name)} (labelled {cls})" for name, cls in labels.items() if got.get(name) != cls]
     return len(labels) - len(misses), len(labels), misses
