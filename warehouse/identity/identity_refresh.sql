@@ -61,15 +61,18 @@ SELECT n.key, kn.key, 'thinking mode'
 FROM names n JOIN _known kn ON kn.key = regexp_replace(n.key, '-thinking$', '')
 WHERE n.key LIKE '%-thinking';
 
+-- When each name was first seen, and whether only leaderboards name it under its source: a board scores one
+-- checkpoint, the one its name meant when the board first listed it; a price list's name moves with the maker.
+CREATE OR REPLACE TEMP TABLE _first_seen AS
+SELECT source, model, min(valid_from) AS seen, bool_and(board) AS board_only FROM (
+    SELECT source, model, valid_from, false AS board FROM price
+    UNION ALL SELECT source, model, valid_from, true FROM leaderboard_score
+    UNION ALL SELECT source, model, valid_from, false FROM source_model
+) GROUP BY source, model;
+
 -- Dated snapshots and when each appeared: its date when the version is one, else its first fact.
 CREATE OR REPLACE TEMP TABLE _snapshot AS
-WITH first_seen AS (
-    SELECT source, model, min(valid_from) AS seen FROM (
-        SELECT source, model, valid_from FROM price
-        UNION ALL SELECT source, model, valid_from FROM leaderboard_score
-        UNION ALL SELECT source, model, valid_from FROM source_model
-    ) GROUP BY source, model
-)
+WITH first_seen AS (SELECT source, model, seen FROM _first_seen)
 -- A snapshot only one source names (`anthropic/claude-4-sonnet-20250522`, a slip; `GPT-4o mini-0718`, another
 -- spelling) is no candidate while another snapshot of the family is named by several sources.
 SELECT k.family, k.key AS model_id,
@@ -108,13 +111,29 @@ WITH named AS (
     FROM named n JOIN manual_key_alias d ON d.key IN (n.own_key, n.key)
     WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
     QUALIFY dense_rank() OVER (PARTITION BY n.source, n.source_model ORDER BY d.key = n.own_key DESC) = 1
+), candidates AS (
+    SELECT n.source, n.source_model, n.key, s.model_id, s.appeared, f.seen, coalesce(f.board_only, false) AS board_only
+    FROM named n JOIN _snapshot s ON s.family = n.key
+    LEFT JOIN _first_seen f ON f.source = n.source AND f.model = n.source_model
+    WHERE n.version IS NULL AND n.key NOT IN (SELECT key FROM weights_named)
+), anchored AS (
+    -- a board's name: the snapshot in force when the board first listed it, for all time; when none had
+    -- appeared yet, a known undated name is a model of its own (Arena's 2023 `Mistral Medium`), else the first
+    SELECT * FROM candidates c
+    WHERE NOT board_only
+       OR (appeared <= seen AND appeared = (SELECT max(appeared) FROM candidates d WHERE d.source = c.source
+                                            AND d.source_model = c.source_model AND d.appeared <= d.seen))
+       OR (c.key NOT IN (SELECT key FROM _known)
+           AND NOT EXISTS (SELECT 1 FROM candidates d WHERE d.source = c.source AND d.source_model = c.source_model
+                           AND d.appeared <= d.seen)
+           AND appeared = (SELECT min(appeared) FROM candidates d WHERE d.source = c.source
+                           AND d.source_model = c.source_model))
 ), snap AS (
     SELECT n.source, n.source_model, s.model_id, s.appeared,
            CASE WHEN count(*) OVER w = 1 THEN 'snapshot' ELSE 'snapshot in force' END AS method,
            CASE WHEN count(*) OVER w = 1 THEN 0.9 ELSE 0.8 END AS confidence
-    FROM named n JOIN _snapshot s ON s.family = n.key
-    WHERE n.version IS NULL AND n.key NOT IN (SELECT key FROM weights_named)
-      AND NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
+    FROM anchored s JOIN named n ON n.source = s.source AND n.source_model = s.source_model
+    WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
       AND NOT EXISTS (SELECT 1 FROM declared d WHERE d.source = n.source AND d.source_model = n.source_model)
     WINDOW w AS (PARTITION BY n.source, n.source_model)
 ), timed AS (
@@ -145,6 +164,7 @@ SELECT source, source_model, model_id, method, confidence FROM _interval WHERE v
 QUALIFY row_number() OVER (PARTITION BY source, source_model ORDER BY valid_from DESC NULLS LAST, model_id) = 1;
 DROP TABLE _interval;
 DROP TABLE _snapshot;
+DROP TABLE _first_seen;
 DROP TABLE _instructed;
 DROP TABLE _known;
 DROP TABLE _keyed;
