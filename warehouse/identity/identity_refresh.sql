@@ -76,7 +76,8 @@ WITH first_seen AS (SELECT source, model, seen FROM _first_seen)
 -- A snapshot only one source names (`anthropic/claude-4-sonnet-20250522`, a slip; `GPT-4o mini-0718`, another
 -- spelling) is no candidate while another snapshot of the family is named by several sources.
 SELECT k.family, k.key AS model_id,
-       least(min(TRY_CAST(k.version AS TIMESTAMP)), min(f.seen)) AS appeared,
+       least(min(CASE WHEN regexp_matches(k.version, '^20\d\d-\d\d$') THEN CAST(k.version || '-01' AS TIMESTAMP)
+                      ELSE TRY_CAST(k.version AS TIMESTAMP) END), min(f.seen)) AS appeared,
        count(DISTINCT k.source) FILTER (WHERE k.source <> '@hugging_face') AS sources
 FROM _keyed k
 LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 # Bump when `normalise` changes: stored keys of every name are then recomputed on the next refresh.
-NORMALISER_VERSION = "3"
+NORMALISER_VERSION = "4"
 
 # Path segments that name where a model is served, not who made it.
 RESELLERS = frozenset({
@@ -40,7 +40,7 @@ _BEDROCK_SUFFIX = re.compile(r"(?:(?<=\d{8})-v\d+|-v?1)?(?::\d+)+$")
 # `(32k thinking)`, `(thinking-32k)`, `(Reasoner)`/`(Chat)` (DeepSeek's two modes). Aider's edit formats
 # (`(diff)`, `(whole)`) are settings of a run too.
 _EFFORT = re.compile(
-    r"\s*\((?P<v>high|medium|low|minimal|xhigh|default|default think|no think(?:ing)?|\d+k think(?:ing)?"
+    r"\s*\((?P<v>high|medium|low|minimal|xhigh|default|default think|no think(?:ing)?|\d+k think(?:ing)?(?: tokens)?"
     r"|thinking[- ]\d+k|reasoner|chat|diff|whole|diff-fenced|udiff|editor-diff|editor-whole)\)\s*$"
 )
 # The same settings as a suffix: `o3-mini-high`, `o3-2025-04-16-medium`, `-thinking-64k`, `-highthinking`,
@@ -52,7 +52,12 @@ _EFFORT_SUFFIX = re.compile(
 )
 # Serving variants of one checkpoint: quantisation, and hosts' serving names (Together `-Turbo`/`-tput`/`-Lite`
 # after Instruct, Vertex `-maas`, Groq `-versatile`/`-instant`/`-specdec`, Cloudflare `-fast`).
-_QUANT = re.compile(r"(?<![a-z0-9])(bf16|fp8|fp16|fp4|int4|int8|awq|gptq|gguf|mlx|nvfp4)(?![a-z0-9])")
+_QUANT = re.compile(r"(?<![a-z0-9])(bf16|fp8|fp16|fp4|int4|int8|awq|gptq|gguf|mlx|nvfp4|q[2-8]_(?:k_[sml]|k|[01]))"
+                   r"(?![a-z0-9])")
+# Ollama's `name:tag` (`qwen2.5:32b-instruct-q8_0`, `gemma2:27b-instruct`): the tag names size and variant.
+_OLLAMA_TAG = re.compile(r":(?=\d+(?:\.\d+)?[bm](?:-|$))")
+# Aider's notes on a run, not a model: `(deprecated)`, `(original)`, `(prev)`.
+_RUN_NOTE = re.compile(r"\s*\((?:deprecated|original|prev)\)\s*$")
 _SERVING_SUFFIX = re.compile(r"-(tput|maas|versatile|instant|specdec|fast)$")
 # Groq's early names end in the context length: `llama3-70b-8192`, `mixtral-8x7b-32768`.
 _CONTEXT_SUFFIX = re.compile(r"(?<=\d[bB])-(4096|8192|16384|32768|131072)$")
@@ -62,8 +67,9 @@ _MONTH_YY = re.compile(r"\((0[1-9]|1[0-2])-(2[3-9])\)")            # Aider's `Co
 _FIREWORKS_VERSION = re.compile(r"(?<=\d)p(?=\d)")          # Fireworks: `llama-v3p1`, `qwen2p5-1p5b`
 _VERTEX_VERSION = re.compile(r"-v\d+(?=@)")                  # Vertex: `claude-3-5-sonnet-v2@20241022`
 _BEDROCK_V0 = re.compile(r"-v0:(\d+)$")                      # Bedrock: `mistral-7b-instruct-v0:2` = v0.2
-_TOKEN = re.compile(r"20\d\d-\d\d-\d\d|\d+\.\d+[bm](?![a-z])|[a-z]+|\d+")
-_IS_DATE = re.compile(r"^20\d\d-\d\d-\d\d$")
+_TOKEN = re.compile(r"20\d\d-\d\d-\d\d|20\d\d-(?:0[1-9]|1[0-2])(?![-\d])|\d+\.\d+[bm](?![a-z])|[a-z]+|\d+")
+# A release date, or Cohere's release month (`2024-08`), as the last token is a snapshot version.
+_IS_DATE = re.compile(r"^20\d\d-\d\d(?:-\d\d)?$")
 _UNITS = frozenset({"b", "m", "k", "e"})
 _SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bmke]|\d+x\d+b|a\d+b)$")
 _CHAT_MARKERS = frozenset({"instruct", "it", "chat"})
@@ -193,6 +199,7 @@ def normalise(name: str) -> NameKey:
         text = _BEDROCK_SUFFIX.sub("", text)
     elif dotted and re.search(r"-v1$", text):  # Bedrock's older `meta.llama2-70b-chat-v1`
         text = text[:-3]
+    text = _OLLAMA_TAG.sub("-", _RUN_NOTE.sub("", text))
     while (found := _EFFORT.search(text)) is not None:
         variants.append(found.group("v").replace(" ", "-"))
         text = text[:found.start()]

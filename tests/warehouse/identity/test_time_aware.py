@@ -166,3 +166,23 @@ def test_effort_variants_share_one_model_and_its_openness(con: duckdb.DuckDBPyCo
                        "ORDER BY 1").fetchall()
     assert rows == [("DeepSeek-V3.2-Exp (Chat)", "deepseek-v3.2-exp", "chat", "open-source"),
                     ("DeepSeek-V3.2-Exp (Reasoner)", "deepseek-v3.2-exp", "reasoner", "open-source")]
+
+
+def test_a_board_name_is_the_snapshot_in_force_when_the_board_listed_it(con: duckdb.DuckDBPyConnection) -> None:
+    # Arena listed `Command R+` in spring 2024: the 04-2024 model, though the API name later moved to 08-2024.
+    ingest(con, "lmarena", [ScoreRow("lmarena-text", "overall", "Command R+", 1190.0),
+                            ScoreRow("lmarena-text", "overall", "Command R+ (04-2024)", 1190.0)], datetime(2024, 6, 1))
+    ingest(con, "litellm", [PriceRow("cohere", "command-r-plus", 3.0, 15.0),
+                            PriceRow("cohere", "command-r-plus-04-2024", 3.0, 15.0)], datetime(2024, 6, 1))
+    ingest(con, "lmarena", [ScoreRow("lmarena-text", "overall", "Command R+", 1190.0),
+                            ScoreRow("lmarena-text", "overall", "Command R+ (04-2024)", 1190.0),
+                            ScoreRow("lmarena-text", "overall", "Command R+ (08-2024)", 1200.0)], datetime(2024, 9, 1))
+    ingest(con, "litellm", [PriceRow("cohere", "command-r-plus", 2.5, 10.0),
+                            PriceRow("cohere", "command-r-plus-04-2024", 3.0, 15.0),
+                            PriceRow("cohere", "command-r-plus-08-2024", 2.5, 10.0)], datetime(2024, 9, 1))
+    refresh_identity(con)
+    assert intervals(con, "lmarena", "Command R+") == [("command-r-plus-2024-04", None, None, "snapshot")]
+    assert intervals(con, "litellm", "command-r-plus") == [
+        ("command-r-plus-2024-04", None, datetime(2024, 8, 1), "snapshot in force"),
+        ("command-r-plus-2024-08", datetime(2024, 8, 1), None, "snapshot in force"),
+    ]
