@@ -113,22 +113,19 @@ WITH named AS (
     WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
     QUALIFY dense_rank() OVER (PARTITION BY n.source, n.source_model ORDER BY d.key = n.own_key DESC) = 1
 ), candidates AS (
-    SELECT n.source, n.source_model, n.key, s.model_id, s.appeared, f.seen, coalesce(f.board_only, false) AS board_only
+    SELECT n.source, n.source_model, n.key, s.model_id, s.appeared, f.seen, coalesce(f.board_only, false) AS board_only,
+           max(s.appeared) FILTER (WHERE s.appeared <= f.seen)
+               OVER (PARTITION BY n.source, n.source_model) AS in_force_when_seen,
+           min(s.appeared) OVER (PARTITION BY n.source, n.source_model) AS first_appeared
     FROM named n JOIN _snapshot s ON s.family = n.key
     LEFT JOIN _first_seen f ON f.source = n.source AND f.model = n.source_model
     WHERE n.version IS NULL AND n.key NOT IN (SELECT key FROM weights_named)
 ), anchored AS (
     -- a board's name: the snapshot in force when the board first listed it, for all time; when none had
     -- appeared yet, a known undated name is a model of its own (Arena's 2023 `Mistral Medium`), else the first
-    SELECT * FROM candidates c
-    WHERE NOT board_only
-       OR (appeared <= seen AND appeared = (SELECT max(appeared) FROM candidates d WHERE d.source = c.source
-                                            AND d.source_model = c.source_model AND d.appeared <= d.seen))
-       OR (c.key NOT IN (SELECT key FROM _known)
-           AND NOT EXISTS (SELECT 1 FROM candidates d WHERE d.source = c.source AND d.source_model = c.source_model
-                           AND d.appeared <= d.seen)
-           AND appeared = (SELECT min(appeared) FROM candidates d WHERE d.source = c.source
-                           AND d.source_model = c.source_model))
+    SELECT * FROM candidates
+    WHERE NOT board_only OR appeared = in_force_when_seen
+       OR (in_force_when_seen IS NULL AND appeared = first_appeared AND key NOT IN (SELECT key FROM _known))
 ), snap AS (
     SELECT n.source, n.source_model, s.model_id, s.appeared,
            CASE WHEN count(*) OVER w = 1 THEN 'snapshot' ELSE 'snapshot in force' END AS method,
@@ -220,9 +217,15 @@ FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model =
 -- weights. When another snapshot of the same product line has positive closed evidence and nothing in the line
 -- shows weights, the line is API-only: the name gets that closed evidence too (listed as a conflict).
 INSERT INTO openness_evidence
-WITH keyed AS (
-    SELECT e.*, k.family, split_part(k.key, '-', 1) AS brand
+WITH b AS (  -- brand-only labels that say open
+    SELECT e.model_id, e.source, e.source_model, k.family
     FROM openness_evidence e JOIN model_name_key k ON k.source = e.source AND k.source_model = e.source_model
+    WHERE e.kind = 'leaderboard licence' AND e.openness LIKE 'open-%'
+      AND lower(trim(e.value)) = split_part(k.key, '-', 1)
+), keyed AS (  -- evidence about every name of those product lines
+    SELECT e.*, k.family
+    FROM openness_evidence e JOIN model_name_key k ON k.source = e.source AND k.source_model = e.source_model
+    WHERE k.family IN (SELECT family FROM b)
 ), line_closed AS (
     SELECT family, any_value(source) AS source, any_value(source_model) AS source_model, any_value(value) AS value
     FROM keyed WHERE openness = 'closed' AND rank <= 3 GROUP BY family
@@ -232,9 +235,8 @@ WITH keyed AS (
 SELECT b.model_id, b.source, b.source_model, 'product line API-only',
        c.value || ' (' || c.source || ': ' || c.source_model || ')', 'closed', NULL, 3,
        'a brand label is not a licence; another snapshot of this line is API-only and none has weights'
-FROM keyed b JOIN line_closed c ON c.family = b.family
-WHERE b.kind = 'leaderboard licence' AND lower(trim(b.value)) = b.brand AND b.openness LIKE 'open-%'
-  AND b.family NOT IN (SELECT family FROM line_weights)
+FROM b JOIN line_closed c ON c.family = b.family
+WHERE b.family NOT IN (SELECT family FROM line_weights)
   AND b.source_model <> c.source_model;
 
 -- A derivative carries its base model's terms: a Gemma or Llama fine-tune whose own evidence says open is
