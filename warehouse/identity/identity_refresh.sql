@@ -106,12 +106,19 @@ WITH named AS (
     SELECT n.source, n.source_model, m.model_id
     FROM named n JOIN manual_alias m ON m.name = n.source_model AND (m.source IS NULL OR m.source = n.source)
     QUALIFY row_number() OVER (PARTITION BY n.source, n.source_model ORDER BY m.source NULLS LAST, m.model_id) = 1
-), declared AS (
+), declared_all AS (
     -- entries for the name's own key win over entries for the key a rule moved it to
-    SELECT n.source, n.source_model, d.model_id, d.valid_from AS appeared, 'manual' AS method, 1.0 AS confidence
+    SELECT n.source, n.source_model, d.model_id, d.valid_from AS appeared, f.seen,
+           coalesce(f.board_only, false) AS board_only
     FROM named n JOIN manual_key_alias d ON d.key IN (n.own_key, n.key)
+    LEFT JOIN _first_seen f ON f.source = n.source AND f.model = n.source_model
     WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
     QUALIFY dense_rank() OVER (PARTITION BY n.source, n.source_model ORDER BY d.key = n.own_key DESC) = 1
+), declared AS (  -- a board's name: the declared entry in force when the board first listed it
+    SELECT source, source_model, model_id, appeared, 'manual' AS method, 1.0 AS confidence
+    FROM declared_all
+    QUALIFY NOT board_only OR appeared IS NOT DISTINCT FROM
+        max(appeared) FILTER (WHERE appeared <= seen) OVER (PARTITION BY source, source_model)
 ), candidates AS (
     SELECT n.source, n.source_model, n.key, s.model_id, s.appeared, f.seen, coalesce(f.board_only, false) AS board_only,
            max(s.appeared) FILTER (WHERE s.appeared <= f.seen)

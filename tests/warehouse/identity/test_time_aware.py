@@ -186,3 +186,16 @@ def test_a_board_name_is_the_snapshot_in_force_when_the_board_listed_it(con: duc
         ("command-r-plus-2024-04", None, datetime(2024, 8, 1), "snapshot in force"),
         ("command-r-plus-2024-08", datetime(2024, 8, 1), None, "snapshot in force"),
     ]
+
+
+def test_a_board_name_takes_the_declared_snapshot_of_its_first_listing(con: duckdb.DuckDBPyConnection,
+                                                                       tmp_path: Path) -> None:
+    ingest(con, "aider", [ScoreRow("aider-edit", "overall", "gpt-4o", 72.9, "pass_rate")], datetime(2024, 5, 15))
+    ingest(con, "litellm", [PriceRow("openai", "gpt-4o", 5.0, 15.0)], datetime(2024, 5, 15))
+    aliases = tmp_path / "aliases.toml"
+    aliases.write_text('[[alias]]\nkey = "gpt-4o"\nmodel = "gpt-4o-2024-05-13"\n'
+                       '[[alias]]\nkey = "gpt-4o"\nmodel = "gpt-4o-2024-08-06"\nvalid_from = 2024-10-02\n',
+                       encoding="utf-8")
+    refresh_identity(con, aliases)
+    assert intervals(con, "aider", "gpt-4o") == [("gpt-4o-2024-05-13", None, None, "manual")]
+    assert [m for m, *_ in intervals(con, "litellm", "gpt-4o")] == ["gpt-4o-2024-05-13", "gpt-4o-2024-08-06"]
