@@ -73,18 +73,23 @@ SELECT source, model, min(valid_from) AS seen, bool_and(board) AS board_only FRO
 -- Dated snapshots and when each appeared: its date when the version is one, else its first fact.
 CREATE OR REPLACE TEMP TABLE _snapshot AS
 WITH first_seen AS (SELECT source, model, seen FROM _first_seen)
--- A snapshot only one source names (`anthropic/claude-4-sonnet-20250522`, a slip; `GPT-4o mini-0718`, another
--- spelling) is no candidate while another snapshot of the family is named by several sources.
-SELECT k.family, k.key AS model_id,
-       least(min(CASE WHEN regexp_matches(k.version, '^20\d\d-\d\d$') THEN CAST(k.version || '-01' AS TIMESTAMP)
-                      ELSE TRY_CAST(k.version AS TIMESTAMP) END), min(f.seen)) AS appeared,
-       count(DISTINCT k.source) FILTER (WHERE k.source <> '@hugging_face') AS sources
-FROM _keyed k
-LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
-WHERE k.version IS NOT NULL AND k.family <> k.key
-  AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known))
-GROUP BY k.family, k.key
-QUALIFY sources >= 2 OR max(sources) OVER (PARTITION BY k.family) < 2;
+-- A snapshot only one source names that appeared after a snapshot several sources name (a slip such as
+-- `anthropic/claude-4-sonnet-20250522`, another spelling such as Epoch's `GPT-4o mini-0718`) is no candidate:
+-- new snapshots are confirmed as sources catch up, while old ones drop out of price lists (Arena's
+-- `Command R+ (04-2024)` stays one).
+SELECT family, model_id, appeared, sources FROM (
+    SELECT k.family, k.key AS model_id,
+           least(min(CASE WHEN regexp_matches(k.version, '^20\d\d-\d\d$') THEN CAST(k.version || '-01' AS TIMESTAMP)
+                          ELSE TRY_CAST(k.version AS TIMESTAMP) END), min(f.seen)) AS appeared,
+           count(DISTINCT k.source) FILTER (WHERE k.source <> '@hugging_face') AS sources
+    FROM _keyed k
+    LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
+    WHERE k.version IS NOT NULL AND k.family <> k.key
+      AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known))
+    GROUP BY k.family, k.key
+)
+QUALIFY sources >= 2
+     OR coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) > appeared, true);
 
 -- A dated snapshot only one source names is still a model when its undated name is known: the two are one.
 INSERT INTO _known SELECT model_id FROM _snapshot WHERE model_id NOT IN (SELECT key FROM _known);
