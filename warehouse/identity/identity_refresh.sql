@@ -251,21 +251,30 @@ FROM b JOIN line_closed c ON c.family = b.family
 WHERE b.family NOT IN (SELECT family FROM line_weights)
   AND b.source_model <> c.source_model;
 
--- A derivative carries its base model's terms: a Gemma or Llama fine-tune whose own evidence says open is
--- bound by the Gemma terms or the Llama community licence (rank 1, so the stricter terms decide and the
--- conflict with the card's own licence is listed).
+-- A derivative carries its base model's terms: a Gemma or Llama fine-tune by another organisation (Arena's
+-- organisation column, or the repo owner in the name) whose own evidence says open is bound by the Gemma terms
+-- or the Llama community licence (rank 1, so the stricter terms decide and the conflict with the card's own
+-- licence is listed). The maker's own models are not derivatives: their licence is their own evidence.
 INSERT INTO openness_evidence
-WITH named AS (
-    SELECT e.model_id, e.source, e.source_model, coalesce(e.model_id, k.key) AS key
+WITH orgs AS (
+    SELECT source, model, arg_max(organization, valid_from) AS organization
+    FROM leaderboard_score WHERE organization IS NOT NULL GROUP BY source, model
+), named AS (
+    SELECT e.model_id, e.source, e.source_model, coalesce(e.model_id, k.key) AS key,
+           lower(coalesce(o.organization, k.org_hint)) AS org
     FROM openness_evidence e
     LEFT JOIN model_name_key k ON k.source = e.source AND k.source_model = e.source_model
+    LEFT JOIN orgs o ON o.source = e.source AND o.model = e.source_model
     WHERE e.openness LIKE 'open-%'
 ), bases AS (
     SELECT DISTINCT model_id, source, source_model,
            CASE WHEN regexp_matches(key, '(^|-)(code)?gemma(-|$|\d)') THEN 'gemma'
                 ELSE 'llama' || regexp_extract(key, '(?:^|-)(?:code)?llama-?(\d(?:\.\d)?)', 1) END AS base
     FROM named
-    WHERE regexp_matches(key, '(^|-)(code)?gemma(-|$|\d)') OR regexp_matches(key, '(^|-)(code)?llama-?[2-4]')
+    WHERE (regexp_matches(key, '(^|-)(code)?gemma(-|$|\d)')
+           AND org NOT IN ('google', 'google deepmind', 'deepmind'))
+       OR (regexp_matches(key, '(^|-)(code)?llama-?[2-4]')
+           AND org NOT IN ('meta', 'meta-llama', 'meta ai', 'facebook', 'codellama'))
 )
 SELECT model_id, source, source_model, 'base model terms', base, 'open-weights-restricted', base, 1,
        'a derivative carries its base model''s terms (' || base || ')'

@@ -201,9 +201,6 @@ def test_evidence_is_listed_with_what_decided(market: duckdb.DuckDBPyConnection)
     assert seen == {
         ("hf_hub", "hub licence", "llama3.1", 1),
         ("lmarena", "leaderboard licence", "Llama 3.1 Community", 3),
-        ("lmarena", "base model terms", "llama3.1", 1),
-        ("hf_hub", "base model terms", "llama3.1", 1),
-        ("epoch_benchmarks", "base model terms", "llama3.1", 1),
         ("epoch_benchmarks", "accessibility", "Open weights (restricted use)", 4),
         ("epoch_benchmarks", "open_weights flag", "true", 5),
     }
@@ -245,3 +242,20 @@ def test_spdx_collection_reclassifies_terms(market: duckdb.DuckDBPyConnection) -
     current = market.execute("SELECT name, osi_approved, openness FROM v_license_current WHERE license_id = 'AAL'"
                              ).fetchone()
     assert current == ("Attribution Assurance License", True, "open-source")
+
+
+def test_a_derivative_carries_its_base_terms_and_the_conflict_shows_both(tmp_path: Path) -> None:
+    con = db.connect(tmp_path / "w.duckdb")
+    ingest(con, "lmarena", [arena("Gemma-2-9b-it-SimPO", "MIT", "Princeton"),
+                            arena("Gemma-2-9b-it", "Gemma license", "Google")])
+    ingest(con, "livebench", [ScoreRow("livebench", "overall", "gemma-2-9b-it-simpo", 40.0, "pct")])
+    refresh_identity(con)
+    assert con.execute("SELECT openness, license_id FROM model WHERE model_id = 'gemma-2-9b-instruct-simpo'"
+                       ).fetchone() == ("open-weights-restricted", "gemma")
+    decided, classes, evidence = con.execute(
+        "SELECT decided, classes, evidence FROM v_openness_conflicts WHERE model_id = 'gemma-2-9b-instruct-simpo'"
+    ).fetchone()
+    assert (decided, classes) == ("open-weights-restricted", ["open-source", "open-weights-restricted"])
+    assert {(e["kind"], e["value"]) for e in json.loads(evidence)} == {("base model terms", "gemma"),
+                                                                        ("leaderboard licence", "MIT")}
+    con.close()
