@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 # Bump when `normalise` changes: stored keys of every name are then recomputed on the next refresh.
-NORMALISER_VERSION = "4"
+NORMALISER_VERSION = "5"
 
 # Path segments that name where a model is served, not who made it.
 RESELLERS = frozenset({
@@ -44,11 +44,12 @@ _EFFORT = re.compile(
     r"|thinking[- ]\d+k|reasoner|chat|diff|whole|diff-fenced|udiff|editor-diff|editor-whole)\)\s*$"
 )
 # The same settings as a suffix: `o3-mini-high`, `o3-2025-04-16-medium`, `-thinking-64k`, `-highthinking`,
-# `-thinking-auto-high-effort`, `-no-thinking`, `-nothink`, `-reasoning`/`-non-reasoning`. A bare `-thinking` is
-# left alone: it names a separate checkpoint as often as a mode (`kimi-k2-thinking`, `qwen3-…-thinking-2507`).
+# `-thinking-auto-high-effort`, `-no-thinking`, `-nothink`, `-non-reasoning`. A bare `-thinking` or `-reasoning`
+# is left alone here: it names a separate checkpoint as often as a mode (`kimi-k2-thinking`, `Phi-4-reasoning`);
+# the refresh decides from the whole name table (`identity_refresh.sql`).
 _EFFORT_SUFFIX = re.compile(
     r"-(?P<v>(?:thinking-(?:auto-)?)?(?:x?high|medium|low|minimal)(?:-effort)?|(?:x?high|low|medium)thinking"
-    r"|thinking-\d+k|no-?think(?:ing)?|non-reasoning|reasoning)$"
+    r"|thinking-\d+k|no-?think(?:ing)?|non-reasoning)$"
 )
 # Serving variants of one checkpoint: quantisation, and hosts' serving names (Together `-Turbo`/`-tput`/`-Lite`
 # after Instruct, Vertex `-maas`, Groq `-versatile`/`-instant`/`-specdec`, Cloudflare `-fast`).
@@ -58,7 +59,7 @@ _QUANT = re.compile(r"(?<![a-z0-9])(bf16|fp8|fp16|fp4|int4|int8|awq|gptq|gguf|ml
 _OLLAMA_TAG = re.compile(r":(?=\d+(?:\.\d+)?[bm](?:-|$))")
 # Aider's notes on a run, not a model: `(deprecated)`, `(original)`, `(prev)`.
 _RUN_NOTE = re.compile(r"\s*\((?:deprecated|original|prev)\)\s*$")
-_SERVING_SUFFIX = re.compile(r"-(tput|maas|versatile|instant|specdec|fast)$")
+_SERVING_SUFFIX = re.compile(r"-(tput|maas|versatile|instant|specdec)$|(?<=fp8|awq)-(fast)$")
 # Groq's early names end in the context length: `llama3-70b-8192`, `mixtral-8x7b-32768`.
 _CONTEXT_SUFFIX = re.compile(r"(?<=\d[bB])-(4096|8192|16384|32768|131072)$")
 _DATE_ISO = re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
@@ -213,7 +214,7 @@ def normalise(name: str) -> NameKey:
     served = False
     for pattern in (_CONTEXT_SUFFIX, _SERVING_SUFFIX):
         while (found := pattern.search(text)) is not None:
-            variants.append(found.group(1))
+            variants.append(found.group(found.lastindex or 1))
             text = text[:found.start()]
             served = rule = True
     for found in _QUANT.finditer(text):  # the same weights served at another precision

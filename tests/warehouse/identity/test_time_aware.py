@@ -24,6 +24,7 @@ VENDOR_SPELLINGS = [
     ("azure/gpt-4.1-2025-04-14", "gpt-4.1-2025-04-14", None),
     ("together_ai/meta-llama/Meta-Llama-3.1-405B-Instruct-Turbo", "llama-3.1-405b-instruct", "turbo"),  # Together
     ("together_ai/deepseek-ai/DeepSeek-V3-tput", "deepseek-v3", "tput"),
+    ("cloudflare/@cf/meta/llama-3.3-70b-instruct-fp8-fast", "llama-3.3-70b-instruct", "fp8+fast"),
     ("together_ai/meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8", "llama-4-maverick-17b-128e-instruct",
      "fp8"),
     ("fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct", "llama-3.1-405b-instruct", None),
@@ -71,6 +72,8 @@ def test_vendor_spellings_and_variants(name: str, key: str, variant: str | None)
     ("o3-mini-high", "o3"),                                         # effort strips, the tier stays
     ("kimi-k2-thinking", "kimi-k2"),                                # a bare -thinking is a name, not a setting
     ("Qwen3-235B-A22B-Instruct-2507", "Qwen3-235B-A22B-Thinking-2507"),
+    ("x-ai/grok-4-fast", "x-ai/grok-4"),                            # `fast` is a tier, not a serving
+    ("microsoft/Phi-4-reasoning", "microsoft/phi-4"),
 ])
 def test_checkpoints_stay_apart(a: str, b: str) -> None:
     assert normalise(a).key != normalise(b).key
