@@ -43,10 +43,10 @@ UNION SELECT model_id FROM manual_key_alias;
 --   under it or under a versioned checkpoint of it, is a host's name for the instruct model
 --   (`cerebras/llama-3.3-70b`); a published base checkpoint (`meta-llama/Meta-Llama-3-70B`,
 --   `mistralai/Mixtral-8x7B-v0.1`) keeps its own model;
--- * a name ending in `-thinking` or `-reasoning` whose model without it is known, when no weights are
---   published under that name, is that model's thinking mode (`deepseek-v3.2-thinking`,
---   `grok-4-fast-reasoning`); a separately released checkpoint (`moonshotai/Kimi-K2-Thinking`,
---   `microsoft/Phi-4-reasoning`) keeps its own.
+-- * a name ending in `-thinking` (or `-reasoning`, where a `-non-reasoning` name of the model exists) whose
+--   model without it is known, when no weights are published under that name, is that model's thinking mode
+--   (`deepseek-v3.2-thinking`, `grok-4-fast-reasoning`); a separately released checkpoint
+--   (`moonshotai/Kimi-K2-Thinking`, `microsoft/Phi-4-reasoning`) keeps its own.
 CREATE OR REPLACE TEMP TABLE _instructed AS
 WITH weights AS (
     SELECT key FROM _keyed WHERE repo_name
@@ -60,7 +60,11 @@ WHERE regexp_matches(n.key, '-(\d+(\.\d+)?[bmk]|\d+x\d+b|a\d+b)$')
 UNION ALL
 SELECT n.key, kn.key, 'thinking mode'
 FROM names n JOIN _known kn ON kn.key = regexp_replace(n.key, '-(thinking|reasoning)$', '')
-WHERE regexp_matches(n.key, '-(thinking|reasoning)$');
+WHERE n.key LIKE '%-thinking'
+   -- `-reasoning` only where the vendor also sells the `-non-reasoning` mode of that model (Perplexity's
+   -- `sonar-reasoning` is another model than `sonar`)
+   OR (n.key LIKE '%-reasoning' AND EXISTS (SELECT 1 FROM model_name_key v
+                                            WHERE v.key = kn.key AND v.variant = 'non-reasoning'));
 
 -- When each name was first seen, and whether only leaderboards name it under its source: a board scores one
 -- checkpoint, the one its name meant when the board first listed it; a price list's name moves with the maker.
