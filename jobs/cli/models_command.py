@@ -12,6 +12,7 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from jobs.cli.snapshot import published_snapshot
 from warehouse.identity.license_diff import license_diff
@@ -27,7 +28,8 @@ def _table(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None,
     table = Table(*[d[0] for d in cur.description or []], title=title)
     rows = cur.fetchall()
     for row in rows:
-        table.add_row(*("" if v is None else str(v) for v in row))
+        # Text, not str: names such as `FLUX.1 [dev]` and `[[alias]]` are data, not rich markup
+        table.add_row(*(Text("" if v is None else str(v)) for v in row))
     console.print(table)
     return len(rows)
 
@@ -46,7 +48,7 @@ def unmatched(
             _table(con, f"SELECT source, source_model, normalised, openness FROM v_unmatched_names {where} "
                         "QUALIFY row_number() OVER (PARTITION BY source ORDER BY source_model) <= ? "
                         "ORDER BY source, source_model", [*params, limit], title="unmatched names")
-    err.print("Map a name by hand with an [[alias]] entry in the aliases file (GAPWATCH_ALIASES_PATH).")
+    err.print("Map a name by hand with an [[alias]] entry in the aliases file (GAPWATCH_ALIASES_PATH).", markup=False)
 
 
 @models_app.command("show")
@@ -62,16 +64,24 @@ def show(name: Annotated[str, typer.Argument(help="A canonical model id or any s
             hit = con.execute("SELECT source, normalised FROM v_unmatched_names WHERE source_model = ?",
                               [name]).fetchone()
             if hit:
-                err.print(f"[yellow]{name!r} ({hit[0]}) matches no canonical model (normalised: {hit[1]}); "
-                          "add an [[alias]] to the aliases file to map it.[/yellow]")
+                # `[[alias]]` is TOML, not rich markup: print it as text.
+                err.print(f"{name!r} ({hit[0]}) matches no canonical model (normalised: {hit[1]}); "
+                          "add an [[alias]] entry to the aliases file to map it.", style="yellow", markup=False)
             else:
                 err.print(f"[red]no model or source name {name!r}; try `gapwatch models unmatched`[/red]")
             raise typer.Exit(1)
         model_id = row[0]
         _table(con, "SELECT model_id, organization, family, version, release_date, openness, license_id "
                     "FROM model WHERE model_id = ?", [model_id], title="model")
-        _table(con, "SELECT source, source_model, method, confidence FROM model_alias WHERE model_id = ? "
-                    "ORDER BY source, source_model", [model_id], title="aliases")
+        _table(con, "SELECT a.source, a.source_model, k.key AS normalised, k.variant, a.method, a.confidence "
+                    "FROM model_alias a LEFT JOIN model_name_key k ON k.source = a.source "
+                    "AND k.source_model = a.source_model WHERE a.model_id = ? ORDER BY a.source, a.source_model",
+               [model_id], title="aliases (method, confidence; variant = serving or reasoning setting)")
+        _table(con, "SELECT source, source_model, model_id, valid_from, valid_to, method FROM v_model_names_history "
+                    "WHERE (source, source_model) IN (SELECT source, source_model FROM v_model_names_history "
+                    "WHERE model_id = ?) AND (valid_from IS NOT NULL OR valid_to IS NOT NULL) "
+                    "ORDER BY source, source_model, valid_from NULLS FIRST", [model_id],
+               title="undated names over time (the snapshot in force)")
         _table(con, "SELECT rank, source, source_model, kind, value, openness, license_id, rule "
                     "FROM v_openness_evidence WHERE model_id = ? ORDER BY rank, source, source_model",
                [model_id], title="openness evidence (lower rank wins)")
@@ -82,17 +92,25 @@ def show(name: Annotated[str, typer.Argument(help="A canonical model id or any s
 
 @models_app.command("conflicts")
 def conflicts(fmt: Annotated[str, typer.Option("--format", help="table | json")] = "table") -> None:
-    """Models whose openness evidence disagrees between sources."""
+    """Models whose openness evidence disagrees between sources, and merges made with low confidence."""
     with published_snapshot() as con:
+        merges_sql = ("SELECT model_id, source, source_model, normalised, variant, method, confidence "
+                      "FROM v_low_confidence_aliases ORDER BY model_id, source, source_model")
         if fmt == "json":
             rows = con.execute("SELECT model_id, decided, classes, evidence FROM v_openness_conflicts "
                                "ORDER BY model_id").fetchall()
-            print(json.dumps([{"model_id": m, "decided": d, "classes": c, "evidence": json.loads(e)}
-                              for m, d, c, e in rows], indent=2))
+            merges = con.execute(merges_sql).fetchall()
+            out = [{"kind": "openness", "model_id": m, "decided": d, "classes": c, "evidence": json.loads(e)}
+                   for m, d, c, e in rows]
+            out += [{"kind": "merge", "model_id": m, "source": s, "name": n, "normalised": k, "variant": v,
+                     "method": how, "confidence": conf} for m, s, n, k, v, how, conf in merges]
+            print(json.dumps(out, indent=2))
             return
         count = _table(con, "SELECT model_id, decided, classes FROM v_openness_conflicts ORDER BY model_id",
                        title="openness conflicts")
-    err.print(f"{count} models; `gapwatch models show MODEL` lists the evidence")
+        merges = _table(con, merges_sql, title="low-confidence merges (review; an [[alias]] entry settles one)")
+    err.print(f"{count} models with conflicting openness, {merges} low-confidence merges; "
+              "`gapwatch models show MODEL` lists the evidence", markup=False)
 
 
 @licenses_app.command("diff")

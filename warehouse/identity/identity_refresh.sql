@@ -7,7 +7,7 @@
 --    links to) names it, when two different sources name it, or when the aliases file declares it.
 --    A catalogue entry whose Hugging Face repo has another key is redirected to the repo's key, so
 --    `mistralai/devstral-2512` joins `mistralai/Devstral-2-123B-Instruct-2512`.
-CREATE OR REPLACE TEMP TABLE _alias AS
+CREATE OR REPLACE TEMP TABLE _keyed AS
 WITH cat AS (
     SELECT DISTINCT source, model FROM source_model
 ), repo AS (
@@ -20,31 +20,169 @@ WITH cat AS (
     JOIN model_name_key h ON h.source = '@hugging_face' AND h.source_model = r.repo
     WHERE h.key <> k.key
     GROUP BY k.key
-), keyed AS (
-    SELECT k.source, k.source_model, coalesce(d.to_key, k.key) AS key,
-           CASE WHEN d.to_key IS NULL THEN k.method ELSE 'rule' END AS method,
-           CASE WHEN d.to_key IS NULL THEN k.confidence ELSE 0.9 END AS confidence,
-           (c.source IS NOT NULL OR k.source = '@hugging_face') AS catalogue
-    FROM model_name_key k
-    LEFT JOIN redirect d ON d.from_key = k.key
-    LEFT JOIN cat c ON c.source = k.source AND c.model = k.source_model
-), known AS (
-    SELECT key FROM keyed GROUP BY key
-    HAVING count(DISTINCT source) >= 2 OR bool_or(catalogue)
-    UNION SELECT model_id FROM manual_model
-), manual AS (
-    SELECT k.source, k.source_model, m.model_id
-    FROM keyed k JOIN manual_alias m ON m.name = k.source_model AND (m.source IS NULL OR m.source = k.source)
-    QUALIFY row_number() OVER (PARTITION BY k.source, k.source_model ORDER BY m.source NULLS LAST, m.model_id) = 1
 )
-SELECT k.source, k.source_model,
-       coalesce(man.model_id, kn.key) AS model_id,
-       CASE WHEN man.model_id IS NOT NULL THEN 'manual' ELSE k.method END AS method,
-       CASE WHEN man.model_id IS NOT NULL THEN 1.0 ELSE k.confidence END AS confidence
-FROM keyed k
-LEFT JOIN manual man ON man.source = k.source AND man.source_model = k.source_model
-LEFT JOIN known kn ON kn.key = k.key
-WHERE k.source <> '@hugging_face' AND coalesce(man.model_id, kn.key) IS NOT NULL;
+SELECT k.source, k.source_model, coalesce(d.to_key, k.key) AS key, k.key AS own_key,
+       CASE WHEN d.to_key IS NULL THEN k.version END AS version,
+       CASE WHEN d.to_key IS NULL THEN k.family ELSE d.to_key END AS family,
+       CASE WHEN d.to_key IS NULL THEN k.method ELSE 'rule' END AS method,
+       CASE WHEN d.to_key IS NULL THEN k.confidence ELSE 0.9 END AS confidence,
+       (c.source IS NOT NULL OR k.source = '@hugging_face') AS catalogue,
+       -- weights published under this very name: a Hugging Face repo id (`Org/Model-Name`, case kept)
+       (k.source = '@hugging_face' OR regexp_matches(k.source_model, '/[^/]*[A-Z][^/]*$')) AS repo_name
+FROM model_name_key k
+LEFT JOIN redirect d ON d.from_key = k.key
+LEFT JOIN cat c ON c.source = k.source AND c.model = k.source_model;
+
+CREATE OR REPLACE TEMP TABLE _known AS
+SELECT key FROM _keyed GROUP BY key HAVING count(DISTINCT source) >= 2 OR bool_or(catalogue)
+UNION SELECT model_id FROM manual_model
+UNION SELECT model_id FROM manual_key_alias;
+
+-- Names of one model that another rule can tell only from the whole name table:
+-- * a sized name without an instruct marker whose `-instruct` model is known, when no weights are published
+--   under it or under a versioned checkpoint of it, is a host's name for the instruct model
+--   (`cerebras/llama-3.3-70b`); a published base checkpoint (`meta-llama/Meta-Llama-3-70B`,
+--   `mistralai/Mixtral-8x7B-v0.1`) keeps its own model;
+-- * a name ending in `-thinking` (or `-reasoning`, where a `-non-reasoning` name of the model exists) whose
+--   model without it is known, when no weights are published under that name, is that model's thinking mode
+--   (`deepseek-v3.2-thinking`, `grok-4-fast-reasoning`); a separately released checkpoint
+--   (`moonshotai/Kimi-K2-Thinking`, `microsoft/Phi-4-reasoning`) keeps its own.
+CREATE OR REPLACE TEMP TABLE _instructed AS
+WITH weights AS (
+    SELECT key FROM _keyed WHERE repo_name
+    UNION SELECT family FROM _keyed WHERE repo_name AND version IS NOT NULL
+), names AS (
+    SELECT DISTINCT key FROM _keyed WHERE key NOT IN (SELECT key FROM weights)
+)
+SELECT n.key, n.key || '-instruct' AS to_key, 'implied instruct' AS method
+FROM names n JOIN _known kn ON kn.key = n.key || '-instruct'
+WHERE regexp_matches(n.key, '-(\d+(\.\d+)?[bmk]|\d+x\d+b|a\d+b)$')
+UNION ALL
+SELECT n.key, kn.key, 'thinking mode'
+FROM names n JOIN _known kn ON kn.key = regexp_replace(n.key, '-(thinking|reasoning)$', '')
+WHERE n.key LIKE '%-thinking'
+   -- `-reasoning` only where the vendor also sells the `-non-reasoning` mode of that model (Perplexity's
+   -- `sonar-reasoning` is another model than `sonar`)
+   OR (n.key LIKE '%-reasoning' AND EXISTS (SELECT 1 FROM model_name_key v
+                                            WHERE v.key = kn.key AND v.variant = 'non-reasoning'));
+
+-- When each name was first seen, and whether only leaderboards name it under its source: a board scores one
+-- checkpoint, the one its name meant when the board first listed it; a price list's name moves with the maker.
+CREATE OR REPLACE TEMP TABLE _first_seen AS
+SELECT source, model, min(valid_from) AS seen, bool_and(board) AS board_only FROM (
+    SELECT source, model, valid_from, false AS board FROM price
+    UNION ALL SELECT source, model, valid_from, true FROM leaderboard_score
+    UNION ALL SELECT source, model, valid_from, false FROM source_model
+) GROUP BY source, model;
+
+-- Dated snapshots and when each appeared: its date when the version is one, else its first fact.
+CREATE OR REPLACE TEMP TABLE _snapshot AS
+WITH first_seen AS (SELECT source, model, seen FROM _first_seen)
+-- A snapshot only one source names that appeared after a snapshot several sources name (a slip such as
+-- `anthropic/claude-4-sonnet-20250522`, another spelling such as Epoch's `GPT-4o mini-0718`) is no candidate:
+-- new snapshots are confirmed as sources catch up, while old ones drop out of price lists (Arena's
+-- `Command R+ (04-2024)` stays one).
+SELECT family, model_id, appeared, sources FROM (
+    SELECT k.family, k.key AS model_id,
+           least(min(CASE WHEN regexp_matches(k.version, '^20\d\d-\d\d$') THEN CAST(k.version || '-01' AS TIMESTAMP)
+                          ELSE TRY_CAST(k.version AS TIMESTAMP) END), min(f.seen)) AS appeared,
+           count(DISTINCT k.source) FILTER (WHERE k.source <> '@hugging_face') AS sources
+    FROM _keyed k
+    LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
+    WHERE k.version IS NOT NULL AND k.family <> k.key
+      AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known))
+    GROUP BY k.family, k.key
+)
+QUALIFY sources >= 2
+     OR coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) > appeared, true);
+
+-- A dated snapshot only one source names is still a model when its undated name is known: the two are one.
+INSERT INTO _known SELECT model_id FROM _snapshot WHERE model_id NOT IN (SELECT key FROM _known);
+
+-- Every name's model over time. In order: a manual name alias; a declared key alias (time-aware when several);
+-- an undated name with dated snapshots of its family, unless weights are published under it (then it is a
+-- checkpoint of its own, e.g. `deepseek-ai/DeepSeek-V3` vs `deepseek-v3-0324`); else its known key.
+CREATE OR REPLACE TEMP TABLE _interval AS
+WITH named AS (
+    SELECT k.source, k.source_model, k.own_key, coalesce(i.to_key, k.key) AS key,
+           CASE WHEN i.to_key IS NULL THEN k.version END AS version,
+           coalesce(i.method, k.method) AS method,
+           CASE WHEN i.to_key IS NULL THEN k.confidence ELSE 0.8 END AS confidence
+    FROM _keyed k LEFT JOIN _instructed i ON i.key = k.key
+    WHERE k.source <> '@hugging_face'
+), weights_named AS (
+    SELECT key FROM _keyed GROUP BY key HAVING bool_or(repo_name)
+), manual AS (
+    SELECT n.source, n.source_model, m.model_id
+    FROM named n JOIN manual_alias m ON m.name = n.source_model AND (m.source IS NULL OR m.source = n.source)
+    QUALIFY row_number() OVER (PARTITION BY n.source, n.source_model ORDER BY m.source NULLS LAST, m.model_id) = 1
+), declared_all AS (
+    -- entries for the name's own key win over entries for the key a rule moved it to
+    SELECT n.source, n.source_model, d.model_id, d.valid_from AS appeared, f.seen,
+           coalesce(f.board_only, false) AS board_only
+    FROM named n JOIN manual_key_alias d ON d.key IN (n.own_key, n.key)
+    LEFT JOIN _first_seen f ON f.source = n.source AND f.model = n.source_model
+    WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
+    QUALIFY dense_rank() OVER (PARTITION BY n.source, n.source_model ORDER BY d.key = n.own_key DESC) = 1
+), declared AS (  -- a board's name: the declared entry in force when the board first listed it
+    SELECT source, source_model, model_id, appeared, 'manual' AS method, 1.0 AS confidence
+    FROM declared_all
+    QUALIFY NOT board_only OR appeared IS NOT DISTINCT FROM
+        max(appeared) FILTER (WHERE appeared <= seen) OVER (PARTITION BY source, source_model)
+), candidates AS (
+    SELECT n.source, n.source_model, n.key, s.model_id, s.appeared, f.seen, coalesce(f.board_only, false) AS board_only,
+           max(s.appeared) FILTER (WHERE s.appeared <= f.seen)
+               OVER (PARTITION BY n.source, n.source_model) AS in_force_when_seen,
+           min(s.appeared) OVER (PARTITION BY n.source, n.source_model) AS first_appeared
+    FROM named n JOIN _snapshot s ON s.family = n.key
+    LEFT JOIN _first_seen f ON f.source = n.source AND f.model = n.source_model
+    WHERE n.version IS NULL AND n.key NOT IN (SELECT key FROM weights_named)
+), anchored AS (
+    -- a board's name: the snapshot in force when the board first listed it, for all time; when none had
+    -- appeared yet, a known undated name is a model of its own (Arena's 2023 `Mistral Medium`), else the first
+    SELECT * FROM candidates
+    WHERE NOT board_only OR appeared = in_force_when_seen
+       OR (in_force_when_seen IS NULL AND appeared = first_appeared AND key NOT IN (SELECT key FROM _known))
+), snap AS (
+    SELECT n.source, n.source_model, s.model_id, s.appeared,
+           CASE WHEN count(*) OVER w = 1 THEN 'snapshot' ELSE 'snapshot in force' END AS method,
+           CASE WHEN count(*) OVER w = 1 THEN 0.9 ELSE 0.8 END AS confidence
+    FROM anchored s JOIN named n ON n.source = s.source AND n.source_model = s.source_model
+    WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
+      AND NOT EXISTS (SELECT 1 FROM declared d WHERE d.source = n.source AND d.source_model = n.source_model)
+    WINDOW w AS (PARTITION BY n.source, n.source_model)
+), timed AS (
+    SELECT * FROM declared UNION ALL SELECT * FROM snap
+), ordered AS (
+    SELECT source, source_model, model_id, method, confidence,
+           row_number() OVER (PARTITION BY source, source_model ORDER BY appeared NULLS FIRST, model_id) AS nth,
+           appeared,
+           lead(appeared) OVER (PARTITION BY source, source_model ORDER BY appeared NULLS FIRST, model_id) AS until
+    FROM timed
+)
+SELECT source, source_model, model_id, CASE WHEN nth = 1 THEN NULL ELSE appeared END AS valid_from,
+       until AS valid_to, method, confidence
+FROM ordered
+UNION ALL
+SELECT source, source_model, model_id, NULL, NULL, 'manual', 1.0 FROM manual
+UNION ALL
+SELECT n.source, n.source_model, n.key, NULL, NULL, n.method, n.confidence
+FROM named n JOIN _known kn ON kn.key = n.key
+WHERE NOT EXISTS (SELECT 1 FROM manual m WHERE m.source = n.source AND m.source_model = n.source_model)
+  AND NOT EXISTS (SELECT 1 FROM timed t WHERE t.source = n.source AND t.source_model = n.source_model);
+
+DELETE FROM model_alias_interval;
+INSERT INTO model_alias_interval SELECT * FROM _interval;
+
+CREATE OR REPLACE TEMP TABLE _alias AS
+SELECT source, source_model, model_id, method, confidence FROM _interval WHERE valid_to IS NULL
+QUALIFY row_number() OVER (PARTITION BY source, source_model ORDER BY valid_from DESC NULLS LAST, model_id) = 1;
+DROP TABLE _interval;
+DROP TABLE _snapshot;
+DROP TABLE _first_seen;
+DROP TABLE _instructed;
+DROP TABLE _known;
+DROP TABLE _keyed;
 
 DELETE FROM model_alias AS a WHERE NOT EXISTS (
     SELECT 1 FROM _alias n WHERE n.source = a.source AND n.source_model = a.source_model
@@ -68,14 +206,14 @@ WITH lb AS (
     SELECT model AS repo, license FROM sm WHERE from_hub AND license IS NOT NULL
 ), facts AS (
     SELECT lb.source, lb.model, 'leaderboard licence' AS kind, lb.license AS value, t.openness, t.license_id,
-           2 AS rank, t.rule
+           3 AS rank, t.rule
     FROM lb JOIN license_term t ON t.term = lb.license
     UNION ALL
     SELECT sm.source, sm.model,
            CASE WHEN sm.from_hub THEN 'hub licence' WHEN t.rule LIKE 'Epoch:%' THEN 'accessibility'
                 ELSE 'catalogue licence' END,
            sm.license, t.openness, t.license_id,
-           CASE WHEN sm.from_hub THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 3 ELSE 2 END, t.rule
+           CASE WHEN sm.from_hub THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 4 ELSE 2 END, t.rule
     FROM sm JOIN license_term t ON t.term = sm.license
     UNION ALL
     SELECT sm.source, sm.model, 'hub licence of ' || sm.hugging_face_id, hub.license, t.openness, t.license_id,
@@ -84,13 +222,68 @@ WITH lb AS (
     WHERE NOT sm.from_hub
     UNION ALL
     SELECT sm.source, sm.model, 'open_weights flag', CAST(sm.open_weights AS VARCHAR),
-           CASE WHEN sm.open_weights THEN 'open-weights-restricted' ELSE 'closed' END, NULL, 4,
+           CASE WHEN sm.open_weights THEN 'open-weights-restricted' ELSE 'closed' END, NULL, 5,
            CASE WHEN sm.open_weights THEN 'weights published, licence not stated (assume restrictions)'
                 ELSE 'source says: not open weights' END
     FROM sm WHERE sm.open_weights IS NOT NULL AND NOT sm.from_hub
 )
 SELECT a.model_id, f.source, f.model, f.kind, f.value, f.openness, f.license_id, f.rank, f.rule
-FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model
+FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model;
+
+-- A leaderboard licence column that only names the brand (`Qwen` for Qwen-Max-0919) is no licence of these
+-- weights. When another snapshot of the same product line has positive closed evidence and nothing in the line
+-- shows weights, the line is API-only: the name gets that closed evidence too (listed as a conflict).
+INSERT INTO openness_evidence
+WITH b AS (  -- brand-only labels that say open
+    SELECT e.model_id, e.source, e.source_model, k.family
+    FROM openness_evidence e JOIN model_name_key k ON k.source = e.source AND k.source_model = e.source_model
+    WHERE e.kind = 'leaderboard licence' AND e.openness LIKE 'open-%'
+      AND lower(trim(e.value)) = split_part(k.key, '-', 1)
+), keyed AS (  -- evidence about every name of those product lines
+    SELECT e.*, k.family
+    FROM openness_evidence e JOIN model_name_key k ON k.source = e.source AND k.source_model = e.source_model
+    WHERE k.family IN (SELECT family FROM b)
+), line_closed AS (
+    SELECT family, any_value(source) AS source, any_value(source_model) AS source_model, any_value(value) AS value
+    FROM keyed WHERE openness = 'closed' AND rank <= 3 GROUP BY family
+), line_weights AS (
+    SELECT DISTINCT family FROM keyed WHERE openness LIKE 'open-%' AND rank <= 2
+)
+SELECT b.model_id, b.source, b.source_model, 'product line API-only',
+       c.value || ' (' || c.source || ': ' || c.source_model || ')', 'closed', NULL, 3,
+       'a brand label is not a licence; another snapshot of this line is API-only and none has weights'
+FROM b JOIN line_closed c ON c.family = b.family
+WHERE b.family NOT IN (SELECT family FROM line_weights)
+  AND b.source_model <> c.source_model;
+
+-- A derivative carries its base model's terms: a Gemma or Llama fine-tune by another organisation (Arena's
+-- organisation column, or the repo owner in the name) whose own evidence says open is bound by the Gemma terms
+-- or the Llama community licence (rank 1, so the stricter terms decide and the conflict with the card's own
+-- licence is listed). The maker's own models are not derivatives: their licence is their own evidence.
+INSERT INTO openness_evidence
+WITH orgs AS (
+    SELECT source, model, arg_max(organization, valid_from) AS organization
+    FROM leaderboard_score WHERE organization IS NOT NULL GROUP BY source, model
+), named AS (
+    SELECT e.model_id, e.source, e.source_model, coalesce(e.model_id, k.key) AS key,
+           lower(coalesce(o.organization, k.org_hint)) AS org
+    FROM openness_evidence e
+    LEFT JOIN model_name_key k ON k.source = e.source AND k.source_model = e.source_model
+    LEFT JOIN orgs o ON o.source = e.source AND o.model = e.source_model
+    WHERE e.openness LIKE 'open-%'
+), bases AS (
+    SELECT DISTINCT model_id, source, source_model,
+           CASE WHEN regexp_matches(key, '(^|-)(code)?gemma(-|$|\d)') THEN 'gemma'
+                ELSE 'llama' || regexp_extract(key, '(?:^|-)(?:code)?llama-?(\d(?:\.\d)?)', 1) END AS base
+    FROM named
+    WHERE (regexp_matches(key, '(^|-)(code)?gemma(-|$|\d)')
+           AND org NOT IN ('google', 'google deepmind', 'deepmind'))
+       OR (regexp_matches(key, '(^|-)(code)?llama-?[2-4]')
+           AND org NOT IN ('meta', 'meta-llama', 'meta ai', 'facebook', 'codellama'))
+)
+SELECT model_id, source, source_model, 'base model terms', base, 'open-weights-restricted', base, 1,
+       'a derivative carries its base model''s terms (' || base || ')'
+FROM bases
 UNION ALL
 SELECT model_id, 'manual', model_id, 'aliases file', note, openness, license_id, 0, 'manual override'
 FROM manual_model WHERE openness IS NOT NULL;
@@ -119,13 +312,19 @@ WITH ids AS (
     SELECT a.model_id, mode(k.org_hint) AS hint
     FROM model_alias a JOIN model_name_key k ON k.source = a.source AND k.source_model = a.source_model
     WHERE k.org_hint IS NOT NULL GROUP BY a.model_id
+), weights AS (  -- evidence that weights of the model are published: a licence of its repo or a curated list's
+    SELECT DISTINCT model_id FROM openness_evidence
+    WHERE model_id IS NOT NULL AND openness LIKE 'open-%' AND kind <> 'base model terms' AND rank <= 2
 ), decided AS (
     -- evidence_order (migration 004), then a named licence id before none. Fully ordered, so the verdict
-    -- never flips between refreshes (change detection alerts on flips).
-    SELECT model_id, openness, license_id FROM openness_evidence
-    WHERE model_id IS NOT NULL AND openness <> 'unknown'
-    QUALIFY row_number() OVER (PARTITION BY model_id
-                               ORDER BY evidence_order(rank, openness), license_id NULLS LAST, source) = 1
+    -- never flips between refreshes (change detection alerts on flips). "closed" loses to weights evidence
+    -- of the same model, however strong the closed evidence's rank.
+    SELECT e.model_id, e.openness, e.license_id FROM openness_evidence e
+    LEFT JOIN weights w ON w.model_id = e.model_id
+    WHERE e.model_id IS NOT NULL AND e.openness <> 'unknown'
+    QUALIFY row_number() OVER (PARTITION BY e.model_id
+                               ORDER BY CASE WHEN e.openness = 'closed' AND w.model_id IS NOT NULL THEN 1 ELSE 0 END,
+                                        evidence_order(e.rank, e.openness), e.license_id NULLS LAST, e.source) = 1
 ), manual AS (
     SELECT model_id, any_value(organization) AS organization, any_value(family) AS family,
            any_value(version) AS version, any_value(release_date) AS release_date,

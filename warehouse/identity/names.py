@@ -1,11 +1,15 @@
 """One model, many names: normalise each source's model name to a canonical key (pure Python, no I/O).
 
-Normalisation never crosses sizes or versions: `70b` ≠ `8b`, `3.1` ≠ `3.3`, `gpt-4o` ≠ `gpt-4o-mini`, and a
-dated snapshot (`claude-3-5-sonnet-20241022`) is its own model, distinct from the undated family name
-(`claude-3.5-sonnet`), which is kept as its own entry. What it removes: case and separators, provider,
-reseller and regional prefixes (`openai/`, `azure/`, `bedrock/us.anthropic.`), routing suffixes (`:free`,
-`-v1:0`), `-latest`, quantisation tags (`fp8`, `bf16`), and the `instruct`/`it`/`chat`/`hf` marker right after
-a size (price and leaderboard sources list the instruct model under either name).
+Normalisation never crosses checkpoints: sizes (`70b` ≠ `8b`), versions (`3.1` ≠ `3.3`), tiers (`gpt-4o` ≠
+`gpt-4o-mini`, `flash` ≠ `flash-lite`), base ≠ instruct (`instruct`, `it`, `chat` right after a size are one
+marker, `instruct`, and are kept), and dated snapshots (`claude-3-5-sonnet-20241022`) stay apart. The undated
+name (`claude-3.5-sonnet`) keeps its own key; the refresh resolves it to the snapshot in force at each time.
+What it removes: case and separators, provider, reseller and regional prefixes (`openai/`, `azure/`,
+`bedrock/us.anthropic.`), API-version and routing suffixes (`-v1:0`, `:free`), `-latest`, and variants of one
+checkpoint, which it records in `variant`: quantisation and serving (`fp8`, `-Turbo`, `-tput`, `-maas`,
+`-versatile`, a context-length suffix such as Groq's `-8192`) and reasoning effort or mode (`-high`, `(high)`,
+`-thinking-64k`, `(Reasoner)`, `-high-effort`). A serving suffix on a sized name without a marker means the
+instruct model (`groq/llama3-70b-8192` = Llama 3 70B Instruct): hosts serve chat models.
 """
 
 from __future__ import annotations
@@ -14,7 +18,7 @@ import re
 from dataclasses import dataclass
 
 # Bump when `normalise` changes: stored keys of every name are then recomputed on the next refresh.
-NORMALISER_VERSION = "2"
+NORMALISER_VERSION = "5"
 
 # Path segments that name where a model is served, not who made it.
 RESELLERS = frozenset({
@@ -32,22 +36,46 @@ _ROUTE_SUFFIX = re.compile(r":(?:free|beta|thinking|extended|nitro|floor|online|
 # Bedrock's API version: `:0` always; `-v1`, or `-vN` right after a date (`claude-3-5-sonnet-20241022-v2:0`).
 # Another `-vN:0` is the model's own version (`nvidia.nemotron-nano-9b-v2:0`).
 _BEDROCK_SUFFIX = re.compile(r"(?:(?<=\d{8})-v\d+|-v?1)?(?::\d+)+$")
-# Reasoning-effort settings of one model (Aider and others): `o3 (high)`, `gpt-5 (medium)`, `(no think)`.
-# Aider's edit formats (`(diff)`, `(whole)`) are settings of a run too; thinking budgets (`(32k thinking)`) are not.
+# Reasoning-effort and mode settings of one model, in parentheses (Aider, Arena): `o3 (high)`, `(no think)`,
+# `(32k thinking)`, `(thinking-32k)`, `(Reasoner)`/`(Chat)` (DeepSeek's two modes). Aider's edit formats
+# (`(diff)`, `(whole)`) are settings of a run too.
 _EFFORT = re.compile(
-    r"\s*\((?:high|medium|low|minimal|default|default think|no think(?:ing)?|diff|whole|diff-fenced|udiff"
-    r"|editor-diff|editor-whole)\)\s*$"
+    r"\s*\((?P<v>high|medium|low|minimal|xhigh|default|default think|no think(?:ing)?|\d+k think(?:ing)?(?: tokens)?"
+    r"|thinking[- ]\d+k|reasoner|chat|diff|whole|diff-fenced|udiff|editor-diff|editor-whole)\)\s*$"
 )
+# The same settings as a suffix: `o3-mini-high`, `o3-2025-04-16-medium`, `-thinking-64k`, `-highthinking`,
+# `-thinking-auto-high-effort`, `-no-thinking`, `-nothink`, `-non-reasoning`. A bare `-thinking` or `-reasoning`
+# is left alone here: it names a separate checkpoint as often as a mode (`kimi-k2-thinking`, `Phi-4-reasoning`);
+# the refresh decides from the whole name table (`identity_refresh.sql`).
+_EFFORT_SUFFIX = re.compile(
+    r"-(?P<v>(?:thinking-(?:auto-)?)?(?:x?high|medium|low|minimal)(?:-effort)?|(?:x?high|low|medium)thinking"
+    r"|thinking-\d+k|no-?think(?:ing)?|non-reasoning)$"
+)
+# Serving variants of one checkpoint: quantisation, and hosts' serving names (Together `-Turbo`/`-tput`/`-Lite`
+# after Instruct, Vertex `-maas`, Groq `-versatile`/`-instant`/`-specdec`, Cloudflare `-fast`).
+_QUANT = re.compile(r"(?<![a-z0-9])(bf16|fp8|fp16|fp4|int4|int8|awq|gptq|gguf|mlx|nvfp4|q[2-8]_(?:k_[sml]|k|[01]))"
+                   r"(?![a-z0-9])")
+# Ollama's `name:tag` (`qwen2.5:32b-instruct-q8_0`, `gemma2:27b-instruct`): the tag names size and variant.
+_OLLAMA_TAG = re.compile(r":(?=\d+(?:\.\d+)?[bm](?:-|$))")
+# Aider's notes on a run, not a model: `(deprecated)`, `(original)`, `(prev)`.
+_RUN_NOTE = re.compile(r"\s*\((?:deprecated|original|prev)\)\s*$")
+_SERVING_SUFFIX = re.compile(r"-(tput|maas|versatile|instant|specdec)$|(?<=fp8|awq)-(fast)$")
+# Groq's early names end in the context length: `llama3-70b-8192`, `mixtral-8x7b-32768`.
+_CONTEXT_SUFFIX = re.compile(r"(?<=\d[bB])-(4096|8192|16384|32768|131072)$")
 _DATE_ISO = re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _MONTH_YEAR = re.compile(r"(?<!\d)(0[1-9]|1[0-2])-(20\d\d)(?!\d)")  # Cohere's `(08-2024)`
+_MONTH_YY = re.compile(r"\((0[1-9]|1[0-2])-(2[3-9])\)")            # Aider's `Command R+ (08-24)`
 _FIREWORKS_VERSION = re.compile(r"(?<=\d)p(?=\d)")          # Fireworks: `llama-v3p1`, `qwen2p5-1p5b`
-_TOKEN = re.compile(r"20\d\d-\d\d-\d\d|\d+\.\d+[bm](?![a-z])|[a-z]+|\d+")
-_IS_DATE = re.compile(r"^20\d\d-\d\d-\d\d$")
+_VERTEX_VERSION = re.compile(r"-v\d+(?=@)")                  # Vertex: `claude-3-5-sonnet-v2@20241022`
+_BEDROCK_V0 = re.compile(r"-v0:(\d+)$")                      # Bedrock: `mistral-7b-instruct-v0:2` = v0.2
+_TOKEN = re.compile(r"20\d\d-\d\d-\d\d|20\d\d-(?:0[1-9]|1[0-2])(?![-\d])|\d+\.\d+[bm](?![a-z])|[a-z]+|\d+")
+# A release date, or Cohere's release month (`2024-08`), as the last token is a snapshot version.
+_IS_DATE = re.compile(r"^20\d\d-\d\d(?:-\d\d)?$")
 _UNITS = frozenset({"b", "m", "k", "e"})
 _SIZE = re.compile(r"^(?:\d+(?:\.\d+)?[bmke]|\d+x\d+b|a\d+b)$")
 _CHAT_MARKERS = frozenset({"instruct", "it", "chat"})
-_QUANT = re.compile(r"(?<![a-z0-9])(?:bf16|fp8|fp16|fp4|int4|int8|awq|gptq|gguf|mlx)(?![a-z0-9])")
-_DEPLOYMENT = frozenset({"versatile", "instant"})
+# Claude from version 4 on is `claude-<tier>-<version>`; some sources keep the old order (`claude-4-sonnet`).
+_CLAUDE_TIERS = frozenset({"opus", "sonnet", "haiku"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +88,7 @@ class NameKey:
     org_hint: str | None  # the maker's namespace in the name (`openai` in `openai/gpt-4o`), if any
     method: str       # exact | normalised | rule
     confidence: float
+    variant: str | None = None  # the serving or reasoning variant the name selects (`fp8`, `high`, `reasoner`)
 
 
 def _strip_prefixes(name: str) -> tuple[str, str | None]:
@@ -133,25 +162,69 @@ def _render(tokens: list[str]) -> str:
     return out
 
 
+def _claude_order(tokens: list[str]) -> list[str]:
+    """`claude 4 sonnet` → `claude sonnet 4` (and `4 5 sonnet` → `sonnet 4 5`): the order Anthropic uses from 4 on."""
+    if len(tokens) >= 3 and tokens[0] == "claude" and tokens[1].isdigit() and int(tokens[1]) >= 4:
+        end = 2
+        while end < len(tokens) and _short_number(tokens[end]) and end < 3:
+            end += 1
+        if end < len(tokens) and tokens[end] in _CLAUDE_TIERS:
+            return [tokens[0], tokens[end], *tokens[1:end], *tokens[end + 1:]]
+    return tokens
+
+
+def _vendor_spellings(text: str) -> tuple[str, bool]:
+    """Vendor-specific spellings of a model name; True when the host's name implies the instruct model."""
+    implied = False
+    text = _VERTEX_VERSION.sub("", text)
+    text = _BEDROCK_V0.sub(lambda m: f"-v0.{m.group(1)}", text)
+    if text.startswith(("open-mistral-", "open-mixtral-", "open-codestral-")):  # Mistral API's open models
+        text, implied = text[len("open-"):], True
+    if text.startswith("qwen-qwq"):                                           # Groq/Fireworks `qwen-qwq-32b`
+        text = text[len("qwen-"):]
+    text = re.sub(r"^amazon[- ](?=nova)", "", text)                            # `Amazon Nova Pro 1.0`
+    if text.startswith("nova"):                                               # first Nova generation: v1 / 1.0
+        text = re.sub(r"[- ]v?1(?:\.0)?$", "", text)
+    return text, implied
+
+
 def normalise(name: str) -> NameKey:
     """The canonical key of one source name. Pure; the same name always gives the same key."""
     raw = name.strip()
     text = raw.lower().lstrip("~")
     text, org = _strip_prefixes(text)
     rule = False
-    if _BEDROCK_SUFFIX.search(text):
+    variants: list[str] = []
+    dotted = org is not None and "." in raw.split("/")[-1]
+    if _BEDROCK_SUFFIX.search(text) and not _BEDROCK_V0.search(text):
         text = _BEDROCK_SUFFIX.sub("", text)
-    if _EFFORT.search(text):
-        text = _EFFORT.sub("", text)
+    elif dotted and re.search(r"-v1$", text):  # Bedrock's older `meta.llama2-70b-chat-v1`
+        text = text[:-3]
+    text = _OLLAMA_TAG.sub("-", _RUN_NOTE.sub("", text))
+    while (found := _EFFORT.search(text)) is not None:
+        variants.append(found.group("v").replace(" ", "-"))
+        text = text[:found.start()]
         rule = True
     if _ROUTE_SUFFIX.search(text):
         text = _ROUTE_SUFFIX.sub("", text)
         rule = True
+    text = _MONTH_YY.sub(lambda m: f" 20{m.group(2)}-{m.group(1)} ", text)
+    text, implied = _vendor_spellings(text)
     text = text.replace("@", "-").replace("+", " plus ")  # `Command R+` is not `Command R`
-    if text.startswith("nova-") and text.endswith("-v1"):  # Bedrock's `amazon.nova-pro-v1:0` = `nova-pro`
-        text = text[:-3]
-    if _QUANT.search(text):  # the same weights served at another precision
-        text = _QUANT.sub(" ", text)
+    served = False
+    for pattern in (_CONTEXT_SUFFIX, _SERVING_SUFFIX):
+        while (found := pattern.search(text)) is not None:
+            variants.append(found.group(found.lastindex or 1))
+            text = text[:found.start()]
+            served = rule = True
+    for found in _QUANT.finditer(text):  # the same weights served at another precision
+        variants.append(found.group(1))
+        served = rule = True
+    text = _QUANT.sub(" ", text).strip(" -_")
+    text = re.sub(r"[-_ ]+$", "", text)
+    if (found := _EFFORT_SUFFIX.search(text)) is not None and found.start() > 0:
+        variants.append(found.group("v"))
+        text = text[:found.start()]
         rule = True
     text = _MONTH_YEAR.sub(lambda m: f" {m.group(2)}-{m.group(1)} ", text)
     text = _DATE_ISO.sub(lambda m: f" {m.group(1)}-{m.group(2)}-{m.group(3)} ", text)
@@ -159,11 +232,10 @@ def normalise(name: str) -> NameKey:
         text = _FIREWORKS_VERSION.sub(".", text)
         if text.startswith("llama-v"):
             text = "llama-" + text[len("llama-v"):]
-    tokens = _tokens(text)
+    tokens = _claude_order(_tokens(text))
     kept: list[str] = []
     for i, tok in enumerate(tokens):
         prev = kept[-1] if kept else ""
-        last = i == len(tokens) - 1
         if tok == "latest":
             rule = True
             continue
@@ -171,26 +243,40 @@ def normalise(name: str) -> NameKey:
             rule = True
             continue
         if tok in _CHAT_MARKERS and _SIZE.match(prev):
+            kept.append("instruct")  # `-it`, `-chat`, `-Instruct`: one marker; base models have none
+            continue
+        if tok in {"turbo", "lite"} and prev == "instruct":
+            variants.append(tok)  # Together's `-Instruct-Turbo` / `-Instruct-Lite`: its serving of the model
             rule = True
             continue
-        if tok == "turbo" and i > 0 and tokens[i - 1] == "instruct" and _SIZE.match(prev):
-            continue  # Together's `-Instruct-Turbo` is its serving of the instruct model
-        if last and tok in _DEPLOYMENT and kept:
+        if tok == "base" and _IS_DATE.match(prev):
+            variants.append(tok)  # LiveBench's `claude-4-sonnet-20250514-base`: thinking off
             rule = True
             continue
         if tok == "hf":
             rule = True
             continue
+        if (tok == "instruct" and i == len(tokens) - 2 and tokens[-1].isdigit() and len(tokens[-1]) == 4
+                and not _SIZE.match(prev)):
+            rule = True  # `Mistral-Large-Instruct-2411` = `mistral-large-2411`: the snapshot is the instruct model
+            continue
         kept.append(tok)
     if not kept:
         kept = _tokens(raw.lower()) or [raw.lower()]
+    if (implied or served) and _SIZE.match(kept[-1]) and "instruct" not in kept:
+        kept.append("instruct")  # a host's serving name of a sized model is its instruct model
     key = _render(kept)
     version = None
     family_tokens = kept
-    # A trailing date or snapshot number (`0613`, `2407`, `001`) is the version; the rest is the family.
+    # A trailing date or snapshot number (`0613`, `2407`, `001`) is the version; so is a `v0.1` after the
+    # instruct marker or a size (`mixtral-8x7b-instruct-v0.1`). The rest is the family.
     if len(kept) > 1 and (_IS_DATE.match(kept[-1]) or (kept[-1].isdigit() and len(kept[-1]) in (3, 4))):
         version = kept[-1]
         family_tokens = kept[:-1]
+    elif len(kept) > 3 and kept[-3] == "v" and kept[-2].isdigit() and kept[-1].isdigit() and (
+            kept[-4] == "instruct" or _SIZE.match(kept[-4])):
+        version = _render(kept[-3:])
+        family_tokens = kept[:-3]
     family = _render(family_tokens) if family_tokens else key
     if key == raw:
         method, confidence = "exact", 1.0
@@ -198,4 +284,5 @@ def normalise(name: str) -> NameKey:
         method, confidence = "rule", 0.85
     else:
         method, confidence = "normalised", 0.95
-    return NameKey(key=key, family=family, version=version, org_hint=org, method=method, confidence=confidence)
+    return NameKey(key=key, family=family, version=version, org_hint=org, method=method, confidence=confidence,
+                   variant="+".join(dict.fromkeys(reversed(variants))) or None)

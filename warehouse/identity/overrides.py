@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import tomllib
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -15,6 +16,8 @@ from gapwatch.vocabulary import CLASSES
 @dataclass(frozen=True)
 class Overrides:
     aliases: list[tuple[str | None, str, str, str | None]]  # (source or None = any, name, model_id, note)
+    # (normalised key, model_id, valid_from or None, note): every name with that key, from that time on
+    key_aliases: list[tuple[str, str, datetime | None, str | None]]
     models: list[dict]
     licenses: list[tuple[str, str, str | None, str | None]]  # (term, openness, license_id, note)
     digest: str
@@ -28,7 +31,7 @@ def load_overrides(path: Path | None) -> Overrides:
     """Read the user-editable aliases file; a mistake in it is an error naming the file and the entry."""
     path = path or default_aliases_path()
     if not path.exists():
-        return Overrides([], [], [], "absent")
+        return Overrides([], [], [], [], "absent")
     return _parse_overrides(path, path.read_bytes())
 
 
@@ -40,10 +43,18 @@ def _parse_overrides(path: Path, body: bytes) -> Overrides:
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not valid TOML ({exc}); fix the file or point GAPWATCH_ALIASES_PATH elsewhere") \
             from exc
-    aliases, models, licences = [], [], []
+    aliases, key_aliases, models, licences = [], [], [], []
     for i, entry in enumerate(doc.get("alias", [])):
-        if not entry.get("name") or not entry.get("model"):
-            raise ValueError(f"{path}: [[alias]] #{i + 1} needs `name` and `model` (got {entry})")
+        if not entry.get("model") or bool(entry.get("name")) == bool(entry.get("key")):
+            raise ValueError(f"{path}: [[alias]] #{i + 1} needs `model` and one of `name` or `key` (got {entry})")
+        if entry.get("key"):
+            since = entry.get("valid_from")
+            if since is not None and not isinstance(since, date):
+                raise ValueError(f"{path}: [[alias]] #{i + 1}: valid_from must be a TOML date (got {since!r})")
+            if isinstance(since, date) and not isinstance(since, datetime):
+                since = datetime(since.year, since.month, since.day)
+            key_aliases.append((str(entry["key"]), str(entry["model"]), since, entry.get("note")))
+            continue
         aliases.append((entry.get("source"), str(entry["name"]), str(entry["model"]), entry.get("note")))
     for i, entry in enumerate(doc.get("model", [])):
         if not entry.get("id"):
@@ -57,4 +68,4 @@ def _parse_overrides(path: Path, body: bytes) -> Overrides:
             raise ValueError(f"{path}: [[license]] #{i + 1} needs `term` and an `openness` among "
                              f"{', '.join(CLASSES)} (got {entry})")
         licences.append((str(entry["term"]), entry["openness"], entry.get("license_id"), entry.get("note")))
-    return Overrides(aliases, models, licences, hashlib.sha256(body).hexdigest())
+    return Overrides(aliases, key_aliases, models, licences, hashlib.sha256(body).hexdigest())

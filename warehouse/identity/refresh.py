@@ -48,9 +48,12 @@ def _load_overrides(con: duckdb.DuckDBPyConnection, overrides: Overrides, loaded
     if loaded_digest == overrides.digest:
         return False
     con.execute("DELETE FROM manual_alias")
+    con.execute("DELETE FROM manual_key_alias")
     con.execute("DELETE FROM manual_model")
     if overrides.aliases:
         con.executemany("INSERT INTO manual_alias VALUES (?, ?, ?, ?)", overrides.aliases)
+    if overrides.key_aliases:
+        con.executemany("INSERT INTO manual_key_alias VALUES (?, ?, ?, ?)", overrides.key_aliases)
     for m in overrides.models:
         con.execute(
             "INSERT INTO manual_model VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -75,6 +78,10 @@ SELECT EXISTS (
        OR EXISTS (SELECT 1 FROM manual_model m WHERE m.model_id = n.key)
        OR EXISTS (SELECT 1 FROM manual_alias a WHERE a.name = n.source_model
                   AND (a.source IS NULL OR a.source = n.source))
+       OR EXISTS (SELECT 1 FROM manual_key_alias a WHERE a.key = n.key)
+       OR EXISTS (SELECT 1 FROM model_name_key k WHERE k.family = n.key AND k.version IS NOT NULL)
+       OR (n.version IS NULL AND EXISTS (SELECT 1 FROM model_name_key k WHERE k.key = n.family || '-instruct'))
+       OR EXISTS (SELECT 1 FROM model_name_key k WHERE k.key = n.key || '-instruct')
 )
 """
 
@@ -111,6 +118,7 @@ def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, st
         "org_hint": pa.array([k.org_hint for k in keys], pa.string()),
         "method": [k.method for k in keys],
         "confidence": [k.confidence for k in keys],
+        "variant": pa.array([k.variant for k in keys], pa.string()),
     })
     con.register("_new_name_keys", batch)
     try:

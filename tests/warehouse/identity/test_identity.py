@@ -30,27 +30,27 @@ SAME_MODEL = [
     ("Claude 3.5 Sonnet (20240620)", "claude-3.5-sonnet-2024-06-20"),
     ("anthropic/claude-3.5-sonnet", "claude-3.5-sonnet"),
     ("claude-3-5-sonnet-latest", "claude-3.5-sonnet"),
-    ("Meta-Llama-3.1-405B-Instruct-fp8", "llama-3.1-405b"),
-    ("Meta-Llama-3.1-405b-Instruct-bf16", "llama-3.1-405b"),
-    ("meta-llama/llama-3.1-405b-instruct", "llama-3.1-405b"),
-    ("fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct", "llama-3.1-405b"),
-    ("meta.llama3-1-405b-instruct-v1:0", "llama-3.1-405b"),
-    ("together_ai/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo", "llama-3.1-70b"),
-    ("groq/llama-3.1-8b-instant", "llama-3.1-8b"),
-    ("Gemma-2-9b-it", "gemma-2-9b"),
-    ("google/gemma-2-9b-it:free", "gemma-2-9b"),
-    ("Qwen2.5-72B-Instruct", "qwen-2.5-72b"),
-    ("qwen/qwen-2.5-72b-instruct", "qwen-2.5-72b"),
-    ("Llama-4-Maverick-17B-128E-Instruct", "llama-4-maverick-17b-128e"),
-    ("meta-llama/Llama-4-Maverick-17B-128E-Instruct", "llama-4-maverick-17b-128e"),
+    ("Meta-Llama-3.1-405B-Instruct-fp8", "llama-3.1-405b-instruct"),
+    ("Meta-Llama-3.1-405b-Instruct-bf16", "llama-3.1-405b-instruct"),
+    ("meta-llama/llama-3.1-405b-instruct", "llama-3.1-405b-instruct"),
+    ("fireworks_ai/accounts/fireworks/models/llama-v3p1-405b-instruct", "llama-3.1-405b-instruct"),
+    ("meta.llama3-1-405b-instruct-v1:0", "llama-3.1-405b-instruct"),
+    ("together_ai/meta-llama/Meta-Llama-3.1-70B-Instruct-Turbo", "llama-3.1-70b-instruct"),
+    ("groq/llama-3.1-8b-instant", "llama-3.1-8b-instruct"),
+    ("Gemma-2-9b-it", "gemma-2-9b-instruct"),
+    ("google/gemma-2-9b-it:free", "gemma-2-9b-instruct"),
+    ("Qwen2.5-72B-Instruct", "qwen-2.5-72b-instruct"),
+    ("qwen/qwen-2.5-72b-instruct", "qwen-2.5-72b-instruct"),
+    ("Llama-4-Maverick-17B-128E-Instruct", "llama-4-maverick-17b-128e-instruct"),
+    ("meta-llama/Llama-4-Maverick-17B-128E-Instruct", "llama-4-maverick-17b-128e-instruct"),
     ("Command R+ (04-2024)", "command-r-plus-2024-04"),
     ("cohere/command-r-plus-04-2024", "command-r-plus-2024-04"),
     ("ChatGPT-4o-latest (2025-03-26)", "chatgpt-4o-2025-03-26"),
     ("amazon.nova-pro-v1:0", "nova-pro"),
     ("amazon/nova-pro-v1", "nova-pro"),
-    ("LiquidAI/LFM2.5-1.2B-Instruct", "lfm-2.5-1.2b"),
-    ("liquid/lfm-2.5-1.2b-instruct:free", "lfm-2.5-1.2b"),
-    ("Mixtral-8x7B-Instruct-v0.1", "mixtral-8x7b-v0.1"),
+    ("LiquidAI/LFM2.5-1.2B-Instruct", "lfm-2.5-1.2b-instruct"),
+    ("liquid/lfm-2.5-1.2b-instruct:free", "lfm-2.5-1.2b-instruct"),
+    ("Mixtral-8x7B-Instruct-v0.1", "mixtral-8x7b-instruct-v0.1"),
     ("o3 (high)", "o3"),
     ("gpt-4-turbo-2024-04-09 (diff)", "gpt-4-turbo-2024-04-09"),
     ("bedrock/us-east-1/moonshotai.kimi-k2-thinking", "kimi-k2-thinking"),
@@ -75,13 +75,20 @@ NEVER_MERGE = [
     ("Qwen3-235B-A22B", "Qwen3-30B-A3B"),
     ("Gemma-2-9b-it", "Gemma-2-27b-it"),
     ("Mistral-7B-Instruct-v0.1", "Mistral-7B-Instruct-v0.2"),
-    ("Claude 3.7 Sonnet", "Claude 3.7 Sonnet (thinking-32k)"),
     ("o1", "o1-mini"),
     ("GPT-4-0613", "GPT-4-0314"),
     ("Grok-2-08-13", "Grok-2-Mini-08-13"),
     ("Phi-3-Mini-4k-Instruct", "Phi-3-Mini-128k-Instruct"),
     ("nvidia.nemotron-nano-9b-v2:0", "nvidia/nemotron-nano-9b"),
-    ("claude-sonnet-4-20250514 (32k thinking)", "claude-sonnet-4-20250514"),
+    ("google/gemma-2-9b", "Gemma-2-9B-it"),
+    ("meta-llama/Meta-Llama-3-70B", "Llama-3-70B-Instruct"),
+    ("Qwen/Qwen2-72B", "Qwen2-72B-Instruct"),
+    ("mistralai/Mixtral-8x7B-v0.1", "Mixtral-8x7B-Instruct-v0.1"),
+    ("01-ai/Yi-1.5-34B", "Yi-1.5-34B-Chat"),
+    ("meta-llama/Llama-2-70b-hf", "Llama-2-70b-chat"),
+    ("upstage/SOLAR-10.7B-v1.0", "SOLAR-10.7B-Instruct-v1.0"),
+    ("gemini-2.0-flash-001", "gemini-2.0-flash-lite-001"),
+    ("kimi-k2-thinking", "kimi-k2"),
 ]
 
 
@@ -193,20 +200,20 @@ def test_every_source_name_resolves_to_its_canonical_model(con: duckdb.DuckDBPyC
         ("openrouter", "openai/gpt-4o-2024-08-06"): "gpt-4o-2024-08-06",
         ("lmarena", "GPT-4o-mini-2024-07-18"): "gpt-4o-mini-2024-07-18",
         ("litellm", "gpt-4o-mini-2024-07-18"): "gpt-4o-mini-2024-07-18",
-        ("lmarena", "Meta-Llama-3.1-405B-Instruct-bf16"): "llama-3.1-405b",
-        ("lmarena", "Meta-Llama-3.1-405B-Instruct-fp8"): "llama-3.1-405b",
-        ("openrouter", "meta-llama/llama-3.1-405b-instruct"): "llama-3.1-405b",
-        ("lmarena", "Meta-Llama-3.1-8B-Instruct"): "llama-3.1-8b",
-        ("litellm", "groq/llama-3.1-8b-instant"): "llama-3.1-8b",
-        ("lmarena", "Meta-Llama-3.1-70B-Instruct"): "llama-3.1-70b",
-        ("litellm", "groq/llama-3.1-70b-versatile"): "llama-3.1-70b",
+        ("lmarena", "Meta-Llama-3.1-405B-Instruct-bf16"): "llama-3.1-405b-instruct",
+        ("lmarena", "Meta-Llama-3.1-405B-Instruct-fp8"): "llama-3.1-405b-instruct",
+        ("openrouter", "meta-llama/llama-3.1-405b-instruct"): "llama-3.1-405b-instruct",
+        ("lmarena", "Meta-Llama-3.1-8B-Instruct"): "llama-3.1-8b-instruct",
+        ("litellm", "groq/llama-3.1-8b-instant"): "llama-3.1-8b-instruct",
+        ("lmarena", "Meta-Llama-3.1-70B-Instruct"): "llama-3.1-70b-instruct",
+        ("litellm", "groq/llama-3.1-70b-versatile"): "llama-3.1-70b-instruct",
         ("lmarena", "Claude 3.5 Sonnet (20241022)"): "claude-3.5-sonnet-2024-10-22",
         ("litellm", "bedrock/us.anthropic.claude-3-5-sonnet-20241022-v2:0"): "claude-3.5-sonnet-2024-10-22",
         ("lmarena", "Claude 3.5 Sonnet (20240620)"): "claude-3.5-sonnet-2024-06-20",
         ("litellm", "claude-3-5-sonnet-20240620"): "claude-3.5-sonnet-2024-06-20",
         # OpenRouter's short slug joins the Hugging Face repo it links to
-        ("openrouter", "mistralai/devstral-2512"): "devstral-2-123b-2512",
-        ("hf_hub", "mistralai/Devstral-2-123B-Instruct-2512"): "devstral-2-123b-2512",
+        ("openrouter", "mistralai/devstral-2512"): "devstral-2-123b-instruct-2512",
+        ("hf_hub", "mistralai/Devstral-2-123B-Instruct-2512"): "devstral-2-123b-instruct-2512",
     }
     for (source, name), model_id in expected.items():
         assert alias_of(con, source, name) == model_id, (source, name)
@@ -252,7 +259,7 @@ def test_manual_alias_wins_and_the_file_is_reread_when_it_changes(con: duckdb.Du
 def test_a_broken_aliases_file_is_an_error_naming_the_file(tmp_path: Path) -> None:
     bad = tmp_path / "aliases.toml"
     bad.write_text('[[alias]]\nname = "x"\n')
-    with pytest.raises(ValueError, match=r"aliases.toml: \[\[alias\]\] #1 needs `name` and `model`"):
+    with pytest.raises(ValueError, match=r"aliases.toml: \[\[alias\]\] #1 needs `model` and one of `name` or `key`"):
         load_overrides(bad)
     bad.write_text('[[model]]\nid = "x"\nopenness = "sort-of-open"\n')
     with pytest.raises(ValueError, match="openness 'sort-of-open' is not one of"):
@@ -269,8 +276,8 @@ def test_refresh_is_incremental_and_a_second_source_matches_an_earlier_name(con:
     assert refresh_identity(con) == 0  # nothing new: no name normalised again
     ingest(con, "litellm", [price("deepinfra", "deepinfra/Qwen/Qwen2.5-72B-Instruct", 0.23, 0.4)])
     assert refresh_identity(con) == 1
-    assert alias_of(con, "lmarena", "Qwen2.5-72B-Instruct") == "qwen-2.5-72b"
-    assert alias_of(con, "litellm", "deepinfra/Qwen/Qwen2.5-72B-Instruct") == "qwen-2.5-72b"
+    assert alias_of(con, "lmarena", "Qwen2.5-72B-Instruct") == "qwen-2.5-72b-instruct"
+    assert alias_of(con, "litellm", "deepinfra/Qwen/Qwen2.5-72B-Instruct") == "qwen-2.5-72b-instruct"
 
 
 def test_refresh_of_thousands_of_names_is_fast(con: duckdb.DuckDBPyConnection) -> None:

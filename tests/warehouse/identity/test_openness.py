@@ -173,16 +173,16 @@ def market(tmp_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 EXPECTED = {
-    "llama-3.1-405b": "open-weights-restricted",
-    "mistral-7b-v0.2": "open-source",
-    "olmo-7b": "open-source",
-    "gemma-2-9b": "open-weights-restricted",
+    "llama-3.1-405b-instruct": "open-weights-restricted",
+    "mistral-7b-instruct-v0.2": "open-source",
+    "olmo-7b": "open-weights-permissive",  # Epoch only: "Open weights (unrestricted)"
+    "gemma-2-9b-instruct": "open-weights-restricted",
     "gpt-4o-2024-08-06": "closed",
     "command-r-plus-2024-04": "open-weights-noncommercial",
     # DeepSeek-V3: MIT code, weights under the DeepSeek model licence (commercial use, use-based limits)
     "deepseek-v3": "open-weights-permissive",
     "deepseek-r1": "open-source",
-    "qwen-2.5-72b": "open-weights-restricted",
+    "qwen-2.5-72b": "open-weights-permissive",
     "grok-1": "open-source",
 }
 
@@ -195,14 +195,14 @@ def test_well_known_models_get_their_class(market: duckdb.DuckDBPyConnection, mo
 
 def test_evidence_is_listed_with_what_decided(market: duckdb.DuckDBPyConnection) -> None:
     licence, evidence = market.execute(
-        "SELECT license_id, evidence FROM v_model_openness WHERE model_id = 'llama-3.1-405b'").fetchone()
+        "SELECT license_id, evidence FROM v_model_openness WHERE model_id = 'llama-3.1-405b-instruct'").fetchone()
     assert licence == "llama3.1"
     seen = {(e["source"], e["kind"], e["value"], e["rank"]) for e in json.loads(evidence)}
     assert seen == {
         ("hf_hub", "hub licence", "llama3.1", 1),
-        ("lmarena", "leaderboard licence", "Llama 3.1 Community", 2),
-        ("epoch_benchmarks", "accessibility", "Open weights (restricted use)", 3),
-        ("epoch_benchmarks", "open_weights flag", "true", 4),
+        ("lmarena", "leaderboard licence", "Llama 3.1 Community", 3),
+        ("epoch_benchmarks", "accessibility", "Open weights (restricted use)", 4),
+        ("epoch_benchmarks", "open_weights flag", "true", 5),
     }
     names = dict(market.execute("SELECT source_model, openness FROM v_model_names WHERE source = 'lmarena'"
                                 ).fetchall())
@@ -212,8 +212,9 @@ def test_evidence_is_listed_with_what_decided(market: duckdb.DuckDBPyConnection)
 
 def test_conflicting_evidence_is_listed(market: duckdb.DuckDBPyConnection) -> None:
     conflicts = dict(market.execute("SELECT model_id, classes FROM v_openness_conflicts").fetchall())
-    # Epoch calls Qwen2.5-72B unrestricted; its licence (Arena: Qwen) caps commercial users
-    assert conflicts == {"qwen-2.5-72b": ["open-weights-permissive", "open-weights-restricted"]}
+    # Grok-1: Arena names Apache 2.0, Epoch says "unrestricted": no conflict. Gemma-2-9B: the maker's terms and
+    # models.dev's bare flag agree on restricted. Nothing here disagrees at licence level.
+    assert conflicts == {}
 
 
 def test_manual_openness_wins(market: duckdb.DuckDBPyConnection, tmp_path: Path) -> None:
@@ -241,3 +242,20 @@ def test_spdx_collection_reclassifies_terms(market: duckdb.DuckDBPyConnection) -
     current = market.execute("SELECT name, osi_approved, openness FROM v_license_current WHERE license_id = 'AAL'"
                              ).fetchone()
     assert current == ("Attribution Assurance License", True, "open-source")
+
+
+def test_a_derivative_carries_its_base_terms_and_the_conflict_shows_both(tmp_path: Path) -> None:
+    con = db.connect(tmp_path / "w.duckdb")
+    ingest(con, "lmarena", [arena("Gemma-2-9b-it-SimPO", "MIT", "Princeton"),
+                            arena("Gemma-2-9b-it", "Gemma license", "Google")])
+    ingest(con, "livebench", [ScoreRow("livebench", "overall", "gemma-2-9b-it-simpo", 40.0, "pct")])
+    refresh_identity(con)
+    assert con.execute("SELECT openness, license_id FROM model WHERE model_id = 'gemma-2-9b-instruct-simpo'"
+                       ).fetchone() == ("open-weights-restricted", "gemma")
+    decided, classes, evidence = con.execute(
+        "SELECT decided, classes, evidence FROM v_openness_conflicts WHERE model_id = 'gemma-2-9b-instruct-simpo'"
+    ).fetchone()
+    assert (decided, classes) == ("open-weights-restricted", ["open-source", "open-weights-restricted"])
+    assert {(e["kind"], e["value"]) for e in json.loads(evidence)} == {("base model terms", "gemma"),
+                                                                        ("leaderboard licence", "MIT")}
+    con.close()
