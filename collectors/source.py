@@ -90,6 +90,9 @@ class Source:
     # The model hub: its catalogue rows are model repositories, and a repository's own licence is the
     # strongest openness evidence there is (identity ranks it first).
     hub: bool = False
+    # Its catalogue licences are the site's own label (free text, typos, a brand for an API-only model), not the
+    # maker's terms: identity weighs them like a leaderboard's licence column, below curated lists.
+    labels_licences: bool = False
     # Hosts (with their subdomains) a redirect from `base_url` may lead to, e.g. a CDN serving the files; any
     # other redirect is refused, so foreign content is never ingested as this source's.
     redirect_hosts: tuple[str, ...] = ()

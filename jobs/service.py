@@ -165,7 +165,6 @@ class Service:
             (log.info if outcome.status in ("ok", "unchanged") else log.warning)("%s", outcome.summary())
         except Exception:  # a bug in one source's run must not stop the others; its transaction rolled back
             log.exception("%s: collection crashed", source.id)
-        self.outcomes[(source.id, status)] += 1
         self._honour_retry_after(source, started)
         with self.pipe.locked():
             self._save_schedule()
@@ -173,6 +172,7 @@ class Service:
             # whole warehouse, so those reach readers with the next run that changes something.
             if status != "unchanged":
                 self.pipe.publish()
+        self.outcomes[(source.id, status)] += 1  # counted once the run's schedule and snapshot are out
         self._deliver_alerts()
 
     def _honour_retry_after(self, source: Source, since: datetime) -> None:

@@ -22,17 +22,19 @@ class SourceLike(Protocol):
     kind: str
     reseller: bool
     hub: bool
+    labels_licences: bool
 
 
 def record_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike]) -> None:
     """Make `source_info` list exactly `sources`; writes nothing when it already does."""
-    wanted = sorted((s.id, s.kind, s.reseller, s.hub) for s in sources)
-    if sorted(con.execute("SELECT source, kind, reseller, hub FROM source_info").fetchall()) == wanted:
+    wanted = sorted((s.id, s.kind, s.reseller, s.hub, s.labels_licences) for s in sources)
+    if sorted(con.execute("SELECT source, kind, reseller, hub, labels_licences FROM source_info").fetchall()) == wanted:
         return
     con.execute("BEGIN")
     try:
         con.execute("DELETE FROM source_info")
-        con.executemany("INSERT INTO source_info VALUES (?, ?, ?, ?)", wanted)
+        con.executemany("INSERT INTO source_info (source, kind, reseller, hub, labels_licences) "
+                        "VALUES (?, ?, ?, ?, ?)", wanted)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")

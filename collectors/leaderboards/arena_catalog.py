@@ -118,4 +118,5 @@ SOURCE = Source(
     description="LMArena arena-catalog: text-arena ratings per category (overall, coding, math, instruction "
                 "following, long prompts, languages) and Arena's price and licence list.",
     min_rows=50,
+    labels_licences=True,  # scatterplot-data's `license` column: "Propretary", "Open", "Qwen" ...
 )

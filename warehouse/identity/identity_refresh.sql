@@ -200,7 +200,8 @@ WITH lb AS (
 ), sm AS (  -- from_hub: the source is the model hub (source_info), its rows are repositories
     SELECT s.source, s.model, arg_max(s.license, s.valid_from) AS license,
            arg_max(s.open_weights, s.valid_from) AS open_weights,
-           arg_max(s.hugging_face_id, s.valid_from) AS hugging_face_id, coalesce(any_value(i.hub), false) AS from_hub
+           arg_max(s.hugging_face_id, s.valid_from) AS hugging_face_id, coalesce(any_value(i.hub), false) AS from_hub,
+           coalesce(any_value(i.labels_licences), false) AS labelled
     FROM source_model s LEFT JOIN source_info i ON i.source = s.source GROUP BY s.source, s.model
 ), hub AS (
     SELECT model AS repo, license FROM sm WHERE from_hub AND license IS NOT NULL
@@ -211,9 +212,9 @@ WITH lb AS (
     UNION ALL
     SELECT sm.source, sm.model,
            CASE WHEN sm.from_hub THEN 'hub licence' WHEN t.rule LIKE 'Epoch:%' THEN 'accessibility'
-                ELSE 'catalogue licence' END,
+                WHEN sm.labelled THEN 'leaderboard licence' ELSE 'catalogue licence' END,
            sm.license, t.openness, t.license_id,
-           CASE WHEN sm.from_hub THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 4 ELSE 2 END, t.rule
+           CASE WHEN sm.from_hub THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 4 WHEN sm.labelled THEN 3 ELSE 2 END, t.rule
     FROM sm JOIN license_term t ON t.term = sm.license
     UNION ALL
     SELECT sm.source, sm.model, 'hub licence of ' || sm.hugging_face_id, hub.license, t.openness, t.license_id,

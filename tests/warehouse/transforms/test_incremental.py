@@ -32,7 +32,7 @@ START = datetime(2025, 1, 1, 12)
 def assert_tables_equal_full(con: duckdb.DuckDBPyConnection, settings: Settings = SETTINGS) -> None:
     """Every transform table equals what the pure full computation gives on the warehouse as it is now."""
     as_of = inputs.as_of(con)
-    expected = compute(inputs.scores(con), inputs.prices(con), as_of, settings)
+    expected = compute(inputs.scores(con), inputs.prices(con), as_of, settings, inputs.headline_preferences(con))
     for name, frame in expected.items():
         actual = con.sql(f"SELECT * FROM {name}").pl()
         want = frame.select(actual.columns).cast(dict(actual.schema))
