@@ -72,6 +72,8 @@ def demo_settings(data_dir: Path, server: ReplayServer, sources: list[Source]) -
     os.environ["GAPWATCH_ENABLED_SOURCES"] = json.dumps([s.id for s in sources])
     for source in sources:
         os.environ[f"GAPWATCH_BASE_URLS__{source.id.upper()}"] = server.base_url(source.id)
+    # One loopback origin stands in for every upstream host: the per-host limit would queue all sources behind it.
+    os.environ["GAPWATCH_MAX_FETCHES_PER_HOST"] = str(Settings().max_concurrent_fetches)
     return Settings()
 
 
