@@ -96,6 +96,10 @@ class Service:
         for source in self.sources:
             trigger = trigger_for(source, self.settings)
             first = first_run_at(self._last_observed(source), trigger, now)
+            # A Retry-After from before a restart still holds: the server asked not to be called until then.
+            waited = self._retry_after_until(source, datetime.min)
+            if waited is not None and waited > first:
+                first = waited
             if isinstance(trigger, IntervalTrigger):
                 trigger.start_date = first  # keep the cadence anchored on the first run, not on start-up
             self.scheduler.add_job(self._run, trigger, args=[source], id=source.id, name=source.id,
@@ -175,18 +179,20 @@ class Service:
         self.outcomes[(source.id, status)] += 1  # counted once the run's schedule and snapshot are out
         self._deliver_alerts()
 
-    def _honour_retry_after(self, source: Source, since: datetime) -> None:
-        """A server that answered 429/503 with Retry-After is not called again before then, whatever the
-        source's schedule says (the client's own retries stop at `backoff_max_s`)."""
+    def _retry_after_until(self, source: Source, since: datetime) -> datetime | None:
+        """Until when a server that answered 429/503 with Retry-After (in a fetch since `since`) asked us to wait."""
         with self.pipe.locked() as con:
             row = con.execute("SELECT max(fetched_at + to_microseconds((retry_after_s * 1e6)::BIGINT)) "
                               "FROM fetch_log WHERE source = ? AND fetched_at >= ? AND retry_after_s IS NOT NULL",
-                              [source.id, since]).fetchone()
-        if not row or row[0] is None:
-            return
-        not_before = row[0].replace(tzinfo=UTC)
+                              [source.id, since]).fetchall()
+        return row[0][0].replace(tzinfo=UTC) if row and row[0][0] is not None else None
+
+    def _honour_retry_after(self, source: Source, since: datetime) -> None:
+        """A server that answered 429/503 with Retry-After is not called again before then, whatever the
+        source's schedule says (the client's own retries stop at `backoff_max_s`)."""
+        not_before = self._retry_after_until(source, since)
         job = self.scheduler.get_job(source.id)
-        if job is None or (job.next_run_time is not None and job.next_run_time >= not_before):
+        if not_before is None or job is None or (job.next_run_time is not None and job.next_run_time >= not_before):
             return
         log.warning("%s: the server asked us to wait until %s (Retry-After); next run moved there", source.id,
                     not_before.isoformat(timespec="seconds"))

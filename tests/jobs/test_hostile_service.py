@@ -71,6 +71,16 @@ def test_retry_after_is_honoured_by_the_schedule(tmp_path: Path, origin: HTTPSer
     assert next_run >= datetime.now(UTC) + timedelta(seconds=100)
     assert service.outcomes[("limited", "failed")] == 1
 
+    # A restart remembers it: the first run after start-up still waits for the time the server asked for.
+    restarted = Service(settings, sources=[clone("limited")], pipeline=Pipeline(settings))
+    restarted.start()
+    try:
+        first = restarted.scheduler.get_job("limited").next_run_time
+    finally:
+        restarted.stop()
+    assert first >= datetime.now(UTC) + timedelta(seconds=100)
+    assert restarted.outcomes[("limited", "failed")] == 0
+
 
 def test_sigterm_to_serve_during_a_trickle_exits_within_seconds(tmp_path: Path) -> None:
     trickle = Trickle(every=0.5)
