@@ -165,6 +165,8 @@ def _formatter(column: str, dtype: pl.DataType) -> Callable[[object], str] | Non
     if dtype == pl.Boolean:
         return lambda v: MISSING if v is None else ("yes" if v else "no")
     if dtype.is_temporal():
+        if name == "valid_to":  # an interval still open: true until now, not a missing end
+            return lambda v: "now" if v is None else when(v)
         return when
     if not dtype.is_numeric():
         if name in _WORDS:
