@@ -83,44 +83,38 @@ def test_reparse_and_unknown_source(cli: Run) -> None:
     assert unknown.exit_code == 2 and "unknown source 'nosuchsource'" in unknown.output
 
 
-def test_a_second_writer_is_refused_with_advice(cli: Run, settings: Settings) -> None:
+def collect_while_held(cli: Run, settings: Settings, connect_args: str = "") -> tuple[object, int]:
+    """`gapwatch collect` while another process holds the writer's file open (`duckdb.connect(path, <args>)`):
+    the command's result and the holder's pid."""
     with Pipeline(settings):  # creates the warehouse file
         pass
-    # Another process (as `gapwatch serve` would be) holds the writer's lock.
     holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, sys, time; c = duckdb.connect({str(settings.warehouse_file)!r}); "
-         "print('ready', flush=True); time.sleep(60)"],
+        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.warehouse_file)!r}"
+         f"{connect_args}); print('ready', flush=True); time.sleep(60)"],
         stdout=subprocess.PIPE, text=True,
     )
     try:
         assert holder.stdout.readline().strip() == "ready"
-        result = cli("collect", "openrouter")
+        return cli("collect", "openrouter"), holder.pid
     finally:
         holder.kill()
         holder.wait()
-    assert result.exit_code == 2 and f"held by process {holder.pid}" in " ".join(result.output.split())
+
+
+def test_a_second_writer_is_refused_with_advice(cli: Run, settings: Settings) -> None:
+    # Another process (as `gapwatch serve` would be) holds the writer's lock.
+    result, pid = collect_while_held(cli, settings)
+    assert result.exit_code == 2 and f"held by process {pid}" in " ".join(result.output.split())
 
 
 @pytest.mark.parametrize("read_only", [True, False])
 def test_the_lock_message_names_the_holder_and_points_readers_at_the_snapshot(
     cli: Run, settings: Settings, read_only: bool,
 ) -> None:
-    with Pipeline(settings):
-        pass
     # A reader that opened the writer's file instead of the published snapshot (a notebook, a script).
-    holder = subprocess.Popen(
-        [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.warehouse_file)!r}, "
-         f"read_only={read_only}); print('ready', flush=True); time.sleep(60)"],
-        stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        result = cli("collect", "openrouter")
-    finally:
-        holder.kill()
-        holder.wait()
+    result, pid = collect_while_held(cli, settings, f", read_only={read_only}")
     text = " ".join(result.output.split())
-    assert result.exit_code == 2 and f"held by process {holder.pid}" in text
+    assert result.exit_code == 2 and f"held by process {pid}" in text
     assert "published snapshot" in text and "gapwatch serve" not in text
 
 
