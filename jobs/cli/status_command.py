@@ -74,7 +74,9 @@ def sql(
 def sources() -> None:
     """List every registered source with its URLs and schedule."""
     settings = get_settings()
-    table = Table("id", "kind", "schedule", "urls")
+    table = Table("id", "kind", "schedule", "urls", expand=True)
+    for column, ratio in zip(table.columns, (2, 2, 2, 5), strict=True):
+        column.overflow, column.ratio = "fold", ratio  # a URL cut short is no URL: wrap it, and give it room
     for s in registry.SOURCES:
         every = output.every(s.schedule.every) if s.schedule.every else f"cron {s.schedule.cron}"
         if s.retired:
