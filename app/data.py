@@ -21,7 +21,7 @@ import streamlit as st
 from collectors import registry
 from gapwatch.settings import get_settings
 from gapwatch.vocabulary import CAPABILITIES, is_open
-from warehouse.publish import open_snapshot
+from warehouse.publish import attach_snapshot, open_snapshot
 from warehouse.runs import source_status
 
 TOP_N = 10
@@ -66,17 +66,11 @@ def _connection(path: str, version: int | None, mtime_ns: int) -> duckdb.DuckDBP
     tens of milliseconds, a query on an open one less. A newer publish is a new key; the replaced connection is
     dropped from the cache (two entries: the one being read and the next) and closes when unreferenced.
 
-    The file is ATTACHed to a private in-memory database rather than opened with `duckdb.connect(path)`: DuckDB
-    reuses an open database of the same path within a process, so a plain connect would keep reading the
-    replaced file after a publish, and would refuse the SQL page's own connection (opened with another
-    configuration) while this one is open."""
-    if not Path(path).exists():
-        open_snapshot(Path(path))  # raises the error that says how to get a snapshot
-    con = duckdb.connect(":memory:")
-    escaped = path.replace("'", "''")
-    con.execute(f"ATTACH '{escaped}' AS snapshot (READ_ONLY)")
-    con.execute("USE snapshot")
-    return con
+    The file is attached to a private in-memory database (`attach_snapshot`) rather than opened with
+    `duckdb.connect(path)`: DuckDB reuses an open database of the same path within a process, so a plain connect
+    would keep reading the replaced file after a publish, and would refuse the SQL page's own connection (opened
+    with another configuration) while this one is open."""
+    return attach_snapshot(Path(path))
 
 
 def _cursor(path: str, version: int | None, mtime_ns: int) -> duckdb.DuckDBPyConnection:

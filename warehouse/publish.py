@@ -152,9 +152,31 @@ def _logical_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
         con.execute("DETACH _publish")
 
 
+def _missing(path: Path) -> FileNotFoundError:
+    return FileNotFoundError(f"no published snapshot at {path}; run `gapwatch collect` (or `make demo`) first")
+
+
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the snapshot published at `path` now (what the app and `gapwatch sql` use),
     opened by its version's own name so a process that still holds an older version sees this one."""
     if not path.exists():
-        raise FileNotFoundError(f"no published snapshot at {path}; run `gapwatch collect` (or `make demo`) first")
+        raise _missing(path)
     return duckdb.connect(str(current_path(path)), read_only=True)
+
+
+def attach_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
+    """The snapshot published at `path` now, attached read-only (as `snapshot`, the default catalog) to a private
+    in-memory database: a database instance of its own, which DuckDB does not share with another connection to
+    the same file in this process, so it may be configured on its own (the SQL guard) and never serves an older
+    version (the app's long-lived connection)."""
+    if not path.exists():
+        raise _missing(path)
+    con = duckdb.connect(":memory:")
+    try:
+        quoted = str(current_path(path)).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS snapshot (READ_ONLY)")
+        con.execute("USE snapshot")
+    except BaseException:
+        con.close()
+        raise
+    return con

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse.publish import current_path
+from warehouse.publish import attach_snapshot
 
 
 class RejectedQuery(ValueError):
@@ -40,17 +40,12 @@ def connect(path: Path, *, memory_limit: str | None = None, threads: int | None 
             ) -> duckdb.DuckDBPyConnection:
     """A guarded connection to the snapshot published at `path`: read-only, no external access, locked.
 
-    A database instance of its own (in memory, the snapshot attached read-only): DuckDB shares one instance per
-    file path within a process and refuses a second configuration for it, so a guarded connection opened by path
-    would fail whenever the app holds a plain one to the same file, and the other way round.
+    A database instance of its own (`attach_snapshot`): DuckDB shares one instance per file path within a
+    process and refuses a second configuration for it, so a guarded connection opened by path would fail
+    whenever the app holds a plain one to the same file, and the other way round.
     """
-    if not path.exists():
-        raise FileNotFoundError(f"no published snapshot at {path}; run `gapwatch collect` (or `make demo`) first")
-    con = duckdb.connect(":memory:")
+    con = attach_snapshot(path)
     try:
-        quoted = str(current_path(path)).replace("'", "''")
-        con.execute(f"ATTACH '{quoted}' AS snapshot (READ_ONLY)")
-        con.execute("USE snapshot")
         # Only now, the file being attached: no further file, network or extension access, then nothing changes.
         con.execute("SET enable_external_access = false")
         if memory_limit:
