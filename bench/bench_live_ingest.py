@@ -92,7 +92,8 @@ def build(path: Path, shape: Shape) -> None:
     con.execute("INSERT INTO model_alias SELECT CASE source WHEN 'prices' THEN 'openrouter' ELSE source END, "
                 "source_model, model_id, method, confidence FROM _aliases")
     # Their name keys, as identity would have written them: the warm-up ingest keys only the new names.
-    con.execute("INSERT INTO model_name_key SELECT CASE source WHEN 'prices' THEN 'openrouter' ELSE source END, "
+    con.execute("INSERT INTO model_name_key (source, source_model, key, family, version, org_hint, method, "
+                "confidence) SELECT CASE source WHEN 'prices' THEN 'openrouter' ELSE source END, "
                 "source_model, source_model, source_model, NULL, NULL, 'exact', 1.0 FROM _aliases")
     con.execute("COMMIT")
     con.execute("CHECKPOINT")
