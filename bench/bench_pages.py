@@ -56,9 +56,7 @@ def build(data_dir: Path, models: int, years: int) -> None:
                                      pl.lit("USD").alias("currency"))
     con = db.connect(data_dir / "gapwatch.duckdb")
     # Views are bound by name when queried: the generated facts stand in for the views the app and transforms read.
-    # A leaderboard's own publication date, which the generator does not model: unknown (NULL) here.
-    scores = gen.scores.with_columns(pl.lit(None, pl.Date).alias("publish_date"))
-    for name, frame in (("v_capability_scores", scores), ("v_model_names", gen.names),
+    for name, frame in (("v_capability_scores", gen.scores), ("v_model_names", gen.names),
                         ("v_price_history", prices)):
         con.execute(f"DROP VIEW IF EXISTS {name}")
         con.register("_frame", frame.to_arrow())

@@ -26,23 +26,23 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from transforms_warehouse import Shape, daily, daily_rows, generate  # noqa: E402
 
 from gapwatch.settings import Settings  # noqa: E402
+from warehouse import db  # noqa: E402
 from warehouse.db import transaction  # noqa: E402
 from warehouse.transforms import inputs  # noqa: E402
 from warehouse.transforms.refresh import compute, write  # noqa: E402
 
-MIGRATION = Path(__file__).resolve().parents[1] / "warehouse" / "migrations" / "005_transforms.sql"
-
 
 def build(path: Path, shape: Shape) -> None:
-    """Write the generated facts as tables named like the views the transforms read, plus migration 005."""
+    """Every migration, then the generated facts as tables standing in for the views the transforms read."""
     gen = generate(shape)
     con = duckdb.connect(str(path))
+    db.migrate(con)  # the transform tables, whatever migration added them
     for name, frame in (("v_capability_scores", gen.scores), ("v_model_names", gen.names),
                         ("v_price_history", gen.prices)):
+        con.execute(f"DROP VIEW IF EXISTS {name}")
         con.register("_frame", frame.to_arrow())
         con.execute(f"CREATE TABLE {name} AS SELECT * FROM _frame")
         con.unregister("_frame")
-    con.execute(MIGRATION.read_text(encoding="utf-8"))
     con.execute("CREATE TABLE bench_info AS SELECT ?::DATE AS as_of, ?::BIGINT AS score_days, ?::BIGINT AS price_days",
                 [gen.as_of, daily_rows(gen.scores, gen.as_of), daily_rows(gen.prices, gen.as_of)])
     con.close()

@@ -102,7 +102,9 @@ def generate(shape: Shape = Shape()) -> Generated:
         pl.concat(score_parts)
         .join(catalogue, on="model_ix")
         .select("source", "board", "category", "capability", "weight", "model", "score", when.alias("valid_from"),
-                until.alias("valid_to"))
+                until.alias("valid_to"),
+                # A board's own publication date (v_capability_scores), which the generator does not model.
+                pl.lit(None, pl.Date).alias("publish_date"))
     )
 
     providers = np.where(openness == 0, rng.integers(1, 3, n), rng.integers(1, 6, n))
