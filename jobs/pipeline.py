@@ -26,9 +26,10 @@ from collectors.source import DocMeta, ParseError, Source
 from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
 from jobs.hooks import IngestHook, default_hooks, is_deferrable
-from warehouse import db, ingest, runs, targets
+from warehouse import db, history, ingest, runs, targets
 from warehouse.changes.events import record_events
 from warehouse.changes.stale import stale_events
+from warehouse.facts import table_for
 from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
 from warehouse.publish import publish
@@ -52,6 +53,8 @@ class Fetched:
 class _Batch:
     # The batch's last accepted outcome: the deferred hooks run once for it when the batch ends.
     last: tuple[Source, Outcome] | None = None
+    # A batch that defers the per-outcome hooks too: every judged outcome, in order, for the batch's end.
+    deferred: list[tuple[Source, Outcome]] | None = None
 
 
 def http_config(settings: Settings) -> HttpConfig:
@@ -121,12 +124,12 @@ class Pipeline:
         validators: dict[str, tuple[str | None, str | None, str | None]] | None = None,
     ) -> Fetched:
         """Fetch every URL of `source`. Safe to call from many threads; writes nothing. `validators` (etag,
-        last-modified, sha256 per URL, as `_validators` reads them) spares the warehouse read, for a caller
-        that holds the write lock while the fetches run."""
+        last-modified, sha256 per URL, as `runs.source_validators` reads them; a URL absent was never fetched)
+        spares the warehouse reads, for a caller that holds the write lock while the fetches run."""
         out = Fetched()
         failures: list[str] = []
         if urls is None and source.discover is not None:
-            urls, out.error = self._discover(source, out)
+            urls, out.error = self._discover(source, out, validators)
             if out.error:
                 return out
         urls = self.urls(source) if urls is None else urls
@@ -135,7 +138,8 @@ class Pipeline:
             return out
         for url in urls:
             shown = redact(url)  # credentials in a base URL are sent, never stored, logged or published
-            etag, modified, prev_sha = validators[url] if validators is not None else self._validators(shown)
+            etag, modified, prev_sha = (validators.get(shown, (None, None, None)) if validators is not None
+                                        else self._validators(shown))
             out.previous[shown] = prev_sha
             have_body = prev_sha is not None and self.raw.has(prev_sha)
             res = self.client.fetch(
@@ -160,13 +164,16 @@ class Pipeline:
             out.error = f"every target failed, e.g. {failures[0]}"
         return out
 
-    def _discover(self, source: Source, out: Fetched) -> tuple[list[str], str | None]:
+    def _discover(self, source: Source, out: Fetched,
+                  validators: dict[str, tuple[str | None, str | None, str | None]] | None = None,
+                  ) -> tuple[list[str], str | None]:
         """The URLs a discovering source names now (`Source.discover`), or the error that stops the run. The
         discovery fetch is logged with the others (it is not ingested: it holds no facts)."""
         assert source.discover is not None
         base = self.settings.base_urls.get(source.id)
         url = source.urls(base, [source.discover.path])[0]
-        out.previous[url] = self._validators(url)[2]
+        out.previous[url] = (validators.get(url, (None, None, None)) if validators is not None
+                             else self._validators(url))[2]
         res = self.client.fetch(url, max_bytes=source.max_body_bytes)
         out.results.append(res)
         if res.error or not res.body:
@@ -210,9 +217,9 @@ class Pipeline:
         started = utcnow()
         observed_at = observed_at or started
         with self.write_lock:  # what to fetch, read before the batch holds the lock
-            plans = {s.id: self.urls(s) for s in sources if s.discover is None}
-            validators = {s.id: {u: self._validators(redact(u)) for u in plans[s.id]} for s in sources
-                          if s.discover is None}
+            # A discovering source learns its URLs from its discovery document, inside its fetch.
+            plans = {s.id: None if s.discover is not None else self.urls(s) for s in sources}
+            validators = {s.id: runs.source_validators(self.con, s.id) for s in sources}
         outcomes: list[Outcome] = []
         workers = max(1, min(self.settings.max_concurrent_fetches, len(sources)))
         def ahead(source: Source) -> tuple[Fetched, Callable[[], Parsed] | None]:
@@ -230,16 +237,12 @@ class Pipeline:
                 return fetched, fail
             return fetched, lambda: parsed
 
+        # The slowest sources first (those that fetch a discovery document, then the most documents), so the
+        # longest fetch does not start last.
+        order = sorted(sources, key=lambda s: (s.discover is None, -s.documents_per_collection))
         with ThreadPoolExecutor(workers, thread_name_prefix="fetch") as pool:
-            futures = {pool.submit(ahead, s): s for s in sources if s.discover is None}
-            # A discovering source reads the warehouse for the URLs its discovery document names, so it is
-            # fetched here, while the workers run and before the batch holds the write lock.
-            early = [(s, self.fetch(s)) for s in sources if s.discover is not None]
-            with self.batch():
-                for source, fetched in early:
-                    outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started))
-                    if on_outcome:
-                        on_outcome(outcomes[-1])
+            futures = {pool.submit(ahead, s): s for s in order}
+            with self.batch(defer_events=True):
                 self._ingest_as_completed(futures, observed_at, trigger, started, outcomes, on_outcome)
         if self.publish_after_ingest and not self._atomic and any(o.status != "unchanged" for o in outcomes):
             self.publish()
@@ -250,7 +253,17 @@ class Pipeline:
         for done in as_completed(futures):
             source = futures[done]
             fetched, prepared = done.result()
-            outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared))
+            deferred = self._batch.deferred if self._batch is not None else None
+            owed = len(deferred) if deferred is not None else 0
+            try:
+                # One commit per source for its fetch log, documents, facts and run (each statement committing on
+                # its own costs a write-ahead-log sync apiece).
+                with self.atomic():
+                    outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared))
+            except BaseException:
+                if deferred is not None:
+                    del deferred[owed:]  # rolled back: no hook is owed for it
+                raise
             if on_outcome:
                 on_outcome(outcomes[-1])
 
@@ -347,15 +360,37 @@ class Pipeline:
         return result, evidence
 
     def _after_ingest(self, source: Source, outcome: Outcome) -> None:
-        """Inside the ingest's transaction: the per-outcome hooks, then (outside a batch) the derive stage."""
-        for hook in self.hooks:
-            if not is_deferrable(hook):
-                hook(self.con, source, outcome)
+        """Inside the ingest's transaction: the per-outcome hooks, then (outside a batch) the derive stage.
+
+        In a batch that defers its events, the per-outcome hooks are owed instead: on record with the run, in
+        its transaction (`pending_events`), and run at the batch's end (`_run_deferred`)."""
+        deferred = self._batch.deferred if self._batch is not None else None
+        if deferred is not None:
+            deferred.append((source, outcome))
+            self.con.execute("INSERT OR REPLACE INTO pending_events VALUES (?, ?, ?, ?, ?)",
+                             [outcome.run_id, source.id, outcome.observed_at, outcome.status, utcnow()])
+        else:
+            for hook in self.hooks:
+                if not is_deferrable(hook):
+                    hook(self.con, source, outcome)
         if self._batch is None:
             self._derive(source, outcome)
         elif outcome.status == "ok":  # the derive stage is owed: on record with the snapshot, in its transaction
             self.con.execute("INSERT OR REPLACE INTO pending_derive VALUES (1, ?, ?, ?, ?)",
                              [source.id, outcome.observed_at, outcome.run_id, utcnow()])
+
+    def _run_deferred(self, items: list[tuple[Source, Outcome]]) -> None:
+        """The per-outcome hooks a batch deferred, in hook order: a hook that can take them together
+        (`over_batch`: identity, refreshed once for all) does, the others (change detection) see each in turn."""
+        for hook in self.hooks:
+            if is_deferrable(hook):
+                continue
+            over = getattr(hook, "over_batch", None)
+            if over is not None:
+                over(self.con, items)
+            else:
+                for source, outcome in items:
+                    hook(self.con, source, outcome)
 
     def _derive(self, source: Source, outcome: Outcome) -> None:
         """The derive stage: state refreshed from the whole warehouse (the deferrable hooks, in order)."""
@@ -364,8 +399,13 @@ class Pipeline:
                 hook(self.con, source, outcome)
 
     @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self, *, defer_events: bool = False) -> Iterator[None]:
         """Ingest many documents (a backfill, a reparse) with the deferrable hooks run once, at the end.
+
+        `defer_events`: the per-outcome hooks wait for the batch's end too. Identity is then refreshed once for
+        every ingest of the batch, and change detection runs for each ingest in order, reading that identity
+        (so an event's openness is the batch's final verdict, not the one of the moment the ingest was written).
+        A whole collection and a backfill do this; each snapshot still commits its facts on its own.
 
         Per-outcome hooks still run inside each document's transaction; the derive stage (the deferrable hooks,
         see `jobs.hooks`) runs once when the batch ends, in its own transaction, for the batch's last accepted
@@ -377,7 +417,7 @@ class Pipeline:
             if self._batch is not None:
                 yield
                 return
-            batch = self._batch = _Batch()
+            batch = self._batch = _Batch(deferred=[] if defer_events else None)
             try:
                 yield
             except BaseException:
@@ -393,11 +433,15 @@ class Pipeline:
             self._finish(batch)
 
     def _finish(self, batch: _Batch) -> None:
-        if batch.last is None:
+        if batch.last is None and not batch.deferred:
             return
         with self._transaction():
-            self._derive(*batch.last)
-            self.con.execute("DELETE FROM pending_derive")
+            if batch.deferred:
+                self._run_deferred(batch.deferred)
+                self.con.execute("DELETE FROM pending_events")
+            if batch.last is not None:
+                self._derive(*batch.last)
+                self.con.execute("DELETE FROM pending_derive")
 
     def settle(self) -> bool:
         """Run the derive stage a killed batch owed (see `pending_derive`), then publish; whether one was owed.
@@ -406,21 +450,50 @@ class Pipeline:
         batch's last snapshot and its derive stage costs a delay, never derived tables left empty.
         """
         with self.write_lock:
-            row = self.con.execute("SELECT source, observed_at, run_id FROM pending_derive").fetchone()
-            if row is None:
+            owed = self._owed_events()
+            row = self.con.execute("SELECT source, observed_at, run_id FROM pending_derive").fetchall()
+            if not row and not owed:
                 return False
-            try:
-                source = registry.get(row[0])
-            except KeyError:
-                self.con.execute("DELETE FROM pending_derive")  # a source since removed: nothing to derive for
-                return False
-            outcome = Outcome(source.id, "ok", row[1], run_id=row[2])
-            log.warning("a batch was interrupted before its derive stage (%s at %s): running it now", *row[:2])
+            if owed:
+                log.warning("a batch was interrupted before its change detection (%d runs): running it now",
+                            len(owed))
+            last: tuple[Source, Outcome] | None = None
+            if row:
+                try:
+                    last = (registry.get(row[0][0]), Outcome(row[0][0], "ok", row[0][1], run_id=row[0][2]))
+                    log.warning("a batch was interrupted before its derive stage (%s at %s): running it now",
+                                *row[0][:2])
+                except KeyError:
+                    pass  # a source since removed: nothing to derive for
             with self._transaction():
-                self._derive(source, outcome)
+                if owed:
+                    self._run_deferred(owed)
+                    self.con.execute("DELETE FROM pending_events")
+                if last is not None:
+                    self._derive(*last)
                 self.con.execute("DELETE FROM pending_derive")
-            self.publish()
-            return True
+            if owed or last is not None:
+                self.publish()
+            return last is not None or bool(owed)
+
+    def _owed_events(self) -> list[tuple[Source, Outcome]]:
+        """The outcomes whose per-outcome hooks a killed batch owed, rebuilt from their runs: an accepted one's
+        diff is read back from its interval bounds (`history.diff_at`)."""
+        owed = self.con.execute(
+            "SELECT p.run_id, p.source, p.observed_at, p.status, r.error, r.rows_parsed FROM pending_events p "
+            "LEFT JOIN collection_run r USING (run_id) ORDER BY p.observed_at, p.run_id").fetchall()
+        out = []
+        for run_id, source_id, observed_at, status, error, rows in owed:
+            try:
+                source = registry.get(source_id)
+            except KeyError:
+                continue  # a source since removed
+            outcome = Outcome(source_id, status, observed_at, rows=rows or 0, error=error, run_id=run_id)
+            if status == "ok":
+                for row_type in source.row_types:
+                    outcome.diff.extend(history.diff_at(self.con, table_for(row_type), source_id, observed_at))
+            out.append((source, outcome))
+        return out
 
     @contextmanager
     def atomic(self) -> Iterator[None]:

@@ -25,19 +25,23 @@ def _label(spec: FactTable, scope: tuple) -> str:
 
 
 def previous_counts(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> dict[tuple[str, tuple], int]:
-    """(table name, scope values) → the source's facts alive at `at`."""
-    out: dict[tuple[str, tuple], int] = {}
+    """(table name, scope values) → the source's facts alive at `at`. One statement for every fact table: each
+    snapshot of a backfill pays it."""
+    parts, params = [], []
+    width = max(len(spec.scope) for spec in FACT_TABLES.values())
     for spec in FACT_TABLES.values():
-        scope = ", ".join(spec.scope)
-        rows = con.execute(
-            f"SELECT {scope + ', ' if scope else ''}count(*) FROM {spec.name} WHERE source = ? "
+        scope = [f"{f}::VARCHAR" for f in spec.scope] + ["NULL::VARCHAR"] * (width - len(spec.scope))
+        parts.append(
+            f"SELECT '{spec.name}' AS t, {', '.join(scope)}, count(*) AS n FROM {spec.name} WHERE source = ? "
             "AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)"
-            + (f" GROUP BY {scope}" if scope else ""),
-            [source, at, at],
-        ).fetchall()
-        for rec in rows:
-            if rec[-1]:
-                out[(spec.name, tuple(rec[:-1]))] = rec[-1]
+            + (f" GROUP BY {', '.join(spec.scope)}" if spec.scope else "")
+        )
+        params += [source, at, at]
+    scopes = {spec.name: len(spec.scope) for spec in FACT_TABLES.values()}
+    out: dict[tuple[str, tuple], int] = {}
+    for rec in con.execute(" UNION ALL ".join(parts), params).fetchall():
+        if rec[-1]:
+            out[(rec[0], tuple(rec[1:1 + scopes[rec[0]]]))] = rec[-1]
     return out
 
 

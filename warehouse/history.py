@@ -186,3 +186,45 @@ def apply_snapshot(
         )
         con.unregister("_inserts")
     return diff
+
+
+def diff_at(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, at: datetime) -> Diff:
+    """The diff the snapshot of `source` observed at `at` made to `spec`, read back from its interval bounds.
+
+    An interval starting at `at` is what the snapshot wrote, one ending at `at` what it ended: both is a change,
+    only the first an addition, only the second a removal. Exact for a snapshot whose bounds no later write moved
+    (appended or fitted in by `apply_snapshot`; a reparse rewrites them). Used for events owed by a batch that
+    deferred its detectors, when the process died before running them. Ordered by key.
+    """
+    keys, values = ", ".join(spec.key), ", ".join(spec.values)
+    nk, nv = len(spec.key), len(spec.values)
+    rows = con.execute(
+        f"SELECT {keys}, {values}, evidence_sha256, valid_from = ? AS starts FROM {spec.name} "
+        f"WHERE source = ? AND (valid_from = ? OR valid_to = ?) ORDER BY {keys}, valid_from",
+        [at, source, at, at],
+    ).fetchall()
+    ends: dict[Key, Values] = {}
+    starts: dict[Key, tuple[Values, str | None]] = {}
+    for r in rows:
+        key, vals = tuple(r[:nk]), tuple(r[nk:nk + nv])
+        if r[-1]:
+            starts[key] = (vals, r[-2])
+        else:
+            ends[key] = vals
+
+    def as_dict(names: tuple[str, ...], vals: tuple) -> dict[str, Any]:
+        return dict(zip(names, vals, strict=True))
+
+    diff = Diff()
+    for key in sorted({*starts, *ends}, key=lambda k: tuple(map(str, k))):
+        key_d = as_dict(spec.key, key)
+        if key in starts:
+            vals, evidence = starts[key]
+            if key in ends:
+                diff.changed.append(FactChange(spec.name, key_d, as_dict(spec.values, ends[key]),
+                                               as_dict(spec.values, vals), evidence))
+            else:
+                diff.added.append(FactChange(spec.name, key_d, None, as_dict(spec.values, vals), evidence))
+        else:
+            diff.removed.append(FactChange(spec.name, key_d, as_dict(spec.values, ends[key]), None, None))
+    return diff

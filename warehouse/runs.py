@@ -102,6 +102,19 @@ def last_validators(con: duckdb.DuckDBPyConnection, url: str) -> tuple[str | Non
     return (row[0], row[1], row[2]) if row else (None, None, None)
 
 
+def source_validators(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[str | None, str | None,
+                                                                                   str | None]]:
+    """`last_validators` of every URL `source` ever fetched, in one query (for fetches that must not read the
+    warehouse while they run: a whole collection fetches while its ingests hold the writer)."""
+    rows = con.execute(
+        "SELECT url, arg_max(etag, (fetched_at, id)), arg_max(last_modified, (fetched_at, id)), "
+        "arg_max(sha256, (fetched_at, id)) FROM fetch_log WHERE source = ? AND outcome IN ('new', 'same') "
+        "GROUP BY url",
+        [source],
+    ).fetchall()
+    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+
+
 @dataclass(frozen=True)
 class Judgement:
     """What the pipeline must know about a source's runs to judge a snapshot observed at T, read in one query."""

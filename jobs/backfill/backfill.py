@@ -323,7 +323,7 @@ def backfill(
     report = BackfillReport(source.id)
     began = time.perf_counter()
     try:
-        with pipe.batch():
+        with pipe.batch(defer_events=True):
             judged = _judged(pipe, source)
             for snap, ready in zip(snaps, _prepared(pipe, source, snaps, ahead=2), strict=True):
                 if ready.ambiguous:

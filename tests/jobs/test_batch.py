@@ -94,8 +94,9 @@ def test_deferred_hooks_run_once_at_the_end_and_only_after_an_accepted_document(
     with Pipeline(Settings(data_dir=tmp_path / "data"), hooks=[each, once]) as pipe:
         source = registry.get("litellm")
         backfill(pipe, source, snaps("litellm"))
-        # Once, for the last accepted document, after every document of the batch was written.
-        assert calls == [("each", datetime(2024, 9, 28), 1), ("each", datetime(2025, 6, 28), 2),
+        # A backfill defers the per-outcome hooks too: each outcome in order once every document is written,
+        # then the derive stage once, for the last accepted document.
+        assert calls == [("each", datetime(2024, 9, 28), 2), ("each", datetime(2025, 6, 28), 2),
                          ("once", datetime(2025, 6, 28), 2)]
         calls.clear()
         backfill(pipe, source, snaps("litellm"))  # nothing new: no outcome, no deferred run

@@ -31,7 +31,8 @@ from warehouse.changes.events import (
 )
 
 __all__ = [
-    "DETECTORS", "KINDS", "REPLAY_TRIGGERS", "STATE_DETECTORS", "ChangeEvent", "Context", "Detector",
+    "DETECTORS", "IDENTITY_DETECTORS", "KINDS", "REPLAY_TRIGGERS", "STATE_DETECTORS", "ChangeEvent", "Context",
+    "Detector",
     "change_detector", "detectors", "evidence", "record_events", "relations", "state_detectors",
 ]
 
@@ -55,6 +56,11 @@ DETECTORS: tuple[Detector, ...] = (
 STATE_DETECTORS: tuple[Detector, ...] = (gap.gap_crossings,)
 
 
+# Detectors that read identity's current verdicts rather than the diff. After a batch that deferred its
+# detectors (identity refreshed once for all of its ingests), they run once, for the batch's last ingest.
+IDENTITY_DETECTORS: tuple[Detector, ...] = (licence.canonical_license_moves,)
+
+
 def detectors() -> tuple[Detector, ...]:
     return DETECTORS
 
@@ -70,12 +76,13 @@ def change_detector(
     `chain` (default: every detector)."""
     chain = DETECTORS if chain is None else chain
 
-    def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
-        if outcome.status not in ("ok", "failed", "rejected"):
+    def run(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
+            steps: tuple[Detector, ...]) -> None:
+        if outcome.status not in ("ok", "failed", "rejected") or not steps:
             return
         ctx, replay = context(con, source, outcome, settings)
         found: list[ChangeEvent] = []
-        for detect in chain:
+        for detect in steps:
             try:
                 found += detect(ctx)
             except duckdb.Error:
@@ -85,4 +92,16 @@ def change_detector(
         # detected_at is the one wall-clock read: when gapwatch noticed, never part of the event's identity.
         record_events(con, found, detected_at=datetime.now(UTC).replace(tzinfo=None), backfill=replay)
 
+    def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
+        run(con, source, outcome, chain)
+
+    def over_batch(con: duckdb.DuckDBPyConnection, items: list[tuple[SourceLike, OutcomeLike]]) -> None:
+        """Each deferred ingest in order with the diff detectors; the identity ones once, for the last accepted."""
+        for source, outcome in items:
+            run(con, source, outcome, tuple(d for d in chain if d not in IDENTITY_DETECTORS))
+        last = [(s, o) for s, o in items if o.status == "ok"][-1:]
+        for source, outcome in last:
+            run(con, source, outcome, tuple(d for d in chain if d in IDENTITY_DETECTORS))
+
+    detect_changes.over_batch = over_batch  # type: ignore[attr-defined]
     return detect_changes

@@ -70,17 +70,28 @@ def hook(aliases_path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, _Sou
     """The ingest hook (the first one): refresh identity after every ingest that changed data."""
 
     def identity_hook(con: duckdb.DuckDBPyConnection, source: _Source, outcome: _Outcome) -> None:
-        if outcome.status != "ok":
+        over_batch(con, [(source, outcome)])
+
+    def over_batch(con: duckdb.DuckDBPyConnection, items: list[tuple[_Source, _Outcome]]) -> None:
+        """One refresh for several ingests (a whole collection, a backfill): the union of what they brought."""
+        accepted = [(s, o) for s, o in items if o.status == "ok"]
+        if not accepted:
             return
-        diff = getattr(outcome, "diff", None)
-        # Branch on the fact tables the source writes (its row types), not on who it is.
-        writes = {table_for(t).name for t in source.row_types}
+        # Branch on the fact tables the sources write (their row types), not on who they are.
+        writes = {table_for(t).name for s, _ in accepted for t in s.row_types}
         reclassify = "license" in writes
         if reclassify:  # the licence list: OSI approvals may have changed, classify every licence term again
             openness.forget_license_terms(con)
-        refresh_identity(con, aliases_path, evidence_changed=reclassify or touches_identity(diff),
-                         candidates=names_added(source.id, diff))
+        candidates: set[tuple[str, str]] | None = set()
+        for s, o in accepted:
+            names = names_added(s.id, getattr(o, "diff", None))
+            candidates = None if names is None or candidates is None else candidates | names
+        refresh_identity(con, aliases_path,
+                         evidence_changed=reclassify or any(touches_identity(getattr(o, "diff", None))
+                                                            for _, o in accepted),
+                         candidates=candidates)
         if "license_text" in writes:  # licence texts: diff each new version against its predecessor
             license_diff.refresh_license_diffs(con)
 
+    identity_hook.over_batch = over_batch  # type: ignore[attr-defined]
     return identity_hook

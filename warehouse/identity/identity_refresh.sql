@@ -296,21 +296,21 @@ WITH ids AS (
 ), own AS (
     SELECT key, any_value(family) AS family, any_value(version) AS version FROM model_name_key GROUP BY key
 ), board_names AS (  -- one row per name, not per score interval: history must not weigh the vote
-    SELECT source, model, mode(organization) AS organization FROM leaderboard_score
+    SELECT source, model, mode(organization ORDER BY organization) AS organization FROM leaderboard_score
     WHERE organization IS NOT NULL GROUP BY source, model
 ), orgs AS (
-    SELECT a.model_id, mode(s.organization) AS board_org
+    SELECT a.model_id, mode(s.organization ORDER BY s.organization) AS board_org
     FROM model_alias a JOIN board_names s ON s.source = a.source AND s.model = a.source_model
     GROUP BY a.model_id
 ), catalogue_names AS (
-    SELECT source, model, mode(organization) AS organization, min(released) AS released FROM source_model
+    SELECT source, model, mode(organization ORDER BY organization) AS organization, min(released) AS released FROM source_model
     GROUP BY source, model
 ), cats AS (
-    SELECT a.model_id, mode(s.organization) AS cat_org, min(s.released) AS released
+    SELECT a.model_id, mode(s.organization ORDER BY s.organization) AS cat_org, min(s.released) AS released
     FROM model_alias a JOIN catalogue_names s ON s.source = a.source AND s.model = a.source_model
     GROUP BY a.model_id
 ), hints AS (
-    SELECT a.model_id, mode(k.org_hint) AS hint
+    SELECT a.model_id, mode(k.org_hint ORDER BY k.org_hint) AS hint
     FROM model_alias a JOIN model_name_key k ON k.source = a.source AND k.source_model = a.source_model
     WHERE k.org_hint IS NOT NULL GROUP BY a.model_id
 ), weights AS (  -- evidence that weights of the model are published: a licence of its repo or a curated list's
