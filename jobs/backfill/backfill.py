@@ -314,16 +314,20 @@ def backfill(
     snaps: list[Snapshot],
     *,
     on_snapshot: Callable[[Snapshot, Outcome | None], None] | None = None,
+    defer_events: bool = True,
 ) -> BackfillReport:
     """Ingest `snaps` oldest first; publish once at the end (not after each snapshot) when anything was written.
 
     One batch (`Pipeline.batch`, which publishes nothing itself): the deferrable hooks (capability map,
-    transforms, gap thresholds) run once after the last snapshot instead of after each.
+    transforms, gap thresholds) run once after the last snapshot instead of after each. With `defer_events`
+    (the default) identity is refreshed once, at the end, and each snapshot's change events are detected then,
+    in order, from its diff; without it both run after every snapshot, as a live collection runs them (the
+    equality test compares the two).
     """
     report = BackfillReport(source.id)
     began = time.perf_counter()
     try:
-        with pipe.batch(defer_events=True):
+        with pipe.batch(defer_events=defer_events):
             judged = _judged(pipe, source)
             for snap, ready in zip(snaps, _prepared(pipe, source, snaps, ahead=2), strict=True):
                 if ready.ambiguous:
