@@ -21,6 +21,7 @@ import streamlit as st
 from collectors import registry
 from gapwatch.settings import get_settings
 from gapwatch.vocabulary import CAPABILITIES, is_open
+from warehouse.db import first
 from warehouse.publish import attach_snapshot, open_snapshot
 from warehouse.runs import source_status
 
@@ -51,7 +52,7 @@ def _snapshot_info(path: str, mtime_ns: int) -> tuple[int | None, datetime | Non
     with open_snapshot(Path(path)) as con:
         if "snapshot_info" not in _names(con):
             return None, None
-        row = con.execute("SELECT max(version), max(published_at) FROM snapshot_info").fetchone()
+        row = first(con.execute("SELECT max(version), max(published_at) FROM snapshot_info").fetchall())
     return row[0], row[1]
 
 

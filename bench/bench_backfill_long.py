@@ -29,6 +29,7 @@ from gapwatch.settings import Settings  # noqa: E402
 from jobs.backfill.backfill import Snapshot, backfill, dir_versions, snapshots  # noqa: E402
 from jobs.backfill.dated_files import dated_files  # noqa: E402
 from jobs.pipeline import make_pipeline  # noqa: E402
+from warehouse.db import first  # noqa: E402
 
 REALDATA = Path(os.environ.get("GAPWATCH_REALDATA", Path(__file__).resolve().parents[2] / "shared" / "realdata"))
 MOVES_PER_DAY = 6
@@ -94,8 +95,8 @@ def main() -> int:
 
         with make_pipeline(Settings(data_dir=data_dir)) as pipe:
             report = backfill(pipe, source, snaps, on_snapshot=mark)
-            facts = pipe.con.execute("SELECT count(*) FROM price WHERE source = 'litellm'").fetchone()[0]
-            events = pipe.con.execute("SELECT count(*) FROM change_event").fetchone()[0]
+            facts = first(pipe.con.execute("SELECT count(*) FROM price WHERE source = 'litellm'").fetchall())[0]
+            events = first(pipe.con.execute("SELECT count(*) FROM change_event").fetchall())[0]
         # The last tenth again, alone in an empty warehouse; its first snapshot (all facts new) is not timed.
         tenth = max(2, count // 10)
         alone: list[float] = []

@@ -35,6 +35,7 @@ from collectors.pricing import litellm  # noqa: E402
 from gapwatch.settings import Settings  # noqa: E402
 from jobs.pipeline import Document, make_pipeline  # noqa: E402
 from warehouse import db  # noqa: E402
+from warehouse.db import first  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 REALDATA = ROOT.parent / "shared" / "realdata" / "litellm"
@@ -155,9 +156,9 @@ def main() -> None:
             pipe.publish()
             print(f"warm-up {name}: {outcome.summary()} in {time.perf_counter() - t0:.2f} s")
         big = pipes["big"].con
-        scores, prices, matched = big.execute(
+        scores, prices, matched = first(big.execute(
             "SELECT (SELECT count(*) FROM leaderboard_score), (SELECT count(*) FROM price), "
-            "(SELECT count(*) FILTER (model_id IS NOT NULL) FROM v_model_names)").fetchone()
+            "(SELECT count(*) FILTER (model_id IS NOT NULL) FROM v_model_names)").fetchall())
         print(f"big warehouse: {scores:,} score intervals, {prices:,} price intervals, {matched:,} names matched; "
               f"file {(root / 'big' / 'gapwatch.duckdb').stat().st_size / 1e6:.0f} MB")
         times = run_pair(args.runs, pipes, base, at)

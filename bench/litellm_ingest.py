@@ -22,6 +22,7 @@ from collectors.pricing import litellm
 from collectors.source import DocMeta
 from gapwatch.settings import Settings
 from jobs.pipeline import Document, Pipeline
+from warehouse.db import first
 
 DEFAULT_REALDATA = Path(__file__).resolve().parents[2] / "shared" / "realdata"
 
@@ -61,7 +62,7 @@ def main() -> None:
                     raise SystemExit(f"{at:%Y-%m-%d}: {outcome.summary()}")
                 rows += outcome.rows
             ingest_s = time.perf_counter() - started
-            intervals = pipe.con.execute("SELECT count(*) FROM price WHERE source = 'litellm'").fetchone()[0]
+            intervals = first(pipe.con.execute("SELECT count(*) FROM price WHERE source = 'litellm'").fetchall())[0]
 
     print(f"{len(bodies)} LiteLLM versions, {size / 1e6:.1f} MB, {rows} price rows parsed, {intervals} intervals")
     print(f"json.loads only : {json_s:8.3f} s")

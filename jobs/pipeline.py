@@ -27,6 +27,7 @@ from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
 from jobs.hooks import IngestHook, default_hooks, is_deferrable
 from warehouse import db, history, ingest, runs, targets
+from warehouse.bulk import BulkWriter
 from warehouse.changes.events import record_events
 from warehouse.changes.stale import stale_events
 from warehouse.facts import table_for
@@ -185,6 +186,7 @@ class Pipeline:
         return source.urls(base, [*dict.fromkeys([*paths, *source.paths])]), None
 
     def _log_fetches(self, source: Source, fetched: Fetched) -> None:
+        records = []
         for res in fetched.results:
             if res.error:
                 outcome = "error"
@@ -192,15 +194,13 @@ class Pipeline:
                 outcome = "not_modified"
             else:
                 outcome = "same" if fetched.previous.get(res.url) == res.sha256 else "new"
-            runs.record_fetch(
-                self.con,
-                runs.FetchRecord(
-                    source=source.id, url=res.url, fetched_at=res.fetched_at, outcome=outcome, status=res.status,
-                    etag=res.etag, last_modified=res.last_modified, bytes=len(res.body) if res.body else None,
-                    sha256=res.sha256, duration_ms=res.duration_ms, attempts=res.attempts, error=res.error,
-                    final_url=res.final_url, retry_after_s=res.retry_after_s,
-                ),
-            )
+            records.append(runs.FetchRecord(
+                source=source.id, url=res.url, fetched_at=res.fetched_at, outcome=outcome, status=res.status,
+                etag=res.etag, last_modified=res.last_modified, bytes=len(res.body) if res.body else None,
+                sha256=res.sha256, duration_ms=res.duration_ms, attempts=res.attempts, error=res.error,
+                final_url=res.final_url, retry_after_s=res.retry_after_s,
+            ))
+        runs.record_fetches(self.con, records)
 
     # -- the whole flow --------------------------------------------------------------------------
     def collect(self, source: Source, observed_at: datetime | None = None, trigger: str = "cli") -> Outcome:
@@ -364,20 +364,42 @@ class Pipeline:
 
         In a batch that defers its events, the per-outcome hooks are owed instead: on record with the run, in
         its transaction (`pending_events`), and run at the batch's end (`_run_deferred`)."""
-        deferred = self._batch.deferred if self._batch is not None else None
-        if deferred is not None:
-            deferred.append((source, outcome))
-            self.con.execute("INSERT OR REPLACE INTO pending_events VALUES (?, ?, ?, ?, ?)",
-                             [outcome.run_id, source.id, outcome.observed_at, outcome.status, utcnow()])
-        else:
-            for hook in self.hooks:
-                if not is_deferrable(hook):
-                    hook(self.con, source, outcome)
+        if self._batch is not None and self._batch.deferred is not None:
+            self._owe(source, [outcome])
+            return
+        for hook in self.hooks:
+            if not is_deferrable(hook):
+                hook(self.con, source, outcome)
         if self._batch is None:
             self._derive(source, outcome)
         elif outcome.status == "ok":  # the derive stage is owed: on record with the snapshot, in its transaction
             self.con.execute("INSERT OR REPLACE INTO pending_derive VALUES (1, ?, ?, ?, ?)",
                              [source.id, outcome.observed_at, outcome.run_id, utcnow()])
+
+    def _owe(self, source: Source, outcomes: list[Outcome]) -> None:
+        """Put `outcomes`' per-outcome hooks on the deferring batch's bill, in the caller's transaction."""
+        assert self._batch is not None and self._batch.deferred is not None
+        owed = [o for o in outcomes if o.status in ("ok", "failed", "rejected")]
+        self._batch.deferred += [(source, o) for o in owed]
+        if owed:  # an accepted run owed here also owes the derive stage: `settle` reads both debts from this
+            self.con.execute(
+                "INSERT INTO pending_events SELECT unnest(?::BIGINT[]), ?, unnest(?::TIMESTAMP[]), "
+                "unnest(?::VARCHAR[]), ?",
+                [[o.run_id for o in owed], source.id, [o.observed_at for o in owed], [o.status for o in owed],
+                 utcnow()])
+
+    def flush_bulk(self, source: Source, writer: BulkWriter) -> list[Outcome]:
+        """Write what `writer` holds in one transaction and owe its outcomes' hooks to the batch, which must
+        defer its events (`batch(defer_events=True)`): a bulk writer's diffs exist only until then."""
+        with self.write_lock:
+            assert self._batch is not None and self._batch.deferred is not None, "flush_bulk needs a deferring batch"
+            with self._transaction():
+                outcomes = writer.flush()
+                self._owe(source, outcomes)
+            accepted = [o for o in outcomes if o.status == "ok"]
+            if accepted:
+                self._batch.last = (source, accepted[-1])
+            return outcomes
 
     def _run_deferred(self, items: list[tuple[Source, Outcome]]) -> None:
         """The per-outcome hooks a batch deferred, in hook order: a hook that can take them together
@@ -457,8 +479,9 @@ class Pipeline:
             if owed:
                 log.warning("a batch was interrupted before its change detection (%d runs): running it now",
                             len(owed))
-            last: tuple[Source, Outcome] | None = None
-            if row:
+            last: tuple[Source, Outcome] | None = next(
+                ((s, o) for s, o in reversed(owed) if o.status == "ok"), None)
+            if row and last is None:
                 try:
                     last = (registry.get(row[0][0]), Outcome(row[0][0], "ok", row[0][1], run_id=row[0][2]))
                     log.warning("a batch was interrupted before its derive stage (%s at %s): running it now",

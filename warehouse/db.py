@@ -107,3 +107,9 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         con.execute("ROLLBACK")
         raise
     con.execute("COMMIT")
+
+
+def first(rows: list[tuple]) -> tuple | None:
+    """The first row of a `fetchall()`, or None. DuckDB 2 refuses the connection's next statement while a result
+    is unfinished, which `fetchone()` leaves behind: read whole results, then take the row."""
+    return rows[0] if rows else None

@@ -50,8 +50,7 @@ def found_counts(parsed: ParseResult) -> dict[tuple[str, tuple], int]:
     keys: dict[tuple[str, tuple], set] = {}
     for row in parsed.rows:
         spec = FACT_TABLES[type(row)]
-        scope = tuple(getattr(row, f) for f in spec.scope)
-        keys.setdefault((spec.name, scope), set()).add(tuple(getattr(row, k) for k in spec.key))
+        keys.setdefault((spec.name, spec.scope_of(row)), set()).add(spec.key_of(row))
     return {group: len(found) for group, found in keys.items()}
 
 

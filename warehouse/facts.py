@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import cached_property
+from operator import attrgetter, itemgetter
 from typing import Any
 
 import duckdb
@@ -38,6 +39,32 @@ class FactTable:
     @cached_property
     def values(self) -> tuple[str, ...]:
         return tuple(c for c in self.columns if c not in self.key)
+
+    @cached_property
+    def key_of(self) -> Callable[[Any], tuple]:
+        """A row's key as a tuple (an `attrgetter`: a generator per row costs a backfill seconds)."""
+        return _tuple_getter(self.key)
+
+    @cached_property
+    def scope_of(self) -> Callable[[Any], tuple]:
+        """A row's scope values as a tuple (empty for a table without scope)."""
+        return _tuple_getter(self.scope)
+
+    @cached_property
+    def scope_of_key(self) -> Callable[[tuple], tuple]:
+        """A key tuple's scope values."""
+        at = [self.key.index(f) for f in self.scope]
+        if not at:
+            return lambda key: ()
+        get = itemgetter(*at)
+        return (lambda key: (get(key),)) if len(at) == 1 else get
+
+
+def _tuple_getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
+    if not names:
+        return lambda row: ()
+    get = attrgetter(*names)
+    return (lambda row: (get(row),)) if len(names) == 1 else get
 
 
 FACT_TABLES: dict[type, FactTable] = {

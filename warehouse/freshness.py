@@ -6,14 +6,16 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 
+from warehouse.db import first
 from warehouse.facts import FACT_TABLES
 
 
 def newest_data(con: duckdb.DuckDBPyConnection, source: str) -> date | None:
-    published = con.execute("SELECT max(publish_date) FROM leaderboard_score WHERE source = ?", [source]).fetchone()[0]
+    published = first(con.execute("SELECT max(publish_date) FROM leaderboard_score WHERE source = ?",
+                                  [source]).fetchall())[0]
     if published is not None:
         return published
-    changed = [con.execute(f"SELECT max(valid_from) FROM {spec.name} WHERE source = ?", [source]).fetchone()[0]
+    changed = [first(con.execute(f"SELECT max(valid_from) FROM {spec.name} WHERE source = ?", [source]).fetchall())[0]
                for spec in FACT_TABLES.values()]
     known = [c for c in changed if c is not None]
     return max(known).date() if known else None

@@ -170,7 +170,7 @@ def _keep_held(by_type: dict[type, list], held: Sequence[Held], alive: dict[type
             continue
         spec = table_for(row_type)
         state = alive[row_type] if row_type in alive else history.alive_at(con, spec, source, observed_at)
-        present = {tuple(getattr(row, k) for k in spec.key) for row, _ in items}
+        present = set(map(spec.key_of, (row for row, _ in items)))
         for key, interval in state.items():
             if key in present:
                 continue
@@ -185,10 +185,15 @@ class _Kept(SimpleNamespace):
 
 
 def _judge(
-    con: duckdb.DuckDBPyConnection, source: SourceLike, observed_at: datetime, known: runs.Judgement,
-    parse: Callable[[], Parsed], min_row_ratio: float, complete: bool = True,
+    con: duckdb.DuckDBPyConnection, source: SourceLike, observed_at: datetime, known: runs.Judgement | None,
+    parse: Callable[[], Parsed], min_row_ratio: float, complete: bool = True, *,
+    state: dict[type, dict] | None = None, previous: dict[tuple[str, tuple], int] | None = None,
 ) -> tuple[Outcome, ParseResult, list[str], dict[type, dict]]:
-    """Parse, validate and guard: an `ok` outcome with what to write, or a `rejected` one (quarantined)."""
+    """Parse, validate and guard: an `ok` outcome with what to write, or a `rejected` one (quarantined).
+
+    `state` (the facts alive at `observed_at` per row type, every fact table) and `previous` (their counts per
+    scope, `drift.previous_counts`) spare the warehouse reads, for a bulk writer that holds them in memory.
+    """
     try:
         parsed, evidence = parse()
     except Unparseable as exc:
@@ -196,8 +201,9 @@ def _judge(
                         f"history unchanged; after a parser fix run `gapwatch reparse {source.id}`"),
                 ParseResult(), [], {})
     # Read once: a table's guard and the history write compare the snapshot with the same state.
-    alive = {t: history.alive_at(con, table_for(t), source.id, observed_at)
-             for t in source.row_types if table_for(t).guard is not None}
+    alive = state if state is not None else {
+        t: history.alive_at(con, table_for(t), source.id, observed_at)
+        for t in source.row_types if table_for(t).guard is not None}
     found = validate.problems(
         parsed,
         # Each document of a multi-document source yields some of its row types: only a snapshot of every
@@ -208,8 +214,8 @@ def _judge(
     # Row counts per board, never across boards; a per-target source covers a different subset each run, so its
     # row count says nothing.
     if not source.paths_from:
-        found += drift.problems(drift.previous_counts(con, source.id, observed_at), drift.found_counts(parsed),
-                                min_row_ratio)
+        found += drift.problems(drift.previous_counts(con, source.id, observed_at) if previous is None else previous,
+                                drift.found_counts(parsed), min_row_ratio)
     found = found or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)
     if found:
         return (Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped),

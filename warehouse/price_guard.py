@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime
+from operator import itemgetter
 from typing import Any, Protocol
 
 import duckdb
@@ -62,8 +63,8 @@ class _Table(Protocol):
 def _in_force(spec: _Table, state: dict[tuple, Any]) -> dict[tuple, tuple]:
     """(provider, model, tier) → the four prices, from the price facts (`history.Interval`) alive at the
     document's time."""
-    at = [spec.values.index(f) for f in FIELDS]
-    return {key: tuple(interval.values[i] for i in at) for key, interval in state.items()}
+    pick = itemgetter(*(spec.values.index(f) for f in FIELDS))
+    return {key: pick(interval.values) for key, interval in state.items()}
 
 
 def _held_back(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> set[tuple]:

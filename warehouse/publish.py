@@ -23,6 +23,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.db import first
+
 KEEP_VERSION_LINKS = 3
 log = logging.getLogger(__name__)
 # Bookkeeping that changes on every run without changing what a reader is told: not part of the data digest.
@@ -47,7 +49,7 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
         if name in _NOT_DATA:
             continue
         closed = "count(valid_to)" if history else "0"
-        rows, ended = con.execute(f'SELECT count(*), {closed} FROM "{name}"').fetchone()
+        rows, ended = first(con.execute(f'SELECT count(*), {closed} FROM "{name}"').fetchall())
         parts.append(f"{name}:{rows}:{ended}")
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
@@ -63,7 +65,7 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> int:
     for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
         leftover.unlink(missing_ok=True)
     digest = fingerprint(con)
-    last = con.execute("SELECT version, fingerprint FROM publish_log ORDER BY version DESC LIMIT 1").fetchone()
+    last = first(con.execute("SELECT version, fingerprint FROM publish_log ORDER BY version DESC LIMIT 1").fetchall())
     now = datetime.now(UTC).replace(tzinfo=None)
     if last is not None and last[1] == digest and target.exists():
         version = int(last[0])
@@ -144,7 +146,7 @@ def _file_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> bool:
 
 def _logical_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
     tmp.unlink(missing_ok=True)
-    source_db = con.execute("SELECT current_database()").fetchone()[0]
+    source_db = first(con.execute("SELECT current_database()").fetchall())[0]
     con.execute(f"ATTACH '{tmp}' AS _publish")
     try:
         con.execute(f"COPY FROM DATABASE \"{source_db}\" TO _publish")

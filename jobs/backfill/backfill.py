@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterator
@@ -22,16 +23,24 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 
-from collectors.source import Source, TreeFormat
+import duckdb
+
+from collectors.source import ParseError, Source, TreeFormat
 from jobs.backfill.dated_files import DatedFile
 from jobs.backfill.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
 from jobs.pipeline import Document, Outcome, Parsed, Pipeline
 from warehouse import runs
+from warehouse.bulk import BulkWriter, appendable
+from warehouse.ingest import Unparseable
+from warehouse.ingest import utcnow as runs_now
 
 log = logging.getLogger(__name__)
 _EPOCH = datetime(1970, 1, 1)
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
 _UNITS = {"s": "seconds", "m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+# A bulk backfill writes what it holds in memory once this many intervals are waiting (each flush commits):
+# memory stays bounded however long the history, and an interrupted backfill keeps what it flushed.
+BULK_FLUSH_ROWS = 200_000
 # A dated file with one of these suffixes is a `git archive` tarball: one version of a tree source's tree.
 TARBALL_SUFFIXES = (".tar.gz", ".tgz")
 
@@ -288,6 +297,18 @@ def _same_board(source: Source, snap: Snapshot, docs: list[Document], parsed: Pa
     return None
 
 
+def _parse(ready: _Prepared) -> Callable[[], Parsed]:
+    """`ready`'s parse as ingest judges it: a parser's error quarantines the snapshot, never stops the backfill."""
+    def parse() -> Parsed:
+        try:
+            return ready.result()
+        except ParseError as exc:
+            raise Unparseable(str(exc)) from exc
+        except Exception as exc:
+            raise Unparseable(f"parser crashed: {type(exc).__name__}: {exc}") from exc
+    return parse
+
+
 def _prepared(pipe: Pipeline, source: Source, snaps: list[Snapshot], ahead: int) -> Iterator[_Prepared]:
     """`_prepare` each snapshot in order on one worker thread, at most `ahead` snapshots ahead of the writer.
 
@@ -320,28 +341,55 @@ def backfill(
 
     One batch (`Pipeline.batch`, which publishes nothing itself): the deferrable hooks (capability map,
     transforms, gap thresholds) run once after the last snapshot instead of after each. With `defer_events`
-    (the default) identity is refreshed once, at the end, and each snapshot's change events are detected then,
-    in order, from its diff; without it both run after every snapshot, as a live collection runs them (the
-    equality test compares the two).
+    (the default) a history that only appends (every snapshot newer than the source's runs) is judged and
+    diffed in memory and written in bulk (`warehouse.bulk.BulkWriter`); identity is refreshed once, at the end,
+    and each snapshot's change events are detected then, in order, from its diff. Otherwise (or without it)
+    every snapshot goes through `Pipeline.ingest_documents` with every hook after it, as a live collection
+    (`tests/jobs/test_deferred_equality.py` holds the two to the same warehouse).
     """
     report = BackfillReport(source.id)
     began = time.perf_counter()
+    writer: BulkWriter | None = None
+    if defer_events and snaps:
+        # Only a history that appends is written in bulk with its events deferred: a snapshot fitted in under
+        # newer data may extend the next interval back, and a diff read back from such bounds (after a crash)
+        # would cite the next document. Such a backfill runs every hook after each snapshot instead.
+        with pipe.locked() as con:
+            defer_events = appendable(con, source.id, snaps[0].observed_at)
     try:
         with pipe.batch(defer_events=defer_events):
             judged = _judged(pipe, source)
-            for snap, ready in zip(snaps, _prepared(pipe, source, snaps, ahead=2), strict=True):
-                if ready.ambiguous:
-                    raise BackfillError(ready.ambiguous)
-                report.documents += len(ready.docs)
-                outcome = None
-                if (snap.observed_at, tuple(sorted(d.sha256 for d in ready.docs))) in judged:
-                    report.already += 1
-                else:
-                    outcome = pipe.ingest_documents(source, ready.docs, snap.observed_at, trigger="backfill",
-                                                    prepared=ready.result)
-                    report.outcomes.append(outcome)
-                if on_snapshot:
-                    on_snapshot(snap, outcome)
+            if defer_events:
+                with pipe.locked() as con:
+                    writer = BulkWriter(con, pipe.raw, source, snaps[0].observed_at,
+                                        min_row_ratio=pipe.settings.min_row_ratio, started=runs_now())
+            try:
+                for snap, ready in zip(snaps, _prepared(pipe, source, snaps, ahead=2), strict=True):
+                    if ready.ambiguous:
+                        raise BackfillError(ready.ambiguous)
+                    report.documents += len(ready.docs)
+                    outcome = None
+                    if (snap.observed_at, tuple(sorted(d.sha256 for d in ready.docs))) in judged:
+                        report.already += 1
+                    elif writer is not None:
+                        with pipe.locked():
+                            outcome = writer.add(ready.docs, snap.observed_at, _parse(ready))
+                            if writer.pending_rows >= BULK_FLUSH_ROWS:
+                                pipe.flush_bulk(source, writer)
+                        report.outcomes.append(outcome)
+                    else:
+                        outcome = pipe.ingest_documents(source, ready.docs, snap.observed_at, trigger="backfill",
+                                                        prepared=ready.result)
+                        report.outcomes.append(outcome)
+                    if on_snapshot:
+                        on_snapshot(snap, outcome)
+            except BaseException:
+                # Every snapshot the writer judged is whole: keep them, as the per-snapshot path keeps its commits.
+                if writer is not None and not isinstance(sys.exc_info()[1], duckdb.Error):
+                    pipe.flush_bulk(source, writer)
+                raise
+            if writer is not None:
+                pipe.flush_bulk(source, writer)
     except BaseException:
         # Interrupted (Ctrl-C, a failing read): every snapshot before this one is committed; make it visible.
         if report.outcomes:

@@ -15,6 +15,7 @@ from rich.table import Table
 from rich.text import Text
 
 from jobs.cli.snapshot import published_snapshot
+from warehouse.db import first
 from warehouse.identity.license_diff import license_diff
 
 models_app = typer.Typer(help="Canonical models, their aliases and openness.", no_args_is_help=True)
@@ -55,14 +56,14 @@ def unmatched(
 def show(name: Annotated[str, typer.Argument(help="A canonical model id or any source's name for it.")]) -> None:
     """One model: attributes, openness with its evidence, and every alias."""
     with published_snapshot() as con:
-        row = con.execute(
+        row = first(con.execute(
             "SELECT model_id FROM model WHERE model_id = ? UNION "
             "SELECT model_id FROM model_alias WHERE source_model = ? OR lower(source_model) = lower(?) LIMIT 1",
             [name, name, name],
-        ).fetchone()
+        ).fetchall())
         if row is None:
-            hit = con.execute("SELECT source, normalised FROM v_unmatched_names WHERE source_model = ?",
-                              [name]).fetchone()
+            hit = first(con.execute("SELECT source, normalised FROM v_unmatched_names WHERE source_model = ?",
+                              [name]).fetchall())
             if hit:
                 # `[[alias]]` is TOML, not rich markup: print it as text.
                 err.print(f"{name!r} ({hit[0]}) matches no canonical model (normalised: {hit[1]}); "
@@ -85,7 +86,8 @@ def show(name: Annotated[str, typer.Argument(help="A canonical model id or any s
         _table(con, "SELECT rank, source, source_model, kind, value, openness, license_id, rule "
                     "FROM v_openness_evidence WHERE model_id = ? ORDER BY rank, source, source_model",
                [model_id], title="openness evidence (lower rank wins)")
-        conflict = con.execute("SELECT classes FROM v_openness_conflicts WHERE model_id = ?", [model_id]).fetchone()
+        conflict = first(con.execute("SELECT classes FROM v_openness_conflicts WHERE model_id = ?",
+                                     [model_id]).fetchall())
         if conflict:
             err.print(f"[yellow]evidence conflicts: {', '.join(conflict[0])}[/yellow]")
 

@@ -76,10 +76,10 @@ def change_detector(
     `chain` (default: every detector)."""
     chain = DETECTORS if chain is None else chain
 
-    def run(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
-            steps: tuple[Detector, ...]) -> None:
+    def detect(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
+               steps: tuple[Detector, ...]) -> tuple[list[ChangeEvent], bool]:
         if outcome.status not in ("ok", "failed", "rejected") or not steps:
-            return
+            return [], False
         ctx, replay = context(con, source, outcome, settings)
         found: list[ChangeEvent] = []
         for detect in steps:
@@ -89,19 +89,31 @@ def change_detector(
                 raise  # DuckDB aborted the transaction: the ingest rolls back as a whole and is retried
             except Exception:  # a detector bug must not cost the facts; it is logged, its events are lost
                 log.exception("change detector %s failed on %s at %s", detect.__name__, source.id, outcome.observed_at)
+        return found, replay
+
+    def record(con: duckdb.DuckDBPyConnection, found: list[ChangeEvent], replay: bool) -> None:
         # detected_at is the one wall-clock read: when gapwatch noticed, never part of the event's identity.
         record_events(con, found, detected_at=datetime.now(UTC).replace(tzinfo=None), backfill=replay)
 
     def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
-        run(con, source, outcome, chain)
+        record(con, *detect(con, source, outcome, chain))
 
     def over_batch(con: duckdb.DuckDBPyConnection, items: list[tuple[SourceLike, OutcomeLike]]) -> None:
-        """Each deferred ingest in order with the diff detectors; the identity ones once, for the last accepted."""
-        for source, outcome in items:
-            run(con, source, outcome, tuple(d for d in chain if d not in IDENTITY_DETECTORS))
+        """Each deferred ingest in order with the diff detectors; the identity ones once, for the last accepted.
+        Recorded together (no detector reads `change_event`): an event two ingests find is the first one's, as
+        it would be recorded one ingest at a time."""
+        per_replay: dict[bool, dict[str, ChangeEvent]] = {}
+        diff_steps = tuple(d for d in chain if d not in IDENTITY_DETECTORS)
         last = [(s, o) for s, o in items if o.status == "ok"][-1:]
-        for source, outcome in last:
-            run(con, source, outcome, tuple(d for d in chain if d in IDENTITY_DETECTORS))
+        runs = [(s, o, diff_steps) for s, o in items] + [(s, o, tuple(d for d in chain if d in IDENTITY_DETECTORS))
+                                                          for s, o in last]
+        for source, outcome, steps in runs:
+            found, replay = detect(con, source, outcome, steps)
+            merged = per_replay.setdefault(replay, {})
+            for key, event in {e.key: e for e in found}.items():
+                merged.setdefault(key, event)
+        for replay, merged in per_replay.items():
+            record(con, list(merged.values()), replay)
 
     detect_changes.over_batch = over_batch  # type: ignore[attr-defined]
     return detect_changes

@@ -147,18 +147,15 @@ def record_events(
     unique = {e.key: e for e in events}
     if not unique:
         return []
-    known = {r[0] for r in con.execute("SELECT event_key FROM change_event WHERE list_contains(?, event_key)",
-                                       [list(unique)]).fetchall()}
-    fresh = [e for k, e in unique.items() if k not in known]
-    if not fresh:
-        return []
+    fresh = list(unique.values())
 
     def as_json(side: dict[str, Any] | None) -> str | None:
         return None if side is None else json.dumps(_clean(side), sort_keys=True)
 
-    # One set-based insert: a backfilled price list can yield thousands of events in one ingest.
+    # One set-based insert: a backfilled price list can yield thousands of events in one ingest. The known keys
+    # are left out by an anti-join (a lookup per candidate, not a scan of every event ever recorded per key).
     con.register("_change_events", pa.table({
-        "event_key": [e.key for e in fresh], "kind": [e.kind for e in fresh], "entity": [e.entity for e in fresh],
+        "event_key": list(unique), "kind": [e.kind for e in fresh], "entity": [e.entity for e in fresh],
         "source": pa.array([e.source for e in fresh], pa.string()),
         "before": pa.array([as_json(e.before) for e in fresh], pa.string()),
         "after": pa.array([as_json(e.after) for e in fresh], pa.string()),
@@ -167,15 +164,16 @@ def record_events(
         "observed_at": [e.observed_at for e in fresh],
     }))
     try:
-        con.execute(
+        inserted = {r[0] for r in con.execute(
             "INSERT INTO change_event (event_key, kind, entity, source, before, after, magnitude, evidence, "
             "observed_at, detected_at, backfill) SELECT event_key, kind, entity, source, before::JSON, after::JSON, "
-            "magnitude, evidence, observed_at, ?, ? FROM _change_events ON CONFLICT DO NOTHING",
+            "magnitude, evidence, observed_at, ?, ? FROM _change_events e "
+            "WHERE NOT EXISTS (SELECT 1 FROM change_event c WHERE c.event_key = e.event_key) RETURNING event_key",
             [detected_at, backfill],
-        )
+        ).fetchall()}
     finally:
         con.unregister("_change_events")
-    return [e.key for e in fresh]
+    return [k for k in unique if k in inserted]
 
 
 def context(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,

@@ -23,11 +23,12 @@ def gap_crossings(ctx: Context) -> list[ChangeEvent]:
     ).fetchall()
     seen = {tuple(r[:3]): r[3] for r in ctx.con.execute(
         "SELECT definition, capability, board, gap_abs FROM change_gap_state").fetchall()}
-    out = []
+    out, moved = [], []
     for definition, capability, board, gap, open_model, closed_model, as_of in current:
         previous = seen.get((definition, capability, board))
         if previous is not None and previous == gap:
             continue
+        moved.append((definition, capability, board, gap, as_of))
         crossed = _crossed(previous, gap, ctx.settings.gap_thresholds) if previous is not None else []
         if crossed:
             # One event per move, listing every threshold it crossed (a jump past 25 and 50 is one alert).
@@ -37,9 +38,12 @@ def gap_crossings(ctx: Context) -> list[ChangeEvent]:
             out.append(ChangeEvent("gap_threshold", f"{definition}/{capability}/{board}", ctx.source,
                                    {"gap_abs": previous}, after, round(gap - previous, 4),
                                    evidence(*ctx.documents), ctx.at))
+    if moved:  # one statement for every moved gap: a first derive records hundreds
+        columns = list(zip(*moved, strict=True))
         ctx.con.execute(
-            "INSERT INTO change_gap_state VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO UPDATE SET "
+            "INSERT INTO change_gap_state SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), unnest(?::VARCHAR[]), "
+            "unnest(?::DOUBLE[]), unnest(?::TIMESTAMP[]), ?::TIMESTAMP ON CONFLICT DO UPDATE SET "
             "gap_abs = excluded.gap_abs, as_of = excluded.as_of, recorded_at = excluded.recorded_at",
-            [definition, capability, board, gap, as_of, ctx.at],
+            [*map(list, columns), ctx.at],
         )
     return out

@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import duckdb
 
 from warehouse.changes.events import ChangeEvent
+from warehouse.db import first
 from warehouse.freshness import is_stale, newest_data
 
 
@@ -23,8 +24,8 @@ def stale_events(con: duckdb.DuckDBPyConnection, source: str, max_age: timedelta
     if not is_stale(newest, max_age, at):
         return []
     assert newest is not None and max_age is not None
-    raised = con.execute("SELECT count(*) FROM change_event WHERE kind = 'source_stale' AND source = ? "
-                         "AND after ->> 'newest_data' = ?", [source, newest.isoformat()]).fetchone()[0]
+    raised = first(con.execute("SELECT count(*) FROM change_event WHERE kind = 'source_stale' AND source = ? "
+                         "AND after ->> 'newest_data' = ?", [source, newest.isoformat()]).fetchall())[0]
     if raised:
         return []
     age = (at.date() - newest).days

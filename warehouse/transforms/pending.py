@@ -17,20 +17,27 @@ PRICE_KEY = ("source", "provider", "model", "tier")
 
 def record_touches(con: duckdb.DuckDBPyConnection, source: str, outcome: Any) -> None:
     """Add the price keys and boards `outcome`'s diff touched to `transform_pending`."""
-    if outcome.status != "ok":
-        return
-    diff = outcome.diff
-    day = outcome.observed_at.date()
-    scopes: set[tuple[str, tuple[str, ...]]] = set()
-    for change in (*diff.added, *diff.changed, *diff.removed):
-        if change.table == PRICE:
-            scopes.add((PRICE, (source, *(change.key[k] for k in PRICE_KEY[1:]))))
-        elif change.table == SCORE:
-            scopes.add((SCORE, (change.key["board"],)))
-    if scopes:  # one statement however many keys (a backfill snapshot may touch thousands)
+    record_touches_many(con, source, [outcome])
+
+
+def record_touches_many(con: duckdb.DuckDBPyConnection, source: str, outcomes: list[Any]) -> None:
+    """`record_touches` of several outcomes of `source`, in one statement however many keys (a backfill
+    snapshot may touch thousands)."""
+    scopes: set[tuple[str, tuple[str, ...], Any]] = set()
+    for outcome in outcomes:
+        if outcome.status != "ok":
+            continue
+        diff, day = outcome.diff, outcome.observed_at.date()
+        for change in (*diff.added, *diff.changed, *diff.removed):
+            if change.table == PRICE:
+                scopes.add((PRICE, (source, *(change.key[k] for k in PRICE_KEY[1:])), day))
+            elif change.table == SCORE:
+                scopes.add((SCORE, (change.key["board"],), day))
+    if scopes:
         ordered = sorted(scopes)
-        con.execute("INSERT INTO transform_pending SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[][]), ?::DATE",
-                    [[f for f, _ in ordered], [list(s) for _, s in ordered], day])
+        con.execute("INSERT INTO transform_pending SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[][]), "
+                    "unnest(?::DATE[])", [[f for f, _, _ in ordered], [list(s) for _, s, _ in ordered],
+                                          [d for _, _, d in ordered]])
 
 
 def mark_stale(con: duckdb.DuckDBPyConnection) -> None:

@@ -20,8 +20,9 @@ from gapwatch.settings import Settings, get_settings
 from jobs.backfill.backfill import backfill, dir_versions, snapshots
 from jobs.backfill.dated_files import date_in_name, dated_files
 from jobs.cli.main import app
-from jobs.pipeline import Pipeline, make_pipeline
+from jobs.pipeline import make_pipeline
 from tests.conftest import fixture_bytes, realdata
+from warehouse.bulk import BulkWriter
 
 MAY = fixture_bytes("openrouter", "models_2026-05-15.json")
 JULY = fixture_bytes("openrouter", "models_2026-07-17.json")
@@ -308,24 +309,24 @@ def test_a_parser_crash_on_the_worker_thread_is_judged_like_a_live_one(settings:
 
 def test_ctrl_c_keeps_and_publishes_what_was_ingested(settings: Settings, cli: Cli, dated_dir: Path,
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    ingest = Pipeline.ingest_documents
+    # An empty warehouse: the backfill only appends, so it judges snapshots in bulk (`BulkWriter.add`).
+    ingest = BulkWriter.add
     calls: list[datetime] = []
 
-    def interrupted_at_the_third(self: Pipeline, source: object, docs: list, observed_at: datetime,
-                                 **kwargs: object) -> object:
+    def interrupted_at_the_third(self: BulkWriter, docs: list, observed_at: datetime, parse: object) -> object:
         calls.append(observed_at)
         if len(calls) == 3:
             raise KeyboardInterrupt
-        return ingest(self, source, docs, observed_at, **kwargs)
+        return ingest(self, docs, observed_at, parse)
 
-    monkeypatch.setattr(Pipeline, "ingest_documents", interrupted_at_the_third)
+    monkeypatch.setattr(BulkWriter, "add", interrupted_at_the_third)
     result = cli("openrouter", "--dir", dated_dir)
     assert result.exit_code == 130, result.output
     assert "interrupted after 2 of 3 snapshots (up to 2026-06-01 00:00)" in result.output
     assert "run the same command again to continue" in result.output
     with duckdb.connect(str(settings.published_file), read_only=True) as published:  # the app sees both
         assert published.execute("SELECT count(*) FROM collection_run").fetchone() == (2,)
-    monkeypatch.setattr(Pipeline, "ingest_documents", ingest)
+    monkeypatch.setattr(BulkWriter, "add", ingest)
     again = cli("openrouter", "--dir", dated_dir)
     assert again.exit_code == 0, again.output
     assert "1 ok, 0 unchanged, 0 rejected, 2 already ingested" in again.output

@@ -1,0 +1,223 @@
+"""A backfill's history written in bulk: the same judgement and intervals as `warehouse.ingest`, held in memory.
+
+`ingest.ingest` reads the facts alive at T from the warehouse and writes each snapshot's intervals with a few
+statements: a fixed cost per snapshot that dwarfs parsing a long history. A backfill that only appends (every
+snapshot newer than anything the source has on record) knows each snapshot's predecessor already: the state the
+previous snapshot left. `BulkWriter` keeps that state in memory, judges each snapshot with the same code
+(`ingest._judge`: parse, validate, drift and the fact tables' guards), diffs it as `history.apply_snapshot`
+does, and writes the intervals, runs and documents of many snapshots in one statement per table (`flush`).
+What it leaves is the history the per-snapshot path leaves; `tests/jobs/test_deferred_equality.py` holds it to
+that, table by table and event by event.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from operator import attrgetter
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from warehouse import history, ingest, runs
+from warehouse.facts import FACT_TABLES, FactTable, table_for
+from warehouse.history import Diff, FactChange, Interval, Key
+from warehouse.ingest import Document, Outcome, Parsed, SourceLike, _keep_held
+from warehouse.rawstore import RawStore
+from warehouse.runs import HELD_EXAMPLES
+from warehouse.transforms import pending
+
+
+def appendable(con: duckdb.DuckDBPyConnection, source: str, first: datetime) -> bool:
+    """Whether snapshots from `first` on only append to `source`'s history (no run observed at or after it)."""
+    newest = con.execute("SELECT max(observed_at) FROM collection_run WHERE source = ?", [source]).fetchall()[0][0]
+    return newest is None or newest < first
+
+
+class BulkWriter:
+    """Judge appended snapshots of one source in memory; `flush` writes them. Not thread-safe: the writer's."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, raw: RawStore, source: SourceLike, first: datetime, *,
+                 min_row_ratio: float, started: datetime, trigger: str = "backfill") -> None:
+        self.con, self.raw, self.source = con, raw, source
+        self.min_row_ratio, self.started, self.trigger = min_row_ratio, started, trigger
+        # Every fact table, as the drift guard counts them all: the facts in force when the first snapshot lands.
+        self.alive: dict[type, dict[Key, Interval]] = {
+            t: history.alive_at(con, spec, source.id, first) for t, spec in FACT_TABLES.items()}
+        self._fresh: dict[type, dict[Key, Interval]] = {t: {} for t in FACT_TABLES}  # opened here, not written
+        self._done: dict[type, list[tuple]] = {t: [] for t in FACT_TABLES}  # opened and closed here
+        self._closes: dict[type, list[tuple]] = {t: [] for t in FACT_TABLES}  # written earlier, closed here
+        head = runs.judgement(con, source.id, first, []).last
+        self._last = None if head is None else (head[0], head[1], head[2])
+        self._runs: list[tuple[Outcome, list[str]]] = []
+        self._documents: dict[str, tuple] = {}
+
+    @property
+    def pending_rows(self) -> int:
+        """Intervals held for the next flush (the caller flushes when this grows too large)."""
+        return sum(map(len, self._done.values())) + sum(map(len, self._fresh.values()))
+
+    def add(self, docs: Sequence[Document], observed_at: datetime, parse: Callable[[], Parsed]) -> Outcome:
+        """Judge one snapshot as `ingest.ingest` would; its run id is assigned by the next `flush`."""
+        shas = [d.sha256 for d in docs]
+        for d in docs:
+            if d.sha256 not in self._documents:
+                _, stored = self.raw.put(d.body, d.sha256)  # already stored by the reader: a stat
+                self._documents[d.sha256] = (len(d.body), stored, d.content_type, d.url)
+        last = self._last
+        if last is not None and sorted(last[1] or []) == sorted(shas) and last[0] != "rejected":
+            outcome = Outcome(self.source.id, "unchanged", observed_at, rows=last[2] or 0)
+        else:
+            outcome = self._judge(docs, observed_at, parse)
+        self._runs.append((outcome, shas))
+        self._last = (outcome.status, shas, outcome.rows)
+        return outcome
+
+    def _judge(self, docs: Sequence[Document], observed_at: datetime, parse: Callable[[], Parsed]) -> Outcome:
+        source = self.source
+        outcome, parsed, evidence, _ = ingest._judge(
+            self.con, source, observed_at, None, parse, self.min_row_ratio,
+            complete=len(docs) >= source.documents_per_collection, state=self.alive, previous=self._counts())
+        if outcome.status != "ok":
+            return outcome
+        by_type: dict[type, list] = {t: [] for t in source.row_types}
+        for row, sha in zip(parsed.rows, evidence, strict=True):
+            by_type.setdefault(type(row), []).append((row, sha))
+        _keep_held(by_type, parsed.held, self.alive, self.con, source.id, observed_at)
+        for row_type, items in by_type.items():
+            outcome.diff.extend(self._apply(row_type, items, observed_at))
+        return outcome
+
+    def _counts(self) -> dict[tuple[str, tuple], int]:
+        """`drift.previous_counts` from the state in memory."""
+        out: dict[tuple[str, tuple], int] = {}
+        for row_type, state in self.alive.items():
+            spec = FACT_TABLES[row_type]
+            if not spec.scope:
+                if state:
+                    out[(spec.name, ())] = len(state)
+                continue
+            for scope, n in Counter(map(spec.scope_of_key, state)).items():
+                out[(spec.name, scope)] = n
+        return out
+
+    def _apply(self, row_type: type, items: list[tuple[Any, str | None]], observed_at: datetime) -> Diff:
+        """`history.apply_snapshot` for a snapshot newer than every other: the diff, and the intervals in memory."""
+        spec = table_for(row_type)
+        alive, fresh = self.alive[row_type], self._fresh[row_type]
+        key_of, values_of = spec.key_of, attrgetter(*spec.values)
+        one_value = len(spec.values) == 1
+        new: dict[Key, tuple[tuple, str | None]] = {}
+        for row, evidence in items:
+            key = key_of(row)
+            if key not in new:
+                new[key] = ((values_of(row),) if one_value else values_of(row), evidence)
+        diff = Diff()
+
+        def end(key: Key, old: Interval) -> None:
+            del alive[key]
+            if fresh.get(key) is old:
+                del fresh[key]
+                self._done[row_type].append((*key, *old.values, old.valid_from, observed_at, old.evidence))
+            else:
+                self._closes[row_type].append((*key, old.valid_from, observed_at))
+
+        for key, (values, evidence) in new.items():
+            old = alive.get(key)
+            if old is not None and history._same(old.values, values):
+                continue
+            key_d = dict(zip(spec.key, key, strict=True))
+            after = dict(zip(spec.values, values, strict=True))
+            if old is None:
+                diff.added.append(FactChange(spec.name, key_d, None, after, evidence))
+            else:
+                diff.changed.append(FactChange(spec.name, key_d, dict(zip(spec.values, old.values, strict=True)),
+                                               after, evidence))
+                end(key, old)
+            alive[key] = fresh[key] = Interval(values, observed_at, None, evidence)
+        if self.source.full_snapshot and new:
+            scope = spec.scope_of_key
+            covered = set(map(scope, new)) if spec.scope else None
+            for key, old in [(k, i) for k, i in alive.items() if k not in new]:
+                if covered is None or scope(key) in covered:
+                    diff.removed.append(FactChange(spec.name, dict(zip(spec.key, key, strict=True)),
+                                                   dict(zip(spec.values, old.values, strict=True)), None, None))
+                    end(key, old)
+        return diff
+
+    def flush(self) -> list[Outcome]:
+        """Write every interval, closing, run and document held, inside the caller's transaction; the outcomes
+        written, in order, with their run ids."""
+        for row_type in FACT_TABLES:
+            self._write(FACT_TABLES[row_type], row_type)
+        outcomes = [o for o, _ in self._runs]
+        if self._runs:
+            self._write_runs()
+        self._write_documents()
+        pending.record_touches_many(self.con, self.source.id, [o for o in outcomes if o.status == "ok"])
+        self._runs = []
+        return outcomes
+
+    def _write(self, spec: FactTable, row_type: type) -> None:
+        con, source = self.con, self.source.id
+        closes = self._closes[row_type]
+        if closes:
+            key_match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM c.{k}" for k in spec.key)
+            con.register("_closes", history._table([*spec.key, "old_from", "new_to"], closes))
+            con.execute(f"UPDATE {spec.name} AS t SET valid_to = c.new_to FROM _closes AS c "
+                        f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from", [source])
+            con.unregister("_closes")
+        rows = self._done[row_type] + [(*key, *i.values, i.valid_from, None, i.evidence)
+                                       for key, i in self._fresh[row_type].items()]
+        if rows:
+            cols = [*spec.key, *spec.values, "valid_from", "valid_to", "evidence_sha256"]
+            con.register("_inserts", history._table(cols, rows))
+            con.execute(f"INSERT INTO {spec.name} (source, {', '.join(cols)}) SELECT ?, {', '.join(cols)} "
+                        "FROM _inserts", [source])
+            con.unregister("_inserts")
+        self._closes[row_type], self._done[row_type], self._fresh[row_type] = [], [], {}
+
+    def _write_runs(self) -> None:
+        ids = [r[0] for r in self.con.execute("SELECT nextval('collection_run_id') FROM range(?)",
+                                              [len(self._runs)]).fetchall()]
+        finished = ingest.utcnow()
+        columns: dict[str, list] = {c: [] for c in (
+            "run_id", "source", "observed_at", "started_at", "finished_at", "status", "documents", "rows_parsed",
+            "rows_skipped", "added", "changed", "removed", "error", "trigger", "rows_held", "held_back")}
+        for run_id, (outcome, shas) in zip(ids, self._runs, strict=True):
+            outcome.run_id = run_id
+            added, changed, removed = outcome.diff.counts
+            for c, v in zip(columns, (
+                    run_id, outcome.source, outcome.observed_at, self.started, finished, outcome.status, shas,
+                    outcome.rows, outcome.skipped, added, changed, removed, outcome.error, self.trigger,
+                    len(outcome.held), outcome.held[:HELD_EXAMPLES * 4] or None), strict=True):
+                columns[c].append(v)
+        table = pa.table({c: pa.array(v, _RUN_TYPES.get(c)) for c, v in columns.items()})
+        self.con.register("_runs", table)
+        try:
+            self.con.execute(f"INSERT INTO collection_run ({', '.join(columns)}) SELECT * FROM _runs")
+        finally:
+            self.con.unregister("_runs")
+
+    def _write_documents(self) -> None:
+        if not self._documents:
+            return
+        docs = list(self._documents.items())
+        self.con.register("_docs", pa.table({
+            "sha256": [s for s, _ in docs], "size_bytes": pa.array([d[0] for _, d in docs], pa.int64()),
+            "stored_bytes": pa.array([d[1] for _, d in docs], pa.int64()),
+            "content_type": pa.array([d[2] for _, d in docs], pa.string()), "first_url": [d[3] for _, d in docs],
+        }))
+        try:
+            self.con.execute("INSERT INTO raw_document SELECT d.*, ? FROM _docs d "
+                             "WHERE d.sha256 NOT IN (SELECT sha256 FROM raw_document)", [self.started])
+        finally:
+            self.con.unregister("_docs")
+        self._documents = {}
+
+
+_RUN_TYPES = {"documents": pa.list_(pa.string()), "held_back": pa.list_(pa.string()), "error": pa.string(),
+              "run_id": pa.int64(), "rows_parsed": pa.int64(), "rows_skipped": pa.int64(), "added": pa.int64(),
+              "changed": pa.int64(), "removed": pa.int64(), "rows_held": pa.int64()}
