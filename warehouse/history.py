@@ -192,9 +192,11 @@ def diff_at(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, at: da
     """The diff the snapshot of `source` observed at `at` made to `spec`, read back from its interval bounds.
 
     An interval starting at `at` is what the snapshot wrote, one ending at `at` what it ended: both is a change,
-    only the first an addition, only the second a removal. Exact for a snapshot whose bounds no later write moved
-    (appended or fitted in by `apply_snapshot`; a reparse rewrites them). Used for events owed by a batch that
-    deferred its detectors, when the process died before running them. Ordered by key.
+    only the first an addition, only the second a removal. Exact for a snapshot appended after every other one
+    (no later write moved its bounds). Not for one fitted in under newer data: a value equal to the next
+    snapshot's is written by extending that interval back, which keeps the next document's evidence
+    (tests/warehouse/test_diff_at.py pins it), so only a batch that appends defers its detectors. Used for the
+    events such a batch owes when the process died before running them. Ordered by key.
     """
     keys, values = ", ".join(spec.key), ", ".join(spec.values)
     nk, nv = len(spec.key), len(spec.values)
