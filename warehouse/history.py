@@ -58,6 +58,10 @@ class Interval:
     evidence: str | None
 
 
+def _as_dict(names: tuple[str, ...], values: tuple) -> dict[str, Any]:
+    return dict(zip(names, values, strict=False))  # equal lengths: both from one FactTable
+
+
 def _norm(value: Any) -> Any:
     # Ten significant digits: equal prices parsed via different float paths compare equal.
     return float(f"{value:.10g}") if isinstance(value, float) else value
@@ -120,8 +124,7 @@ def apply_snapshot(
     extends: list[tuple] = []   # key + (old valid_from, new valid_from)
     diff = Diff()
 
-    def as_dict(names: tuple[str, ...], values: tuple) -> dict[str, Any]:
-        return dict(zip(names, values, strict=True))
+    as_dict = _as_dict
 
     def end(key: Key, old: Interval) -> None:
         closes.append((*key, old.valid_from, observed_at))
@@ -214,9 +217,7 @@ def diff_at(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, at: da
         else:
             ends[key] = vals
 
-    def as_dict(names: tuple[str, ...], vals: tuple) -> dict[str, Any]:
-        return dict(zip(names, vals, strict=True))
-
+    as_dict = _as_dict
     diff = Diff()
     for key in sorted({*starts, *ends}, key=lambda k: tuple(map(str, k))):
         key_d = as_dict(spec.key, key)

@@ -122,9 +122,8 @@ def ingest(
     """
     started = started or utcnow()
     shas = [d.sha256 for d in docs]
-    for d in docs:
-        _, stored = raw.put(d.body, d.sha256)
-        runs.record_document(con, d.sha256, len(d.body), stored, d.content_type, d.url, started)
+    runs.record_documents(con, [(d.sha256, len(d.body), raw.put(d.body, d.sha256)[1], d.content_type, d.url)
+                                for d in docs], started)
     known = runs.judgement(con, source.id, observed_at, shas)
     last, replayed = known.last, not force and known.replayed
     if not force and (

@@ -104,6 +104,8 @@ def _overtake(ctx: Context, entity: str, before: list[dict], after: list[dict]) 
 
 
 def board_moves(ctx: Context) -> list[ChangeEvent]:
+    if ctx.baseline:
+        return []  # the source's first accepted snapshot: no board of it stood before, so none moved
     out = []
     for entity, before, after in _boards(ctx):
         out += _leader(ctx, entity, before, after) + _overtake(ctx, entity, before, after)

@@ -178,7 +178,6 @@ def record_events(
 
 def context(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
              settings: Settings) -> tuple[Context, bool]:
-    trigger, documents = runs.run_trigger_and_documents(con, outcome.run_id)
-    earlier = runs.accepted_before(con, source.id, outcome.observed_at, outcome.run_id)
+    trigger, documents, earlier = runs.run_context(con, source.id, outcome.observed_at, outcome.run_id)
     ctx = Context(con, source.id, outcome, settings, tuple(documents), baseline=earlier == 0)
     return ctx, trigger in REPLAY_TRIGGERS
