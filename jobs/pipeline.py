@@ -31,6 +31,8 @@ from warehouse.bulk import BulkWriter
 from warehouse.changes.events import record_events
 from warehouse.changes.stale import stale_events
 from warehouse.facts import table_for
+from warehouse.identity import names
+from warehouse.identity.refresh import identity_keys
 from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
 from warehouse.publish import publish
@@ -220,6 +222,7 @@ class Pipeline:
             # A discovering source learns its URLs from its discovery document, inside its fetch.
             plans = {s.id: None if s.discover is not None else self.urls(s) for s in sources}
             validators = {s.id: runs.source_validators(self.con, s.id) for s in sources}
+            keyed = identity_keys(self.con)
         outcomes: list[Outcome] = []
         workers = max(1, min(self.settings.max_concurrent_fetches, len(sources)))
         def ahead(source: Source) -> tuple[Fetched, Callable[[], Parsed] | None]:
@@ -235,6 +238,9 @@ class Pipeline:
                 def fail(exc: Exception = exc) -> Parsed:
                     raise exc
                 return fetched, fail
+            # The names identity will key at the end, keyed here while this thread has time (cached).
+            names.warm({m for r in parsed[0].rows if isinstance(m := getattr(r, "model", None), str)
+                        and (source.id, m) not in keyed})
             return fetched, lambda: parsed
 
         # The slowest sources first (those that fetch a discovery document, then the most documents), so the

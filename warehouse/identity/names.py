@@ -15,7 +15,9 @@ instruct model (`groq/llama3-70b-8192` = Llama 3 70B Instruct): hosts serve chat
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Bump when `normalise` changes: stored keys of every name are then recomputed on the next refresh.
 NORMALISER_VERSION = "5"
@@ -188,8 +190,10 @@ def _vendor_spellings(text: str) -> tuple[str, bool]:
     return text, implied
 
 
+@lru_cache(maxsize=1 << 16)
 def normalise(name: str) -> NameKey:
-    """The canonical key of one source name. Pure; the same name always gives the same key."""
+    """The canonical key of one source name. Pure; the same name always gives the same key (so it is cached: a
+    whole collection normalises the names it parsed in its fetch threads, off the writer's, with `warm`)."""
     raw = name.strip()
     text = raw.lower().lstrip("~")
     text, org = _strip_prefixes(text)
@@ -286,3 +290,9 @@ def normalise(name: str) -> NameKey:
         method, confidence = "normalised", 0.95
     return NameKey(key=key, family=family, version=version, org_hint=org, method=method, confidence=confidence,
                    variant="+".join(dict.fromkeys(reversed(variants))) or None)
+
+
+def warm(names: Iterable[str]) -> None:
+    """Normalise `names` now, into `normalise`'s cache (called from threads that have spare time)."""
+    for name in names:
+        normalise(name)

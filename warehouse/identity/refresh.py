@@ -102,6 +102,11 @@ def _unkeyed(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, str]] | 
         con.unregister("_candidate_names")
 
 
+def identity_keys(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str]]:
+    """Every (source, name) already keyed: the names a refresh will not normalise again."""
+    return frozenset(con.execute("SELECT source, source_model FROM model_name_key").fetchall())
+
+
 def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, str]] | None) -> tuple[int, bool]:
     """Key names never seen before; return how many, and whether any of them may match a model."""
     names = _unkeyed(con, candidates)
