@@ -472,10 +472,12 @@ class Pipeline:
                 self.con.execute("DELETE FROM pending_derive")
 
     def settle(self) -> bool:
-        """Run the derive stage a killed batch owed (see `pending_derive`), then publish; whether one was owed.
+        """Run what a killed batch owed, then publish; whether anything was owed: the per-outcome hooks of the
+        runs in `pending_events` (a deferring batch: identity once, then change detection for each run, its
+        diff read back from interval bounds) and the derive stage (`pending_derive`, or an accepted run there).
 
         Every command that opens the writer and the service at start call it, so a process killed between a
-        batch's last snapshot and its derive stage costs a delay, never derived tables left empty.
+        batch's last snapshot and its end costs a delay, never events lost or derived tables left empty.
         """
         with self.write_lock:
             owed = self._owed_events()
