@@ -58,6 +58,13 @@ class _Batch:
     last: tuple[Source, Outcome] | None = None
     # A batch that defers the per-outcome hooks too: every judged outcome, in order, for the batch's end.
     deferred: list[tuple[Source, Outcome]] | None = None
+    changes: int = 0  # the fact changes their diffs hold (memory: see DEFERRED_CHANGES)
+
+
+# A deferring batch holds every owed outcome's diff until its end. Past this many fact changes (a long history
+# whose snapshots each move thousands of scores) it runs the owed hooks for what it holds and lets them go, so
+# memory stays bounded: identity is then refreshed once per this many changes rather than once per batch.
+DEFERRED_CHANGES = 500_000
 
 
 def http_config(settings: Settings) -> HttpConfig:
@@ -405,7 +412,21 @@ class Pipeline:
             accepted = [o for o in outcomes if o.status == "ok"]
             if accepted:
                 self._batch.last = (source, accepted[-1])
+            self._batch.changes += sum(len(o.diff.added) + len(o.diff.changed) + len(o.diff.removed)
+                                       for o in accepted)
+            if self._batch.changes > DEFERRED_CHANGES:
+                self._pay_deferred(self._batch)
             return outcomes
+
+    def _pay_deferred(self, batch: _Batch) -> None:
+        """Run the owed per-outcome hooks of `batch` now, in one transaction with clearing their debt."""
+        if not batch.deferred:
+            return
+        with self._transaction():
+            self._run_deferred(batch.deferred)
+            self.con.execute("DELETE FROM pending_events")
+        batch.deferred.clear()
+        batch.changes = 0
 
     def _run_deferred(self, items: list[tuple[Source, Outcome]]) -> None:
         """The per-outcome hooks a batch deferred, in hook order: a hook that can take them together

@@ -2,9 +2,11 @@
 
 Two warehouses from the same dated documents: "live" with `backfill(..., defer_events=False)` (identity and change
 detection after every snapshot, in its transaction, as a live collection runs them) and "deferred" with the
-default `backfill(...)` (identity refreshed once at the batch's end, each snapshot's events detected then, in
-order). Every table of the warehouse is classified below and compared row by row; a table this test does not
-know fails it, so a new table must be classified before it can differ silently.
+default `backfill(...)`, which for these appending histories is the bulk path (`warehouse/bulk.py`: snapshots
+judged and diffed in memory, written in one statement per table; identity refreshed once at the batch's end,
+each snapshot's events detected then, in order). Every table of the warehouse is classified below and
+compared row by row; a table this test does not know fails it, so a new table must be classified before it can
+differ silently.
 
 Where equality is impossible, the case and the reason are stated where it is handled (`change_model_state`).
 """
@@ -23,6 +25,8 @@ import pytest
 
 from collectors import registry
 from gapwatch.settings import Settings
+from jobs import pipeline as pipeline_module
+from jobs.backfill import backfill as backfill_module
 from jobs.backfill.backfill import Snapshot, Version, backfill, dir_versions, snapshots
 from jobs.backfill.dated_files import dated_files
 from jobs.pipeline import Pipeline, make_pipeline
@@ -283,3 +287,26 @@ def test_deferred_backfill_equals_the_live_path_on_realdata(pair, source_ids: tu
     print(f"{'+'.join(source_ids)}: built both in {built:.1f}s; compared {len(compared)} tables, "
           f"{sum(compared.values())} rows; events {events_of(live)}; live-only merged-away verdicts {stale}")
     assert compared["collection_run"] > 5 and sum(events_of(live).values()) > 0
+
+
+def test_a_batch_past_its_change_budget_pays_its_events_in_chunks_and_still_equals_the_live_path(
+    pair, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Memory stays bounded: with a budget of one fact change, every bulk flush (one per snapshot here) runs the
+    owed identity and change detection at once instead of holding every diff until the end; the warehouse is
+    still the live path's, event by event."""
+    monkeypatch.setattr(backfill_module, "BULK_FLUSH_ROWS", 1)
+    monkeypatch.setattr(pipeline_module, "DEFERRED_CHANGES", 1)
+    paid: list[int] = []
+    pay = Pipeline._pay_deferred
+
+    def counted(self: Pipeline, batch: object) -> None:
+        paid.append(len(batch.deferred))  # type: ignore[attr-defined]
+        pay(self, batch)
+
+    monkeypatch.setattr(Pipeline, "_pay_deferred", counted)
+    live, deferred = pair([("litellm", fixture_history("litellm", FIXTURE_HISTORIES["litellm"]))])
+    assert len(paid) >= 2 and max(paid) == 1  # paid after each snapshot, never holding two
+    assert deferred.con.execute("SELECT count(*) FROM pending_events").fetchall() == [(0,)]
+    assert_same_warehouse(live, deferred)
+    assert sum(events_of(live).values()) > 0
