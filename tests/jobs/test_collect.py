@@ -218,3 +218,22 @@ def test_collecting_sources_together_derives_and_publishes_once(settings: Settin
         assert pipe.con.execute("SELECT count(*) FROM publish_log").fetchall() == [(1,)]  # nothing changed
     with duckdb.connect(str(settings.published_file), read_only=True) as snap:
         assert snap.execute("SELECT count(*) FROM collection_run").fetchall() == [(2,)]
+
+
+def test_a_whole_collection_defers_its_events_only_when_it_appends(settings: Settings, upstream: Upstream) -> None:
+    """Deferred events are rebuilt from interval bounds after a crash, which is exact only for appended
+    snapshots: a collection dated before a source's newest run (`--as-of` in the past) runs its hooks inline."""
+    deferred: list[bool] = []
+    with make_pipeline(settings) as pipe:
+        batch = pipe.batch
+
+        def spy(*, defer_events: bool = False):  # noqa: ANN202 - the context manager batch() returns
+            deferred.append(defer_events)
+            return batch(defer_events=defer_events)
+
+        pipe.batch = spy  # type: ignore[method-assign]
+        assert pipe.collect_all([openrouter.SOURCE], T2)[0].status == "ok"
+        upstream.body = JULY
+        assert pipe.collect_all([openrouter.SOURCE], T1)[0].status == "ok"  # before July: fitted in, not appended
+        assert deferred == [True, False]
+        assert count(pipe, "pending_events") == 0
