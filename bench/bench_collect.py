@@ -2,7 +2,9 @@
 
     .venv/bin/python bench/bench_collect.py [--repeat R]
 
-A replay server on 127.0.0.1 serves `demo/recordings/` (each source's newest recording), as the demo does.
+A replay server on 127.0.0.1 serves `demo/recordings/` (each source's newest recording), as the demo does, from a
+process of its own: an upstream is another machine, and a server thread inside the collector's process would
+take the collector's GIL for every request it serves (measured: 0.4 s of a 2.3 s collection).
 Each source is collected alone into a fresh warehouse, then all of them together into another one, through
 `Pipeline.collect_all` (what `gapwatch collect [SOURCE…]` runs: concurrent fetches, one ingest at a time,
 derive and publish once), R times each; medians. The last line is `collect all/slowest single: X.XXx`.
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import os
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,13 +26,50 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collectors import registry  # noqa: E402
 from gapwatch.settings import Settings  # noqa: E402
-from jobs.demo.replay import ReplayServer  # noqa: E402
+from jobs.demo.replay import Recordings, ReplayServer  # noqa: E402
 from jobs.pipeline import make_pipeline  # noqa: E402
 
 RECORDINGS = Path(__file__).resolve().parents[1] / "demo" / "recordings"
 
 
-def timed_collect(root: Path, server: ReplayServer, sources: list, one_by_one: bool = False
+SERVE = """
+import sys, time
+from pathlib import Path
+from jobs.demo.replay import ReplayServer
+with ReplayServer(Path(sys.argv[1])) as server:
+    print(server.url, flush=True)
+    time.sleep(24 * 3600)
+"""
+
+
+class Upstream:
+    """The replay server in a child process, for as long as the `with` block lasts."""
+
+    def __init__(self, root: Path) -> None:
+        self.recordings = Recordings(root)
+        self._proc = subprocess.Popen([sys.executable, "-c", SERVE, str(root)], stdout=subprocess.PIPE, text=True,
+                                      cwd=Path(__file__).resolve().parents[1])
+        assert self._proc.stdout is not None
+        self.url = self._proc.stdout.readline().strip()
+        if not self.url.startswith("http://127.0.0.1:"):
+            self.close()
+            raise RuntimeError(f"the replay server did not start (printed {self.url!r})")
+
+    def base_url(self, source: str) -> str:
+        return f"{self.url}/{source}"
+
+    def close(self) -> None:
+        self._proc.kill()
+        self._proc.wait()
+
+    def __enter__(self) -> Upstream:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def timed_collect(root: Path, server: Upstream | ReplayServer, sources: list, one_by_one: bool = False
                   ) -> tuple[float, list[str]]:
     settings = Settings(_env_file=None, data_dir=root, host_min_interval_s=0,
                         base_urls={s.id: server.base_url(s.id) for s in sources})
@@ -46,7 +86,7 @@ def main() -> None:
     parser.add_argument("--one-by-one", action="store_true",
                         help="collect the sources one after another, each derived and published (for comparison)")
     args = parser.parse_args()
-    with ReplayServer(RECORDINGS) as server, tempfile.TemporaryDirectory() as tmp:
+    with Upstream(RECORDINGS) as server, tempfile.TemporaryDirectory() as tmp:
         recorded = set(server.recordings.sources())
         sources = [s for s in registry.SOURCES if s.id in recorded]
         single: dict[str, list[float]] = {s.id: [] for s in sources}

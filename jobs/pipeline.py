@@ -27,7 +27,7 @@ from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
 from jobs.hooks import IngestHook, default_hooks, is_deferrable
 from warehouse import db, history, ingest, runs, targets
-from warehouse.bulk import BulkWriter, appendable
+from warehouse.bulk import BulkWriter
 from warehouse.changes.events import record_events
 from warehouse.changes.stale import stale_events
 from warehouse.facts import table_for
@@ -131,7 +131,7 @@ class Pipeline:
 
     def fetch(
         self, source: Source, urls: list[str] | None = None,
-        validators: dict[str, tuple[str | None, str | None, str | None]] | None = None,
+        validators: runs.Validators | None = None,
     ) -> Fetched:
         """Fetch every URL of `source`. Safe to call from many threads; writes nothing. `validators` (etag,
         last-modified, sha256 per URL, as `runs.source_validators` reads them; a URL absent was never fetched)
@@ -175,8 +175,7 @@ class Pipeline:
         return out
 
     def _discover(self, source: Source, out: Fetched,
-                  validators: dict[str, tuple[str | None, str | None, str | None]] | None = None,
-                  ) -> tuple[list[str], str | None]:
+                  validators: runs.Validators | None = None) -> tuple[list[str], str | None]:
         """The URLs a discovering source names now (`Source.discover`), or the error that stops the run. The
         discovery fetch is logged with the others (it is not ingested: it holds no facts)."""
         assert source.discover is not None
@@ -228,11 +227,12 @@ class Pipeline:
         with self.write_lock:  # what to fetch, read before the batch holds the lock
             # A discovering source learns its URLs from its discovery document, inside its fetch.
             plans = {s.id: None if s.discover is not None else self.urls(s) for s in sources}
-            validators = {s.id: runs.source_validators(self.con, s.id) for s in sources}
+            validators = runs.source_validators(self.con, [s.id for s in sources])
             keyed = identity_keys(self.con)
             # Deferred events are rebuilt from interval bounds after a crash, exact only for appended snapshots:
             # a collection dated before a source's newest run (`--as-of` in the past) keeps its hooks inline.
-            appends = all(appendable(self.con, s.id, observed_at) for s in sources)
+            appends = all(newest < observed_at for newest in runs.newest_runs(self.con, [s.id for s in sources])
+                          .values())
         outcomes: list[Outcome] = []
         workers = max(1, min(self.settings.max_concurrent_fetches, len(sources)))
         def ahead(source: Source) -> tuple[Fetched, Callable[[], Parsed] | None]:

@@ -32,7 +32,7 @@ from warehouse.transforms import pending
 
 def appendable(con: duckdb.DuckDBPyConnection, source: str, first: datetime) -> bool:
     """Whether snapshots from `first` on only append to `source`'s history (no run observed at or after it)."""
-    newest = con.execute("SELECT max(observed_at) FROM collection_run WHERE source = ?", [source]).fetchall()[0][0]
+    newest = runs.newest_runs(con, [source]).get(source)
     return newest is None or newest < first
 
 

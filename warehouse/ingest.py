@@ -135,8 +135,12 @@ def ingest(
         if not replayed:
             outcome.run_id = record(con, outcome, shas, started, trigger)
         return outcome
+    # A source never judged before has no fact anywhere: nothing to read back (its first collection).
+    fresh = known.last is None
     outcome, parsed, evidence, alive = _judge(con, source, observed_at, known, parse, min_row_ratio,
-                                              complete=len(docs) >= source.documents_per_collection)
+                                              complete=len(docs) >= source.documents_per_collection,
+                                              state={t: {} for t in FACT_TABLES} if fresh else None,
+                                              previous={} if fresh else None)
     # A rejected document writes only its run (no transaction of its own); accepted facts commit with theirs.
     with transaction() if outcome.status == "ok" else nullcontext():
         if outcome.status == "ok":

@@ -119,17 +119,28 @@ def last_validators(con: duckdb.DuckDBPyConnection, url: str) -> tuple[str | Non
     return (row[0], row[1], row[2]) if row else (None, None, None)
 
 
-def source_validators(con: duckdb.DuckDBPyConnection, source: str) -> dict[str, tuple[str | None, str | None,
-                                                                                   str | None]]:
-    """`last_validators` of every URL `source` ever fetched, in one query (for fetches that must not read the
-    warehouse while they run: a whole collection fetches while its ingests hold the writer)."""
+Validators = dict[str, tuple[str | None, str | None, str | None]]
+
+
+def source_validators(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, Validators]:
+    """Per source, `last_validators` of every URL it ever fetched, in one query (for fetches that must not read
+    the warehouse while they run: a whole collection fetches while its ingests hold the writer)."""
     rows = con.execute(
-        "SELECT url, arg_max(etag, (fetched_at, id)), arg_max(last_modified, (fetched_at, id)), "
-        "arg_max(sha256, (fetched_at, id)) FROM fetch_log WHERE source = ? AND outcome IN ('new', 'same') "
-        "GROUP BY url",
-        [source],
+        "SELECT source, url, arg_max(etag, (fetched_at, id)), arg_max(last_modified, (fetched_at, id)), "
+        "arg_max(sha256, (fetched_at, id)) FROM fetch_log WHERE list_contains(?, source) "
+        "AND outcome IN ('new', 'same') GROUP BY source, url",
+        [sources],
     ).fetchall()
-    return {r[0]: (r[1], r[2], r[3]) for r in rows}
+    out: dict[str, Validators] = {s: {} for s in sources}
+    for source, url, *validators in rows:
+        out[source][url] = tuple(validators)  # type: ignore[assignment]
+    return out
+
+
+def newest_runs(con: duckdb.DuckDBPyConnection, sources: list[str]) -> dict[str, datetime]:
+    """The newest `observed_at` of each source's runs (sources without a run left out), in one query."""
+    return dict(con.execute("SELECT source, max(observed_at) FROM collection_run WHERE list_contains(?, source) "
+                            "GROUP BY source", [sources]).fetchall())
 
 
 @dataclass(frozen=True)
