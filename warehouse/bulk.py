@@ -4,7 +4,7 @@
 statements: a fixed cost per snapshot that dwarfs parsing a long history. A backfill that only appends (every
 snapshot newer than anything the source has on record) knows each snapshot's predecessor already: the state the
 previous snapshot left. `BulkWriter` keeps that state in memory, judges each snapshot with the same code
-(`ingest._judge`: parse, validate, drift and the fact tables' guards), diffs it as `history.apply_snapshot`
+(`ingest.judge`: parse, validate, drift and the fact tables' guards), diffs it as `history.apply_snapshot`
 does, and writes the intervals, runs and documents of many snapshots in one statement per table (`flush`).
 What it leaves is the history the per-snapshot path leaves; `tests/jobs/test_deferred_equality.py` holds it to
 that, table by table and event by event.
@@ -24,7 +24,7 @@ import pyarrow as pa
 from warehouse import history, ingest, runs
 from warehouse.facts import FACT_TABLES, FactTable, table_for
 from warehouse.history import Diff, FactChange, Interval, Key
-from warehouse.ingest import Document, Outcome, Parsed, SourceLike, _keep_held
+from warehouse.ingest import Document, Outcome, Parsed, SourceLike, keep_held
 from warehouse.rawstore import RawStore
 from warehouse.runs import HELD_EXAMPLES
 from warehouse.transforms import pending
@@ -77,7 +77,7 @@ class BulkWriter:
 
     def _judge(self, docs: Sequence[Document], observed_at: datetime, parse: Callable[[], Parsed]) -> Outcome:
         source = self.source
-        outcome, parsed, evidence, _ = ingest._judge(
+        outcome, parsed, evidence, _ = ingest.judge(
             self.con, source, observed_at, None, parse, self.min_row_ratio,
             complete=len(docs) >= source.documents_per_collection, state=self.alive, previous=self._counts())
         if outcome.status != "ok":
@@ -85,7 +85,7 @@ class BulkWriter:
         by_type: dict[type, list] = {t: [] for t in source.row_types}
         for row, sha in zip(parsed.rows, evidence, strict=True):
             by_type.setdefault(type(row), []).append((row, sha))
-        _keep_held(by_type, parsed.held, self.alive, self.con, source.id, observed_at)
+        keep_held(by_type, parsed.held, self.alive, self.con, source.id, observed_at)
         for row_type, items in by_type.items():
             outcome.diff.extend(self._apply(row_type, items, observed_at))
         return outcome

@@ -137,7 +137,7 @@ def ingest(
         return outcome
     # A source never judged before has no fact anywhere: nothing to read back (its first collection).
     fresh = known.last is None
-    outcome, parsed, evidence, alive = _judge(con, source, observed_at, known, parse, min_row_ratio,
+    outcome, parsed, evidence, alive = judge(con, source, observed_at, known, parse, min_row_ratio,
                                               complete=len(docs) >= source.documents_per_collection,
                                               state={t: {} for t in FACT_TABLES} if fresh else None,
                                               previous={} if fresh else None)
@@ -147,7 +147,7 @@ def ingest(
             by_type: dict[type, list] = {t: [] for t in source.row_types}
             for row, sha in zip(parsed.rows, evidence, strict=True):
                 by_type.setdefault(type(row), []).append((row, sha))
-            _keep_held(by_type, parsed.held, alive, con, source.id, observed_at)
+            keep_held(by_type, parsed.held, alive, con, source.id, observed_at)
             for row_type, items in by_type.items():
                 outcome.diff.extend(
                     history.apply_snapshot(con, table_for(row_type), source.id, items, observed_at,
@@ -160,7 +160,7 @@ def ingest(
     return outcome
 
 
-def _keep_held(by_type: dict[type, list], held: Sequence[Held], alive: dict[type, dict],
+def keep_held(by_type: dict[type, list], held: Sequence[Held], alive: dict[type, dict],
                con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime) -> None:
     """Add to `by_type`, as they are, the facts in force that held-back entries concern and the document lacks,
     so that an entry failing validation keeps its previous interval (as a price jump does) instead of closing it
@@ -187,7 +187,7 @@ class _Kept(SimpleNamespace):
     """A fact in force, carried over unchanged for a held-back entry (read by attribute like a row)."""
 
 
-def _judge(
+def judge(
     con: duckdb.DuckDBPyConnection, source: SourceLike, observed_at: datetime, known: runs.Judgement | None,
     parse: Callable[[], Parsed], min_row_ratio: float, complete: bool = True, *,
     state: dict[type, dict] | None = None, previous: dict[tuple[str, tuple], int] | None = None,
