@@ -78,7 +78,7 @@ class BulkWriter:
     def _judge(self, docs: Sequence[Document], observed_at: datetime, parse: Callable[[], Parsed]) -> Outcome:
         source = self.source
         outcome, parsed, evidence, _ = ingest.judge(
-            self.con, source, observed_at, None, parse, self.min_row_ratio,
+            self.con, source, observed_at, parse, self.min_row_ratio,
             complete=len(docs) >= source.documents_per_collection, state=self.alive, previous=self._counts())
         if outcome.status != "ok":
             return outcome

@@ -137,7 +137,7 @@ def ingest(
         return outcome
     # A source never judged before has no fact anywhere: nothing to read back (its first collection).
     fresh = known.last is None
-    outcome, parsed, evidence, alive = judge(con, source, observed_at, known, parse, min_row_ratio,
+    outcome, parsed, evidence, alive = judge(con, source, observed_at, parse, min_row_ratio,
                                               complete=len(docs) >= source.documents_per_collection,
                                               state={t: {} for t in FACT_TABLES} if fresh else None,
                                               previous={} if fresh else None)
@@ -188,8 +188,8 @@ class _Kept(SimpleNamespace):
 
 
 def judge(
-    con: duckdb.DuckDBPyConnection, source: SourceLike, observed_at: datetime, known: runs.Judgement | None,
-    parse: Callable[[], Parsed], min_row_ratio: float, complete: bool = True, *,
+    con: duckdb.DuckDBPyConnection, source: SourceLike, observed_at: datetime, parse: Callable[[], Parsed],
+    min_row_ratio: float, complete: bool = True, *,
     state: dict[type, dict] | None = None, previous: dict[tuple[str, tuple], int] | None = None,
 ) -> tuple[Outcome, ParseResult, list[str], dict[type, dict]]:
     """Parse, validate and guard: an `ok` outcome with what to write, or a `rejected` one (quarantined).

@@ -63,10 +63,6 @@ _FETCH_COLUMNS = ("source", "url", "fetched_at", "status", "etag", "last_modifie
                   "attempts", "outcome", "error", "final_url", "retry_after_s")
 
 
-def record_fetch(con: duckdb.DuckDBPyConnection, rec: FetchRecord) -> None:
-    record_fetches(con, [rec])
-
-
 def record_fetches(con: duckdb.DuckDBPyConnection, recs: list[FetchRecord]) -> None:
     """Every fetch of one collection in one statement (a statement costs milliseconds, a row microseconds)."""
     if not recs:
@@ -97,7 +93,10 @@ def record_documents(con: duckdb.DuckDBPyConnection, docs: list[tuple[str, int, 
     The first time a document is seen wins (its URL and time). NOT EXISTS rather than ON CONFLICT DO NOTHING: the
     same effect for the single writer in half the time, paid for every document a backfill replays.
     """
-    unique = list({d[0]: d for d in reversed(docs)}.values())[::-1]  # a document twice in one list: its first
+    first_seen: dict[str, tuple[str, int, int, str | None, str]] = {}
+    for doc in docs:
+        first_seen.setdefault(doc[0], doc)  # a document twice in one list: its first mention
+    unique = list(first_seen.values())
     if not unique:
         return
     con.execute(
@@ -231,16 +230,11 @@ def drop_judged_runs(con: duckdb.DuckDBPyConnection, source: str) -> None:
     con.execute(f"DELETE FROM collection_run WHERE source = ? AND {JUDGED}", [source])
 
 
-def run_trigger_and_documents(con: duckdb.DuckDBPyConnection, run_id: int | None) -> tuple[str | None, list[str]]:
-    """What started run `run_id` (cli, schedule, backfill, reparse…) and the documents it judged."""
-    run = first(con.execute("SELECT trigger, documents FROM collection_run WHERE run_id = ?", [run_id]).fetchall())
-    return (run[0], run[1] or []) if run else (None, [])
-
-
 def run_context(con: duckdb.DuckDBPyConnection, source: str, at: datetime,
                 run_id: int | None) -> tuple[str | None, list[str], int]:
-    """`run_trigger_and_documents` and `accepted_before` in one statement (change detection reads both for
-    every outcome)."""
+    """What started run `run_id` (cli, schedule, backfill, reparse…), the documents it judged, and how many
+    accepted runs of `source` were observed before `at` (other than `run_id`): change detection reads all three
+    for every outcome, in one statement."""
     row = first(con.execute(
         "SELECT (SELECT trigger FROM collection_run WHERE run_id = $run), "
         "(SELECT documents FROM collection_run WHERE run_id = $run), "
@@ -249,14 +243,6 @@ def run_context(con: duckdb.DuckDBPyConnection, source: str, at: datetime,
         {"run": run_id, "source": source, "at": at}).fetchall())
     assert row is not None
     return row[0], row[1] or [], row[2]
-
-
-def accepted_before(con: duckdb.DuckDBPyConnection, source: str, at: datetime, run_id: int | None) -> int:
-    """How many accepted runs of `source` were observed before `at`, other than run `run_id`."""
-    return first(con.execute(
-        "SELECT count(*) FROM collection_run WHERE source = ? AND status = 'ok' AND observed_at < ? AND run_id <> ?",
-        [source, at, run_id or -1],
-    ).fetchall())[0]
 
 
 def recent_statuses(con: duckdb.DuckDBPyConnection, source: str, skip_triggers: Iterable[str],
