@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from operator import attrgetter
 from typing import Any
 
 import duckdb
@@ -23,7 +22,7 @@ import pyarrow as pa
 
 from warehouse import history, ingest, runs
 from warehouse.facts import FACT_TABLES, FactTable, table_for
-from warehouse.history import Diff, FactChange, Interval, Key
+from warehouse.history import Diff, Interval, Key
 from warehouse.ingest import Document, Outcome, Parsed, SourceLike, keep_held
 from warehouse.rawstore import RawStore
 from warehouse.runs import HELD_EXAMPLES
@@ -104,48 +103,21 @@ class BulkWriter:
         return out
 
     def _apply(self, row_type: type, items: list[tuple[Any, str | None]], observed_at: datetime) -> Diff:
-        """`history.apply_snapshot` for a snapshot newer than every other: the diff, and the intervals in memory."""
-        spec = table_for(row_type)
+        """`history.apply_snapshot` for a snapshot newer than every other: the same plan, applied to the state in
+        memory (an interval opened here and ended before the flush is written whole; one written earlier is
+        closed by the flush)."""
         alive, fresh = self.alive[row_type], self._fresh[row_type]
-        key_of, values_of = spec.key_of, attrgetter(*spec.values)
-        one_value = len(spec.values) == 1
-        new: dict[Key, tuple[tuple, str | None]] = {}
-        for row, evidence in items:
-            key = key_of(row)
-            if key not in new:
-                new[key] = ((values_of(row),) if one_value else values_of(row), evidence)
-        diff = Diff()
-
-        def end(key: Key, old: Interval) -> None:
+        plan = history.plan_snapshot(table_for(row_type), items, alive, full_snapshot=self.source.full_snapshot)
+        for key, old in plan.ended:
             del alive[key]
             if fresh.get(key) is old:
                 del fresh[key]
                 self._done[row_type].append((*key, *old.values, old.valid_from, observed_at, old.evidence))
             else:
                 self._closes[row_type].append((*key, old.valid_from, observed_at))
-
-        for key, (values, evidence) in new.items():
-            old = alive.get(key)
-            if old is not None and history._same(old.values, values):
-                continue
-            key_d = dict(zip(spec.key, key, strict=True))
-            after = dict(zip(spec.values, values, strict=True))
-            if old is None:
-                diff.added.append(FactChange(spec.name, key_d, None, after, evidence))
-            else:
-                diff.changed.append(FactChange(spec.name, key_d, dict(zip(spec.values, old.values, strict=True)),
-                                               after, evidence))
-                end(key, old)
+        for key, values, evidence in plan.started:
             alive[key] = fresh[key] = Interval(values, observed_at, None, evidence)
-        if self.source.full_snapshot and new:
-            scope = spec.scope_of_key
-            covered = set(map(scope, new)) if spec.scope else None
-            for key, old in [(k, i) for k, i in alive.items() if k not in new]:
-                if covered is None or scope(key) in covered:
-                    diff.removed.append(FactChange(spec.name, dict(zip(spec.key, key, strict=True)),
-                                                   dict(zip(spec.values, old.values, strict=True)), None, None))
-                    end(key, old)
-        return diff
+        return plan.diff
 
     def flush(self) -> list[Outcome]:
         """Write every interval, closing, run and document held, inside the caller's transaction; the outcomes

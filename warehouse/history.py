@@ -90,6 +90,53 @@ def _table(columns: list[str], rows: list[tuple]) -> pa.Table:
     return pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}) if rows else pa.table({})
 
 
+@dataclass
+class Plan:
+    """What a snapshot does to one table's facts in force, before anything is written."""
+
+    diff: Diff
+    ended: list[tuple[Key, Interval]]  # facts in force it changes or removes, ended at its time
+    started: list[tuple[Key, Values, str | None]]  # values it adds or changes, from its time on (with evidence)
+
+
+def plan_snapshot(spec: FactTable, items: list[tuple[Any, str | None]], alive: dict[Key, Interval], *,
+                  full_snapshot: bool = True) -> Plan:
+    """Compare a snapshot's `items` (row, evidence sha256) with the facts in force (`alive`): the first row of a
+    key wins, a value equal to the one in force (`_same`) changes nothing, and a full snapshot ends the facts it
+    omits within the scopes it covers. Pure: `apply_snapshot` writes the plan into the table, the bulk writer
+    (`warehouse.bulk`) into its state in memory."""
+    key_of, values_of = spec.key_of, attrgetter(*spec.values)
+    one_value = len(spec.values) == 1  # attrgetter of one name is not a tuple
+    new: dict[Key, tuple[Values, str | None]] = {}
+    for row, evidence in items:
+        key = key_of(row)
+        if key not in new:
+            new[key] = ((values_of(row),) if one_value else values_of(row), evidence)
+    plan = Plan(Diff(), [], [])
+    diff = plan.diff
+    for key, (values, evidence) in new.items():
+        old = alive.get(key)
+        if old is not None and _same(old.values, values):
+            continue
+        key_d = _as_dict(spec.key, key)
+        if old is None:
+            diff.added.append(FactChange(spec.name, key_d, None, _as_dict(spec.values, values), evidence))
+        else:
+            diff.changed.append(FactChange(spec.name, key_d, _as_dict(spec.values, old.values),
+                                           _as_dict(spec.values, values), evidence))
+            plan.ended.append((key, old))
+        plan.started.append((key, values, evidence))
+    if full_snapshot and new:
+        scope = spec.scope_of_key
+        covered = set(map(scope, new))
+        for key, old in alive.items():
+            if key not in new and scope(key) in covered:
+                diff.removed.append(FactChange(spec.name, _as_dict(spec.key, key), _as_dict(spec.values, old.values),
+                                               None, None))
+                plan.ended.append((key, old))
+    return plan
+
+
 def apply_snapshot(
     con: duckdb.DuckDBPyConnection,
     spec: FactTable,
@@ -112,56 +159,22 @@ def apply_snapshot(
     alive = alive_at(con, spec, source, observed_at) if alive is None else alive
     following = _load(con, spec, source, "valid_from = ?", [t_next]) if t_next else {}
 
-    key_of, values_of = attrgetter(*spec.key), attrgetter(*spec.values)
-    one_key, one_value = len(spec.key) == 1, len(spec.values) == 1  # attrgetter of one name is not a tuple
-    new: dict[Key, tuple[Values, str | None]] = {}
-    for row, evidence in items:
-        key = (key_of(row),) if one_key else key_of(row)
-        new.setdefault(key, ((values_of(row),) if one_value else values_of(row), evidence))
-
     inserts: list[tuple] = []   # key + values + (valid_from, valid_to, evidence)
     closes: list[tuple] = []    # key + (old valid_from, new valid_to)
     extends: list[tuple] = []   # key + (old valid_from, new valid_from)
-    diff = Diff()
+    plan = plan_snapshot(spec, items, alive, full_snapshot=full_snapshot)
 
-    as_dict = _as_dict
-
-    def end(key: Key, old: Interval) -> None:
+    for key, old in plan.ended:
         closes.append((*key, old.valid_from, observed_at))
         # The next observation still saw the old value: it keeps its own interval from there on.
         if t_next is not None and (old.valid_to is None or old.valid_to > t_next):
             inserts.append((*key, *old.values, t_next, old.valid_to, old.evidence))
-
-    def start(key: Key, values: Values, evidence: str | None) -> None:
+    for key, values, evidence in plan.started:
         nxt = following.get(key)
         if nxt is not None and _same(nxt.values, values) and (alive.get(key) is None or alive[key].valid_to == t_next):
             extends.append((*key, nxt.valid_from, observed_at))
         else:
             inserts.append((*key, *values, observed_at, t_next, evidence))
-
-    for key, (values, evidence) in new.items():
-        old = alive.get(key)
-        if old is not None and _same(old.values, values):
-            continue
-        key_d = as_dict(spec.key, key)
-        if old is None:
-            diff.added.append(FactChange(spec.name, key_d, None, as_dict(spec.values, values), evidence))
-        else:
-            diff.changed.append(
-                FactChange(spec.name, key_d, as_dict(spec.values, old.values), as_dict(spec.values, values), evidence)
-            )
-            end(key, old)
-        start(key, values, evidence)
-
-    if full_snapshot:
-        scope_at = [spec.key.index(f) for f in spec.scope]
-        covered = {tuple(key[i] for i in scope_at) for key in new}
-        for key, old in alive.items():
-            if key not in new and tuple(key[i] for i in scope_at) in covered:
-                diff.removed.append(
-                    FactChange(spec.name, as_dict(spec.key, key), as_dict(spec.values, old.values), None, None)
-                )
-                end(key, old)
 
     key_match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM c.{k}" for k in spec.key)
     if closes:
@@ -188,7 +201,7 @@ def apply_snapshot(
             [source],
         )
         con.unregister("_inserts")
-    return diff
+    return plan.diff
 
 
 def diff_at(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, at: datetime) -> Diff:
@@ -217,7 +230,7 @@ def diff_at(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, at: da
         else:
             ends[key] = vals
 
-    as_dict = _as_dict
+    as_dict = _as_dict  # bound locally: called for every fact read back
     diff = Diff()
     for key in sorted({*starts, *ends}, key=lambda k: tuple(map(str, k))):
         key_d = as_dict(spec.key, key)
