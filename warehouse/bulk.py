@@ -18,14 +18,12 @@ from datetime import datetime
 from typing import Any
 
 import duckdb
-import pyarrow as pa
 
 from warehouse import history, ingest, runs
 from warehouse.facts import FACT_TABLES, FactTable, table_for
 from warehouse.history import Diff, Interval, Key
 from warehouse.ingest import Document, Outcome, Parsed, SourceLike, keep_held
 from warehouse.rawstore import RawStore
-from warehouse.runs import HELD_EXAMPLES
 from warehouse.transforms import pending
 
 
@@ -152,44 +150,10 @@ class BulkWriter:
         self._closes[row_type], self._done[row_type], self._fresh[row_type] = [], [], {}
 
     def _write_runs(self) -> None:
-        ids = [r[0] for r in self.con.execute("SELECT nextval('collection_run_id') FROM range(?)",
-                                              [len(self._runs)]).fetchall()]
-        finished = ingest.utcnow()
-        columns: dict[str, list] = {c: [] for c in (
-            "run_id", "source", "observed_at", "started_at", "finished_at", "status", "documents", "rows_parsed",
-            "rows_skipped", "added", "changed", "removed", "error", "trigger", "rows_held", "held_back")}
-        for run_id, (outcome, shas) in zip(ids, self._runs, strict=True):
+        records = [ingest.run_record(outcome, shas, self.started, self.trigger) for outcome, shas in self._runs]
+        for (outcome, _), run_id in zip(self._runs, runs.record_runs(self.con, records), strict=True):
             outcome.run_id = run_id
-            added, changed, removed = outcome.diff.counts
-            for c, v in zip(columns, (
-                    run_id, outcome.source, outcome.observed_at, self.started, finished, outcome.status, shas,
-                    outcome.rows, outcome.skipped, added, changed, removed, outcome.error, self.trigger,
-                    len(outcome.held), outcome.held[:HELD_EXAMPLES * 4] or None), strict=True):
-                columns[c].append(v)
-        table = pa.table({c: pa.array(v, _RUN_TYPES.get(c)) for c, v in columns.items()})
-        self.con.register("_runs", table)
-        try:
-            self.con.execute(f"INSERT INTO collection_run ({', '.join(columns)}) SELECT * FROM _runs")
-        finally:
-            self.con.unregister("_runs")
 
     def _write_documents(self) -> None:
-        if not self._documents:
-            return
-        docs = list(self._documents.items())
-        self.con.register("_docs", pa.table({
-            "sha256": [s for s, _ in docs], "size_bytes": pa.array([d[0] for _, d in docs], pa.int64()),
-            "stored_bytes": pa.array([d[1] for _, d in docs], pa.int64()),
-            "content_type": pa.array([d[2] for _, d in docs], pa.string()), "first_url": [d[3] for _, d in docs],
-        }))
-        try:
-            self.con.execute("INSERT INTO raw_document SELECT d.*, ? FROM _docs d "
-                             "WHERE d.sha256 NOT IN (SELECT sha256 FROM raw_document)", [self.started])
-        finally:
-            self.con.unregister("_docs")
+        runs.record_documents(self.con, [(sha, *doc) for sha, doc in self._documents.items()], self.started)
         self._documents = {}
-
-
-_RUN_TYPES = {"documents": pa.list_(pa.string()), "held_back": pa.list_(pa.string()), "error": pa.string(),
-              "run_id": pa.int64(), "rows_parsed": pa.int64(), "rows_skipped": pa.int64(), "added": pa.int64(),
-              "changed": pa.int64(), "removed": pa.int64(), "rows_held": pa.int64()}

@@ -85,19 +85,21 @@ class SourceLike(Protocol):
     def documents_per_collection(self) -> int: ...
 
 
+def run_record(outcome: Outcome, shas: list[str], started: datetime, trigger: str) -> runs.RunRecord:
+    """`outcome` as the collection run that records it (finished now)."""
+    added, changed, removed = outcome.diff.counts
+    return runs.RunRecord(
+        source=outcome.source, observed_at=outcome.observed_at, started_at=started, finished_at=utcnow(),
+        status=outcome.status, documents=shas, rows_parsed=outcome.rows, rows_skipped=outcome.skipped,
+        added=added, changed=changed, removed=removed, error=outcome.error, trigger=trigger,
+        rows_held=len(outcome.held), held_back=outcome.held[:HELD_EXAMPLES * 4],
+    )
+
+
 def record(con: duckdb.DuckDBPyConnection, outcome: Outcome, shas: list[str], started: datetime,
            trigger: str) -> int:
     """Record `outcome` as a collection run; its run id."""
-    added, changed, removed = outcome.diff.counts
-    return runs.record_run(
-        con,
-        runs.RunRecord(
-            source=outcome.source, observed_at=outcome.observed_at, started_at=started, finished_at=utcnow(),
-            status=outcome.status, documents=shas, rows_parsed=outcome.rows, rows_skipped=outcome.skipped,
-            added=added, changed=changed, removed=removed, error=outcome.error, trigger=trigger,
-            rows_held=len(outcome.held), held_back=outcome.held[:HELD_EXAMPLES * 4],
-        ),
-    )
+    return runs.record_run(con, run_record(outcome, shas, started, trigger))
 
 
 def ingest(

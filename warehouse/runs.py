@@ -6,11 +6,12 @@ Every query of `collection_run` lives here, so what a run's status means is writ
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Protocol
 
 import duckdb
+import pyarrow as pa
 
 from warehouse.db import first
 from warehouse.facts import table_for
@@ -84,6 +85,30 @@ def record_run(con: duckdb.DuckDBPyConnection, rec: RunRecord) -> int:
          rec.held_back or None],
     ).fetchall())
     return int(row[0])
+
+
+_RUN_TYPES = {"documents": pa.list_(pa.string()), "held_back": pa.list_(pa.string()), "error": pa.string(),
+              "rows_parsed": pa.int64(), "rows_skipped": pa.int64(), "added": pa.int64(), "changed": pa.int64(),
+              "removed": pa.int64(), "rows_held": pa.int64()}
+
+
+def record_runs(con: duckdb.DuckDBPyConnection, recs: list[RunRecord]) -> list[int]:
+    """Record many runs in one statement (a bulk backfill's flush); their run ids, in order. The ids are drawn
+    from the sequence first, so no row order of a multi-row insert has to be relied on."""
+    if not recs:
+        return []
+    ids = [r[0] for r in con.execute("SELECT nextval('collection_run_id') FROM range(?)", [len(recs)]).fetchall()]
+    names = [f.name for f in fields(RunRecord)]
+    con.register("_runs", pa.table({
+        "run_id": pa.array(ids, pa.int64()),
+        **{n: pa.array([(getattr(r, n) or None) if n == "held_back" else getattr(r, n) for r in recs],
+                       _RUN_TYPES.get(n)) for n in names},
+    }))
+    try:
+        con.execute(f"INSERT INTO collection_run (run_id, {', '.join(names)}) SELECT * FROM _runs")
+    finally:
+        con.unregister("_runs")
+    return ids
 
 
 def record_documents(con: duckdb.DuckDBPyConnection, docs: list[tuple[str, int, int, str | None, str]],
