@@ -27,7 +27,7 @@ from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
 from jobs.hooks import IngestHook, default_hooks, is_deferrable
 from warehouse import db, history, ingest, runs, targets
-from warehouse.bulk import BulkWriter
+from warehouse.bulk import BulkWriter, appendable
 from warehouse.changes.events import record_events
 from warehouse.changes.stale import stale_events
 from warehouse.facts import table_for
@@ -231,8 +231,7 @@ class Pipeline:
             keyed = identity_keys(self.con)
             # Deferred events are rebuilt from interval bounds after a crash, exact only for appended snapshots:
             # a collection dated before a source's newest run (`--as-of` in the past) keeps its hooks inline.
-            appends = all(newest < observed_at for newest in runs.newest_runs(self.con, [s.id for s in sources])
-                          .values())
+            appends = appendable(self.con, [s.id for s in sources], observed_at)
         outcomes: list[Outcome] = []
         workers = max(1, min(self.settings.max_concurrent_fetches, len(sources)))
         def ahead(source: Source) -> tuple[Fetched, Callable[[], Parsed] | None]:
@@ -379,7 +378,7 @@ class Pipeline:
         """Inside the ingest's transaction: the per-outcome hooks, then (outside a batch) the derive stage.
 
         In a batch that defers its events, the per-outcome hooks are owed instead: on record with the run, in
-        its transaction (`pending_events`), and run at the batch's end (`_run_deferred`)."""
+        its transaction (`pending_events`), and run at the batch's end (`_pay`)."""
         if self._batch is not None and self._batch.deferred is not None:
             self._owe(source, [outcome])
             return
@@ -426,14 +425,14 @@ class Pipeline:
         if not batch.deferred:
             return
         with self._transaction():
-            self._run_deferred(batch.deferred)
-            self.con.execute("DELETE FROM pending_events")
+            self._pay(batch.deferred)
         batch.deferred.clear()
         batch.changes = 0
 
-    def _run_deferred(self, items: list[tuple[Source, Outcome]]) -> None:
-        """The per-outcome hooks a batch deferred, in hook order: a hook that can take them together
-        (`over_batch`: identity, refreshed once for all) does, the others (change detection) see each in turn."""
+    def _pay(self, items: list[tuple[Source, Outcome]]) -> None:
+        """Run the per-outcome hooks a batch deferred for `items` and clear that debt (`pending_events`), in the
+        caller's transaction. In hook order: a hook that can take them together (`over_batch`: identity,
+        refreshed once for all) does, the others (change detection) see each in turn."""
         for hook in self.hooks:
             if is_deferrable(hook):
                 continue
@@ -443,6 +442,7 @@ class Pipeline:
             else:
                 for source, outcome in items:
                     hook(self.con, source, outcome)
+        self.con.execute("DELETE FROM pending_events")
 
     def _derive(self, source: Source, outcome: Outcome) -> None:
         """The derive stage: state refreshed from the whole warehouse (the deferrable hooks, in order)."""
@@ -489,8 +489,7 @@ class Pipeline:
             return
         with self._transaction():
             if batch.deferred:
-                self._run_deferred(batch.deferred)
-                self.con.execute("DELETE FROM pending_events")
+                self._pay(batch.deferred)
             if batch.last is not None:
                 self._derive(*batch.last)
                 self.con.execute("DELETE FROM pending_derive")
@@ -522,8 +521,7 @@ class Pipeline:
                     pass  # a source since removed: nothing to derive for
             with self._transaction():
                 if owed:
-                    self._run_deferred(owed)
-                    self.con.execute("DELETE FROM pending_events")
+                    self._pay(owed)
                 if last is not None:
                     self._derive(*last)
                 self.con.execute("DELETE FROM pending_derive")

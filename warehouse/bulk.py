@@ -27,10 +27,9 @@ from warehouse.rawstore import RawStore
 from warehouse.transforms import pending
 
 
-def appendable(con: duckdb.DuckDBPyConnection, source: str, first: datetime) -> bool:
-    """Whether snapshots from `first` on only append to `source`'s history (no run observed at or after it)."""
-    newest = runs.newest_runs(con, [source]).get(source)
-    return newest is None or newest < first
+def appendable(con: duckdb.DuckDBPyConnection, sources: list[str], first: datetime) -> bool:
+    """Whether snapshots from `first` on only append to each source's history (no run observed at or after it)."""
+    return all(newest < first for newest in runs.newest_runs(con, sources).values())
 
 
 class BulkWriter:

@@ -355,7 +355,7 @@ def backfill(
         # newer data may extend the next interval back, and a diff read back from such bounds (after a crash)
         # would cite the next document. Such a backfill runs every hook after each snapshot instead.
         with pipe.locked() as con:
-            defer_events = appendable(con, source.id, snaps[0].observed_at)
+            defer_events = appendable(con, [source.id], snaps[0].observed_at)
     try:
         with pipe.batch(defer_events=defer_events):
             judged = _judged(pipe, source)
