@@ -37,6 +37,7 @@ from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
 from warehouse.publish import publish
 from warehouse.rawstore import RawStore
+from warehouse.writer_lock import WriterLock
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +96,13 @@ class Pipeline:
         publish_after_ingest: bool = True,
     ) -> None:
         self.settings = settings
-        self.con = db.connect(settings.warehouse_file, settings.published_file)
+        # Taken before the warehouse is opened and held until close(), whatever this process opens or closes.
+        self.writer_lock = WriterLock(settings.warehouse_file).acquire()
+        try:
+            self.con = db.connect(settings.warehouse_file, settings.published_file)
+        except BaseException:
+            self.writer_lock.release()
+            raise
         remove_leftovers(settings.raw_root, settings.published_file, all_of_them=True)  # we hold the lock
         self.raw = RawStore(settings.raw_root)
         self.client = client or HttpClient(http_config(settings))
@@ -106,8 +113,11 @@ class Pipeline:
         self._atomic = False  # inside `atomic()`: ingests join its transaction instead of committing their own
 
     def close(self) -> None:
-        self.client.close()
-        self.con.close()
+        try:
+            self.client.close()
+            self.con.close()
+        finally:
+            self.writer_lock.release()
 
     def __enter__(self) -> Pipeline:
         return self
