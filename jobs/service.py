@@ -26,6 +26,7 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from collectors import registry
+from collectors.http import RETRY_AFTER_MAX_S
 from collectors.source import Source
 from gapwatch.settings import Settings
 from jobs.pipeline import Pipeline, make_pipeline, utcnow
@@ -181,10 +182,13 @@ class Service:
 
     def _retry_after_until(self, source: Source, since: datetime) -> datetime | None:
         """Until when a server that answered 429/503 with Retry-After (in a fetch since `since`) asked us to wait."""
+        # Clamped again as read: a warehouse written before the clamp may hold `inf` or 1e308, which would fail
+        # the cast and kill every run (and every start) of the service.
         with self.pipe.locked() as con:
-            row = con.execute("SELECT max(fetched_at + to_microseconds((retry_after_s * 1e6)::BIGINT)) "
-                              "FROM fetch_log WHERE source = ? AND fetched_at >= ? AND retry_after_s IS NOT NULL",
-                              [source.id, since]).fetchall()
+            row = con.execute("SELECT max(fetched_at + to_microseconds((least(greatest(retry_after_s, 0), ?) * 1e6)"
+                              "::BIGINT)) FROM fetch_log WHERE source = ? AND fetched_at >= ? "
+                              "AND retry_after_s IS NOT NULL AND NOT isnan(retry_after_s)",
+                              [RETRY_AFTER_MAX_S, source.id, since]).fetchall()
         return row[0][0].replace(tzinfo=UTC) if row and row[0][0] is not None else None
 
     def _honour_retry_after(self, source: Source, since: datetime) -> None:

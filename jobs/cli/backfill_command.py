@@ -33,6 +33,7 @@ from jobs.backfill.backfill import (
 )
 from jobs.backfill.dated_files import ManifestError, dated_files, parse_timestamp
 from jobs.backfill.git_history import GitError
+from jobs.cli.future import ahead_of_now, future_message
 from jobs.cli.writer import open_pipeline
 from jobs.pipeline import Outcome
 
@@ -91,6 +92,10 @@ def command(
             else:
                 versions = stack.enter_context(git_versions(repo, paths or [], src.tree))
             snaps = snapshots(src, versions, since=since_at, every=parse_interval(every) if every else None)
+            if snaps and ahead_of_now(last := snaps[-1].observed_at):  # a file name or commit date from the future
+                dated = ", ".join(v.url for v in snaps[-1].versions) + " is dated"
+                raise BackfillError(future_message(
+                    last, dated, "Nothing was ingested: fix its date (with --manifest for --dir) and run again."))
         except (BackfillError, GitError, ManifestError) as exc:
             err.print(f"[red]{exc}[/red]", soft_wrap=True)
             raise typer.Exit(2) from None

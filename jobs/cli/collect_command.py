@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from collectors import registry
+from jobs.cli.future import ahead_of_now, future_message
 from jobs.cli.writer import open_pipeline
 from jobs.pipeline import Outcome
 
@@ -25,7 +26,10 @@ def _parse_ts(value: str | None) -> datetime | None:
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not an ISO date or timestamp (e.g. 2025-06-01T12:00)") from None
     # Stored timestamps are naive UTC: an offset converts to UTC, never to this machine's zone (TZ).
-    return ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
+    ts = ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
+    if ahead_of_now(ts):
+        raise typer.BadParameter(future_message(ts, "--as-of"))
+    return ts
 
 
 def collect(
