@@ -35,7 +35,7 @@ from warehouse.identity import names
 from warehouse.identity.refresh import identity_keys
 from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
-from warehouse.publish import publish
+from warehouse.publish import publish, publish_if_owed
 from warehouse.rawstore import RawStore
 from warehouse.writer_lock import WriterLock
 
@@ -607,6 +607,8 @@ def make_pipeline(settings: Settings, **kwargs) -> Pipeline:
     pipe = Pipeline(settings, hooks=default_hooks(settings), **kwargs)
     try:
         pipe.settle()
+        with pipe.locked() as con:  # a publish a killed writer owed, or a damaged snapshot: published now
+            publish_if_owed(con, settings.published_file)
     except BaseException:
         pipe.close()
         raise

@@ -12,8 +12,9 @@ from rich.table import Table
 from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.cli import output
-from jobs.cli.snapshot import published_snapshot, snapshot_file
+from jobs.cli.snapshot import published_snapshot, snapshot_file, unreadable
 from warehouse import sql_guard
+from warehouse.publish import SnapshotUnreadable
 from warehouse.runs import source_status
 
 console = Console()
@@ -58,6 +59,8 @@ def sql(
     except FileNotFoundError as exc:  # removed since it was found
         err.print(str(exc), markup=False)
         raise typer.Exit(1) from None
+    except SnapshotUnreadable as exc:
+        raise unreadable(exc) from None
     with con:
         try:
             cur = con.execute(query)
