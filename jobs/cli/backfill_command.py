@@ -105,7 +105,7 @@ def command(
             err.print(f"{len(snaps)} snapshots, {sum(len(s.versions) for s in snaps)} documents")
             return
         settings = get_settings()
-        pipe = stack.enter_context(open_pipeline(settings, publish_after_ingest=False))
+        pipe = stack.enter_context(open_pipeline(settings, create=True, publish_after_ingest=False))
         progress = stack.enter_context(Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err,
@@ -123,9 +123,10 @@ def command(
 
         try:
             report = backfill(pipe, src, snaps, on_snapshot=advance)
-        except BackfillError as exc:
+        except (BackfillError, GitError) as exc:  # GitError: a version's object could not be read
             progress.stop()
-            err.print(f"[red]{exc} Snapshots before it are kept.[/red]", soft_wrap=True)
+            err.print(f"{str(exc).rstrip('.')}. Snapshots before it are kept.", style="red", markup=False,
+                      highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             progress.stop()

@@ -13,6 +13,7 @@ from collectors import registry
 from jobs.cli.future import ahead_of_now, future_message
 from jobs.cli.writer import open_pipeline
 from jobs.pipeline import Outcome
+from warehouse.rawstore import DamagedDocument
 
 console = Console()
 err = Console(stderr=True)
@@ -43,7 +44,7 @@ def collect(
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0])) from None
     failed = 0
-    with open_pipeline() as pipe, Progress(
+    with open_pipeline(create=True) as pipe, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
     ) as progress:
         task = progress.add_task("collecting", total=len(chosen))
@@ -71,6 +72,11 @@ def reparse(source: Annotated[str, typer.Argument(help="Source id whose stored d
     with open_pipeline() as pipe, Progress(TextColumn("reparse " + source), BarColumn(), MofNCompleteColumn(),
                                            console=err) as progress:
         task = progress.add_task("reparse", total=None)
-        outcomes = run_reparse(pipe, src, lambda done, total: progress.update(task, completed=done, total=total))
+        try:
+            outcomes = run_reparse(pipe, src, lambda done, total: progress.update(task, completed=done, total=total))
+        except DamagedDocument as exc:  # one transaction: the history before the reparse is kept whole
+            progress.stop()
+            err.print(f"[red]reparse {source} stopped, nothing changed: {exc}[/red]", soft_wrap=True, highlight=False)
+            raise typer.Exit(2) from None
     ok = sum(o.status == "ok" for o in outcomes)
     console.print(f"{source}: re-parsed {len(outcomes)} runs ({ok} ok, {len(outcomes) - ok} rejected)")
