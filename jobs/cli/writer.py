@@ -21,7 +21,7 @@ def open_pipeline(settings: Settings | None = None, *, create: bool = False, **k
         err.print(f"[red]No warehouse in {settings.data_dir} ({settings.warehouse_file} does not exist): this "
                   "command works on collected data. Run `gapwatch collect` (or `gapwatch backfill`) first, or "
                   "point GAPWATCH_DATA_DIR (the `data_dir` setting) at the data directory you meant.[/red]",
-                  highlight=False)
+                  highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     try:
         return make_pipeline(settings, **kwargs)
