@@ -163,6 +163,7 @@ class SnapshotUnreadable(RuntimeError):
     message is for readers (app visitors, SQL users): what happened and what heals it, no server paths."""
 
     def __init__(self, error: duckdb.Error) -> None:
+        self.error = error  # DuckDB's own words, paths included: for the writer's log, not for readers
         kind = type(error).__name__.removesuffix("Exception")
         super().__init__(
             "The published snapshot cannot be read: it is damaged or incomplete "
@@ -232,7 +233,8 @@ def snapshot_problem(con: duckdb.DuckDBPyConnection, target: Path) -> str | None
             digest = fingerprint(snap)
             run = first(snap.execute(_LAST_PUBLISHED_RUN).fetchall())[0]
     except (SnapshotUnreadable, duckdb.Error) as exc:
-        return f"the snapshot cannot be read ({str(exc).splitlines()[0][:200]})"
+        error = exc.error if isinstance(exc, SnapshotUnreadable) else exc
+        return f"the snapshot cannot be read ({str(error).splitlines()[0][:200]})"
     if last is None or version != last[0]:
         return f"the snapshot is version {version}, the warehouse last published {last[0] if last else 'none'}"
     if digest != fingerprint(con):

@@ -135,8 +135,8 @@ def _damage(kind: str, target: Path, older: Path) -> None:
         target.write_bytes(data[: len(data) // 2])
     elif kind == "truncated to 4 KiB":
         target.write_bytes(data[:4096])
-    elif kind == "truncated by one block":
-        target.write_bytes(data[:-262144])
+    elif kind == "truncated to 90 %":
+        target.write_bytes(data[: len(data) * 9 // 10])
     elif kind == "garbage":
         target.write_bytes(os.urandom(len(data)))
     elif kind == "a text file":
@@ -150,7 +150,7 @@ def _damage(kind: str, target: Path, older: Path) -> None:
         raise AssertionError(kind)
 
 
-DAMAGE = ["missing", "zero bytes", "truncated to half", "truncated to 4 KiB", "truncated by one block", "garbage",
+DAMAGE = ["missing", "zero bytes", "truncated to half", "truncated to 4 KiB", "truncated to 90 %", "garbage",
           "a text file", "an older version put back", "without snapshot_info"]
 
 
