@@ -31,8 +31,11 @@ def lock_path(warehouse: Path) -> Path:
 
 
 def _command() -> str:
-    argv = [Path(sys.argv[0]).name, *sys.argv[1:]] if sys.argv and sys.argv[0] else ["python"]
-    return " ".join(argv)[:200]
+    """This process's command line as the user typed it: `gapwatch serve`, also when run as `python -m jobs.cli`."""
+    if not sys.argv or not sys.argv[0]:
+        return "python"
+    name = Path(sys.argv[0]).name
+    return " ".join(["gapwatch" if name == "__main__.py" else name, *sys.argv[1:]])[:200]
 
 
 class WriterLock:
