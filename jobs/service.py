@@ -31,6 +31,7 @@ from collectors.source import Source
 from gapwatch.settings import Settings
 from jobs.pipeline import Pipeline, make_pipeline, utcnow
 from warehouse import db, runs
+from warehouse.publish import publish_if_owed
 
 log = logging.getLogger("gapwatch.service")
 HOST_BUSY_RETRY_S = 5.0
@@ -171,12 +172,15 @@ class Service:
         except Exception:  # a bug in one source's run must not stop the others; its transaction rolled back
             log.exception("%s: collection crashed", source.id)
         self._honour_retry_after(source, started)
-        with self.pipe.locked():
+        with self.pipe.locked() as con:
             self._save_schedule()
             # An unchanged run wrote only its run record and schedule: no fact, no event. Publishing copies the
-            # whole warehouse, so those reach readers with the next run that changes something.
+            # whole warehouse, so those reach readers with the next run that changes something, unless the
+            # snapshot is damaged or missing: then readers need it now.
             if status != "unchanged":
                 self.pipe.publish()
+            else:
+                publish_if_owed(con, self.settings.published_file)
         self.outcomes[(source.id, status)] += 1  # counted once the run's schedule and snapshot are out
         self._deliver_alerts()
 

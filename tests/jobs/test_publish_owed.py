@@ -23,9 +23,10 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from gapwatch.settings import Settings
-from jobs.pipeline import make_pipeline
+from jobs.pipeline import Pipeline, make_pipeline
+from jobs.service import Service
 from tests.jobs.test_crash import gapwatch_env
-from tests.jobs.test_service import JULY, MAY, MODELS, ROOT, wait_until
+from tests.jobs.test_service import JULY, MAY, MODELS, ROOT, Origin, clone, service_settings, wait_until
 from warehouse.publish import fingerprint, snapshot_problem
 
 # Runs a gapwatch command in this process, pausing at one point of the publish path (marker written, then a long
@@ -208,3 +209,24 @@ def test_a_fresh_data_dir_publishes_nothing_before_its_first_collection(tmp_path
     with make_pipeline(settings):
         pass
     assert not settings.published_file.exists()
+
+
+def test_a_running_service_repairs_a_damaged_snapshot_at_its_next_run_even_an_unchanged_one(tmp_path: Path) -> None:
+    origin = Origin()
+    origin.serve(f"/good{MODELS}", MAY)  # the same document every time: every run after the first is unchanged
+    try:
+        settings = service_settings(tmp_path, origin, ["good"])
+        service = Service(settings, sources=[clone("good")], pipeline=Pipeline(settings))
+        service.start()
+        try:
+            wait_until(lambda: service.outcomes[("good", "unchanged")] >= 1, timeout_s=30)
+            settings.published_file.write_bytes(b"")
+            runs = service.outcomes[("good", "unchanged")]
+            wait_until(lambda: service.outcomes[("good", "unchanged")] > runs, timeout_s=30)
+            with service.pipe.locked() as con:
+                assert snapshot_problem(con, settings.published_file) is None
+        finally:
+            service.stop()
+    finally:
+        origin.close()
+
