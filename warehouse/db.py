@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import source_info
+from warehouse import price_roles, source_info
 
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -69,6 +69,7 @@ def connect(path: Path, published: Path | None = None) -> duckdb.DuckDBPyConnect
         raise
     migrate(con)
     source_info.sync(con)
+    price_roles.sync(con)
     return con
 
 

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from collectors.parsing import load_json, per_token_to_per_mtok
-from collectors.pricing import tiers
+from collectors.pricing import modality, tiers
 from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
 
@@ -137,6 +137,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                         output_per_mtok=price_out,
                         cache_read_per_mtok=prices.get("cache_read"),
                         cache_write_per_mtok=prices.get("cache_write"),
+                        modality=modality.of_litellm_mode(mode),
                     )
                 )
             except RowError as exc:

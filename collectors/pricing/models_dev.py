@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from collectors.parsing import load_json, to_float
-from collectors.pricing import tiers
+from collectors.pricing import modality, tiers
 from collectors.pricing.models_dev_tree import api_document, deep_merge, omit, read_tarball
 from collectors.source import DocMeta, ParseError, Schedule, Source, TreeFormat
 from gapwatch.rows import ModelRow, ParseResult, PriceRow, RowError
@@ -137,13 +137,16 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             if tiers.not_priced(standard.get("input"), standard.get("output"), model_name):
                 out.skipped.append(f"{provider_id}/{model_name}: no price (missing or 0)")
                 continue
+            shown = entry.get("modalities")
+            output_modality = modality.of_outputs(shown.get("output") if isinstance(shown, dict) else None)
             for tier, prices in by_tier.items():
                 try:
                     out.rows.append(PriceRow(provider=str(provider_id), model=model_name,
                                              tier=tiers.label(tier, model_name),
                                              input_per_mtok=prices["input"], output_per_mtok=prices["output"],
                                              cache_read_per_mtok=prices["cache_read"],
-                                             cache_write_per_mtok=prices["cache_write"]))
+                                             cache_write_per_mtok=prices["cache_write"],
+                                             modality=output_modality))
                 except RowError as exc:
                     out.hold_error(exc, f"{provider_id}/{model_name} [{tier}]: {exc}")
     out.rows += [_consensus(catalogue[name]) for name in sorted(catalogue)]

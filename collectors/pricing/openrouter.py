@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from collectors.parsing import load_json, per_token_to_per_mtok
+from collectors.pricing import modality
 from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ModelRow, ParseResult, PriceRow, RowError
 
@@ -70,6 +71,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                     output_per_mtok=price_out,
                     cache_read_per_mtok=per_token_to_per_mtok(pricing.get("input_cache_read")),
                     cache_write_per_mtok=per_token_to_per_mtok(pricing.get("input_cache_write")),
+                    modality=modality.of_outputs((entry.get("architecture") or {}).get("output_modalities")),
                 )
             )
         except RowError as exc:

@@ -113,7 +113,8 @@ def gap_tables(f: Frames) -> dict[str, pl.DataFrame]:
 
 
 def price_tables(priced: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    return {"price_blended": priced.drop("start", "end"), "price_moves": price_moves(priced)}
+    moves = price_moves(priced.filter(pl.col("per_token")))  # a token model's moves only
+    return {"price_blended": priced.drop("start", "end"), "price_moves": moves}
 
 
 def price_quality_tables(

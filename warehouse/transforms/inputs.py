@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from warehouse import runs
+from warehouse.price_roles import with_roles
 
 SCORES_SQL = """
 SELECT s.board, s.category, s.capability, s.weight, s.model, n.model_id, n.openness, s.score, s.valid_from,
@@ -22,7 +23,7 @@ LEFT JOIN v_model_names n ON n.source = s.source AND n.source_model = s.model
 
 PRICES_SQL = """
 SELECT p.source, p.provider, p.model, p.tier, n.model_id, n.openness, p.input_per_mtok, p.output_per_mtok,
-       p.valid_from, p.valid_to
+       p.valid_from, p.valid_to, p.modality
 FROM v_price_history p
 LEFT JOIN v_model_names n ON n.source = p.source AND n.source_model = p.model
 """
@@ -38,7 +39,7 @@ def headline_preferences(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def prices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql(PRICES_SQL).pl()
+    return con.sql(with_roles(PRICES_SQL)).pl()
 
 
 def as_of(con: duckdb.DuckDBPyConnection) -> date | None:

@@ -16,6 +16,8 @@ from gapwatch.vocabulary import open_classes
 from warehouse.transforms.grid import extreme_on_grid
 
 STANDARD_TIER = "standard"
+# Listings a buyer can trust (warehouse/price_roles.py): the maker's own API and hosts of open weights.
+TRUSTED_ROLES = ("maker", "host")
 
 P = TypeVar("P", float, pl.Expr)
 
@@ -58,11 +60,17 @@ def price_moves(prices: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def trusted() -> pl.Expr:
+    """Rows of a token model's price from its maker or a host (never a reseller's or a grey market's)."""
+    return pl.col("per_token") & pl.col("role").is_in(TRUSTED_ROLES)
+
+
 def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame, step_days: int) -> pl.DataFrame:
-    """Per matched model and grid day: its cheapest standard-tier blended price over providers and sources.
-    Returns model_id, k, blended_price, openness."""
+    """Per matched token model and grid day: its cheapest standard-tier blended price over its maker's and its
+    hosts' listings (resellers and grey markets left out). Returns model_id, k, blended_price, openness."""
     usable = prices.filter(
         (pl.col("tier") == STANDARD_TIER) & pl.col("model_id").is_not_null() & pl.col("blended_price").is_not_null()
+        & trusted()
     )
     openness = usable.unique("model_id").select("model_id", "openness")
     return extreme_on_grid(usable, "model_id", "blended_price", days, step_days, largest=False).join(
