@@ -15,7 +15,7 @@ import re
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -26,8 +26,17 @@ from pathlib import Path
 import duckdb
 
 from collectors.source import ParseError, Source, TreeFormat
+from collectors.tree_links import follow
 from jobs.backfill.dated_files import DatedFile
-from jobs.backfill.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
+from jobs.backfill.git_history import (
+    BlobReader,
+    FileVersion,
+    GitError,
+    file_versions,
+    object_type,
+    tree_commits,
+    tree_files,
+)
 from jobs.pipeline import Document, Outcome, Parsed, Pipeline
 from warehouse import runs
 from warehouse.bulk import BulkWriter, appendable
@@ -75,6 +84,7 @@ class BackfillReport:
     documents: int = 0
     seconds: float = 0.0
     published: int | None = None
+    links: LinkTally | None = None  # a tree source's symbolic links, when the versions were read with a tally
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -88,6 +98,11 @@ class BackfillReport:
         text = (f"{self.source}: {self.documents} documents in {len(self.outcomes) + self.already} snapshots — "
                 f"{self.count('ok')} ok, {self.count('unchanged')} unchanged, {self.count('rejected')} rejected, "
                 f"{self.already} already ingested; {self.rows} rows; {rate:.1f} documents/s")
+        if self.links is not None and (self.links.followed or self.links.broken):
+            text += f"; {self.links.followed} symbolic links read as the files they point to"
+            if self.links.broken:
+                text += (f", {len(self.links.broken)} broken (left out, e.g. "
+                         f"{sorted(self.links.broken)[0]})")
         if self.published is not None:
             text += f"; published snapshot v{self.published}"
         return text
@@ -172,18 +187,39 @@ def series_of(source: Source, url: str) -> str | None:
     return None
 
 
-def dir_versions(files: list[DatedFile], tree: TreeFormat | None = None) -> list[Version]:
+@dataclass
+class LinkTally:
+    """Symbolic links a tree backfill read as the files they point to, and those it could not read."""
+
+    followed: int = 0
+    broken: set[str] = field(default_factory=set)
+
+    def add(self, files: Mapping[str, bytes]) -> None:
+        self.followed += getattr(files, "links_followed", 0)
+        self.broken.update(getattr(files, "broken", ()))
+
+
+def dir_versions(files: list[DatedFile], tree: TreeFormat | None = None,
+                 tally: LinkTally | None = None) -> list[Version]:
     """One version per dated file; for a tree source, a `git archive` tarball is one version of the tree."""
+    def from_tarball(path: Path) -> bytes:
+        assert tree is not None
+        found = tree.from_tarball(path)
+        if tally is not None:
+            tally.add(found)
+        return tree.to_document(found)
+
     def reader(path: Path) -> Callable[[], bytes]:
         if tree is not None and path.name.endswith(TARBALL_SUFFIXES):
-            return lambda: tree.to_document(tree.from_tarball(path))
+            return lambda: from_tarball(path)
         return path.read_bytes
 
     return [Version(f.observed_at, f.url, reader(f.path)) for f in files]
 
 
 @contextmanager
-def git_versions(repo: Path, paths: list[str], tree: TreeFormat | None = None) -> Iterator[list[Version]]:
+def git_versions(repo: Path, paths: list[str], tree: TreeFormat | None = None,
+                 tally: LinkTally | None = None) -> Iterator[list[Version]]:
     """The versions of each path in `repo`'s history, readable while the context is open.
 
     Directory paths are one tree, rebuilt into the source's document at every commit that changed it,
@@ -197,7 +233,8 @@ def git_versions(repo: Path, paths: list[str], tree: TreeFormat | None = None) -
             "history cannot be backfilled for it; export dated snapshots to files and use --dir instead"
         )
     with BlobReader(repo) as reader:
-        yield _tree_versions(repo, paths, reader, tree) if dirs and tree else _file_versions(repo, paths, reader)
+        yield (_tree_versions(repo, paths, reader, tree, tally) if dirs and tree
+               else _file_versions(repo, paths, reader))
 
 
 def _file_versions(repo: Path, paths: list[str], reader: BlobReader) -> list[Version]:
@@ -218,21 +255,34 @@ def _reader(reader: BlobReader, version: FileVersion) -> Callable[[], bytes]:
     return lambda: reader.read(version.commit, version.path)
 
 
-def _tree_versions(repo: Path, paths: list[str], reader: BlobReader, tree: TreeFormat) -> list[Version]:
+def _tree_versions(repo: Path, paths: list[str], reader: BlobReader, tree: TreeFormat,
+                   tally: LinkTally | None) -> list[Version]:
     commits = tree_commits(repo, paths)
     if not commits:
         raise BackfillError(f"{', '.join(paths)} has no history in {repo}")
     newest_per_time = {at: commit for commit, at in commits}
     return [Version(at, f"{repo.as_uri()}?commit={commit}&tree={','.join(paths)}",
-                    _tree_reader(repo, commit, paths, reader, tree), series="tree")
+                    _tree_reader(repo, commit, paths, reader, tree, tally), series="tree")
             for at, commit in newest_per_time.items()]
 
 
 def _tree_reader(repo: Path, commit: str, paths: list[str], reader: BlobReader,
-                 tree: TreeFormat) -> Callable[[], bytes]:
+                 tree: TreeFormat, tally: LinkTally | None) -> Callable[[], bytes]:
+    def elsewhere(path: str) -> bytes | None:
+        """A file a link points to outside `paths` (a provider's entry linked to `models/`), at the same commit."""
+        try:
+            return reader.read(commit, path)
+        except GitError:
+            return None
+
     def read() -> bytes:
-        blobs = tree_files(repo, commit, paths)
-        return tree.to_document({p: reader.read_object(b) for p, b in blobs.items() if p.endswith(tree.suffix)})
+        blobs, links = tree_files(repo, commit, paths)
+        files = {p: reader.read_object(b) for p, b in blobs.items() if p.endswith(tree.suffix)}
+        targets = {p: reader.read_object(b).decode() for p, b in links.items() if p.endswith(tree.suffix)}
+        found = follow(files, targets, elsewhere, lambda link: True)
+        if tally is not None:
+            tally.add(found)
+        return tree.to_document(found)
     return read
 
 
