@@ -153,6 +153,7 @@ SOURCE = Source(
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=6)),
+    max_age=timedelta(days=14),  # stale when its content stands still longer: the map is edited almost daily
     description="LiteLLM price map: USD per token for ~2,000 chat models across providers, with tiers.",
     min_rows=10,
 )

@@ -161,6 +161,7 @@ SOURCE = Source(
     row_types=(PriceRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=12)),
+    max_age=timedelta(days=14),  # stale when its content stands still longer: the repository changes almost daily
     description="models.dev: USD per 1M prices per provider, open_weights flags, release dates, limits.",
     min_rows=10,
     # The site builds api.json from a repository of TOML files: its git history is the document's history.

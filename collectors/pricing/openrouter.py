@@ -87,6 +87,7 @@ SOURCE = Source(
     row_types=(PriceRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=6)),
+    max_age=timedelta(days=14),  # stale when its content stands still longer: new models are listed every few days
     description="OpenRouter model list: per-token prices, context length, Hugging Face ids.",
     min_rows=10,
     reseller=True,
