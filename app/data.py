@@ -212,14 +212,17 @@ def open_share_top(top: pl.DataFrame | None, definition: str) -> float | None:
 
 
 def cheapest_at_frontier(snap: Snapshot | None) -> pl.DataFrame | None:
-    """Of the TOP_N highest-quality models on the latest frontier date, the cheapest (blended $/1M tokens)."""
+    """Of the TOP_N highest-quality models on the latest frontier date, the cheapest by the price a buyer pays
+    (`v_price_of_model`: the list price, else the market price; blended $/1M tokens), with whose price it is."""
     return read(
         snap,
         "WITH latest AS (SELECT * FROM v_price_frontier WHERE date = (SELECT max(date) FROM v_price_frontier)), "
         "top AS (SELECT * FROM latest ORDER BY quality_score DESC, model LIMIT ?) "
-        "SELECT date, model, quality_score, blended_price FROM top ORDER BY blended_price, model LIMIT 1",
+        "SELECT t.date, t.model, t.quality_score, p.blended_per_mtok AS blended_price, p.kind, p.provider, p.tier "
+        "FROM top t JOIN v_price_of_model p ON p.model_id = t.model AND p.tier = 'standard' "
+        "ORDER BY p.blended_per_mtok, t.model LIMIT 1",
         (TOP_N,),
-        needs=("v_price_frontier",),
+        needs=("v_price_frontier", "v_price_of_model"),
     )
 
 
@@ -317,13 +320,23 @@ def price_index(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def price_moves(snap: Snapshot | None, limit: int = 20) -> pl.DataFrame | None:
-    """The biggest cuts first (most negative change)."""
+    """The biggest cuts first (most negative change), one row per (provider, model, tier) and move however many
+    sources saw it (o3's June 2025 cut is one move per tier, not one per source), with the tier shown. A move
+    the price guard took as a correction of a wrong price (`v_price_jumps`) is not a cut."""
     return read(
         snap,
-        "SELECT provider, model, source, tier, from_date, to_date, before_blended, after_blended, change_pct "
-        "FROM v_price_moves ORDER BY change_pct, model LIMIT ?",
+        "WITH moves AS (SELECT m.* FROM v_price_moves m WHERE NOT EXISTS (SELECT 1 FROM v_price_jumps j "
+        "  WHERE j.action = 'corrected' AND j.source = m.source AND j.provider = m.provider AND j.model = m.model "
+        "  AND j.tier = m.tier AND CAST(j.observed_at AS DATE) = m.to_date)) "
+        "SELECT lower(provider) AS provider, any_value(model ORDER BY length(model)) AS model, tier, "
+        "min(from_date) AS from_date, min(to_date) AS to_date, any_value(before_blended) AS before_blended, "
+        "any_value(after_blended) AS after_blended, any_value(change_pct) AS change_pct, "
+        "string_agg(DISTINCT source, ', ' ORDER BY source) AS sources "
+        "FROM moves GROUP BY lower(provider), regexp_replace(lower(model), '^.*/', ''), tier, "
+        "round(before_blended, 4), round(after_blended, 4) "
+        "ORDER BY change_pct, model, tier LIMIT ?",
         (limit,),
-        needs=("v_price_moves",),
+        needs=("v_price_moves", "v_price_jumps"),
     )
 
 
@@ -333,12 +346,16 @@ def frontier_dates(snap: Snapshot | None) -> list[date]:
 
 
 def price_frontier(snap: Snapshot | None, on: date) -> pl.DataFrame | None:
+    """The frontier on `on`, each model with its side (`open`, `closed`, `unknown`) for the legend."""
     return read(
         snap,
-        "SELECT model, quality_score, blended_price, on_frontier FROM v_price_frontier WHERE date = ? "
-        "ORDER BY blended_price, model",
+        "SELECT f.model, f.quality_score, f.blended_price, f.on_frontier, "
+        "CASE WHEN o.openness = 'closed' THEN 'closed' WHEN o.openness LIKE 'open-%' THEN 'open' "
+        "ELSE 'unknown' END AS side "
+        "FROM v_price_frontier f LEFT JOIN v_model_openness o ON o.model_id = f.model WHERE f.date = ? "
+        "ORDER BY f.blended_price, f.model",
         (on,),
-        needs=("v_price_frontier",),
+        needs=("v_price_frontier", "v_model_openness"),
     )
 
 
@@ -387,23 +404,32 @@ def tco_scenarios(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def tco_prices(snap: Snapshot | None) -> pl.DataFrame | None:
-    """Current standard prices of matched models with both sides known: one row per model and provider (provider
-    names through `price_provider_alias`, so LiteLLM's `gemini` and Google's own list are one provider), the
-    cheapest listing of each; `reseller` marks a provider that sells other makers' models (source_info)."""
+    """Every current standard-tier listing of a matched token model with both sides known, one per model and
+    provider (the value most sources agree on), with its role (`v_model_listings`: `maker`, `host`, `reseller`,
+    `grey_market`) and the model's list and market price (`v_model_price`) beside it."""
     return read(
         snap,
-        "WITH resellers AS (SELECT source FROM source_info WHERE reseller) "
-        "SELECT b.model_id, b.openness, coalesce(a.provider, lower(b.provider)) AS provider, b.input_per_mtok, "
-        "b.output_per_mtok, b.blended_price, "
-        "(b.source IN (SELECT source FROM resellers) OR lower(b.provider) IN (SELECT source FROM resellers)) "
-        "AS reseller "
-        "FROM v_price_blended b LEFT JOIN price_provider_alias a ON a.alias = lower(b.provider) "
-        "WHERE b.valid_to IS NULL AND b.tier = 'standard' AND b.model_id IS NOT NULL "
-        "AND b.input_per_mtok IS NOT NULL AND b.output_per_mtok IS NOT NULL "
-        "QUALIFY row_number() OVER (PARTITION BY b.model_id, coalesce(a.provider, lower(b.provider)) "
-        "  ORDER BY b.blended_price, b.source) = 1 "
-        "ORDER BY b.model_id, provider",
-        needs=("v_price_blended", "source_info", "price_provider_alias"),
+        "WITH listed AS (SELECT *, count(*) OVER (PARTITION BY model_id, provider, round(input_per_mtok, 6), "
+        "  round(output_per_mtok, 6)) AS agreeing FROM v_model_listings "
+        "  WHERE tier = 'standard' AND input_per_mtok IS NOT NULL AND output_per_mtok IS NOT NULL) "
+        "SELECT l.model_id, l.openness, l.provider, l.role, l.role NOT IN ('maker', 'host') AS reseller, l.tier, "
+        "l.input_per_mtok, l.output_per_mtok, l.blended_per_mtok AS blended_price "
+        "FROM listed l "
+        "QUALIFY row_number() OVER (PARTITION BY l.model_id, l.provider ORDER BY l.agreeing DESC, l.since DESC, "
+        "  l.source) = 1 "
+        "ORDER BY l.model_id, l.provider",
+        needs=("v_model_listings",),
+    )
+
+
+def model_prices(snap: Snapshot | None, tier: str = "standard") -> pl.DataFrame | None:
+    """Each model's list and market price in `tier` (`v_model_price`)."""
+    return read(
+        snap,
+        "SELECT model_id, kind, provider, tier, input_per_mtok, output_per_mtok, blended_per_mtok, source, as_of, "
+        "median_blended_per_mtok, hosts FROM v_model_price WHERE tier = ? ORDER BY model_id, kind",
+        (tier,),
+        needs=("v_model_price",),
     )
 
 

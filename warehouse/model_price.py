@@ -1,4 +1,4 @@
-"""The price of a model, as every reader asks for it: one row per model from `v_model_price`.
+"""The price of a model, as every reader asks for it: one row per model from `v_price_of_model`.
 
 A buyer pays the maker's list price when the maker sells the model; an open model the maker does not sell
 is bought from a host at the market price (the cheapest reputable host). Reseller and grey-market quotes
@@ -15,9 +15,8 @@ import polars as pl
 PRICE_OF_MODEL_SQL = """
 SELECT model_id, kind, provider, tier, input_per_mtok, output_per_mtok, blended_per_mtok, source, as_of,
        median_blended_per_mtok, hosts
-FROM v_model_price
+FROM v_price_of_model
 WHERE tier = $tier AND (len($models::VARCHAR[]) = 0 OR list_contains($models::VARCHAR[], model_id))
-QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY kind = 'list' DESC) = 1
 ORDER BY model_id
 """
 

@@ -43,8 +43,11 @@ col2.metric(f"Open share of the top {data.TOP_N}", "—" if share is None else f
             help=f"Current top {data.TOP_N} on {board_name}; open = {definition}.")
 if data.present(cheapest):
     col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['blended_price'][0])} / 1M",
-                help="Blended price (3 input : 1 output tokens) on the latest date of the price–quality frontier.")
-    col3.caption(f"{cheapest['model'][0]}, {format.when(cheapest['date'][0])}")
+                help="Blended price (3 input : 1 output tokens) a buyer pays: the maker's list price, else the "
+                     "cheapest host's (market) price; never a reseller's or a grey market's.")
+    row = cheapest.row(0, named=True)
+    col3.caption(f"{row['model']}: {row['kind']} price at {row['provider']} ({row['tier']}), "
+                 f"{format.when(row['date'])}")
 else:
     col3.metric(f"Cheapest of the top {data.TOP_N} by quality", "—")
 

@@ -119,3 +119,11 @@ UNION ALL
 SELECT model_id, 'market' AS kind, provider, tier, input_per_mtok, output_per_mtok, blended_per_mtok, source, as_of,
        median_blended_per_mtok, hosts
 FROM market;
+
+-- The price a buyer pays for a model in a tier: its list price, else (an open model its maker does not sell)
+-- its market price. The one "price of a model" every reader uses (warehouse/model_price.py).
+CREATE VIEW v_price_of_model AS
+SELECT model_id, kind, provider, tier, input_per_mtok, output_per_mtok, blended_per_mtok, source, as_of,
+       median_blended_per_mtok, hosts
+FROM v_model_price
+QUALIFY row_number() OVER (PARTITION BY model_id, tier ORDER BY kind = 'list' DESC) = 1;

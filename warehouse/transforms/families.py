@@ -30,7 +30,14 @@ from warehouse.transforms.headline import gap_headline
 from warehouse.transforms.months_behind import months_behind, months_behind_summary
 from warehouse.transforms.openness_top import openness_of_top
 from warehouse.transforms.pending import PRICE, SCORE
-from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
+from warehouse.transforms.prices import (
+    blended,
+    cheapest_on_grid,
+    first_day,
+    price_index,
+    price_moves,
+    trusted,
+)
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
 from warehouse.transforms.scores import comparable_scores
 from warehouse.transforms.tco_default import default_scenario
@@ -113,7 +120,7 @@ def gap_tables(f: Frames) -> dict[str, pl.DataFrame]:
 
 
 def price_tables(priced: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    moves = price_moves(priced.filter(pl.col("per_token")))  # a token model's moves only
+    moves = price_moves(priced.filter(trusted()))  # list and market prices of token models only
     return {"price_blended": priced.drop("start", "end"), "price_moves": moves}
 
 

@@ -18,6 +18,7 @@ from warehouse.transforms.grid import extreme_on_grid
 STANDARD_TIER = "standard"
 # Listings a buyer can trust (warehouse/price_roles.py): the maker's own API and hosts of open weights.
 TRUSTED_ROLES = ("maker", "host")
+MIN_INDEX_MODELS = 3
 
 P = TypeVar("P", float, pl.Expr)
 
@@ -78,11 +79,14 @@ def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame, step_days: int) -
     )
 
 
-def price_index(cheapest: pl.DataFrame, tiers: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
+def price_index(cheapest: pl.DataFrame, tiers: pl.DataFrame, days: pl.DataFrame,
+                min_models: int = MIN_INDEX_MODELS) -> pl.DataFrame:
     """Median cheapest blended price (USD/1M tokens) of open vs closed models per quality tier on each grid day.
 
     open = any `open-*` class (the open-weights definition); models of unknown openness or without a tier are
-    left out. `days` is the `grid` frame used to build `cheapest`.
+    left out. A point needs `min_models` models of its side: the median of one or two models is that
+    model's price, not an index (one closed model at $93.75 flattened every other line for months), so such a
+    day is left out and the line shows a gap. `days` is the `grid` frame used to build `cheapest`.
     """
     openness = pl.col("openness")
     group = (
@@ -95,6 +99,7 @@ def price_index(cheapest: pl.DataFrame, tiers: pl.DataFrame, days: pl.DataFrame)
         .join(tiers, on="model_id")
         .group_by("k", "openness_group", "quality_tier")
         .agg(pl.col("blended_price").median().alias("index_value"), pl.len().cast(pl.Int64).alias("models"))
+        .filter(pl.col("models") >= min_models)
         .join(days, on="k")
         .select("date", "openness_group", "quality_tier", "index_value", "models")
         .sort("date", "openness_group", "quality_tier")
