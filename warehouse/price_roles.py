@@ -1,7 +1,8 @@
 """Who sells a model at which price: the maker's own API, a host serving the same weights, or a reseller.
 
-The roles come from `price_roles.toml` (makers and their own providers, known hosts and resellers), loaded into
-`price_maker`, `price_maker_provider` and `price_provider_role` when the warehouse is opened. `with_roles`
+The roles come from `price_roles.toml` (makers and their own providers, known hosts and resellers, media model
+ids), loaded into `price_maker`, `price_maker_provider`, `price_provider_role` and `price_media_pattern` when
+the warehouse is opened. `with_roles`
 is the one definition of a listing's role and of "a token model's price": the transforms wrap their price
 input with it, so `price_blended` (and through it `v_model_price`, the index, the frontier and the cost of
 ownership) all read the same verdict.
@@ -38,17 +39,19 @@ def sync(con: duckdb.DuckDBPyConnection) -> None:
     )
     providers = sorted({(m["name"], p.lower()) for m in spec["maker"] for p in m["providers"]})
     roles = sorted({(p.lower(), role) for role, names in spec["roles"].items() for p in names})
+    media = sorted({(p.lower(), medium) for medium, parts in spec["media"].items() for p in parts})
     current = (
         sorted(con.execute("SELECT maker, position, match, pattern FROM price_maker").fetchall()),
         sorted(con.execute("SELECT maker, provider FROM price_maker_provider").fetchall()),
         sorted(con.execute("SELECT provider, role FROM price_provider_role").fetchall()),
+        sorted(con.execute("SELECT pattern, modality FROM price_media_pattern").fetchall()),
     )
-    if current == (makers, providers, roles):
+    if current == (makers, providers, roles, media):
         return
     con.execute("BEGIN")
     try:
         for table, rows, marks in (("price_maker", makers, "?, ?, ?, ?"), ("price_maker_provider", providers, "?, ?"),
-                                   ("price_provider_role", roles, "?, ?")):
+                                   ("price_provider_role", roles, "?, ?"), ("price_media_pattern", media, "?, ?")):
             con.execute(f"DELETE FROM {table}")
             con.executemany(f"INSERT INTO {table} VALUES ({marks})", rows)
         con.execute("COMMIT")

@@ -138,7 +138,8 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                 out.skipped.append(f"{provider_id}/{model_name}: no price (missing or 0)")
                 continue
             shown = entry.get("modalities")
-            output_modality = modality.of_outputs(shown.get("output") if isinstance(shown, dict) else None)
+            output_modality = modality.of_modalities(*(shown.get(k) for k in ("input", "output"))) \
+                if isinstance(shown, dict) else None
             for tier, prices in by_tier.items():
                 try:
                     out.rows.append(PriceRow(provider=str(provider_id), model=model_name,

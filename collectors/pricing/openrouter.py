@@ -53,6 +53,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             out.skipped.append(f"{model_id}: variable pricing (-1 sentinel)")
             continue
         tier = _price_tier(model_id)
+        architecture = entry.get("architecture") if isinstance(entry.get("architecture"), dict) else {}
         try:
             price_in, price_out = per_token_to_per_mtok(raw_in), per_token_to_per_mtok(raw_out)
         except RowError as exc:
@@ -71,7 +72,8 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                     output_per_mtok=price_out,
                     cache_read_per_mtok=per_token_to_per_mtok(pricing.get("input_cache_read")),
                     cache_write_per_mtok=per_token_to_per_mtok(pricing.get("input_cache_write")),
-                    modality=modality.of_outputs((entry.get("architecture") or {}).get("output_modalities")),
+                    modality=modality.of_modalities(architecture.get("input_modalities"),
+                                                    architecture.get("output_modalities")),
                 )
             )
         except RowError as exc:

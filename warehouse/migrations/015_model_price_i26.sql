@@ -40,16 +40,31 @@ JOIN price_maker k
   OR (k.match = 'prefix' AND m.organization IS NULL AND starts_with(lower(m.model_id), k.pattern))
 GROUP BY m.model_id;
 
--- What a model outputs, by the majority of the price rows that say (any time, any source); a tie is not text.
+-- Model ids of media models (price_roles.toml `[media]`): a part of the id → the medium.
+CREATE TABLE price_media_pattern (
+    pattern  VARCHAR PRIMARY KEY,
+    modality VARCHAR NOT NULL
+);
+
+-- What a model outputs: the medium its id names (`price_media_pattern`), else the majority of the price rows
+-- that say (any time, any source; a tie is not text).
 CREATE VIEW v_model_modality AS
-SELECT a.model_id,
-       CASE WHEN count(*) FILTER (WHERE p.modality = 'text') > count(*) FILTER (WHERE p.modality <> 'text')
-            THEN 'text'
-            ELSE mode(p.modality) FILTER (WHERE p.modality <> 'text') END AS modality
-FROM price p
-JOIN model_alias a ON a.source = p.source AND a.source_model = p.model
-WHERE p.modality IS NOT NULL
-GROUP BY a.model_id;
+WITH voted AS (
+    SELECT a.model_id,
+           CASE WHEN count(*) FILTER (WHERE p.modality = 'text') > count(*) FILTER (WHERE p.modality <> 'text')
+                THEN 'text'
+                ELSE mode(p.modality) FILTER (WHERE p.modality <> 'text') END AS modality
+    FROM price p
+    JOIN model_alias a ON a.source = p.source AND a.source_model = p.model
+    WHERE p.modality IS NOT NULL
+    GROUP BY a.model_id
+), named AS (
+    SELECT m.model_id, arg_min(k.modality, k.pattern) AS modality
+    FROM model m JOIN price_media_pattern k ON contains(lower(m.model_id), k.pattern)
+    GROUP BY m.model_id
+)
+SELECT coalesce(n.model_id, v.model_id) AS model_id, coalesce(n.modality, v.modality) AS modality
+FROM voted v FULL JOIN named n ON n.model_id = v.model_id;
 
 -- The transforms' blended prices carry each listing's role and whether it is a token model's price
 -- (warehouse/price_roles.py computes both for every price interval).

@@ -126,6 +126,7 @@ _FINGERPRINTS = {
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(maker, position, match, pattern)), 0) FROM price_maker),
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(maker, provider)), 0) FROM price_maker_provider),
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(provider, role)), 0) FROM price_provider_role),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(pattern, modality)), 0) FROM price_media_pattern),
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(alias, provider)), 0) FROM price_provider_alias),
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(source)), 0) FROM source_info WHERE reseller))""",
     CAPABILITY_MAP: """SELECT concat_ws('/',
