@@ -92,7 +92,7 @@ def price_index(frame: pl.DataFrame, step_days: int) -> alt.Chart:
         segment=gap.fill_null(False).cum_sum().over("openness_group"))
     return alt.Chart(segmented).mark_line(point=True, interpolate="step-after").encode(
         x=alt.X("date:T", axis=TIME_AXIS),
-        y=alt.Y("index_value:Q", title="$ / 1M tokens (blended, median of the tier, log scale)",
+        y=alt.Y("index_value:Q", title="$ / 1M tokens (log scale)",
                 scale=alt.Scale(type="log")),
         color=alt.Color("openness_group:N", legend=LEGEND,
                         scale=alt.Scale(domain=["open", "closed"], range=[OPEN_COLOUR, CLOSED_COLOUR])),
