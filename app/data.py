@@ -409,7 +409,8 @@ def tco_prices(snap: Snapshot | None) -> pl.DataFrame | None:
     `grey_market`) and the model's list and market price (`v_model_price`) beside it."""
     return read(
         snap,
-        "WITH listed AS (SELECT *, count(*) OVER (PARTITION BY model_id, provider, round(input_per_mtok, 6), "
+        "WITH listed AS (SELECT *, count(DISTINCT source) OVER (PARTITION BY model_id, provider, "
+        "  round(input_per_mtok, 6), "
         "  round(output_per_mtok, 6)) AS agreeing FROM v_model_listings "
         "  WHERE tier = 'standard' AND input_per_mtok IS NOT NULL AND output_per_mtok IS NOT NULL) "
         "SELECT l.model_id, l.openness, l.provider, l.role, l.role NOT IN ('maker', 'host') AS reseller, l.tier, "

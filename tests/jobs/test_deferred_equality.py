@@ -82,6 +82,7 @@ COMPARED_IN_FULL = {
     "manual_model", "openness_evidence", "license_term", "license_text_diff", "identity_state",
     # change detection and the derive stage
     "change_event", "change_gap_state", "capability_map", "headline_preference", "price_provider_alias",
+    "price_maker", "price_maker_provider", "price_provider_role", "price_media_pattern",
     "gap_by_capability", "gap_headline", "gap_over_time", "months_behind", "months_behind_summary", "openness_top",
     "price_blended", "price_frontier", "price_index", "price_moves", "tco_scenarios",
     "transform_names", "transform_pending", "transform_quality", "transform_quality_tier",

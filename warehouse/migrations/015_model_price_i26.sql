@@ -101,15 +101,16 @@ LEFT JOIN price_provider_alias a ON a.alias = lower(b.provider)
 WHERE b.valid_to IS NULL AND b.per_token AND b.model_id IS NOT NULL AND b.blended_price IS NOT NULL;
 
 -- A model's two prices, now. `list`: the maker's own API, the value most of the sources quoting the maker agree
--- on (then the newest). `market`: the hosts serving the same weights (open models only; a host's own price by
+-- on (sources, not their names for the model: LiteLLM's `deepseek-chat` and `deepseek/deepseek-chat` are one
+-- vote), then the newest. `market`: the hosts serving the same weights (open models only; a host's own price by
 -- the same rule), the cheapest host named, with the median over hosts and their number.
 CREATE VIEW v_model_price AS
 WITH seen AS (
     SELECT source, max(observed_at) AS as_of FROM collection_run WHERE status IN ('ok', 'unchanged')
     GROUP BY source
 ), voted AS (
-    SELECT l.*, count(*) OVER (PARTITION BY model_id, role, provider, tier, round(input_per_mtok, 6),
-                                             round(output_per_mtok, 6)) AS agreeing
+    SELECT l.*, count(DISTINCT source) OVER (PARTITION BY model_id, role, provider, tier, round(input_per_mtok, 6),
+                                                           round(output_per_mtok, 6)) AS agreeing
     FROM v_model_listings l
     WHERE role IN ('maker', 'host')
 ), per_seller AS (

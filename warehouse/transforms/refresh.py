@@ -16,14 +16,14 @@ import polars as pl
 
 from gapwatch.settings import Settings
 from warehouse.transforms import incremental, inputs
-from warehouse.transforms.families import OPENNESS_TOP_N
+from warehouse.transforms.families import OPENNESS_TOP_N, price_tables
 from warehouse.transforms.frontier import price_frontier
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
 from warehouse.transforms.headline import gap_headline
 from warehouse.transforms.months_behind import months_behind, months_behind_summary
 from warehouse.transforms.openness_top import openness_of_top
-from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
+from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
 from warehouse.transforms.scores import comparable_scores
 from warehouse.transforms.tco_default import default_scenario
@@ -53,11 +53,10 @@ def compute(scores: pl.DataFrame, prices: pl.DataFrame, as_of: date, settings: S
         "gap_over_time": over_time,
         "months_behind": behind,
         "months_behind_summary": months_behind_summary(behind),
-        "price_blended": priced.drop("start", "end"),
+        **price_tables(priced),
         "price_index": price_index(
             cheapest_on_grid(priced, index_days, index_step), quality_tiers(quality, as_of), index_days
         ),
-        "price_moves": price_moves(priced),
         "price_frontier": price_frontier(
             cheapest_on_grid(priced, frontier_days, frontier_step),
             quality_on_grid(quality, frontier_days, frontier_step),
