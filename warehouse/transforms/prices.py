@@ -67,15 +67,28 @@ def trusted() -> pl.Expr:
 
 
 def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame, step_days: int) -> pl.DataFrame:
-    """Per matched token model and grid day: its cheapest standard-tier blended price over its maker's and its
-    hosts' listings (resellers and grey markets left out). Returns model_id, k, blended_price, openness."""
+    """Per matched token model and grid day: the standard-tier blended price a buyer pays then, as
+    `v_price_of_model` has it now: its list price (the maker's listings; each source's cheapest, then the median
+    over sources, so one source's slip is outvoted), else its market price (the cheapest host). Resellers and grey
+    markets never count. Returns model_id, k, blended_price, openness."""
     usable = prices.filter(
         (pl.col("tier") == STANDARD_TIER) & pl.col("model_id").is_not_null() & pl.col("blended_price").is_not_null()
         & trusted()
     )
     openness = usable.unique("model_id").select("model_id", "openness")
-    return extreme_on_grid(usable, "model_id", "blended_price", days, step_days, largest=False).join(
-        openness, on="model_id"
+    by_source = usable.filter(pl.col("role") == "maker").with_columns(
+        seller=pl.concat_str("model_id", "source", separator="\x1f"))
+    listed = (
+        extreme_on_grid(by_source, "seller", "blended_price", days, step_days, largest=False)
+        .with_columns(model_id=pl.col("seller").str.split("\x1f").list.first())
+        .group_by("model_id", "k").agg(pl.col("blended_price").median().alias("list_price"))
+    )
+    hosted = extreme_on_grid(usable.filter(pl.col("role") == "host"), "model_id", "blended_price", days, step_days,
+                             largest=False).rename({"blended_price": "market_price"})
+    return (
+        listed.join(hosted, on=["model_id", "k"], how="full", coalesce=True)
+        .select("model_id", "k", pl.coalesce("list_price", "market_price").alias("blended_price"))
+        .join(openness, on="model_id")
     )
 
 

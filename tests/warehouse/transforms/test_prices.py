@@ -170,3 +170,20 @@ def test_an_image_models_price_is_not_a_per_token_price() -> None:
 def test_only_standard_tier_prices_enter_the_index(tier: str) -> None:
     frame = prices(("a", "m1", "closed", 1.0, 1.0, "2026-02-01", None)).with_columns(tier=pl.lit(tier))
     assert cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7), 7).height == 0
+
+
+def test_a_models_price_on_a_day_is_its_list_price_outvoting_one_sources_slip() -> None:
+    """genai-prices listed DeepSeek's deepseek-chat at $0.014/$0.028 for four months (10-40× too cheap, under
+    the guard's 100×) while LiteLLM and models.dev said $0.27/$1.10: the list price is the sources' median."""
+    frame = pl.concat([
+        prices(("deepseek", "deepseek-chat", "open-weights-permissive", 0.014, 0.028, "2026-02-01", None)),
+        prices(("deepseek", "deepseek-chat", "open-weights-permissive", 0.27, 1.1, "2026-02-01", None))
+        .with_columns(source=pl.lit("litellm")),
+        prices(("deepseek", "deepseek-chat", "open-weights-permissive", 0.27, 1.1, "2026-02-01", None))
+        .with_columns(source=pl.lit("models_dev")),
+        # a host sells the weights cheaper: the model's price is still its maker's list price
+        prices(("deepinfra", "deepseek-chat", "open-weights-permissive", 0.2, 0.8, "2026-02-01", None))
+        .with_columns(role=pl.lit("host")),
+    ])
+    cheapest = cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7), 7)
+    assert cheapest["blended_price"].to_list() == [pytest.approx((3 * 0.27 + 1.1) / 4)]
