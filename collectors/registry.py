@@ -23,7 +23,7 @@ from collectors.pricing import (
     openai_pricing,
     openrouter,
 )
-from collectors.source import Source
+from gapwatch.source import Source
 
 SOURCES: tuple[Source, ...] = (
     openrouter.SOURCE,

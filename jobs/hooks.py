@@ -13,13 +13,13 @@ from typing import Any
 
 import duckdb
 
-from collectors.source import Source
 from gapwatch.settings import Settings
+from gapwatch.source import Source
 from warehouse import capabilities, identity
 from warehouse.changes import change_detector, detectors, state_detectors
 from warehouse.transforms.refresh import transforms_hook
 
-# (writer's connection, source, `warehouse.ingest.Outcome`). Called inside the ingest transaction, so what a
+# (writer's connection, source, `gapwatch.source.Outcome`). Called inside the ingest transaction, so what a
 # hook writes (change events) commits with the facts.
 IngestHook = Callable[[duckdb.DuckDBPyConnection, Source, Any], None]
 

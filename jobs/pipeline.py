@@ -22,18 +22,18 @@ import duckdb
 
 from collectors import registry
 from collectors.http import FetchResult, HttpClient, HttpConfig, redact
-from collectors.source import DocMeta, ParseError, Source
 from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
+from gapwatch.source import DocMeta, Outcome, ParseError, Source
 from jobs.hooks import IngestHook, default_hooks, is_deferrable
-from warehouse import db, history, ingest, runs, targets
+from warehouse import db, history, ingest, runs, source_info, targets
 from warehouse.bulk import BulkWriter, appendable
 from warehouse.changes.events import record_events
 from warehouse.changes.stale import stale_events
 from warehouse.facts import table_for
 from warehouse.identity import names
 from warehouse.identity.refresh import identity_keys
-from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
+from warehouse.ingest import Document, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
 from warehouse.publish import publish
 from warehouse.rawstore import RawStore
@@ -96,6 +96,7 @@ class Pipeline:
     ) -> None:
         self.settings = settings
         self.con = db.connect(settings.warehouse_file, settings.published_file)
+        source_info.sync(self.con, registry.SOURCES)
         remove_leftovers(settings.raw_root, settings.published_file, all_of_them=True)  # we hold the lock
         self.raw = RawStore(settings.raw_root)
         self.client = client or HttpClient(http_config(settings))

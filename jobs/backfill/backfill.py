@@ -25,10 +25,10 @@ from pathlib import Path
 
 import duckdb
 
-from collectors.source import ParseError, Source, TreeFormat
+from gapwatch.source import Outcome, ParseError, Source, TreeFormat
 from jobs.backfill.dated_files import DatedFile
 from jobs.backfill.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
-from jobs.pipeline import Document, Outcome, Parsed, Pipeline
+from jobs.pipeline import Document, Parsed, Pipeline
 from warehouse import runs
 from warehouse.bulk import BulkWriter, appendable
 from warehouse.ingest import Unparseable

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from collectors import registry
+from gapwatch.source import Outcome
 from jobs.cli.writer import open_pipeline
-from jobs.pipeline import Outcome
 
 console = Console()
 err = Console(stderr=True)

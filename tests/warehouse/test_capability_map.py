@@ -19,8 +19,8 @@ from collectors.leaderboards import (
     open_llm_leaderboard,
     swebench,
 )
-from collectors.source import Source
 from gapwatch.settings import Settings
+from gapwatch.source import Source
 from jobs.hooks import default_hooks
 from jobs.pipeline import Document, Pipeline
 from tests.conftest import fixture_bytes

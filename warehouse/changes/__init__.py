@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from gapwatch.settings import Settings
+from gapwatch.source import Outcome, Source
 from warehouse.changes import boards, facts, gap, health, licence
 from warehouse.changes.events import (
     KINDS,
@@ -22,8 +23,6 @@ from warehouse.changes.events import (
     ChangeEvent,
     Context,
     Detector,
-    OutcomeLike,
-    SourceLike,
     context,
     evidence,
     record_events,
@@ -71,12 +70,12 @@ def state_detectors() -> tuple[Detector, ...]:
 
 def change_detector(
     settings: Settings, chain: tuple[Detector, ...] | None = None
-) -> Callable[[duckdb.DuckDBPyConnection, SourceLike, OutcomeLike], None]:
+) -> Callable[[duckdb.DuckDBPyConnection, Source, Outcome], None]:
     """The ingest hook `(con, source, outcome) -> None` that records this ingest's change events, found by
     `chain` (default: every detector)."""
     chain = DETECTORS if chain is None else chain
 
-    def detect(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
+    def detect(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome,
                steps: tuple[Detector, ...]) -> tuple[list[ChangeEvent], bool]:
         if outcome.status not in ("ok", "failed", "rejected") or not steps:
             return [], False
@@ -95,10 +94,10 @@ def change_detector(
         # detected_at is the one wall-clock read: when gapwatch noticed, never part of the event's identity.
         record_events(con, found, detected_at=datetime.now(UTC).replace(tzinfo=None), backfill=replay)
 
-    def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
+    def detect_changes(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome) -> None:
         record(con, *detect(con, source, outcome, chain))
 
-    def over_batch(con: duckdb.DuckDBPyConnection, items: list[tuple[SourceLike, OutcomeLike]]) -> None:
+    def over_batch(con: duckdb.DuckDBPyConnection, items: list[tuple[Source, Outcome]]) -> None:
         """Each deferred ingest in order with the diff detectors; the identity ones once, for the last accepted.
         Recorded together (no detector reads `change_event`): an event two ingests find is the first one's, as
         it would be recorded one ingest at a time."""

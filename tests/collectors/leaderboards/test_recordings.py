@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from collectors import registry
-from collectors.source import DocMeta, Source
+from gapwatch.source import DocMeta, Source
 from jobs.demo.demo import as_recorded
 from jobs.demo.replay import Recordings
 
