@@ -95,6 +95,7 @@ def kill_9_at_marker(script: str, marker: Path, env: dict[str, str]) -> None:
         proc.wait(timeout=30)
 
 
+@pytest.mark.process  # kills a gapwatch process with SIGKILL
 def test_kill_9_mid_ingest_rolls_back_and_the_restarted_service_continues(tmp_path: Path) -> None:
     origin = Origin()
     path = f"/openrouter{MODELS}"
@@ -179,6 +180,7 @@ REPARSE_KILLED_MID_WAY = textwrap.dedent("""
 """)
 
 
+@pytest.mark.process  # kills a gapwatch process with SIGKILL
 def test_kill_9_mid_reparse_leaves_the_old_history_whole(tmp_path: Path) -> None:
     """Reparse drops a source's history and replays it in one transaction: killed half way, nothing changed."""
     settings = Settings(data_dir=tmp_path / "data")
@@ -242,6 +244,7 @@ BACKFILL_KILLED_BEFORE_DERIVE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.process  # kills a gapwatch process with SIGKILL
 def test_kill_9_between_a_batchs_last_snapshot_and_its_derive_stage_is_recovered_by_the_next_command(
     tmp_path: Path,
 ) -> None:

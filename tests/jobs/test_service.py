@@ -34,6 +34,8 @@ from tests.conftest import fixture_bytes
 from warehouse.publish import open_snapshot
 from warehouse.runs import source_status
 
+pytestmark = pytest.mark.process  # starts gapwatch processes and signals or kills them
+
 ROOT = Path(__file__).resolve().parents[2]
 MAY = fixture_bytes("openrouter", "models_2026-05-15.json")
 JULY = fixture_bytes("openrouter", "models_2026-07-17.json")
