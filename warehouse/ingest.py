@@ -1,7 +1,10 @@
 """Ingest one snapshot of a source: judge → validate → guards → apply history → record the run, as one call.
 
-The same call serves live collection, backfill and reparse, so history written by a backfill is
-indistinguishable from history collected live. `after` (the pipeline's hooks) runs once the run is recorded,
+The same call serves live collection, reparse and a backfill into existing history, so history written by a
+backfill is indistinguishable from history collected live; a backfill that only appends judges with the same
+`judge` and writes in bulk (`warehouse/bulk.py`). `source` is the shared declaration (`gapwatch.source.Source`)
+and the result an `Outcome` of the same module: the warehouse types against them without importing collectors/
+or jobs/. `after` (the pipeline's hooks) runs once the run is recorded,
 inside the ingest's transaction when facts were written, so what it derives commits with them.
 """
 
