@@ -85,14 +85,14 @@ def gapwatch_env(tmp_path: Path, settings: Settings, extra: dict[str, str] | Non
 
 def kill_9_at_marker(script: str, marker: Path, env: dict[str, str]) -> None:
     """Run `script` until it writes `marker` (it then waits at the moment under test), then kill -9 it."""
-    proc = subprocess.Popen([sys.executable, "-c", script, str(marker)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        wait_until(lambda: marker.exists() or proc.poll() is not None, timeout_s=60)
-        assert marker.exists(), proc.communicate()[0]
-    finally:
-        proc.kill()  # SIGKILL: no handler, no cleanup, no checkpoint
-        proc.wait(timeout=30)
+    with subprocess.Popen([sys.executable, "-c", script, str(marker)], cwd=ROOT, env=env,  # exit closes the pipe
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+        try:
+            wait_until(lambda: marker.exists() or proc.poll() is not None, timeout_s=60)
+            assert marker.exists(), proc.communicate()[0]
+        finally:
+            proc.kill()  # SIGKILL: no handler, no cleanup, no checkpoint
+            proc.wait(timeout=30)
 
 
 @pytest.mark.process  # kills a gapwatch process with SIGKILL
