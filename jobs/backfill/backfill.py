@@ -1,10 +1,12 @@
 """Backfill: replay dated documents (files in a directory, or a file's git history) through the live pipeline.
 
-Every snapshot goes through `Pipeline.ingest_documents` with `observed_at` = the document's date and
-`trigger="backfill"`, so backfilled history is written, validated and hooked like live collection (the state
-refreshers, e.g. the transforms, run once at the end of the batch instead of after each snapshot), and
-`history.apply_snapshot` fits it around newer live data. Each snapshot is its own transaction: an interrupted
-backfill keeps what it wrote, and running it again skips what was already judged.
+Every snapshot is judged with `observed_at` = the document's date and `trigger="backfill"`, by the live
+path's code, so backfilled history is validated and hooked like live collection (the derive hooks, e.g. the
+transforms, run once at the end of the batch instead of after each snapshot). A history that only appends is
+judged in memory and written in bulk (`warehouse/bulk.py` `BulkWriter`, through `Pipeline.flush_bulk`); one
+fitted around newer data goes through `Pipeline.ingest_documents`, where `history.apply_snapshot` fits it in.
+What is committed stays: an interrupted backfill keeps what it wrote, and running it again skips what was
+already judged.
 """
 
 from __future__ import annotations
@@ -339,7 +341,7 @@ def backfill(
 ) -> BackfillReport:
     """Ingest `snaps` oldest first; publish once at the end (not after each snapshot) when anything was written.
 
-    One batch (`Pipeline.batch`, which publishes nothing itself): the deferrable hooks (capability map,
+    One batch (`Pipeline.batch`, which publishes nothing itself): the derive hooks (capability map,
     transforms, gap thresholds) run once after the last snapshot instead of after each. With `defer_events`
     (the default) a history that only appends (every snapshot newer than the source's runs) is judged and
     diffed in memory and written in bulk (`warehouse.bulk.BulkWriter`); identity is refreshed once, at the end,

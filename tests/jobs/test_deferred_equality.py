@@ -25,7 +25,7 @@ import pytest
 
 from collectors import registry
 from gapwatch.settings import Settings
-from jobs import pipeline as pipeline_module
+from jobs import hook_schedule
 from jobs.backfill import backfill as backfill_module
 from jobs.backfill.backfill import Snapshot, Version, backfill, dir_versions, snapshots
 from jobs.backfill.dated_files import dated_files
@@ -296,7 +296,7 @@ def test_a_batch_past_its_change_budget_pays_its_events_in_chunks_and_still_equa
     owed identity and change detection at once instead of holding every diff until the end; the warehouse is
     still the live path's, event by event."""
     monkeypatch.setattr(backfill_module, "BULK_FLUSH_ROWS", 1)
-    monkeypatch.setattr(pipeline_module, "DEFERRED_CHANGES", 1)
+    monkeypatch.setattr(hook_schedule, "DEFERRED_CHANGES", 1)
     paid: list[int] = []
     pay = Pipeline._pay_deferred
 
