@@ -21,7 +21,7 @@ from collectors.source import Source
 from jobs.writer import Writer
 from warehouse import debts
 from warehouse.bulk import BulkWriter
-from warehouse.hooks import Hook
+from warehouse.hooks import Hook, HookFn, Kind, as_hook
 from warehouse.ingest import Outcome
 
 log = logging.getLogger(__name__)
@@ -44,8 +44,12 @@ class _Batch:
 class HookSchedule(Writer):
     """Run the hooks inline, or owe them for a batch's end; pay what a killed batch owed."""
 
-    hooks: list[Hook]
+    hooks: list[Hook | HookFn]  # public: a bare function added to it is a per-outcome hook
     _batch: _Batch | None
+
+    def _hooks_of(self, kind: Kind) -> list[Hook]:
+        """The hooks of `kind`, in their order."""
+        return [h for h in map(as_hook, self.hooks) if h.kind == kind]
 
     def _after_ingest(self, source: Source, outcome: Outcome) -> None:
         """Inside the ingest's transaction: the per-outcome hooks, then (outside a batch) the derive stage.
@@ -55,9 +59,8 @@ class HookSchedule(Writer):
         if self._batch is not None and self._batch.deferred is not None:
             self._owe(source, [outcome])
             return
-        for hook in self.hooks:
-            if not hook.derives:
-                hook(self.con, source, outcome)
+        for hook in self._hooks_of("per_outcome"):
+            hook(self.con, source, outcome)
         if self._batch is None:
             self._derive(source, outcome)
         elif outcome.status == "ok":  # the derive stage is owed: on record with the snapshot, in its transaction
@@ -99,16 +102,14 @@ class HookSchedule(Writer):
         """Run the per-outcome hooks a batch deferred for `items` and clear that debt, in the caller's
         transaction. In hook order: a hook that declares `over_batch` (identity, refreshed once for all) takes
         them together, the others (change detection) see each in turn."""
-        for hook in self.hooks:
-            if not hook.derives:
-                hook.run_over(self.con, items)
+        for hook in self._hooks_of("per_outcome"):
+            hook.run_over(self.con, items)
         debts.clear_hooks_owed(self.con)
 
     def _derive(self, source: Source, outcome: Outcome) -> None:
         """The derive stage: state refreshed from the whole warehouse (the derive hooks, in order)."""
-        for hook in self.hooks:
-            if hook.derives:
-                hook(self.con, source, outcome)
+        for hook in self._hooks_of("derive"):
+            hook(self.con, source, outcome)
 
     @contextmanager
     def batch(self, *, defer_events: bool = False) -> Iterator[None]:

@@ -26,7 +26,7 @@ from warehouse import db, ingest, runs
 from warehouse.bulk import appendable
 from warehouse.changes.events import record_events
 from warehouse.changes.stale import stale_events
-from warehouse.hooks import Hook, HookFn, as_hook
+from warehouse.hooks import Hook, HookFn
 from warehouse.identity.refresh import identity_keys
 from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
@@ -54,7 +54,7 @@ class Pipeline(Fetching, HookSchedule):
         remove_leftovers(settings.raw_root, settings.published_file, all_of_them=True)  # we hold the lock
         self.raw = RawStore(settings.raw_root)
         self.client = client or HttpClient(http_config(settings))
-        self.hooks = [as_hook(h) for h in hooks or []]
+        self.hooks = list(hooks or [])
         self.publish_after_ingest = publish_after_ingest
         self.write_lock = threading.RLock()
         self._batch = None
