@@ -3,15 +3,15 @@
 Two debts, each written in the transaction of the snapshot that incurs it and cleared in the commit that pays it
 (`jobs/hook_schedule.py` incurs and pays them; `settle` pays what a killed process left):
 
-- the **derive stage owed** (`pending_derive`, one row): a batch that runs the per-outcome hooks inline owes
+- the **derive stage owed** (`derive_owed`, one row): a batch that runs the per-outcome hooks inline owes
   the derive stage for its last accepted snapshot.
-- the **per-outcome hooks owed** (`pending_events`, one row per judged run): a batch that defers them (a whole
+- the **per-outcome hooks owed** (`hooks_owed`, one row per judged run): a batch that defers them (a whole
   collection, an appending backfill) owes identity and change detection for each run; an accepted run there also
   owes the derive stage. A killed batch's runs are rebuilt from their run records, an accepted one's diff read
   back from its interval bounds (`history.diff_at`).
 
 (The transforms' own bookkeeping, the fact keys ingests touched since the last derive, is another thing:
-`warehouse/transforms/pending.py`.)
+`transform_touched`, `warehouse/transforms/touched.py`.)
 """
 
 from __future__ import annotations
@@ -41,17 +41,17 @@ class DeriveOwed:
 
 def owe_derive(con: duckdb.DuckDBPyConnection, outcome: Outcome) -> None:
     """Owe the derive stage for `outcome` (accepted, in a batch), replacing the debt for an earlier snapshot."""
-    con.execute("INSERT OR REPLACE INTO pending_derive VALUES (1, ?, ?, ?, ?)",
+    con.execute("INSERT OR REPLACE INTO derive_owed VALUES (1, ?, ?, ?, ?)",
                 [outcome.source, outcome.observed_at, outcome.run_id, utcnow()])
 
 
 def derive_owed(con: duckdb.DuckDBPyConnection) -> DeriveOwed | None:
-    row = first(con.execute("SELECT source, observed_at, run_id FROM pending_derive").fetchall())
+    row = first(con.execute("SELECT source, observed_at, run_id FROM derive_owed").fetchall())
     return DeriveOwed(*row) if row else None
 
 
 def clear_derive_owed(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM pending_derive")
+    con.execute("DELETE FROM derive_owed")
 
 
 def owe_hooks(con: duckdb.DuckDBPyConnection, source: str, outcomes: list[Outcome]) -> list[Outcome]:
@@ -59,20 +59,20 @@ def owe_hooks(con: duckdb.DuckDBPyConnection, source: str, outcomes: list[Outcom
     owed = [o for o in outcomes if o.status in OWING_STATUSES]
     if owed:
         con.execute(
-            "INSERT INTO pending_events SELECT unnest(?::BIGINT[]), ?, unnest(?::TIMESTAMP[]), "
+            "INSERT INTO hooks_owed SELECT unnest(?::BIGINT[]), ?, unnest(?::TIMESTAMP[]), "
             "unnest(?::VARCHAR[]), ?",
             [[o.run_id for o in owed], source, [o.observed_at for o in owed], [o.status for o in owed], utcnow()])
     return owed
 
 
 def clear_hooks_owed(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute("DELETE FROM pending_events")
+    con.execute("DELETE FROM hooks_owed")
 
 
 def hooks_owed(con: duckdb.DuckDBPyConnection) -> list[Outcome]:
     """The runs whose per-outcome hooks a killed batch owed, oldest first, as outcomes without their diff."""
     rows = con.execute(
-        "SELECT p.source, p.status, p.observed_at, r.rows_parsed, r.error, p.run_id FROM pending_events p "
+        "SELECT p.source, p.status, p.observed_at, r.rows_parsed, r.error, p.run_id FROM hooks_owed p "
         "LEFT JOIN collection_run r USING (run_id) ORDER BY p.observed_at, p.run_id").fetchall()
     return [Outcome(source, status, observed_at, rows=rows or 0, error=error, run_id=run_id)
             for source, status, observed_at, rows, error, run_id in rows]

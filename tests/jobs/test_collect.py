@@ -236,4 +236,4 @@ def test_a_whole_collection_defers_its_events_only_when_it_appends(settings: Set
         upstream.body = JULY
         assert pipe.collect_all([openrouter.SOURCE], T1)[0].status == "ok"  # before July: fitted in, not appended
         assert deferred == [True, False]
-        assert count(pipe, "pending_events") == 0
+        assert count(pipe, "hooks_owed") == 0
