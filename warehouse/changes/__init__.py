@@ -54,7 +54,7 @@ DETECTORS: tuple[Detector, ...] = (
 )
 
 # Detectors that read state derived from the whole warehouse (the transforms' gap table), not this ingest's
-# diff. The wiring runs them as a separate, deferrable hook after the transforms: a backfill refreshes the
+# diff. The wiring runs them as a separate derive hook after the transforms: a backfill refreshes the
 # transforms once at its end, so it checks the gap thresholds once too, against the gap the batch ended with.
 STATE_DETECTORS: tuple[Detector, ...] = (gap.gap_crossings,)
 
