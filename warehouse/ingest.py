@@ -1,10 +1,7 @@
 """Ingest one snapshot of a source: judge → validate → guards → apply history → record the run, as one call.
 
-The same call serves live collection, reparse and a backfill into existing history, so history written by a
-backfill is indistinguishable from history collected live; a backfill that only appends judges with the same
-`judge` and writes in bulk (`warehouse/bulk.py`). `source` is the shared declaration (`gapwatch.source.Source`)
-and the result an `Outcome` of the same module: the warehouse types against them without importing collectors/
-or jobs/. `after` (the pipeline's hooks) runs once the run is recorded,
+The same call serves live collection, backfill and reparse, so history written by a backfill is
+indistinguishable from history collected live. `after` (the pipeline's hooks) runs once the run is recorded,
 inside the ingest's transaction when facts were written, so what it derives commits with them.
 """
 
@@ -23,7 +20,7 @@ from gapwatch.source import HELD_EXAMPLES, Outcome, Source
 from warehouse import drift, history, runs, validate
 from warehouse.facts import FACT_TABLES, table_for
 from warehouse.rawstore import RawStore
-from warehouse.transforms import pending
+from warehouse.transforms import touched
 
 
 def utcnow() -> datetime:
@@ -117,7 +114,7 @@ def ingest(
                                            full_snapshot=source.full_snapshot, next_at=known.next_at,
                                            alive=alive.get(row_type))
                 )
-            pending.record_touches(con, source.id, outcome)  # what the derive stage must recompute
+            touched.record_touches(con, source.id, outcome)  # what the derive stage must recompute
         outcome.run_id = record(con, outcome, shas, started, trigger)
         after(outcome)
     return outcome

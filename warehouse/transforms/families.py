@@ -29,11 +29,11 @@ from warehouse.transforms.grid import grid
 from warehouse.transforms.headline import gap_headline
 from warehouse.transforms.months_behind import months_behind, months_behind_summary
 from warehouse.transforms.openness_top import openness_of_top
-from warehouse.transforms.pending import PRICE, SCORE
 from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
 from warehouse.transforms.scores import comparable_scores
 from warehouse.transforms.tco_default import default_scenario
+from warehouse.transforms.touched import PRICE, SCORE
 
 # The Licences page's "top 10 of the main board" (its stacked area of openness classes over time).
 OPENNESS_TOP_N = 10
