@@ -26,7 +26,6 @@ class DeliveryWorker:
         self.pipe = pipe
         self.settings = settings
         self.health = ChannelHealth(settings.alert_backoff_s, settings.alert_backoff_max_s)
-        self.passes = 0
         self._requests: queue.Queue[None] = queue.Queue(maxsize=1)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="alert-delivery", daemon=True)
@@ -45,6 +44,8 @@ class DeliveryWorker:
         thread ended within `timeout_s`. It must end before the pipeline closes."""
         self._stop.set()
         self.request()
+        if self._thread.ident is None:
+            return True  # never started (the service failed to start)
         self._thread.join(timeout_s)
         return not self._thread.is_alive()
 
@@ -59,4 +60,3 @@ class DeliveryWorker:
                 deliver_pending(self.pipe, self.settings, health=self.health, stop=self._stop)
             except Exception:  # a broken rules file or a bug: logged; pending deliveries wait for the next pass
                 log.exception("alert delivery pass failed")
-            self.passes += 1
