@@ -110,7 +110,8 @@ class Serving:
             except OSError:
                 return
             with conn:
-                conn.recv(65536)
+                if not conn.recv(65536):
+                    continue  # connected, then closed without a request (a refused peer)
                 self.requests += 1
                 conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\nConnection: close\r\n\r\nsecret")
 
