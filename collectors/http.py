@@ -19,6 +19,7 @@ import hashlib
 import ipaddress
 import logging
 import random
+import re
 import socket
 import threading
 import time
@@ -537,8 +538,9 @@ class HttpClient:
             shown = redact(url)
             parts = urlsplit(url)
             private_ok = private_by_address(parts.hostname or "")
-        except ValueError as exc:  # a malformed configured URL (a base URL override)
-            return FetchResult(url=url, fetched_at=fetched_at, error=f"malformed URL: {exc}")
+        except ValueError as exc:  # a malformed configured URL (a base URL override); userinfo cut by hand
+            return FetchResult(url=re.sub(r"//[^/?#]*@", "//", url), fetched_at=fetched_at,
+                               error=f"malformed URL: {exc}")
         job = _Fetch(started + self.config.fetch_deadline_s, tuple(h for h in hosts if h), private_ok=private_ok,
                      origin=parts.netloc.rsplit("@", 1)[-1])
         headers: dict[str, str] = {}

@@ -90,8 +90,9 @@ def test_a_malformed_location_is_a_recorded_failure_with_its_reason(location: st
 
 def test_a_malformed_base_url_is_a_recorded_failure() -> None:
     with client() as http:
-        result = http.fetch("http://[::1/models")
+        result = http.fetch("http://user:tok3n@[::1/models")
     assert result.error is not None and "malformed URL" in result.error
+    assert "tok3n" not in result.url + result.error
 
 
 class Serving:
