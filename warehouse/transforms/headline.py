@@ -79,6 +79,13 @@ def _why(passed: list[str], stale: list[str], as_of: date, max_age_days: int) ->
     return ("passed over " + "; ".join(parts)) if parts else ""
 
 
+def _own(preferences: pl.DataFrame) -> list[str]:
+    """Capabilities of the user's own that the map gives [headline] boards (an own one without: no headline)."""
+    if preferences.is_empty():
+        return []
+    return sorted(set(preferences["capability"].to_list()) - set(CAPABILITIES))
+
+
 def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.DataFrame, as_of: date,
                  max_age_days: int) -> pl.DataFrame:
     """One row per (definition, capability) of the six; see the module docstring for the rule."""
@@ -87,7 +94,7 @@ def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.Dat
     rows = []
     for definition in DEFINITIONS:
         opens = open_classes(definition)
-        for capability in CAPABILITIES:
+        for capability in (*CAPABILITIES, *_own(preferences)):
             patterns = (preferences.filter(pl.col("capability") == capability).sort("position")["board"].to_list()
                         if not preferences.is_empty() else [])
             here = current.filter(pl.col("capability") == capability)
