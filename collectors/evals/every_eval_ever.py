@@ -5,7 +5,7 @@ matplotlib, seaborn and a code generator; gapwatch runs on 3.11. So the record i
 models below, written from the schema (version 0.3.0) field by field for what an import relies on: the required
 fields, their types and enums, and no unknown top-level field (the schema's root forbids them). Records of schema
 0.2.x (the coalition's published HF Open LLM v2 records) predate `eval_library` and the two required
-`model_info.additional_details` keys, so those are required from 0.3 on only. A realdata test checks these models
+`model_info.additional_details` keys, and their details may hold numbers, so those rules apply from 0.3 on only. A realdata test checks these models
 accept and refuse what the schema file itself does.
 
 One score per `evaluation_results` entry: the evaluation is `evaluation_name`, the metric is `metric_id`, else
@@ -110,6 +110,19 @@ def _field_errors(exc: ValidationError) -> str:
     return "; ".join(f"{'.'.join(str(p) for p in e['loc']) or '(record)'}: {e['msg']}" for e in exc.errors()[:8])
 
 
+def _details(doc: Any, where: str = "") -> list[tuple[str, Any]]:
+    """Every non-text value of an `additional_details` / `details` object (0.3 types them as strings)."""
+    out: list[tuple[str, Any]] = []
+    items = doc.items() if isinstance(doc, dict) else enumerate(doc) if isinstance(doc, list) else ()
+    for key, value in items:
+        here = f"{where}.{key}" if where else str(key)
+        if key in ("additional_details", "details") and isinstance(value, dict):
+            out += [(f"{here}.{k}", v) for k, v in value.items() if not isinstance(v, str)]
+        elif isinstance(value, dict | list) and key != "metric_parameters":
+            out += _details(value, here)
+    return out
+
+
 def validate(doc: Any) -> Record:
     """The record, or a ParseError naming each field that breaks the schema and why."""
     try:
@@ -118,6 +131,7 @@ def validate(doc: Any) -> Record:
         raise ParseError(f"Every Eval Ever record does not match eval.schema.json: {_field_errors(exc)}") from None
     if _version(record.schema_version) >= (0, 3):
         missing = [] if record.eval_library else ["eval_library: Field required"]
+        missing += [f"{where}: additional details must be text (got {value!r})" for where, value in _details(doc)]
         details = record.model_info.additional_details
         missing += [f"model_info.additional_details.{k}: Field required"
                     for k in ("deployment_type", "model_availability") if getattr(details, k) is None]
