@@ -235,6 +235,10 @@ class Service:
         from jobs.evals import EvalImportError, import_folder
 
         assert self.settings.evals_dir is not None
+        with self._cond:
+            if self._stopping:
+                return
+            self._active += 1  # `stop` waits for it like for a collection
         try:
             outcomes = import_folder(self.pipe, self.settings.evals_dir)
         except EvalImportError as exc:
@@ -243,6 +247,10 @@ class Service:
         except Exception:
             log.exception("importing evaluations from %s failed", self.settings.evals_dir)
             return
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
         for outcome in outcomes:
             with self._cond:
                 self.outcomes[(outcome.source, outcome.status)] += 1
