@@ -15,7 +15,7 @@ st.title("Your evaluations")
 snap = ui.snapshot_or_stop()
 gaps = data.own_gap(snap)
 if not data.present(gaps):
-    st.info("No evaluations of your own yet. Import Every Eval Ever records, Inspect AI logs or lm-eval results "
+    st.info("No data yet: no evaluations of your own in this snapshot. Import Every Eval Ever records, Inspect AI logs or lm-eval results "
             "with `gapwatch evals import PATH…`, or set `evals_dir` for the service to watch (docs/evals.md).")
     st.stop()
 assert gaps is not None
@@ -46,6 +46,11 @@ def monthly_cost(model: str | None) -> str:
     return f"{format.usd(per_mtok * monthly_mtok, cents=False)}/month"
 
 
+def score(value: float | None, signed: bool = False) -> str:
+    """Own metrics are mostly proportions (accuracy 0.333): three decimals, where the public boards' Elo needs one."""
+    return format.num(value, 3, signed=signed)
+
+
 headline = data.gap_headline(snap, filters.DEFAULT_DEFINITION)
 public = ({r["capability"]: r for r in headline.iter_rows(named=True)} if data.present(headline) else {})
 rows = []
@@ -53,9 +58,9 @@ for r in gaps.iter_rows(named=True):
     mapped = public.get(r["capability"] or "")
     rows.append({
         "board": r["board"], "metric": r["category"],
-        "best open": r["best_open_model"], "open score": r["best_open_score"],
-        "best closed": r["best_closed_model"], "closed score": r["best_closed_score"],
-        "gap": r["gap_abs"], "as of": r["as_of"],
+        "best open": r["best_open_model"], "open score": score(r["best_open_score"]),
+        "best closed": r["best_closed_model"], "closed score": score(r["best_closed_score"]),
+        "gap": score(r["gap_abs"], signed=True), "as of": r["as_of"],
         "open side cost": monthly_cost(r["best_open_model"]),
         "closed side cost": monthly_cost(r["best_closed_model"]),
         "capability": r["capability"] or "not mapped",

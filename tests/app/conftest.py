@@ -29,9 +29,10 @@ from warehouse import db
 from warehouse.publish import publish
 
 MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
-PAGES = ("landscape", "gap_trends", "prices", "licences", "changes", "cost", "sources", "sql")
+PAGES = ("landscape", "gap_trends", "prices", "licences", "changes", "cost", "evals", "sources", "sql")
 TITLES = {"landscape": "Landscape", "gap_trends": "Gap trends", "prices": "Prices", "licences": "Licences",
-          "changes": "Changes", "cost": "Cost calculator", "sources": "Sources", "sql": "SQL"}
+          "changes": "Changes", "cost": "Cost calculator", "evals": "Your evaluations", "sources": "Sources",
+          "sql": "SQL"}
 
 # Two arena exports (the CSV format names its publication date in the file name) and two OpenRouter catalogues.
 ARENA = (("/lmsys_data2024.06.19.csv", "lmsys_2024-06-19.csv", datetime(2024, 6, 19, 12)),
