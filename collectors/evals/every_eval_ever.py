@@ -5,8 +5,8 @@ matplotlib, seaborn and a code generator; gapwatch runs on 3.11. So the record i
 models below, written from the schema (version 0.3.0) field by field for what an import relies on: the required
 fields, their types and enums, and no unknown top-level field (the schema's root forbids them). Records of schema
 0.2.x (the coalition's published HF Open LLM v2 records) predate `eval_library` and the two required
-`model_info.additional_details` keys, and their details may hold numbers, so those rules apply from 0.3 on only. A realdata test checks these models
-accept and refuse what the schema file itself does.
+`model_info.additional_details` keys, and their details may hold numbers, so those rules apply from 0.3 on only.
+A realdata test checks these models accept and refuse what the schema file itself does.
 
 One score per `evaluation_results` entry: the evaluation is `evaluation_name`, the metric is `metric_id`, else
 `metric_name`, else `score` (0.2 records name no metric); the model is `model_info.id` (Hugging Face form, or

@@ -160,8 +160,8 @@ def test_the_service_imports_the_watched_folder(tmp_path: Path, data_dir: Path) 
 def test_the_real_inspect_logs_give_the_gap_of_their_accuracies(data_dir: Path) -> None:
     qwen, sonnet = realdata("evals", "data_arc_qwen.json"), realdata("evals", "data_arc_sonnet.json")
     assert runner.invoke(app, ["evals", "import", str(qwen), str(sonnet)]).exit_code == 0
-    accuracy = {json.loads(p.read_text())["eval"]["model"]:
-                json.loads(p.read_text())["results"]["scores"][0]["metrics"]["accuracy"]["value"] for p in (qwen, sonnet)}
+    logs = [json.loads(p.read_text()) for p in (qwen, sonnet)]
+    accuracy = {log["eval"]["model"]: log["results"]["scores"][0]["metrics"]["accuracy"]["value"] for log in logs}
     [(open_score, closed_score, gap)] = _published(
         data_dir, "SELECT best_open_score, best_closed_score, gap_abs FROM v_own_gap WHERE board = 'own-arc_easy'")
     assert (open_score, closed_score) == (accuracy["ollama/qwen2.5:0.5b"], accuracy["anthropic/claude-sonnet-4-0"])
