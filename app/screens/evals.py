@@ -16,7 +16,8 @@ snap = ui.snapshot_or_stop()
 gaps = data.own_gap(snap)
 if not data.present(gaps):
     st.info("No data yet: no evaluations of your own in this snapshot. Import Every Eval Ever records, Inspect AI "
-            "logs or lm-eval results with `gapwatch evals import PATH…`, or set `evals_dir` for the service to watch (docs/evals.md).")
+            "logs or lm-eval results with `gapwatch evals import PATH…`, or set `evals_dir` for the service to "
+            "watch (docs/evals.md).")
     st.stop()
 assert gaps is not None
 st.caption("Open = weights published (any open-* class). A model of unknown openness is on neither side: declare "
