@@ -32,3 +32,11 @@ def test_the_page_shows_each_own_board_with_both_sides_and_the_gap(own_snapshot:
     text = "\n".join(t.to_csv() for t in shown_tables(at))
     assert "own-arc_easy" in text and "qwen2.5-0.5b-instruct" in text and "claude-sonnet-4-20250514" in text
     assert ",0.333," in text and ",1.000," in text and ",+0.667," in text  # the gap, 1.0 − 0.333
+
+
+def test_the_cost_pages_decision_factors_read_your_own_results(own_snapshot: Path, use_snapshot) -> None:
+    use_snapshot(own_snapshot)
+    at = open_app("cost")
+    assert not at.exception
+    factors = "\n".join(t.to_csv() for t in shown_tables(at))
+    assert "your evaluations: own-arc_easy/accuracy: best closed 1.000, best open 0.333, gap +0.667" in factors
