@@ -24,6 +24,9 @@ import pyarrow as pa
 from gapwatch.vocabulary import CAPABILITIES
 
 NOT_A_CAPABILITY = "none"
+# How much older than the freshest qualifying board a preferred board's newest data may be and still head a
+# capability (the capability map's `[headline] lag_days`); an older one is passed over for the fresher one.
+HEADLINE_LAG_DAYS = 60
 # A capability of the user's own (`support-tickets`): a plain name, never one of the six.
 OWN_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
 log = logging.getLogger(__name__)
@@ -116,31 +119,41 @@ def load_map(path: Path | None = None) -> list[MapEntry]:
     return entries
 
 
-def load_headline(path: Path | None = None) -> list[tuple[str, int, str]]:
-    """The map's [headline] preferences as (capability, position, board pattern), position 1 = preferred."""
+def load_headline(path: Path | None = None) -> list[tuple[str, int, str, int]]:
+    """The map's [headline] preferences as (capability, position, board pattern, lag days), position 1 =
+    preferred; `lag_days` (default HEADLINE_LAG_DAYS) is how much older than the freshest qualifying board a
+    preferred board's data may be and still head the capability."""
     path = path or default_path()
     doc = _read(path)
     own = _own(doc, path)
     raw = doc.get("headline", {})
     if not isinstance(raw, dict):
         raise CapabilityMapError(f"capability map {path}: [headline] must be a table of capability = [boards]")
+    raw = dict(raw)
+    lag = raw.pop("lag_days", HEADLINE_LAG_DAYS)
+    if isinstance(lag, bool) or not isinstance(lag, int) or lag < 0:
+        raise CapabilityMapError(f"capability map {path}, [headline]: lag_days {lag!r} must be a whole number of "
+                                 "days, 0 or more")
     out = []
     for capability, boards in raw.items():
         if capability not in (*CAPABILITIES, *own):
             raise CapabilityMapError(f"capability map {path}, [headline]: {capability!r} is not one of "
                                      f"{', '.join((*CAPABILITIES, *sorted(own)))}")
-        out += [(capability, i, b) for i, b in enumerate(_patterns(boards, capability, f"{path} [headline]"), 1)]
+        out += [(capability, i, b, lag)
+                for i, b in enumerate(_patterns(boards, capability, f"{path} [headline]"), 1)]
     return out
 
 
-def store_headline(con: duckdb.DuckDBPyConnection, preferences: list[tuple[str, int, str]]) -> bool:
+def store_headline(con: duckdb.DuckDBPyConnection, preferences: list[tuple[str, int, str, int]]) -> bool:
     """Replace the headline_preference table unless it already holds `preferences`; True when it changed."""
     rows = sorted(preferences)
-    if sorted(con.execute("SELECT capability, position, board FROM headline_preference").fetchall()) == rows:
+    held = con.execute("SELECT capability, position, board, lag_days FROM headline_preference").fetchall()
+    if sorted(held) == rows:
         return False
     con.execute("DELETE FROM headline_preference")
     if rows:
-        con.executemany("INSERT INTO headline_preference VALUES (?, ?, ?)", rows)
+        con.executemany("INSERT INTO headline_preference (capability, position, board, lag_days) "
+                        "VALUES (?, ?, ?, ?)", rows)
     return True
 
 
@@ -175,9 +188,9 @@ def ingest_hook(path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, Any, 
     The file is parsed again only when its bytes changed (the hook runs on every ingest, an edited map is the
     exception); the table is still compared on every call, so a rolled-back ingest that had stored the map
     cannot leave the table stale."""
-    parsed: dict[bytes, tuple[list[MapEntry], list[tuple[str, int, str]]]] = {}
+    parsed: dict[bytes, tuple[list[MapEntry], list[tuple[str, int, str, int]]]] = {}
 
-    def entries() -> tuple[list[MapEntry], list[tuple[str, int, str]]]:
+    def entries() -> tuple[list[MapEntry], list[tuple[str, int, str, int]]]:
         file = path or default_path()
         try:
             body = file.read_bytes()
