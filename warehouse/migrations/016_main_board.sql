@@ -1,4 +1,5 @@
--- The main-board rule once in SQL (per capability), and the top N the transforms rank on it.
+-- The main-board rule once in SQL (per capability), the top N the transforms rank on it, and what a licence
+-- term is as a column instead of a pattern on its rule text.
 
 -- A capability's main board: its headline board under the open-weights definition. The general row is *the*
 -- main board every board-wide figure reads; the transforms state the same rule once in Python
@@ -24,3 +25,13 @@ CREATE TABLE main_board_top (
 
 CREATE VIEW v_main_board_top AS
 SELECT capability, board, date, rank, model, model_id, openness, score FROM main_board_top;
+
+-- What a licence term is: licence (a licence name, id or label, or a manual entry), accessibility (an access
+-- category such as Epoch's, weaker evidence than a licence), none (states no licence). Terms classified before
+-- this column existed are translated once from the rule that classified them (warehouse/identity/openness.py).
+ALTER TABLE license_term ADD COLUMN kind VARCHAR NOT NULL DEFAULT 'licence';
+UPDATE license_term SET kind = CASE WHEN rule LIKE 'Epoch:%' THEN 'accessibility'
+                                    WHEN rule = 'no licence stated' THEN 'none' ELSE 'licence' END;
+
+CREATE OR REPLACE VIEW v_license_unclassified AS
+SELECT t.term, t.rule FROM license_term t WHERE t.openness = 'unknown' AND t.kind <> 'none';
