@@ -134,12 +134,12 @@ def price_history(frame: pl.DataFrame, as_of: date | None) -> alt.Chart:
     ).properties(height=340)
 
 
-def openness_stack(frame: pl.DataFrame) -> alt.Chart:
+def openness_stack(frame: pl.DataFrame, top_n: int) -> alt.Chart:
     present = [o for o in OPENNESS_ORDER if o in set(frame["openness"])]
     colours = [OPENNESS_COLOURS[OPENNESS_ORDER.index(o)] for o in present]
     return alt.Chart(frame).mark_area(interpolate="step-after").encode(
         x=alt.X("date:T", axis=TIME_AXIS),
-        y=alt.Y("models:Q", title="models in the top 10", stack="zero", scale=alt.Scale(domain=[0, 10])),
+        y=alt.Y("models:Q", title=f"models in the top {top_n}", stack="zero", scale=alt.Scale(domain=[0, top_n])),
         color=alt.Color("openness:N", legend=LEGEND, sort=present, scale=alt.Scale(domain=present, range=colours)),
         order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("openness:N"), alt.Tooltip("models:Q")],

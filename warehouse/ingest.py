@@ -21,7 +21,7 @@ from warehouse import drift, history, runs, validate
 from warehouse.facts import FACT_TABLES, table_for
 from warehouse.rawstore import RawStore
 from warehouse.runs import HELD_EXAMPLES, held_back_text
-from warehouse.transforms import pending
+from warehouse.transforms import touched
 
 
 def utcnow() -> datetime:
@@ -156,7 +156,7 @@ def ingest(
                                            full_snapshot=source.full_snapshot, next_at=known.next_at,
                                            alive=alive.get(row_type))
                 )
-            pending.record_touches(con, source.id, outcome)  # what the derive stage must recompute
+            touched.record_touches(con, source.id, outcome)  # what the derive stage must recompute
         outcome.run_id = record(con, outcome, shas, started, trigger)
         after(outcome)
     return outcome

@@ -33,7 +33,7 @@ else:
 top = data.top_models(snap)
 share = data.open_share_top(top, definition)
 tracked = data.models_tracked(snap)
-cheapest = data.cheapest_at_frontier(snap)
+cheapest = data.cheapest_of_top(snap)
 
 board_name = top["board"][0] if data.present(top) else "the main general board"
 col1, col2, col3 = st.columns(3)
@@ -42,9 +42,10 @@ col1.metric("Models tracked", "—" if tracked is None else f"{tracked:,}",
 col2.metric(f"Open share of the top {data.TOP_N}", "—" if share is None else format.pct(share, ratio=True),
             help=f"Current top {data.TOP_N} on {board_name}; open = {definition}.")
 if data.present(cheapest):
-    col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['blended_price'][0])} / 1M",
-                help="Blended price (3 input : 1 output tokens) on the latest date of the price–quality frontier.")
-    col3.caption(f"{cheapest['model'][0]}, {format.when(cheapest['date'][0])}")
+    col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['price'][0])} / 1M",
+                help=f"Of the same top {data.TOP_N} on {board_name}, the cheapest current blended price "
+                     "(3 input : 1 output tokens) of any provider.")
+    col3.caption(f"{cheapest['model'][0]} (rank {cheapest['rank'][0]}), since {format.day(cheapest['since'][0])}")
 else:
     col3.metric(f"Cheapest of the top {data.TOP_N} by quality", "—")
 

@@ -199,15 +199,11 @@ def test_headline_open_share_matches_top_models(filled_snapshot: Path, use_snaps
     use_snapshot(filled_snapshot)
     at = open_app("landscape")
     metric = next(m for m in at.metric if m.label.startswith("Open share of the top"))
-    if not (relation_exists(filled_snapshot, "v_model_names") and relation_exists(filled_snapshot,
-                                                                                   "v_capability_scores")):
+    if not relation_exists(filled_snapshot, "v_main_board_top"):
         assert metric.value == "—"
         return
-    top = view(filled_snapshot, "WITH cur AS (SELECT board, model, score, source FROM v_capability_scores "
-               "WHERE capability = 'general' AND valid_to IS NULL), b AS (SELECT board FROM cur GROUP BY board "
-               "ORDER BY count(*) DESC, board LIMIT 1) SELECT coalesce(n.openness, 'unknown') FROM cur JOIN b "
-               "USING (board) LEFT JOIN v_model_names n ON n.source = cur.source AND n.source_model = cur.model "
-               "ORDER BY cur.score DESC, cur.model LIMIT 10")
+    top = view(filled_snapshot, "SELECT openness FROM v_main_board_top")
+    assert len(top) == 10
     share = sum(o.startswith("open-") for (o,) in top) / len(top)
     assert metric.value == f"{share * 100:.1f} %"
 
