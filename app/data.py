@@ -504,3 +504,32 @@ def documented_views(snap: Snapshot | None) -> pl.DataFrame | None:
         "GROUP BY t.table_name ORDER BY t.table_name",
         needs=(),
     )
+
+
+# -- Your evaluations --------------------------------------------------------------------------------------------
+
+def own_gap(snap: Snapshot | None) -> pl.DataFrame | None:
+    """`v_own_gap` (one row per own board and category), with the capability the user's map puts it on."""
+    return read(
+        snap,
+        "SELECT g.*, (SELECT string_agg(DISTINCT r.capability, ', ') FROM v_capability_scores r "
+        "             WHERE r.source = 'own_evals' AND r.board = g.board AND r.category = g.category "
+        "             AND r.valid_to IS NULL AND r.capability <> 'none') AS capability "
+        "FROM v_own_gap g ORDER BY g.board, g.category",
+        needs=("v_own_gap", "v_capability_scores"),
+    )
+
+
+def own_changes(snap: Snapshot | None) -> pl.DataFrame | None:
+    """Each own score the newest import of its board brought: the score before (NULL: the model is new there)."""
+    return read(
+        snap,
+        "WITH latest AS (SELECT board, max(valid_from) AS at FROM leaderboard_score WHERE source = 'own_evals' "
+        "                GROUP BY board) "
+        "SELECT s.board, s.category, s.model, p.score AS before, s.score AS after, s.valid_from AS imported_run "
+        "FROM leaderboard_score s JOIN latest l ON l.board = s.board AND s.valid_from = l.at "
+        "LEFT JOIN leaderboard_score p ON p.source = s.source AND p.board = s.board AND p.category = s.category "
+        "     AND p.model = s.model AND p.valid_to = s.valid_from "
+        "WHERE s.source = 'own_evals' ORDER BY s.board, s.category, s.model",
+        needs=("leaderboard_score",),
+    )

@@ -41,7 +41,7 @@ CONTRACT = {
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = connect(tmp_path / "warehouse.duckdb")
     con.execute("INSERT INTO capability_map VALUES ('arena', 'overall', 'general', 1.0, NULL)")
-    con.execute("INSERT INTO headline_preference VALUES ('general', 1, 'arena')")
+    con.execute("INSERT INTO headline_preference (capability, position, board) VALUES ('general', 1, 'arena')")
     con.executemany(
         "INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, valid_from, valid_to) "
         "VALUES ('arena-src', 'arena', 'overall', ?, ?, 'elo', ?, ?)",
