@@ -111,7 +111,8 @@ def present(frame: pl.DataFrame | None) -> bool:
 # -- Landscape ---------------------------------------------------------------------------------------------------
 
 HEADLINE_COLUMNS = ("definition", "capability", "board", "best_open_model", "best_open_score", "best_closed_model",
-                    "best_closed_score", "gap_abs", "gap_rel", "as_of", "note")
+                    "best_closed_score", "gap_abs", "gap_rel", "as_of", "note", "data_date", "age_days", "stale",
+                    "unknown_model", "gap_if_unknown_open")
 
 
 def gap_table(snap: Snapshot | None, definition: str) -> pl.DataFrame | None:
@@ -135,7 +136,9 @@ _HEADLINE_FALLBACK = (
     "h.best_closed_model, h.best_closed_score, h.gap_abs, h.gap_rel, h.as_of, "
     "CASE WHEN h.board IS NULL THEN 'no board with scores for this capability yet' "
     "     WHEN h.best_open_score IS NULL THEN 'no open model scored on this board' "
-    "     WHEN h.best_closed_score IS NULL THEN 'no closed model scored on this board' END AS note "
+    "     WHEN h.best_closed_score IS NULL THEN 'no closed model scored on this board' END AS note, "
+    "NULL::DATE AS data_date, NULL::INTEGER AS age_days, NULL::BOOLEAN AS stale, NULL::VARCHAR AS unknown_model, "
+    "NULL::DOUBLE AS gap_if_unknown_open "
     "FROM caps LEFT JOIN h USING (capability)"
 )
 
