@@ -10,6 +10,9 @@ Why sockets are tracked: a server trickling one byte per read interval never tri
 blocked in `recv` does not notice a flag. Every connection is opened fresh by the fetching thread (no keep-alive)
 through a backend that records its socket, so the deadline timer and `cancel()` can shut the socket down and the
 blocked read returns at once.
+
+Longer than ~350 lines because it is one client: the throttle, the socket tracking, robots.txt and the retry loop
+share its state and are tested through `fetch`.
 """
 
 from __future__ import annotations

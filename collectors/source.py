@@ -10,7 +10,7 @@ from typing import Literal
 
 from gapwatch.rows import ParseResult, Row
 
-Kind = Literal["leaderboard", "pricing", "license", "catalogue"]
+Kind = Literal["leaderboard", "pricing", "license", "catalogue", "own"]
 
 
 class ParseError(ValueError):

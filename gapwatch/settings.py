@@ -124,6 +124,11 @@ class Settings(BaseSettings):
     )
     price_index_grid_days: int = Field(7, description="Step in days between price index samples.")
     frontier_grid_days: int = Field(30, description="Step in days between price-quality frontier samples.")
+    evals_dir: Path | None = Field(
+        None, description="Watched folder of your own evaluation files (*.json: Every Eval Ever, Inspect AI, lm-eval)"
+        " that `gapwatch serve` imports on its schedule (docs/evals.md). Unset: none watched.")
+    evals_every_s: float = Field(300.0, gt=0, description="How often the service looks for new files in evals_dir "
+                                 "(seconds).")
     tco_monthly_tokens: float = Field(1.5e9, description="Default TCO scenario: tokens per month (50M/day).")
     tco_input_share: float = Field(0.75, description="Default TCO scenario: share of tokens that are input.")
     tco_closed_model: str | None = Field(None, description="TCO closed model_id (default: best priced closed).")

@@ -37,6 +37,10 @@ HOST_BUSY_RETRY_S = 5.0
 SHUTDOWN_GRACE_S = 5.0
 
 
+# The scheduler job importing the watched folder of own evaluations (named like the source it feeds).
+EVALS_JOB = "own_evals"
+
+
 def enabled_sources(settings: Settings) -> list[Source]:
     # A retired source is never scheduled, even when named: its upstream no longer publishes.
     if not settings.enabled_sources:
@@ -106,6 +110,9 @@ class Service:
                 trigger.start_date = first  # keep the cadence anchored on the first run, not on start-up
             self.scheduler.add_job(self._run, trigger, args=[source], id=source.id, name=source.id,
                                    next_run_time=first)
+        if self.settings.evals_dir is not None:  # the watched folder of own evaluations, imported on a cadence
+            self.scheduler.add_job(self._import_evals, IntervalTrigger(seconds=self.settings.evals_every_s),
+                                   id=EVALS_JOB, name=EVALS_JOB, next_run_time=now)
         self.scheduler.start()
         with self.pipe.locked():
             self._save_schedule()
@@ -227,6 +234,36 @@ class Service:
             con.execute("DELETE FROM source_schedule")
             if rows:
                 con.executemany("INSERT INTO source_schedule VALUES (?, ?, ?)", rows)
+
+    def _import_evals(self) -> None:
+        """New files of the watched folder (`evals_dir`): imported, derived and published (jobs/evals.py); a broken
+        file is a rejected run of `own_evals`, never a stopped service."""
+        from jobs.evals import EvalImportError, import_folder
+
+        assert self.settings.evals_dir is not None
+        with self._cond:
+            if self._stopping:
+                return
+            self._active += 1  # `stop` waits for it like for a collection
+        try:
+            outcomes = import_folder(self.pipe, self.settings.evals_dir)
+        except EvalImportError as exc:
+            log.error("%s", exc)
+            return
+        except Exception:
+            log.exception("importing evaluations from %s failed", self.settings.evals_dir)
+            return
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+        for outcome in outcomes:
+            with self._cond:
+                self.outcomes[(outcome.source, outcome.status)] += 1
+        if outcomes:
+            with self.pipe.locked():
+                self._save_schedule()
+            self.alerts.request()  # off this thread: the delivery worker sends
 
 
 def stop_on_signals() -> threading.Event:

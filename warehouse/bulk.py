@@ -24,7 +24,7 @@ from warehouse.facts import FACT_TABLES, FactTable, table_for
 from warehouse.history import Diff, Interval, Key
 from warehouse.ingest import Document, Outcome, Parsed, SourceLike, keep_held
 from warehouse.rawstore import RawStore
-from warehouse.transforms import pending
+from warehouse.transforms import touched
 
 
 def appendable(con: duckdb.DuckDBPyConnection, sources: list[str], first: datetime) -> bool:
@@ -125,7 +125,7 @@ class BulkWriter:
         if self._runs:
             self._write_runs()
         self._write_documents()
-        pending.record_touches_many(self.con, self.source.id, [o for o in outcomes if o.status == "ok"])
+        touched.record_touches_many(self.con, self.source.id, [o for o in outcomes if o.status == "ok"])
         self._runs = []
         return outcomes
 

@@ -21,7 +21,7 @@ from warehouse import drift, history, runs, validate
 from warehouse.facts import FACT_TABLES, table_for
 from warehouse.rawstore import RawStore
 from warehouse.runs import HELD_EXAMPLES, held_back_text
-from warehouse.transforms import pending
+from warehouse.transforms import touched
 
 
 def utcnow() -> datetime:
@@ -156,7 +156,7 @@ def ingest(
                                            full_snapshot=source.full_snapshot, next_at=known.next_at,
                                            alive=alive.get(row_type))
                 )
-            pending.record_touches(con, source.id, outcome)  # what the derive stage must recompute
+            touched.record_touches(con, source.id, outcome)  # what the derive stage must recompute
         outcome.run_id = record(con, outcome, shas, started, trigger)
         after(outcome)
     return outcome
@@ -216,9 +216,9 @@ def judge(
         expected_types=source.row_types if complete else (),
         min_rows=source.min_rows,
     )
-    # Row counts per board, never across boards; a per-target source covers a different subset each run, so its
-    # row count says nothing.
-    if not source.paths_from:
+    # Row counts per board, never across boards; a per-target source covers a different subset each run, and a
+    # partial snapshot (own evaluations: one file, one model) never ends a fact it omits, so their counts say nothing.
+    if not source.paths_from and source.full_snapshot:
         found += drift.problems(drift.previous_counts(con, source.id, observed_at) if previous is None else previous,
                                 drift.found_counts(parsed), min_row_ratio)
     found = found or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)

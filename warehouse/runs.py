@@ -1,6 +1,7 @@
 """Fetch log, collection runs and raw-document index: what was fetched, when, and what came of it.
 
-Every query of `collection_run` lives here, so what a run's status means is written once.
+Every query of `collection_run` lives here, so what a run's status means is written once (the reason this module
+is longer than ~350 lines: split, the meaning of a status would be too).
 """
 
 from __future__ import annotations

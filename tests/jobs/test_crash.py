@@ -252,7 +252,7 @@ def test_kill_9_between_a_batchs_last_snapshot_and_its_derive_stage_is_recovered
     try:  # the crash window: snapshots in, derived tables empty, the debt on record
         assert con.execute("SELECT count(*) FROM collection_run WHERE status = 'ok'").fetchone()[0] == 2
         assert con.execute("SELECT count(*) FROM price_blended").fetchone()[0] == 0
-        assert con.execute("SELECT source FROM pending_derive").fetchall() == [("openrouter",)]
+        assert con.execute("SELECT source FROM derive_owed").fetchall() == [("openrouter",)]
     finally:
         con.close()
     assert not settings.published_file.exists()
@@ -260,6 +260,6 @@ def test_kill_9_between_a_batchs_last_snapshot_and_its_derive_stage_is_recovered
     # The next command (any writer: here the pipeline every command opens) pays the debt, then publishes.
     with make_pipeline(settings) as pipe:
         assert pipe.con.execute("SELECT count(*) FROM price_blended").fetchone()[0] > 0
-        assert pipe.con.execute("SELECT count(*) FROM pending_derive").fetchone()[0] == 0
+        assert pipe.con.execute("SELECT count(*) FROM derive_owed").fetchone()[0] == 0
     with open_snapshot(settings.published_file) as snap:
         assert snap.execute("SELECT count(*) FROM price_blended").fetchone()[0] > 0

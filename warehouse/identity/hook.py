@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
 import duckdb
 
 from warehouse.facts import table_for
+from warehouse.hooks import Hook, per_outcome
 from warehouse.identity import license_diff, openness
 from warehouse.identity.refresh import refresh_identity
 
@@ -66,13 +67,13 @@ class _Outcome(Protocol):
     status: str
 
 
-def hook(aliases_path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, _Source, _Outcome], None]:
-    """The ingest hook (the first one): refresh identity after every ingest that changed data."""
+def hook(aliases_path: Path | None) -> Hook:
+    """The ingest hook (the first one, per outcome): refresh identity after every ingest that changed data."""
 
     def identity_hook(con: duckdb.DuckDBPyConnection, source: _Source, outcome: _Outcome) -> None:
         over_batch(con, [(source, outcome)])
 
-    def over_batch(con: duckdb.DuckDBPyConnection, items: list[tuple[_Source, _Outcome]]) -> None:
+    def over_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[_Source, _Outcome]]) -> None:
         """One refresh for several ingests (a whole collection, a backfill): the union of what they brought."""
         accepted = [(s, o) for s, o in items if o.status == "ok"]
         if not accepted:
@@ -93,5 +94,4 @@ def hook(aliases_path: Path | None) -> Callable[[duckdb.DuckDBPyConnection, _Sou
         if "license_text" in writes:  # licence texts: diff each new version against its predecessor
             license_diff.refresh_license_diffs(con)
 
-    identity_hook.over_batch = over_batch  # type: ignore[attr-defined]
-    return identity_hook
+    return per_outcome(identity_hook, over_batch)
