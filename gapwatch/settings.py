@@ -96,6 +96,14 @@ class Settings(BaseSettings):
     alert_secrets_file: Path | None = Field(None, description="KEY=VALUE file for ${KEY} in channel URLs.")
     alert_max_attempts: int = Field(5, description="Delivery attempts per event and channel before giving up.")
     alert_max_age_hours: float = Field(72.0, description="Events detected longer ago than this are not sent.")
+    alert_timeout_s: float = Field(
+        30.0, gt=0, description="Deadline of one alert send (also `alerts test`), however slowly the channel answers.",
+    )
+    alert_backoff_s: float = Field(
+        30.0, ge=0, description="A channel that failed waits this long before its next attempt, doubling with each "
+        "failure in a row up to `alert_backoff_max_s`; its events stay pending meanwhile.",
+    )
+    alert_backoff_max_s: float = Field(3600.0, ge=0, description="Longest wait between attempts to a failing channel.")
     feed_path: Path | None = Field(None, description="Atom feed of recent events (default data_dir/feed.atom).")
     # Transforms
     blend_input_weight: float = Field(3.0, description="Input weight of the blended price (3:1 input:output).")

@@ -28,6 +28,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from collectors import registry
 from collectors.source import Source
 from gapwatch.settings import Settings
+from jobs.alerts.worker import DeliveryWorker
 from jobs.pipeline import Pipeline, make_pipeline, utcnow
 from warehouse import db, runs
 
@@ -87,6 +88,7 @@ class Service:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": settings.misfire_grace_s},
             timezone=UTC,
         )
+        self.alerts = DeliveryWorker(self.pipe, settings)
         self.outcomes: Counter[tuple[str, str]] = Counter()
         self._cond = threading.Condition()
         self._active = 0
@@ -115,6 +117,7 @@ class Service:
         with self.pipe.locked():
             self._save_schedule()
             self.pipe.publish()
+        self.alerts.start()
         log.info("serving %d sources with at most %d concurrent fetches", len(self.sources),
                  self.settings.max_concurrent_fetches)
 
@@ -126,6 +129,7 @@ class Service:
         # reads its jobs to record the next run time; we wait for running jobs ourselves below.
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self.alerts.stop(timeout_s=0)  # tells the pass in flight to end; joined below, before the pipeline closes
         with self._cond:
             # Fetches in flight get a few seconds to finish (their ingest then commits); past that they are
             # cancelled, so a server trickling bytes cannot hold shutdown up until its deadline.
@@ -133,6 +137,8 @@ class Service:
                 log.info("cancelling the fetches still in flight")
                 self.pipe.client.cancel()
             self._cond.wait_for(lambda: self._active == 0)
+        if not self.alerts.stop(timeout_s=SHUTDOWN_GRACE_S):
+            log.warning("alert delivery did not stop within %g s; closing anyway", SHUTDOWN_GRACE_S)
         self.pipe.close()
         log.info("stopped")
 
@@ -184,7 +190,7 @@ class Service:
             if status != "unchanged":
                 self.pipe.publish()
         self.outcomes[(source.id, status)] += 1  # counted once the run's schedule and snapshot are out
-        self._deliver_alerts()
+        self.alerts.request()
 
     def _retry_after_until(self, source: Source, since: datetime) -> datetime | None:
         """Until when a server that answered 429/503 with Retry-After (in a fetch since `since`) asked us to wait."""
@@ -257,18 +263,7 @@ class Service:
         if outcomes:
             with self.pipe.locked():
                 self._save_schedule()
-            self._deliver_alerts()
-
-    def _deliver_alerts(self) -> None:
-        try:
-            from jobs.alerts.delivery import deliver_pending
-
-            deliver_pending(self.pipe, self.settings)
-        except ModuleNotFoundError as exc:
-            if exc.name != "jobs.alerts.delivery":
-                log.exception("alert delivery failed")
-        except Exception:  # a broken channel must not stop collection; deliveries are retried next time
-            log.exception("alert delivery failed")
+            self.alerts.request()  # off this thread: the delivery worker sends
 
 
 def stop_on_signals() -> threading.Event:
