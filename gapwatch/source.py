@@ -16,7 +16,7 @@ from typing import Any, Literal
 
 from gapwatch.rows import ParseResult, Row
 
-Kind = Literal["leaderboard", "pricing", "license", "catalogue"]
+Kind = Literal["leaderboard", "pricing", "license", "catalogue", "own"]
 
 
 class ParseError(ValueError):

@@ -52,7 +52,7 @@ class Pipeline(Fetching, HookSchedule):
     ) -> None:
         self.settings = settings
         self.con = db.connect(settings.warehouse_file, settings.published_file)
-        source_info.sync(self.con, registry.SOURCES)
+        source_info.sync(self.con, (*registry.SOURCES, *registry.IMPORTED))
         remove_leftovers(settings.raw_root, settings.published_file, all_of_them=True)  # we hold the lock
         self.raw = RawStore(settings.raw_root)
         self.client = client or HttpClient(http_config(settings))

@@ -174,9 +174,9 @@ def judge(
         expected_types=source.row_types if complete else (),
         min_rows=source.min_rows,
     )
-    # Row counts per board, never across boards; a per-target source covers a different subset each run, so its
-    # row count says nothing.
-    if not source.paths_from:
+    # Row counts per board, never across boards; a per-target source covers a different subset each run, and a
+    # partial snapshot (own evaluations: one file, one model) never ends a fact it omits, so their counts say nothing.
+    if not source.paths_from and source.full_snapshot:
         found += drift.problems(drift.previous_counts(con, source.id, observed_at) if previous is None else previous,
                                 drift.found_counts(parsed), min_row_ratio)
     found = found or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)

@@ -155,6 +155,8 @@ MAP = '[[map]]\nboard = "a"\ncategory = "b"\ncapability = "math"\n'
 
 
 @pytest.mark.parametrize(("headline", "expect"), [
+    ('[headline]\nlag_days = -3\ngeneral = ["a"]\n', "lag_days -3 must be a whole number"),
+    ('[headline]\nlag_days = "two months"\ngeneral = ["a"]\n', "lag_days 'two months'"),
     ('[headline]\nreasoning = ["a"]\n', "'reasoning' is not one of"),
     ('[headline]\nmath = []\n', "must be a non-empty string or list"),
 ])
@@ -166,10 +168,11 @@ def test_bad_headline_preferences_are_refused(tmp_path: Path, headline: str, exp
 
 def test_packaged_headline_preferences_name_every_capability_in_order() -> None:
     loaded = capabilities.load_headline()
-    assert {c for c, _, _ in loaded} == set(CAPABILITIES)
-    general = [b for c, _, b in sorted(loaded) if c == "general"]
+    assert {c for c, _, _, _ in loaded} == set(CAPABILITIES)
+    general = [b for c, _, b, _ in sorted(loaded) if c == "general"]
     assert general[0] == "arena-catalog-text"
-    assert "swebench-verified" not in {b for _, _, b in loaded}  # agent systems never head a capability
+    assert "swebench-verified" not in {b for _, _, b, _ in loaded}  # agent systems never head a capability
+    assert {lag for *_, lag in loaded} == {60}  # the freshness lag the packaged map declares
 
 
 def test_missing_map_file_says_which_setting_to_fix(tmp_path: Path) -> None:

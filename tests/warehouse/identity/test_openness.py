@@ -62,6 +62,13 @@ def test_licence_terms_classify(term: str, cls: str, license_id: str | None) -> 
     assert found.rule
 
 
+def test_a_terms_kind_says_what_it_is() -> None:
+    assert {classify(t).kind for t in ("Open weights (unrestricted)", "Open weights (non-commercial)")} == {
+        "accessibility"}
+    assert {classify(t).kind for t in ("-", "other", "")} == {"none"}
+    assert {classify(t).kind for t in ("Apache 2.0", "API access", "Llama 3.1 Community", "AAL")} == {"licence"}
+
+
 def test_spdx_list_decides_osi_approval_for_licences_the_builtin_list_lacks() -> None:
     spdx = {"aal": ("AAL", True), "cc-by-4.0": ("CC-BY-4.0", False)}
     assert classify("AAL").openness == "unknown"
@@ -206,6 +213,9 @@ def test_evidence_is_listed_with_what_decided(market: duckdb.DuckDBPyConnection)
         ("epoch_benchmarks", "accessibility", "Open weights (restricted use)", 4),
         ("epoch_benchmarks", "open_weights flag", "true", 5),
     }
+    # An accessibility category weighs in at rank 4 because its term's kind says so (license_term.kind).
+    assert market.execute("SELECT kind FROM license_term WHERE term = 'Open weights (restricted use)'"
+                          ).fetchall() == [("accessibility",)]
     names = dict(market.execute("SELECT source_model, openness FROM v_model_names WHERE source = 'lmarena'"
                                 ).fetchall())
     assert names["Gemma-2-9b-it"] == "open-weights-restricted"
