@@ -18,8 +18,8 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from collectors.source import ParseError
 from collectors.tree_links import TreeFiles, follow
+from gapwatch.source import ParseError
 
 
 # The build's inheritance rules, also applied by the parser to entries api.json still leaves unresolved.
