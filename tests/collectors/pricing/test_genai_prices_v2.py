@@ -50,13 +50,13 @@ def test_a_price_source_unchanged_past_its_max_age_is_stale(settings: Settings, 
         assert pipe.collect(genai_prices.SOURCE, T0).status == "ok"
         assert pipe.collect(genai_prices.SOURCE, T0 + max_age).status == "unchanged"
         assert not pipe.con.execute("SELECT * FROM change_event WHERE kind = 'source_stale'").fetchall()
-        [status] = source_status(pipe.con, [genai_prices.SOURCE])
+        [status] = source_status(pipe.con, [genai_prices.SOURCE.id])
         assert not status.stale
         later = T0 + max_age + timedelta(days=1)
         assert pipe.collect(genai_prices.SOURCE, later).status == "unchanged"
         events = pipe.con.execute("SELECT source, magnitude FROM change_event WHERE kind = 'source_stale'").fetchall()
         assert events == [("genai_prices", float(max_age.days + 1))]
-        [status] = source_status(pipe.con, [genai_prices.SOURCE])
+        [status] = source_status(pipe.con, [genai_prices.SOURCE.id])
         assert status.stale and status.newest_data == T0.date()
 
 
