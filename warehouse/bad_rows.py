@@ -1,0 +1,196 @@
+"""The bad-row rule for every fact table, applied where a snapshot meets the facts in force, whatever its parser
+did with a bad entry (held it, skipped it with a reason, or dropped it silently).
+
+An entry that is still in the document but gives no valid fact is a bad row, not a change: its fact in force is
+held (kept as it was, reported with the run) and never ended, so no removal, leader or gap event follows from it.
+Per fact table (`FactTable.entity` names the field that identifies an entry, `FactTable.derived` the values a
+parser computes from the entry's place among its siblings):
+
+- a value known before and missing now, in a row that is otherwise there, keeps its previous value;
+- a fact in force that the snapshot omits, while its entry is still there — another fact of the same entry
+  among the snapshot's rows (another tier, category or table), or its name in the documents or in the parser's
+  skip reasons — keeps its interval;
+- every other fact of a held entry (above, or held by its parser) keeps its value in force: what the entry says
+  beside a bad value (an average over its other cells, its best run once one run is unreadable) is in doubt;
+- the derived values (ranks) of the entry's siblings stay as they were while a sibling is held, since they moved
+  only because it went missing.
+
+An entry whose name is gone from the documents is really gone: its facts end as before. Many held entries still
+quarantine the document (`validate.problems` counts them).
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import re
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from gapwatch.rows import Held, ParseResult
+from warehouse.facts import FACT_TABLES, FactTable
+from warehouse.history import Interval, Key
+
+_SPACES = re.compile(r"\s+")
+# Characters that continue a name: `gpt-4` is not mentioned by `gpt-4-0314`, `openai/gpt-4` nor `gpt_4`.
+_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-_/")
+
+
+def normalise(text: str) -> str:
+    """Lower case, each run of white space as one space (a name wrapped across lines in markup reads alike)."""
+    return _SPACES.sub(" ", text.lower())
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether normalised `text` names `name` as a whole name (not as part of a longer one)."""
+    wanted = normalise(name).strip()
+    if not wanted:
+        return False
+    start = text.find(wanted)
+    while start >= 0:
+        end = start + len(wanted)
+        if (start == 0 or text[start - 1] not in _NAME_CHARS) and (end == len(text) or text[end] not in _NAME_CHARS):
+            return True
+        start = text.find(wanted, start + 1)
+    return False
+
+
+def document_text(body: bytes) -> str:
+    """The text a document's names can be read from: a zip's or gzip's members decompressed, a Parquet file's
+    string columns; any other document as UTF-8."""
+    if body[:2] == b"PK":
+        try:
+            with zipfile.ZipFile(io.BytesIO(body)) as z:
+                return "\n".join(document_text(z.read(i)) for i in z.infolist() if not i.is_dir())
+        except zipfile.BadZipFile:
+            pass
+    if body[:2] == b"\x1f\x8b":
+        try:
+            return document_text(gzip.decompress(body))
+        except (OSError, EOFError):
+            pass
+    if body[:4] == b"PAR1":
+        import pyarrow.parquet as pq  # only the few Parquet documents need it
+
+        try:
+            table = pq.read_table(io.BytesIO(body))
+        except Exception:  # noqa: BLE001 - a damaged file has no names to offer; its parser says what is wrong
+            return ""
+        return "\n".join(str(v) for col in table.columns if str(col.type) in ("string", "large_string")
+                         for v in col.to_pylist() if v is not None)
+    return body.decode("utf-8", errors="replace")
+
+
+def hold_bad_rows(parsed: ParseResult, alive: dict[type, dict[Key, Interval]], row_types: Iterable[type], *,
+                  full_snapshot: bool, documents: Callable[[], Sequence[bytes]]) -> None:
+    """Apply the rule to `parsed` in place: rows get back the values they lack, `parsed.held` names the facts to
+    keep (ingest's `keep_held` carries them over). `alive`: the source's facts in force per row type;
+    `documents`: the snapshot's bodies, read only when a fact would end."""
+    held_groups: set[tuple[type, tuple]] = set()
+    _keep_missing_values(parsed, alive, held_groups)
+    if full_snapshot:
+        _keep_listed_entries(parsed, alive, row_types, documents, held_groups)
+    _keep_entries(parsed, alive, held_groups)
+    if held_groups:
+        _keep_derived(parsed, alive, held_groups)
+
+
+def _group(spec: FactTable, key: Key) -> tuple:
+    """The siblings an entry is ranked among: its key without the entry (a board's category, a provider's tier)."""
+    return tuple(v for f, v in zip(spec.key, key, strict=True) if f != spec.entity)
+
+
+def _keep_entries(parsed: ParseResult, alive: dict[type, dict[Key, Interval]],
+                  held_groups: set[tuple[type, tuple]]) -> None:
+    """Every row of a held entry keeps its fact in force: what the entry says beside a bad value (an average
+    over its other cells, its best run once one run is unreadable) is in doubt with it."""
+    entries = {normalise(str(h.key[FACT_TABLES[h.row_type].entity])) for h in parsed.held
+               if h.row_type in FACT_TABLES and FACT_TABLES[h.row_type].entity in h.key}
+    if not entries:
+        return
+    for i, row in enumerate(parsed.rows):
+        spec = FACT_TABLES[type(row)]
+        if normalise(str(getattr(row, spec.entity))) not in entries:
+            continue
+        old = alive.get(type(row), {}).get(key := spec.key_of(row))
+        if old is not None:
+            parsed.rows[i] = replace(row, **dict(zip(spec.values, old.values, strict=True)))
+            held_groups.add((type(row), _group(spec, key)))
+
+
+def _keep_missing_values(parsed: ParseResult, alive: dict[type, dict[Key, Interval]],
+                         held_groups: set[tuple[type, tuple]]) -> None:
+    for i, row in enumerate(parsed.rows):
+        spec = FACT_TABLES[type(row)]
+        old = alive.get(type(row), {}).get(key := spec.key_of(row))
+        if old is None:
+            continue
+        lost = {f: v for f, v in zip(spec.values, old.values, strict=True)
+                if v is not None and f not in spec.derived and getattr(row, f) is None}
+        if not lost:
+            continue
+        parsed.rows[i] = replace(row, **lost)
+        parsed.held.append(Held(type(row), dict(zip(spec.key, key, strict=True)),
+                                f"{_describe(spec, key)}: {', '.join(lost)} missing; kept the value in force "
+                                f"since {_day(old.valid_from)}"))
+        held_groups.add((type(row), _group(spec, key)))
+
+
+def _keep_listed_entries(parsed: ParseResult, alive: dict[type, dict[Key, Interval]], row_types: Iterable[type],
+                         documents: Callable[[], Sequence[bytes]], held_groups: set[tuple[type, tuple]]) -> None:
+    present: dict[type, set[Key]] = {}
+    for row in parsed.rows:
+        present.setdefault(type(row), set()).add(FACT_TABLES[type(row)].key_of(row))
+    absent: list[tuple[FactTable, Key, Interval]] = []
+    for row_type in dict.fromkeys([*row_types, *present]):
+        spec, keys = FACT_TABLES[row_type], present.get(row_type)
+        if not keys:
+            continue  # no row of the table at all: the snapshot ends none of its facts (history.plan_snapshot)
+        covered = {spec.scope_of_key(k) for k in keys}
+        absent += [(spec, k, interval) for k, interval in alive.get(row_type, {}).items()
+                   if k not in keys and spec.scope_of_key(k) in covered]
+    # Facts the parser already held (its held entry names them, or names no key: any fact of its type).
+    absent = [(spec, k, i) for spec, k, i in absent if not any(
+        h.row_type in (None, spec.row_type) and all(dict(zip(spec.key, k, strict=True)).get(f, v) == v
+                                                    and f in spec.key for f, v in h.key.items())
+        for h in parsed.held)]
+    if not absent:
+        return
+    siblings = {normalise(str(getattr(row, FACT_TABLES[type(row)].entity))) for row in parsed.rows}
+    text: str | None = None
+    for spec, key, interval in absent:
+        name = str(key[spec.key.index(spec.entity)])
+        if normalise(name) not in siblings:
+            if text is None:  # read only now: most snapshots end no fact
+                text = normalise("\n".join([*map(document_text, documents()), *parsed.skipped]))
+            if not mentions(text, name):
+                continue  # the entry is gone from the documents: a real removal
+        parsed.held.append(Held(spec.row_type, dict(zip(spec.key, key, strict=True)),
+                                f"{_describe(spec, key)}: still listed but without a valid value; kept the fact in "
+                                f"force since {_day(interval.valid_from)}"))
+        held_groups.add((spec.row_type, _group(spec, key)))
+
+
+def _keep_derived(parsed: ParseResult, alive: dict[type, dict[Key, Interval]],
+                  held_groups: set[tuple[type, tuple]]) -> None:
+    for i, row in enumerate(parsed.rows):
+        spec = FACT_TABLES[type(row)]
+        if not spec.derived or (type(row), _group(spec, key := spec.key_of(row))) not in held_groups:
+            continue
+        old = alive.get(type(row), {}).get(key)
+        if old is None:
+            continue
+        before = dict(zip(spec.values, old.values, strict=True))
+        if all(getattr(row, f) == v for f, v in before.items() if f not in spec.derived):
+            parsed.rows[i] = replace(row, **{f: before[f] for f in spec.derived})
+
+
+def _describe(spec: FactTable, key: Key) -> str:
+    return f"{spec.name} {'/'.join(map(str, key))}"
+
+
+def _day(at: datetime | Any) -> str:
+    return at.strftime("%Y-%m-%d") if isinstance(at, datetime) else str(at)
