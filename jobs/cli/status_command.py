@@ -24,17 +24,13 @@ SQL_MAX_BYTES = 256 * 2**20
 
 def status() -> None:
     """Per source: last success, last error, rows, next run (times in UTC, to the second)."""
-    table = Table("source", "kind", "last success", "last run", "status", "rows", "fails in a row", "next run",
-                  "last error")
-    for column in table.columns:
-        column.overflow = "fold"
     with published_snapshot() as con:
         statuses = source_status(con, registry.SOURCES)
-        for s in statuses:
-            table.add_row(s.source, s.kind, output.when(s.last_success), output.when(s.last_run),
-                          s.last_status or "-", f"{s.rows:,}", str(s.failure_streak), output.when(s.next_run, "-"),
-                          (s.last_error or "")[:120])
-    console.print(table)
+    output.print_table(console, ["source", "kind", "last success", "last run", "status", "rows", "fails in a row",
+                                 "next run", "last error"],
+                       [[s.source, s.kind, output.when(s.last_success), output.when(s.last_run), s.last_status or "-",
+                         f"{s.rows:,}", str(s.failure_streak), output.when(s.next_run, "-"), s.last_error or ""]
+                        for s in statuses])
     for s in statuses:
         if s.held_back:  # entries that failed validation: their facts kept their previous values
             console.print(f"{s.source}: {s.held_back}", markup=False, soft_wrap=True)
