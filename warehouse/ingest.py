@@ -220,13 +220,14 @@ def judge(
         # Each document of a multi-document source yields some of its row types: only a snapshot of every
         # document (as a live collection fetches it) must yield them all.
         expected_types=source.row_types if complete else (),
-        min_rows=source.min_rows,
+        # A source's minimum counts a collection's rows; a lone document of several holds only its share.
+        min_rows=source.min_rows if complete else 1,
     )
     # Row counts per board, never across boards; a per-target source covers a different subset each run, so its
     # row count says nothing.
     if not source.paths_from:
         found += drift.problems(drift.previous_counts(con, source.id, observed_at) if previous is None else previous,
-                                drift.found_counts(parsed), min_row_ratio)
+                                drift.found_counts(parsed), min_row_ratio, complete=complete)
     found = found or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)
     if found:
         return (Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped),
