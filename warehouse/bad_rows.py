@@ -3,20 +3,21 @@ did with a bad entry (held it, skipped it with a reason, or dropped it silently)
 
 An entry that is still in the document but gives no valid fact is a bad row, not a change: its fact in force is
 held (kept as it was, reported with the run) and never ended, so no removal, leader or gap event follows from it.
-Per fact table (`FactTable.entity` names the field that identifies an entry, `FactTable.derived` the values a
+Per fact table (`FactTable.entry` names the key fields that identify an entry, `FactTable.derived` the values a
 parser computes from the entry's place among its siblings):
 
 - a value known before and missing now, in a row that is otherwise there, keeps its previous value;
 - a fact in force that the snapshot omits, while its entry is still there — another fact of the same entry
-  among the snapshot's rows (another tier, category or table), or its name in the documents or in the parser's
-  skip reasons — keeps its interval;
+  among the snapshot's rows (another tier, category or table), or, when no row names it at all, its name as a
+  whole field in the documents or in the parser's skip reasons — keeps its interval;
 - every other fact of a held entry (above, or held by its parser) keeps its value in force: what the entry says
   beside a bad value (an average over its other cells, its best run once one run is unreadable) is in doubt;
 - the derived values (ranks) of the entry's siblings stay as they were while a sibling is held, since they moved
   only because it went missing.
 
-An entry whose name is gone from the documents is really gone: its facts end as before. Many held entries still
-quarantine the document (`validate.problems` counts them).
+An entry whose name is gone from the documents is really gone, and one read under another key (a new provider,
+another board, a respelt name) has changed: their facts end as before. Many held entries still quarantine the
+document (`validate.problems` counts them).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from operator import attrgetter
 from typing import Any
 
 from gapwatch.rows import Held, ParseResult
@@ -35,13 +37,19 @@ from warehouse.facts import FACT_TABLES, FactTable
 from warehouse.history import Interval, Key
 
 _SPACES = re.compile(r"\s+")
-# Characters that continue a name: `gpt-4` is not mentioned by `gpt-4-0314`, `openai/gpt-4` nor `gpt_4`.
-_NAME_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789.-_/")
+# A name is mentioned as a whole field: the first character before it other than a space opens a field (a
+# quote, a separator, `model: `), the first one after it closes one. `gpt-4` is not mentioned by `gpt-4-0314`,
+# `openai/gpt-4`, `gpt_4` or `?model=gpt-4`, nor `Command R+` by `Command R+ (04-2024)`, nor `openai/gpt-5` by
+# `aider --model openai/gpt-5`.
+_BEFORE = frozenset("\"'`,;\t\n>|([{:")
+_AFTER = frozenset("\"'`,;\t\n<|)]}")
 
 
 def normalise(text: str) -> str:
-    """Lower case, each run of white space as one space (a name wrapped across lines in markup reads alike)."""
-    return _SPACES.sub(" ", text.lower())
+    """Each run of white space as one space (a name wrapped across lines in markup reads alike; a line break stays
+    one, since it ends a field). Case is kept: a source's name is its own spelling, and `Gemma-2-27B-it` becoming
+    `Gemma-2-27b-it` is a new name (the old one ends), not the old one still listed."""
+    return _SPACES.sub(lambda m: "\n" if "\n" in m.group() else " ", text)
 
 
 def mentions(text: str, name: str) -> bool:
@@ -52,7 +60,12 @@ def mentions(text: str, name: str) -> bool:
     start = text.find(wanted)
     while start >= 0:
         end = start + len(wanted)
-        if (start == 0 or text[start - 1] not in _NAME_CHARS) and (end == len(text) or text[end] not in _NAME_CHARS):
+        i, j = start - 1, end
+        while i >= 0 and text[i] == " ":
+            i -= 1
+        while j < len(text) and text[j] == " ":
+            j += 1
+        if (i < 0 or text[i] in _BEFORE) and (j == len(text) or text[j] in _AFTER):
             return True
         start = text.find(wanted, start + 1)
     return False
@@ -99,22 +112,37 @@ def hold_bad_rows(parsed: ParseResult, alive: dict[type, dict[Key, Interval]], r
 
 
 def _group(spec: FactTable, key: Key) -> tuple:
-    """The siblings an entry is ranked among: its key without the entry (a board's category, a provider's tier)."""
-    return tuple(v for f, v in zip(spec.key, key, strict=True) if f != spec.entity)
+    """The siblings an entry is ranked among: its key without its name (a board's category, a provider's tier)."""
+    return tuple(v for f, v in zip(spec.key, key, strict=True) if f != spec.entry[-1])
+
+
+def _entry(spec: FactTable, key: Key) -> dict[str, Any]:
+    return {f: key[spec.key.index(f)] for f in spec.entry}
+
+
+def _of_entry(row: Any, entry: dict[str, Any], name: str) -> bool:
+    """Whether `row` states a fact of the entry (`name`: the entry's naming field, which the row must have; the
+    entry's other fields where the row has them, e.g. a price's provider, a score's board)."""
+    return hasattr(row, name) and all(getattr(row, f) == v for f, v in entry.items() if hasattr(row, f))
 
 
 def _keep_entries(parsed: ParseResult, alive: dict[type, dict[Key, Interval]],
                   held_groups: set[tuple[type, tuple]]) -> None:
     """Every row of a held entry keeps its fact in force: what the entry says beside a bad value (an average
     over its other cells, its best run once one run is unreadable) is in doubt with it."""
-    entries = {normalise(str(h.key[FACT_TABLES[h.row_type].entity])) for h in parsed.held
-               if h.row_type in FACT_TABLES and FACT_TABLES[h.row_type].entity in h.key}
+    # Across the table's scopes: a model's averages on one board are computed from its cells on another.
+    entries = []
+    for held in parsed.held:
+        spec = FACT_TABLES.get(held.row_type) if held.row_type else None
+        if spec is not None and spec.entry[-1] in held.key:
+            entries.append(({f: held.key[f] for f in spec.entry if f in held.key and f not in spec.scope},
+                            spec.entry[-1]))
     if not entries:
         return
     for i, row in enumerate(parsed.rows):
-        spec = FACT_TABLES[type(row)]
-        if normalise(str(getattr(row, spec.entity))) not in entries:
+        if not any(_of_entry(row, entry, name) for entry, name in entries):
             continue
+        spec = FACT_TABLES[type(row)]
         old = alive.get(type(row), {}).get(key := spec.key_of(row))
         if old is not None:
             parsed.rows[i] = replace(row, **dict(zip(spec.values, old.values, strict=True)))
@@ -159,19 +187,48 @@ def _keep_listed_entries(parsed: ParseResult, alive: dict[type, dict[Key, Interv
         for h in parsed.held)]
     if not absent:
         return
-    siblings = {normalise(str(getattr(row, FACT_TABLES[type(row)].entity))) for row in parsed.rows}
+    siblings = _Siblings(parsed.rows)
     text: str | None = None
     for spec, key, interval in absent:
-        name = str(key[spec.key.index(spec.entity)])
-        if normalise(name) not in siblings:
+        entry, name = _entry(spec, key), spec.entry[-1]
+        if not siblings.of(entry, name):
+            if siblings.named(spec.row_type, name, entry[name]):
+                continue  # the entry is read, under another key (a new provider, another board): a real change
             if text is None:  # read only now: most snapshots end no fact
                 text = normalise("\n".join([*map(document_text, documents()), *parsed.skipped]))
-            if not mentions(text, name):
+            if not mentions(text, str(entry[name])):
                 continue  # the entry is gone from the documents: a real removal
         parsed.held.append(Held(spec.row_type, dict(zip(spec.key, key, strict=True)),
                                 f"{_describe(spec, key)}: still listed but without a valid value; kept the fact in "
                                 f"force since {_day(interval.valid_from)}"))
         held_groups.add((spec.row_type, _group(spec, key)))
+
+
+class _Siblings:
+    """The snapshot's rows indexed by what entries they state facts of, built per question asked."""
+
+    def __init__(self, rows: list[Any]) -> None:
+        self._by_type: dict[type, list[Any]] = {}
+        for row in rows:
+            self._by_type.setdefault(type(row), []).append(row)
+        self._index: dict[tuple[type, tuple[str, ...]], set[tuple]] = {}
+
+    def of(self, entry: dict[str, Any], name: str) -> bool:
+        """Whether a row of any table states another fact of the entry."""
+        for row_type, rows in self._by_type.items():
+            fields = tuple(f for f in entry if f in FACT_TABLES[row_type].columns)
+            if name not in fields:
+                continue
+            if (row_type, fields) not in self._index:
+                get = attrgetter(*fields)
+                self._index[(row_type, fields)] = {(get(r),) if len(fields) == 1 else get(r) for r in rows}
+            if tuple(entry[f] for f in fields) in self._index[(row_type, fields)]:
+                return True
+        return False
+
+    def named(self, row_type: type, name: str, value: Any) -> bool:
+        """Whether a row of `row_type` has `value` as its `name` field, whatever its other key fields."""
+        return any(getattr(r, name) == value for r in self._by_type.get(row_type, ()))
 
 
 def _keep_derived(parsed: ParseResult, alive: dict[type, dict[Key, Interval]],

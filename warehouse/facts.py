@@ -26,9 +26,10 @@ class FactTable:
     name: str
     row_type: type
     key: tuple[str, ...]
-    # The key field that names the entry a fact comes from (a model, a licence, a repository): an entry still
-    # named in a snapshot is still there, so its facts are held rather than ended (warehouse/bad_rows.py).
-    entity: str
+    # The key fields that identify the entry a fact comes from, its naming field last (a provider's model, a
+    # board's model, a licence, a repository): an entry still in a snapshot keeps its facts when one of them is
+    # missing or bad, rather than ending them (warehouse/bad_rows.py).
+    entry: tuple[str, ...]
     # A document covers whole scopes (e.g. a leaderboard file covers whole boards): facts of a scope the
     # snapshot does not mention are not "removed", they were simply not in this document.
     scope: tuple[str, ...] = ()
@@ -38,8 +39,8 @@ class FactTable:
     derived: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
-        if self.entity not in self.key:
-            raise ValueError(f"{self.name}: entity {self.entity!r} is not one of its key fields {self.key}")
+        if not self.entry or not set(self.entry) <= set(self.key):
+            raise ValueError(f"{self.name}: entry {self.entry!r} must be some of its key fields {self.key}")
 
     # Cached: ingest reads these for every row of every snapshot.
     @cached_property
@@ -78,13 +79,14 @@ def _tuple_getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
 
 
 FACT_TABLES: dict[type, FactTable] = {
-    PriceRow: FactTable("price", PriceRow, key=("provider", "model", "tier"), entity="model", guard=price_guard.check),
-    ModelRow: FactTable("source_model", ModelRow, key=("model",), entity="model"),
-    ScoreRow: FactTable("leaderboard_score", ScoreRow, key=("board", "category", "model"), entity="model",
+    PriceRow: FactTable("price", PriceRow, key=("provider", "model", "tier"), entry=("provider", "model"),
+                        guard=price_guard.check),
+    ModelRow: FactTable("source_model", ModelRow, key=("model",), entry=("model",)),
+    ScoreRow: FactTable("leaderboard_score", ScoreRow, key=("board", "category", "model"), entry=("board", "model"),
                         scope=("board",), derived=("rank",)),
-    LicenseRow: FactTable("license", LicenseRow, key=("license_id",), entity="license_id"),
-    LicenseTextRow: FactTable("license_text", LicenseTextRow, key=("license_id",), entity="license_id"),
-    HubModelRow: FactTable("hub_model", HubModelRow, key=("repo",), entity="repo"),
+    LicenseRow: FactTable("license", LicenseRow, key=("license_id",), entry=("license_id",)),
+    LicenseTextRow: FactTable("license_text", LicenseTextRow, key=("license_id",), entry=("license_id",)),
+    HubModelRow: FactTable("hub_model", HubModelRow, key=("repo",), entry=("repo",)),
 }
 
 
