@@ -9,7 +9,8 @@ parser computes from the entry's place among its siblings):
 - a value known before and missing now, in a row that is otherwise there, keeps its previous value;
 - a fact in force that the snapshot omits, while its entry is still there — another fact of the same entry
   among the snapshot's rows (another tier, category or table), or, when no row names it at all, its name as a
-  whole field in the documents or in the parser's skip reasons — keeps its interval;
+  whole field in the documents or in the parser's skip reasons — and while other entries still state that kind
+  of fact (the same tier, the same board's category), keeps its interval;
 - every other fact of a held entry (above, or held by its parser) keeps its value in force: what the entry says
   beside a bad value (an average over its other cells, its best run once one run is unreadable) is in doubt;
 - the derived values (ranks) of the entry's siblings stay as they were while a sibling is held, since they moved
@@ -177,9 +178,11 @@ def _keep_listed_entries(parsed: ParseResult, alive: dict[type, dict[Key, Interv
         spec, keys = FACT_TABLES[row_type], present.get(row_type)
         if not keys:
             continue  # no row of the table at all: the snapshot ends none of its facts (history.plan_snapshot)
-        covered = {spec.scope_of_key(k) for k in keys}
+        # Only where other entries still state the same kind of fact (a board's category, a provider's tier): a
+        # tier or category gone for every entry has ended (DeepSeek's off-peak prices), it is not a bad value.
+        groups = {_group(spec, k) for k in keys}
         absent += [(spec, k, interval) for k, interval in alive.get(row_type, {}).items()
-                   if k not in keys and spec.scope_of_key(k) in covered]
+                   if k not in keys and _group(spec, k) in groups]
     # Facts the parser already held (its held entry names them, or names no key: any fact of its type).
     absent = [(spec, k, i) for spec, k, i in absent if not any(
         h.row_type in (None, spec.row_type) and all(dict(zip(spec.key, k, strict=True)).get(f, v) == v
