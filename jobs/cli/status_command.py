@@ -25,7 +25,7 @@ SQL_MAX_BYTES = 256 * 2**20
 def status() -> None:
     """Per source: last success, last error, rows, next run (times in UTC, to the second)."""
     with published_snapshot() as con:
-        statuses = source_status(con, registry.SOURCES)
+        statuses = source_status(con)
     output.print_table(console, ["source", "kind", "last success", "last run", "status", "rows", "fails in a row",
                                  "next run", "last error"],
                        [[s.source, s.kind, output.when(s.last_success), output.when(s.last_run), s.last_status or "-",
