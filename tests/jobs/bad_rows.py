@@ -26,8 +26,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from collectors.source import DocMeta, ParseError, Source
 from gapwatch.rows import HubModelRow, LicenseRow, LicenseTextRow, ModelRow, PriceRow, Row, ScoreRow
+from gapwatch.source import DocMeta, ParseError, Source
 
 BAD, MISSING = "one bad value", "one missing value"
 SCALES = (1.0, 1e-6, 1e-3, 0.01, 100.0)

@@ -12,8 +12,8 @@ from datetime import datetime
 import pytest
 
 from collectors.registry import SOURCES
-from collectors.source import Source
 from gapwatch.settings import Settings
+from gapwatch.source import Source
 from jobs.pipeline import make_pipeline
 from tests.conftest import FIXTURES
 from tests.jobs.bad_rows import BAD, MISSING, case_for, documents
