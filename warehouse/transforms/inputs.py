@@ -15,9 +15,10 @@ from warehouse import runs
 
 SCORES_SQL = """
 SELECT s.board, s.category, s.capability, s.weight, s.model, n.model_id, n.openness, s.score, s.valid_from,
-       s.valid_to, s.publish_date
+       s.valid_to, s.publish_date, m.release_date
 FROM v_capability_scores s
 LEFT JOIN v_model_names n ON n.source = s.source AND n.source_model = s.model
+LEFT JOIN model m ON m.model_id = n.model_id
 """
 
 PRICES_SQL = """

@@ -21,7 +21,7 @@ from warehouse.transforms.frontier import price_frontier
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
 from warehouse.transforms.headline import gap_headline
-from warehouse.transforms.months_behind import months_behind, months_behind_summary
+from warehouse.transforms.months_behind import months_behind, months_behind_summary, release_dates
 from warehouse.transforms.openness_top import openness_of_top
 from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
@@ -41,7 +41,7 @@ def compute(scores: pl.DataFrame, prices: pl.DataFrame, as_of: date, settings: S
                            & pl.col("board").is_not_null())["board"].to_list()
     priority = [*main, *settings.gap_board_priority]
     over_time = gap_over_time(scored)
-    behind = months_behind(scored, settings.months_behind_tolerance)
+    behind = months_behind(scored, settings.months_behind_tolerance, release_dates(scores))
     priced = blended(prices, settings.blend_input_weight, settings.blend_output_weight)
     quality = reference_quality(scored, as_of, settings.quality_capability, priority)
     first = first_day(priced)
