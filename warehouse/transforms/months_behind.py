@@ -7,9 +7,10 @@ the first day some open model's score reached `closed_score − tolerance·|clos
 model had already got there). Unmatched SOTAs keep a null `months_behind` and are counted in the summary, since
 leaving them out would understate the lag.
 
-Dates, as Epoch dates models, are release dates where a source gives one: the `model` table's `release_date`
-(a catalogue's: models.dev `release_date`, OpenRouter `created`, Hugging Face `createdAt`, ...), else a vendor's
-date-stamped id (`gpt-4o-2024-08-06`, `claude-sonnet-4-20250514`). A model's first score on a board then counts
+Dates, as Epoch dates models, are release dates where a source gives one: a vendor's date-stamped id
+(`gpt-4o-2024-08-06`, `claude-sonnet-4-20250514`: the most specific, as identity may merge a family's snapshots
+into one model), else the catalogues' (`inputs.RELEASES_SQL`: models.dev `release_date`, OpenRouter `created`,
+Hugging Face `createdAt`, ..., the date most of them give). A model's first score on a board then counts
 from its release, and a score listed before it from its release too; a later re-estimate counts from its
 listing. A model no source dates counts from the day the board first listed it: a checkpoint that was never
 released gets no release date invented for it. `closed_date_basis` and `open_date_basis` say which each date
@@ -27,11 +28,13 @@ RELEASE, LISTING = "release_date", "listing"
 # A vendor's date-stamped id names its snapshot's release day. The year is required: `gemini-exp-1121` or
 # `...-03-25` could be any year, and a guessed year would invent a release.
 _STAMP = r"(?:^|[-_ (])(20\d{2})-?(0[1-9]|1[0-2])-?(0[1-9]|[12]\d|3[01])(?:$|[-_ )])"
+# Cohere stamps a release month (`command-r-2024-08`): read as its first day, at most a month early.
+_MONTH_STAMP = r"(?:^|[-_ (])(20\d{2})-(0[1-9]|1[0-2])(?:$|[-_ )])"
 
 
 def release_dates(scores: pl.DataFrame) -> pl.DataFrame:
     """model (canonical id, else the source's name, as `comparable_scores` names it) → its release date, from the
-    scores' `release_date` column (`inputs.SCORES_SQL`: the `model` table's); empty when the frame has none."""
+    scores' `release_date` column (`inputs.SCORES_SQL`); empty when the frame has none."""
     if "release_date" not in scores.columns:
         return pl.DataFrame(schema={"model": pl.Utf8, "release_date": pl.Date})
     return (scores.filter(pl.col("release_date").is_not_null())
@@ -40,14 +43,16 @@ def release_dates(scores: pl.DataFrame) -> pl.DataFrame:
 
 
 def stamped(model: pl.Expr) -> pl.Expr:
-    """The date in a date-stamped model id (`-2025-08-07`, `-20250514`), null when there is none."""
-    parts = [model.str.extract(_STAMP, i) for i in (1, 2, 3)]
-    return pl.concat_str(parts, separator="-").str.to_date("%Y-%m-%d", strict=False)
+    """The date in a date-stamped model id (`-2025-08-07`, `-20250514`, `-2024-08`), null when there is none."""
+    day = pl.concat_str([model.str.extract(_STAMP, i) for i in (1, 2, 3)], separator="-")
+    month = pl.concat_str([model.str.extract(_MONTH_STAMP, 1), model.str.extract(_MONTH_STAMP, 2), pl.lit("01")],
+                          separator="-")
+    return pl.coalesce(day.str.to_date("%Y-%m-%d", strict=False), month.str.to_date("%Y-%m-%d", strict=False))
 
 
 def dated(scored: pl.DataFrame, releases: pl.DataFrame) -> pl.DataFrame:
     """Each interval with `start` moved to the model's release where it counts from it, and `release` kept."""
-    release = pl.coalesce(pl.col("release_date"), stamped(pl.col("model")))
+    release = pl.coalesce(stamped(pl.col("model")), pl.col("release_date"))
     first = pl.col("start").min().over("g", "model")
     counts_from_release = (pl.col("start") == first) | (pl.col("start") < pl.col("release"))
     from_release = pl.col("release").is_not_null() & counts_from_release

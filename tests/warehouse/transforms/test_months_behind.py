@@ -10,6 +10,7 @@ import pytest
 from tests.warehouse.transforms.frames import scores
 from warehouse.transforms.months_behind import (
     DAYS_PER_MONTH,
+    dated,
     months_behind,
     months_behind_summary,
     release_dates,
@@ -85,10 +86,10 @@ def test_tolerance_zero_needs_the_full_score() -> None:
 def test_date_stamped_ids_name_their_release_day() -> None:
     names = ["gpt-4o-2024-08-06", "claude-sonnet-4-20250514", "o1-2024-12-17-high", "ChatGPT-4o-latest (2024-09-03)",
              "claude-3-5-sonnet-20241022", "gemini-exp-1121", "gemini-2.5-pro-exp-03-25", "deepseek-v3-0324",
-             "mistral-large-2407", "model-20251399", "qwen2.5-72b-instruct"]
+             "mistral-large-2407", "model-20251399", "qwen2.5-72b-instruct", "command-r-2024-08"]
     found = pl.DataFrame({"model": names}).select(stamped(pl.col("model")))["model"].to_list()
     assert found == [D("2024-08-06"), D("2025-05-14"), D("2024-12-17"), D("2024-09-03"), D("2024-10-22"),
-                     None, None, None, None, None, None]
+                     None, None, None, None, None, None, D("2024-08-01")]
 
 
 # One board first listed on 2024-06-01, when X (released 2023-03-14, a catalogue's date) and gpt-4o (its id's date)
@@ -125,3 +126,10 @@ def test_a_score_re_estimated_after_the_release_counts_from_its_listing() -> Non
     assert behind["closed_model"].to_list() == ["X", "gpt-4o-2024-05-13", "anon-checkpoint"]
     # Dated at the release, the re-estimate would have been X's score on its release day.
     assert behind.filter(closed_model="X")["closed_score"].to_list() == [1250.0]
+
+
+def test_a_date_stamped_id_outweighs_the_catalogues_date_of_its_family() -> None:
+    # Identity merges `gpt-4-turbo-2024-04-09` with the catalogues' `gpt-4-turbo` (released 2023-11-06).
+    frame = scores((A, "overall", "general", "gpt-4-turbo-2024-04-09", "closed", 1250, "2024-06-01", None)
+                   ).with_columns(release_date=pl.lit(D("2023-11-06")))
+    assert dated(comparable_scores(frame), release_dates(frame))["start"].to_list() == [D("2024-04-09")]
