@@ -117,7 +117,7 @@ _FINGERPRINTS = {
     CAPABILITY_MAP: """SELECT concat_ws('/',
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(board, category, capability, weight)), 0)
          FROM capability_map),
-        (SELECT count(*) || ':' || coalesce(bit_xor(hash(capability, position, board)), 0)
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(capability, position, board, lag_days)), 0)
          FROM headline_preference))""",
     FIRST_PRICE_DAY: "SELECT CAST(min(valid_from)::DATE AS VARCHAR) FROM price",
     RELEASE_DATES: "SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, release_date)), 0) "

@@ -17,10 +17,10 @@ import pytest
 from collectors.leaderboards import lmarena
 from collectors.pricing import litellm, models_dev, openrouter
 from gapwatch.settings import Settings
+from gapwatch.source import Diff, FactChange
 from jobs.pipeline import Document, make_pipeline
 from tests.conftest import fixture_bytes, realdata
 from warehouse import db
-from warehouse.history import Diff, FactChange
 from warehouse.transforms import families, incremental, inputs, touched
 from warehouse.transforms.refresh import compute
 
@@ -182,11 +182,15 @@ def test_nothing_touched_recomputes_nothing(tmp_path: Path) -> None:
     assert incremental.refresh(w.con, SETTINGS) == "full"
 
 
-def test_every_table_the_full_computation_writes_belongs_to_a_family(tmp_path: Path) -> None:
+def test_every_family_writes_the_tables_it_declares_and_no_other_family_does(tmp_path: Path) -> None:
     w = Warehouse(tmp_path / "w.duckdb", 10)
-    tables = compute(inputs.scores(w.con), inputs.prices(w.con), inputs.as_of(w.con), SETTINGS)
+    frames = families.Frames(w.con, SETTINGS, inputs.as_of(w.con))
     declared = [t for f in families.FAMILIES for t in f.tables]
-    assert sorted(declared) == sorted(tables), "declare the new table's family in warehouse/transforms/families.py"
+    assert len(declared) == len(set(declared)), "a table belongs to one family"
+    for family in families.FAMILIES:
+        assert sorted(family.compute(frames)) == sorted(family.tables), family.name
+    existing = {r[0] for r in w.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert set(declared) <= existing, "create the new table in a migration"
 
 
 def _doc(body: bytes, url: str = "http://127.0.0.1/doc") -> Document:
