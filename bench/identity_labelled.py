@@ -118,14 +118,21 @@ def write_facts() -> int:
 
 
 def report(con: duckdb.DuckDBPyConnection) -> None:
-    scores = labelled_set.alias_scores(con)
-    print(f"{'source':<22} {'pairs':>6} {'precision':>9} {'recall':>7}")
-    for source, s in sorted(scores.items()):
-        print(f"{source:<22} {s.tp + s.fp + s.fn + s.tn:>6} {s.precision:>9.3f} {s.recall:>7.3f}")
-    ok, total, misses = labelled_set.openness_scores(con)
-    print(f"openness: {ok} of {total} exact ({ok / total:.1%})")
-    for line in scores["*"].misses + misses:
-        print("  ", line)
+    sets = [(labelled_set.FIRST, labelled_set.LABELS_FIRST, None)]
+    sets += [(labelled_set.NEW, labelled_set.LABELS_NEW, part) for part in ("dev", "held-out")]
+    for clusters, labels, part in sets:
+        print(f"== {clusters}" + (f" ({part} half)" if part else ""))
+        scores = labelled_set.alias_scores(con, clusters, part)
+        print(f"{'source':<22} {'pairs':>6} {'precision':>9} {'recall':>7}")
+        for source, s in sorted(scores.items()):
+            print(f"{source:<22} {s.tp + s.fp + s.fn + s.tn:>6} {s.precision:>9.3f} {s.recall:>7.3f}")
+        ok, total, misses = labelled_set.openness_scores(con, labels, part)
+        sided, _ = labelled_set.open_closed_scores(con, labels, part)
+        if total:
+            print(f"openness: {ok} of {total} exact ({ok / total:.1%}), open vs closed {sided} of {total}")
+        if part != "held-out" or "--misses" in sys.argv:  # the held-out half's misses are not for tuning
+            for line in scores.get("*", labelled_set.Score()).misses + misses:
+                print("  ", line)
 
 
 def main() -> int:

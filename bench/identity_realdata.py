@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 import sys
 import tempfile
 import time
@@ -43,7 +44,13 @@ FILES: dict[str, tuple[str, ...]] = {
     "livebench": ("livebench/table_20??_??_??.csv",),
     "open_llm_leaderboard": ("hf_open_llm_leaderboard/*.csv",),
     "epoch_benchmarks": ("epoch_open_model_trends/benchmarks_*.csv",),
+    "arena_catalog": ("arena_catalog/*.json",),
+    "swebench": ("swebench/leaderboards_*.json",),
 }
+# The makers' own price pages are not in the staging set; the demo's recordings of them are (real pages, dated
+# directories `<source>/<date>/<path>`).
+RECORDINGS = Path(__file__).resolve().parents[1] / "demo" / "recordings"
+MAKER_PAGES = ("anthropic_pricing", "openai_pricing", "google_pricing", "mistral_pricing", "deepseek_pricing")
 
 
 def load(settings: Settings) -> None:
@@ -58,13 +65,26 @@ def load(settings: Settings) -> None:
                 # LiveBench names its tables by release (`table_2024_06_24.csv`): prefix the ISO date backfill reads
                 underscored = re.search(r"(20\d\d)_(\d\d)_(\d\d)", f.name)
                 prefix = "-".join(underscored.groups()) + "_" if underscored and source_id == "livebench" else ""
-                (Path(tmp) / f"{prefix}{f.name}").symlink_to(f)
+                # a copy: backfill refuses links to files outside its directory
+                shutil.copyfile(f, Path(tmp) / f"{prefix}{f.name}")
             found, _ = dated_files(Path(tmp))
             start = time.perf_counter()
             try:
                 report = backfill(pipe, source, snapshots(source, dir_versions(found, source.tree)))
                 print(f"{source_id}: {len(files)} files, {report}"[:200], f"{time.perf_counter() - start:.1f}s")
             except Exception as exc:  # a parser gap in one source must not hide the others' figures
+                print(f"{source_id}: failed ({exc})"[:300])
+    for source_id in MAKER_PAGES:
+        with tempfile.TemporaryDirectory(prefix=f"gapwatch-{source_id}-") as tmp:
+            for f in sorted(p for p in (RECORDINGS / source_id).rglob("*") if p.is_file()):
+                day = f.relative_to(RECORDINGS / source_id).parts[0]
+                shutil.copyfile(f, Path(tmp) / f"{day}_{f.name}.html")
+            found, _ = dated_files(Path(tmp))
+            source = registry.get(source_id)
+            try:
+                report = backfill(pipe, source, snapshots(source, dir_versions(found, source.tree)))
+                print(f"{source_id}: {len(found)} pages, {report}"[:200])
+            except Exception as exc:
                 print(f"{source_id}: failed ({exc})"[:300])
     pipe.close()
 
