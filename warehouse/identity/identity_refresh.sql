@@ -54,6 +54,7 @@ WITH weights AS (
 ), names AS (
     SELECT DISTINCT key FROM _keyed WHERE key NOT IN (SELECT key FROM weights)
 )
+SELECT * FROM (
 SELECT n.key, n.key || '-instruct' AS to_key, 'implied instruct' AS method
 FROM names n JOIN _known kn ON kn.key = n.key || '-instruct'
 WHERE regexp_matches(n.key, '-(\d+(\.\d+)?[bmk]|\d+x\d+b|a\d+b)$')
@@ -64,7 +65,16 @@ WHERE n.key LIKE '%-thinking'
    -- `-reasoning` only where the vendor also sells the `-non-reasoning` mode of that model (Perplexity's
    -- `sonar-reasoning` is another model than `sonar`)
    OR (n.key LIKE '%-reasoning' AND EXISTS (SELECT 1 FROM model_name_key v
-                                            WHERE v.key = kn.key AND v.variant = 'non-reasoning'));
+                                            WHERE v.key = kn.key AND v.variant = 'non-reasoning'))
+UNION ALL
+-- a leaderboard's own catalogue that lists each model's display name beside its API name (Arena's scatterplot:
+-- `Athene-v2-Chat-72B` / `athene-v2-chat`): a name spelled as the display name is that API name's model, when
+-- the display name stands for one API name only and is not a model of its own
+SELECT display_key, min(api_key), 'display name' FROM _display_names
+WHERE display_key <> api_key AND display_key NOT IN (SELECT key FROM _known)
+  AND api_key IN (SELECT key FROM _known)
+GROUP BY display_key HAVING count(DISTINCT api_key) = 1
+) QUALIFY row_number() OVER (PARTITION BY key ORDER BY method) = 1;
 
 -- When each name was first seen, and whether only leaderboards name it under its source: a board scores one
 -- checkpoint, the one its name meant when the board first listed it; a price list's name moves with the maker.
@@ -77,24 +87,36 @@ SELECT source, model, min(valid_from) AS seen, bool_and(board) AS board_only FRO
 
 -- Dated snapshots and when each appeared: its date when the version is one, else its first fact.
 CREATE OR REPLACE TEMP TABLE _snapshot AS
-WITH first_seen AS (SELECT source, model, seen FROM _first_seen)
+WITH first_seen AS (SELECT source, model, seen FROM _first_seen),
+-- an undated name and one snapshot of it named by different sources confirm each other (Arena's `Athene-70B` and
+-- the catalogue's `athene-70b-0725`) when the family has that one snapshot only
+pair_confirmed AS (
+    SELECT family FROM _keyed WHERE version IS NOT NULL AND family <> key GROUP BY family
+    HAVING count(DISTINCT key) = 1 AND EXISTS (
+        SELECT 1 FROM _keyed u WHERE u.key = _keyed.family AND u.source <> '@hugging_face'
+          AND u.source NOT IN (SELECT d.source FROM _keyed d WHERE d.family = _keyed.family AND d.version IS NOT NULL))
+)
 -- A snapshot only one source names that appeared after a snapshot several sources name (a slip such as
 -- `anthropic/claude-4-sonnet-20250522`, another spelling such as Epoch's `GPT-4o mini-0718`) is no candidate:
 -- new snapshots are confirmed as sources catch up, while old ones drop out of price lists (Arena's
--- `Command R+ (04-2024)` stays one).
+-- `Command R+ (04-2024)` stays one). Whatever its date: a listing that appears only after such a snapshot
+-- cannot bring back an older checkpoint nobody else lists (LiteLLM's `anthropic.claude-3-7-sonnet-20240620-v1:0`
+-- carries Claude 3.5 Sonnet's date).
 SELECT family, model_id, appeared, sources FROM (
     SELECT k.family, k.key AS model_id,
            least(min(CASE WHEN regexp_matches(k.version, '^20\d\d-\d\d$') THEN CAST(k.version || '-01' AS TIMESTAMP)
                           ELSE TRY_CAST(k.version AS TIMESTAMP) END), min(f.seen)) AS appeared,
+           min(f.seen) AS seen,
            count(DISTINCT k.source) FILTER (WHERE k.source <> '@hugging_face') AS sources
     FROM _keyed k
     LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
     WHERE k.version IS NOT NULL AND k.family <> k.key
-      AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known))
+      AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known)
+           OR k.family IN (SELECT family FROM pair_confirmed))
     GROUP BY k.family, k.key
 )
 QUALIFY sources >= 2
-     OR coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) > appeared, true);
+     OR coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) > greatest(appeared, seen), true);
 
 -- A dated snapshot only one source names is still a model when its undated name is known: the two are one.
 INSERT INTO _known SELECT model_id FROM _snapshot WHERE model_id NOT IN (SELECT key FROM _known);
@@ -143,6 +165,9 @@ WITH named AS (
     SELECT * FROM candidates
     WHERE NOT board_only OR appeared = in_force_when_seen
        OR (in_force_when_seen IS NULL AND appeared = first_appeared AND key NOT IN (SELECT key FROM _known))
+       -- a board's date a few months before the first snapshot is the board's release date, not a sighting of
+       -- an older model: LiveBench dates its tables by release and adds models to them for months
+       OR (in_force_when_seen IS NULL AND appeared = first_appeared AND appeared <= seen + INTERVAL 183 DAY)
 ), snap AS (
     SELECT n.source, n.source_model, s.model_id, s.appeared,
            CASE WHEN count(*) OVER w = 1 THEN 'snapshot' ELSE 'snapshot in force' END AS method,

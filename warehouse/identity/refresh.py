@@ -159,6 +159,24 @@ def refresh_identity(
     terms = (openness.refresh_license_terms(con, overrides.licenses, reclassify=overrides_changed)
              if new or overrides_changed or rekey or evidence_changed else 0)
     if may_match or terms or overrides_changed or rekey or evidence_changed:
-        for statement in _statements():
-            con.execute(statement)
+        con.register("_display_names", _display_names(con))
+        try:
+            for statement in _statements():
+                con.execute(statement)
+        finally:
+            con.unregister("_display_names")
     return new
+
+
+# A leaderboard's catalogue rows that give a display name beside the model's API name (Arena's scatterplot).
+_DISPLAY = """
+SELECT DISTINCT s.model, s.name FROM source_model s JOIN source_info i ON i.source = s.source
+WHERE i.kind = 'leaderboard' AND s.name IS NOT NULL AND s.name <> s.model
+"""
+
+
+def _display_names(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """(display_key, api_key) of every leaderboard's display name (a few hundred: keyed on each refresh, cached)."""
+    pairs = [(normalise(name).key, normalise(model).key) for model, name in con.execute(_DISPLAY).fetchall()]
+    return pa.table({"display_key": pa.array([d for d, _ in pairs], pa.string()),
+                     "api_key": pa.array([a for _, a in pairs], pa.string())})
