@@ -256,6 +256,36 @@ WITH lb AS (
 SELECT a.model_id, f.source, f.model, f.kind, f.value, f.openness, f.license_id, f.rank, f.rule
 FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model;
 
+-- An experimental checkpoint is open only with evidence of its own weights: a leaderboard's licence column names
+-- the family's licence (Arena's `Llama` for `llama-4-maverick-03-26-experimental`, whose weights were never
+-- published). Without a licence of its own repo, a curated list's or a published-weights flag for the model,
+-- such a column says closed (kept visible with the reason). `preview` is not this class: previews are often the
+-- release itself under an early name (Arena's `DBRX-Instruct-Preview`, `QwQ-32B-Preview`).
+UPDATE openness_evidence AS e
+SET openness = 'closed', license_id = NULL, kind = 'leaderboard licence of an unreleased checkpoint',
+    rule = 'an experimental checkpoint is open only with evidence of its own weights; the column '
+           || 'names its family''s licence (' || coalesce(e.rule, e.value) || ')'
+WHERE e.kind = 'leaderboard licence' AND e.openness LIKE 'open-%'
+  AND regexp_matches(lower(e.source_model), '(^|[-_ /(])(experimental|exp)([-_ )]|$)')
+  AND NOT EXISTS (
+      SELECT 1 FROM openness_evidence w
+      WHERE (w.model_id = e.model_id OR (e.model_id IS NULL AND w.source = e.source AND w.source_model = e.source_model))
+        AND w.openness LIKE 'open-%' AND (w.rank <= 2 OR w.kind = 'open_weights flag'));
+
+-- A leaderboard whose own catalogue marks the open-weight models it lists (LiveBench's `openweight`) says, by
+-- leaving the mark off, "not open weights": weak evidence (rank 6) that any licence or weights evidence overrides.
+INSERT INTO openness_evidence
+WITH flagging AS (
+    SELECT s.source FROM source_model s JOIN source_info i ON i.source = s.source
+    WHERE i.kind = 'leaderboard' AND s.open_weights GROUP BY s.source
+), unflagged AS (
+    SELECT s.source, s.model FROM source_model s JOIN flagging f ON f.source = s.source
+    GROUP BY s.source, s.model HAVING bool_and(s.open_weights IS NULL)
+)
+SELECT a.model_id, u.source, u.model, 'no open-weights mark', 'openweight flag absent', 'closed', NULL, 6,
+       'not open weights per ' || u.source || ' (it marks the open-weight models it lists)'
+FROM unflagged u LEFT JOIN model_alias a ON a.source = u.source AND a.source_model = u.model;
+
 -- A leaderboard licence column that only names the brand (`Qwen` for Qwen-Max-0919) is no licence of these
 -- weights. When another snapshot of the same product line has positive closed evidence and nothing in the line
 -- shows weights, the line is API-only: the name gets that closed evidence too (listed as a conflict).
@@ -313,6 +343,25 @@ FROM bases
 UNION ALL
 SELECT model_id, 'manual', model_id, 'aliases file', note, openness, license_id, 0, 'manual override'
 FROM manual_model WHERE openness IS NOT NULL;
+
+-- The maker publishes no weights for the model's family (closed_families.toml, with the maker's page and date):
+-- the weakest evidence (rank 6), for models and for names that match no model.
+INSERT INTO openness_evidence
+WITH ids AS (
+    SELECT DISTINCT model_id FROM model_alias UNION SELECT model_id FROM manual_model
+), unmatched AS (
+    SELECT k.source, k.source_model, k.key FROM model_name_key k
+    WHERE k.source NOT LIKE '@%'
+      AND NOT EXISTS (SELECT 1 FROM model_alias a WHERE a.source = k.source AND a.source_model = k.source_model)
+), named AS (
+    SELECT model_id, 'closed_families' AS source, model_id AS source_model, model_id AS key FROM ids
+    UNION ALL SELECT NULL, source, source_model, key FROM unmatched
+)
+SELECT n.model_id, n.source, n.source_model, 'maker: no weights for the family', f.url, 'closed', NULL, 6,
+       f.maker || ' publishes no weights for this family (' || f.url || ', as of ' || f.stated || ')'
+FROM named n JOIN _closed_families f ON regexp_matches(n.key, f.pattern)
+WHERE f.exclude IS NULL OR NOT regexp_matches(n.key, f.exclude)
+QUALIFY row_number() OVER (PARTITION BY n.source, n.source_model ORDER BY f.maker) = 1;
 
 -- 3. Models: every aliased or declared model, its attributes and its decided openness.
 CREATE OR REPLACE TEMP TABLE _model AS

@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.identity import openness
+from warehouse.identity.families import load_families
 from warehouse.identity.names import NORMALISER_VERSION, normalise
 from warehouse.identity.overrides import Overrides, load_overrides
 
@@ -153,6 +154,10 @@ def refresh_identity(
         _set_state(con, "normaliser_version", NORMALISER_VERSION)
     overrides = load_overrides(aliases_path)
     overrides_changed = _load_overrides(con, overrides, state.get("aliases_digest"))
+    families = load_families()
+    if state.get("families_digest") != families.digest:  # the curated family list changed: decide again
+        _set_state(con, "families_digest", families.digest)
+        overrides_changed = True
     new, may_match = _key_new_names(con, None if rekey else candidates)
     # Licence terms come from names' evidence: with no new name, no evidence change and the same overrides
     # there is no term to classify (the common case: a price list that only moved prices).
@@ -160,11 +165,13 @@ def refresh_identity(
              if new or overrides_changed or rekey or evidence_changed else 0)
     if may_match or terms or overrides_changed or rekey or evidence_changed:
         con.register("_display_names", _display_names(con))
+        con.register("_closed_families", families.table)
         try:
             for statement in _statements():
                 con.execute(statement)
         finally:
             con.unregister("_display_names")
+            con.unregister("_closed_families")
     return new
 
 

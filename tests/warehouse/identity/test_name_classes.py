@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from gapwatch.rows import ModelRow, PriceRow, ScoreRow
+from gapwatch.rows import ModelRow, ScoreRow
 from tests.warehouse.identity.test_identity import ingest, price, score
 from warehouse import db
 from warehouse.identity import normalise, refresh_identity
