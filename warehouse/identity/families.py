@@ -19,9 +19,32 @@ import pyarrow as pa
 
 
 @dataclass(frozen=True)
+class Family:
+    maker: str
+    pattern: re.Pattern[str]
+    exclude: re.Pattern[str] | None
+    url: str
+    stated: date
+
+
+@dataclass(frozen=True)
 class Families:
-    table: pa.Table  # maker, pattern, exclude, url, date: one row per family
+    entries: tuple[Family, ...]
     digest: str
+
+    def matching(self, keys: list[str]) -> pa.Table:
+        """(key, maker, url, stated) for every key a family matches (the first in file order). Matched in Python:
+        DuckDB compiles a regular expression per row when the pattern is a column (a second per refresh)."""
+        rows = [(key, f) for key in keys
+                for f in [next((f for f in self.entries if _matches(f, key)), None)] if f is not None]
+        return pa.table({"key": pa.array([k for k, _ in rows], pa.string()),
+                         "maker": pa.array([f.maker for _, f in rows], pa.string()),
+                         "url": pa.array([f.url for _, f in rows], pa.string()),
+                         "stated": pa.array([f.stated for _, f in rows], pa.date32())})
+
+
+def _matches(family: Family, key: str) -> bool:
+    return family.pattern.search(key) is not None and not (family.exclude and family.exclude.search(key))
 
 
 def default_families_path() -> Path:
@@ -40,7 +63,7 @@ def _parse(path: Path, body: bytes) -> Families:
         doc = tomllib.loads(body.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ValueError(f"{path}: not valid TOML ({exc}); fix the file") from exc
-    rows: list[tuple[str, str, str | None, str, date]] = []
+    entries: list[Family] = []
     for i, entry in enumerate(doc.get("family", [])):
         where = f"{path}: [[family]] #{i + 1} ({entry.get('maker', '?')})"
         missing = [k for k in ("maker", "pattern", "url", "date") if not entry.get(k)]
@@ -50,19 +73,12 @@ def _parse(path: Path, body: bytes) -> Families:
             raise ValueError(f"{where}: url must be the maker's https page, got {entry['url']!r}")
         if not isinstance(entry["date"], date):
             raise ValueError(f"{where}: date must be a TOML date (YYYY-MM-DD), got {entry['date']!r}")
+        compiled: dict[str, re.Pattern[str] | None] = {}
         for field in ("pattern", "exclude"):
-            if entry.get(field):
-                try:
-                    re.compile(entry[field])
-                except re.error as exc:
-                    raise ValueError(f"{where}: {field} is not a regular expression ({exc})") from exc
-        rows.append((str(entry["maker"]), str(entry["pattern"]), entry.get("exclude"), str(entry["url"]),
-                     entry["date"]))
-    table = pa.table({
-        "maker": pa.array([r[0] for r in rows], pa.string()),
-        "pattern": pa.array([r[1] for r in rows], pa.string()),
-        "exclude": pa.array([r[2] for r in rows], pa.string()),
-        "url": pa.array([r[3] for r in rows], pa.string()),
-        "stated": pa.array([r[4] for r in rows], pa.date32()),
-    })
-    return Families(table, hashlib.sha256(body).hexdigest())
+            try:
+                compiled[field] = re.compile(entry[field]) if entry.get(field) else None
+            except re.error as exc:
+                raise ValueError(f"{where}: {field} is not a regular expression ({exc})") from exc
+        entries.append(Family(str(entry["maker"]), compiled["pattern"], compiled["exclude"], str(entry["url"]),
+                              entry["date"]))
+    return Families(tuple(entries), hashlib.sha256(body).hexdigest())

@@ -344,24 +344,23 @@ UNION ALL
 SELECT model_id, 'manual', model_id, 'aliases file', note, openness, license_id, 0, 'manual override'
 FROM manual_model WHERE openness IS NOT NULL;
 
--- The maker publishes no weights for the model's family (closed_families.toml, with the maker's page and date):
--- the weakest evidence (rank 6), for models and for names that match no model.
+-- The maker publishes no weights for the model's family (closed_families.toml, with the maker's page and date;
+-- `_closed_family_keys` holds the keys its patterns match): the weakest evidence (rank 6), for models and for
+-- names that match no model.
 INSERT INTO openness_evidence
 WITH ids AS (
     SELECT DISTINCT model_id FROM model_alias UNION SELECT model_id FROM manual_model
 ), unmatched AS (
     SELECT k.source, k.source_model, k.key FROM model_name_key k
+    ANTI JOIN model_alias a ON a.source = k.source AND a.source_model = k.source_model
     WHERE k.source NOT LIKE '@%'
-      AND NOT EXISTS (SELECT 1 FROM model_alias a WHERE a.source = k.source AND a.source_model = k.source_model)
 ), named AS (
     SELECT model_id, 'closed_families' AS source, model_id AS source_model, model_id AS key FROM ids
     UNION ALL SELECT NULL, source, source_model, key FROM unmatched
 )
 SELECT n.model_id, n.source, n.source_model, 'maker: no weights for the family', f.url, 'closed', NULL, 6,
        f.maker || ' publishes no weights for this family (' || f.url || ', as of ' || f.stated || ')'
-FROM named n JOIN _closed_families f ON regexp_matches(n.key, f.pattern)
-WHERE f.exclude IS NULL OR NOT regexp_matches(n.key, f.exclude)
-QUALIFY row_number() OVER (PARTITION BY n.source, n.source_model ORDER BY f.maker) = 1;
+FROM named n JOIN _closed_family_keys f ON f.key = n.key;
 
 -- 3. Models: every aliased or declared model, its attributes and its decided openness.
 CREATE OR REPLACE TEMP TABLE _model AS

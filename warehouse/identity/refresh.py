@@ -153,27 +153,33 @@ def refresh_identity(
         con.execute("DELETE FROM model_name_key")
         _set_state(con, "normaliser_version", NORMALISER_VERSION)
     overrides = load_overrides(aliases_path)
-    overrides_changed = _load_overrides(con, overrides, state.get("aliases_digest"))
+    # What decides besides the evidence: the aliases file, the licence rules and the closed-family list; when
+    # any changed, every licence term is classified again and every decision is made again.
+    rules_changed = _load_overrides(con, overrides, state.get("aliases_digest"))
     families = load_families()
-    if state.get("families_digest") != families.digest:  # the curated family list changed: decide again
-        _set_state(con, "families_digest", families.digest)
-        overrides_changed = True
+    for name, value in (("classifier_version", openness.CLASSIFIER_VERSION), ("families_digest", families.digest)):
+        if state.get(name) != value:
+            _set_state(con, name, value)
+            rules_changed = True
     new, may_match = _key_new_names(con, None if rekey else candidates)
     # Licence terms come from names' evidence: with no new name, no evidence change and the same overrides
     # there is no term to classify (the common case: a price list that only moved prices).
-    terms = (openness.refresh_license_terms(con, overrides.licenses, reclassify=overrides_changed)
-             if new or overrides_changed or rekey or evidence_changed else 0)
-    if may_match or terms or overrides_changed or rekey or evidence_changed:
+    terms = (openness.refresh_license_terms(con, overrides.licenses, reclassify=rules_changed)
+             if new or rules_changed or rekey or evidence_changed else 0)
+    if may_match or terms or rules_changed or rekey or evidence_changed:
         con.register("_display_names", _display_names(con))
-        con.register("_closed_families", families.table)
+        con.register("_closed_family_keys", families.matching([k for (k,) in con.execute(_KEYS).fetchall()]))
         try:
             for statement in _statements():
                 con.execute(statement)
         finally:
             con.unregister("_display_names")
-            con.unregister("_closed_families")
+            con.unregister("_closed_family_keys")
     return new
 
+
+# Every key a model or a name can have: what the closed-family patterns are matched against.
+_KEYS = "SELECT key FROM model_name_key UNION SELECT model_id FROM manual_model"
 
 # A leaderboard's catalogue rows that give a display name beside the model's API name (Arena's scatterplot).
 _DISPLAY = """
