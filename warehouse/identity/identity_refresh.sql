@@ -88,6 +88,10 @@ SELECT source, model, min(valid_from) AS seen, bool_and(board) AS board_only FRO
 -- Dated snapshots and when each appeared: its date when the version is one, else its first fact.
 CREATE OR REPLACE TEMP TABLE _snapshot AS
 WITH first_seen AS (SELECT source, model, seen FROM _first_seen),
+family_seen AS (  -- when any name of a family (its undated name or a snapshot) was first seen
+    SELECT k.family, min(f.seen) AS seen FROM _keyed k JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
+    GROUP BY k.family
+),
 -- an undated name and one snapshot of it named by different sources confirm each other (Arena's `Athene-70B` and
 -- the catalogue's `athene-70b-0725`) when the family has that one snapshot only
 pair_confirmed AS (
@@ -99,24 +103,28 @@ pair_confirmed AS (
 -- A snapshot only one source names that appeared after a snapshot several sources name (a slip such as
 -- `anthropic/claude-4-sonnet-20250522`, another spelling such as Epoch's `GPT-4o mini-0718`) is no candidate:
 -- new snapshots are confirmed as sources catch up, while old ones drop out of price lists (Arena's
--- `Command R+ (04-2024)` stays one). Whatever its date: a listing that appears only after such a snapshot
--- cannot bring back an older checkpoint nobody else lists (LiteLLM's `anthropic.claude-3-7-sonnet-20240620-v1:0`
--- carries Claude 3.5 Sonnet's date).
+-- `Command R+ (04-2024)` stays one). Nor is one first listed after such a snapshot and dated months before
+-- anything of its family was seen: a slip (LiteLLM's `anthropic.claude-3-7-sonnet-20240620-v1:0` carries Claude
+-- 3.5 Sonnet's date), where a board renaming its entry once the next snapshot arrives dates it near the family's
+-- first sighting (Arena's `Command R (04-2024)`).
 SELECT family, model_id, appeared, sources FROM (
     SELECT k.family, k.key AS model_id,
            least(min(CASE WHEN regexp_matches(k.version, '^20\d\d-\d\d$') THEN CAST(k.version || '-01' AS TIMESTAMP)
                           ELSE TRY_CAST(k.version AS TIMESTAMP) END), min(f.seen)) AS appeared,
-           min(f.seen) AS seen,
+           min(f.seen) AS seen, any_value(fs.seen) AS family_seen,
            count(DISTINCT k.source) FILTER (WHERE k.source <> '@hugging_face') AS sources
     FROM _keyed k
     LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
+    LEFT JOIN family_seen fs ON fs.family = k.family
     WHERE k.version IS NOT NULL AND k.family <> k.key
       AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known)
            OR k.family IN (SELECT family FROM pair_confirmed))
     GROUP BY k.family, k.key
 )
 QUALIFY sources >= 2
-     OR coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) > greatest(appeared, seen), true);
+     OR (coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) > appeared, true)
+         AND NOT coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) <= seen
+                          AND appeared < family_seen - INTERVAL 120 DAY, false));
 
 -- A dated snapshot only one source names is still a model when its undated name is known: the two are one.
 INSERT INTO _known SELECT model_id FROM _snapshot WHERE model_id NOT IN (SELECT key FROM _known);
@@ -159,15 +167,21 @@ WITH named AS (
     FROM named n JOIN _snapshot s ON s.family = n.key
     LEFT JOIN _first_seen f ON f.source = n.source AND f.model = n.source_model
     WHERE n.version IS NULL AND n.key NOT IN (SELECT key FROM weights_named)
+), listed_undated AS (  -- when a price list or catalogue first listed each undated key: the model existed then
+    SELECT k.key, min(f.seen) AS seen FROM _keyed k
+    JOIN _first_seen f ON f.source = k.source AND f.model = k.source_model
+    WHERE k.version IS NULL AND NOT f.board_only GROUP BY k.key
 ), anchored AS (
     -- a board's name: the snapshot in force when the board first listed it, for all time; when none had
     -- appeared yet, a known undated name is a model of its own (Arena's 2023 `Mistral Medium`), else the first
     SELECT * FROM candidates
     WHERE NOT board_only OR appeared = in_force_when_seen
        OR (in_force_when_seen IS NULL AND appeared = first_appeared AND key NOT IN (SELECT key FROM _known))
-       -- a board's date a few months before the first snapshot is the board's release date, not a sighting of
-       -- an older model: LiveBench dates its tables by release and adds models to them for months
-       OR (in_force_when_seen IS NULL AND appeared = first_appeared AND appeared <= seen + INTERVAL 183 DAY)
+       -- unless no price list or catalogue listed the undated name before the first snapshot: then the board's
+       -- date is its release, to which it added the model later (LiveBench dates its tables by release and adds
+       -- models for months: `gpt-5.4` in the 2026-01-08 table is `gpt-5.4-2026-03-05`)
+       OR (in_force_when_seen IS NULL AND appeared = first_appeared
+           AND coalesce((SELECT l.seen FROM listed_undated l WHERE l.key = candidates.key) >= appeared, true))
 ), snap AS (
     SELECT n.source, n.source_model, s.model_id, s.appeared,
            CASE WHEN count(*) OVER w = 1 THEN 'snapshot' ELSE 'snapshot in force' END AS method,

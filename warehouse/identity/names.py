@@ -32,7 +32,7 @@ RESELLERS = frozenset({
 })
 _REGION = re.compile(r"^(?:us|eu|apac|ap|global|regional|us-gov|jp|au|ca|in)\.")
 # Bedrock's `<vendor>.<model>`: a leading word and a dot before a letter (`gpt-3.5` has a digit before it).
-_DOTTED_VENDOR = re.compile(r"^[a-z][a-z0-9-]*[a-z0-9]\.(?=[a-z])")  # `ai21.jamba-…` too
+_DOTTED_VENDOR = re.compile(r"^(?:[a-z][a-z0-9-]*[a-z]|ai21)\.(?=[a-z])")  # AI21's `ai21.jamba-…` too
 # OpenRouter's routing variants of one model; other colons (`ft:gpt-4o:org`) are part of the name.
 _ROUTE_SUFFIX = re.compile(r":(?:free|beta|thinking|extended|nitro|floor|online|exacto|standard)$")
 # A reasoning effort after a colon (models.dev's `anthropic/claude-opus-4.6:thinking:low`).
@@ -40,10 +40,11 @@ _ROUTE_EFFORT = re.compile(r":(?P<v>x?high|medium|low|minimal|max)$")
 # SAP AI Core's `<vendor>--<model>` (`anthropic--claude-4-opus`).
 _DOUBLE_DASH_VENDOR = re.compile(r"^[a-z][a-z0-9]*--(?=[a-z])")
 # A maker's or host's name glued before a model brand with a dash: Databricks' `databricks-claude-opus-4-5`,
-# models.dev's `anthropic-claude-opus-4`, `groq-llama-4-maverick-…`, Cohere For AI's `c4ai-aya-expanse-32b`.
+# models.dev's `anthropic-claude-opus-4`, `groq-llama-4-maverick-…`, Cohere For AI's `c4ai-aya-expanse-32b`. Not before
+# `command`: Cohere's weights repo `c4ai-command-r-plus` (the 04-2024 model) is not the API's undated `command-r-plus`.
 _GLUED_PREFIX = re.compile(
     r"^(?:databricks|anthropic|openai|google|amazon|nvidia|groq|cerebras|c4ai|xai|snowflake)-"
-    r"(?=(?:claude|gpt|o\d|gemini|gemma|llama|mistral|mixtral|qwen|deepseek|grok|command|aya|phi|glm|kimi)(?:[-.\d]|$))")
+    r"(?=(?:claude|gpt|o\d|gemini|gemma|llama|mistral|mixtral|qwen|deepseek|grok|aya|phi|glm|kimi)(?:[-.\d]|$))")
 # Bedrock's API version: `:0` always; `-v1`, or `-vN` right after a date (`claude-3-5-sonnet-20241022-v2:0`).
 # Another `-vN:0` is the model's own version (`nvidia.nemotron-nano-9b-v2:0`).
 _BEDROCK_SUFFIX = re.compile(r"(?:(?<=\d{8})-v\d+|-v?1)?(?::\d+)+$")

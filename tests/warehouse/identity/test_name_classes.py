@@ -71,6 +71,8 @@ def test_each_class_normalises_to_the_model(name: str, key: str, variant: str | 
     ("Bard (Gemini Pro)", "gemini-pro"),                                 # a capitalised product, not a codename
     ("mistral-large-2411", "mistral-2411"),                              # a maker's own brand is not a prefix
     ("Phi-3-Mini-4k-Instruct-June-24", "Phi-3-Mini-4k-Instruct"),
+    ("CohereForAI/c4ai-command-r-plus", "command-r-plus"),               # the 04-2024 weights, not the API name
+    ("Quazim0t0/Phi4.Turn.R1Distill.16bit", "r1-distill-16bit"),         # `phi4.` is no Bedrock vendor
 ])
 def test_checkpoints_stay_apart(a: str, b: str) -> None:
     assert normalise(a).key != normalise(b).key
