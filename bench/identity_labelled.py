@@ -8,8 +8,9 @@
 labelled name (first and last time seen), so tests/warehouse/identity/test_labelled_set.py can build the same
 warehouse offline: every source of the realdata bench, LiveBench dated as its manifest says, and the makers' price
 pages from the demo's recordings. Both labelled sets are covered; the 2026 set is scored per half (`dev`,
-`held-out`: only the dev half's misses are printed unless `--misses`). Without an argument, the labelled names' facts are loaded into a temporary warehouse and scored. Exits 0 with a
-message when the realdata staging set is absent (for `--facts`).
+`held-out`: only the dev half's misses are printed unless `--misses`). Without an argument, the labelled names'
+facts are loaded into a temporary warehouse and scored (with `--hub`, also the Hub licences of the labelled open
+models' repos, `hub_facts.jsonl`). Exits 0 with a message when the realdata staging set is absent (for `--facts`).
 """
 
 from __future__ import annotations
