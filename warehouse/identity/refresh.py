@@ -16,7 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.identity import openness
-from warehouse.identity.families import load_families
+from warehouse.identity.families import Families, load_families
 from warehouse.identity.names import NORMALISER_VERSION, normalise
 from warehouse.identity.overrides import Overrides, load_overrides
 
@@ -108,8 +108,10 @@ def identity_keys(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str]]:
     return frozenset(con.execute("SELECT source, source_model FROM model_name_key").fetchall())
 
 
-def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, str]] | None) -> tuple[int, bool]:
-    """Key names never seen before; return how many, and whether any of them may match a model."""
+def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, str]] | None,
+                   families: Families) -> tuple[int, bool]:
+    """Key names never seen before; return how many, and whether any of them may match a model or gets evidence
+    of its own from the closed-family list (a name only one source lists is still closed by its maker's family)."""
     names = _unkeyed(con, candidates)
     if not names:
         return 0, False
@@ -132,7 +134,7 @@ def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, st
         may_match = con.execute(_MAY_MATCH).fetchall()[0][0]
     finally:
         con.unregister("_new_name_keys")
-    return len(names), bool(may_match)
+    return len(names), bool(may_match) or families.matching([k.key for k in keys]).num_rows > 0
 
 
 def refresh_identity(
@@ -161,7 +163,7 @@ def refresh_identity(
         if state.get(name) != value:
             _set_state(con, name, value)
             rules_changed = True
-    new, may_match = _key_new_names(con, None if rekey else candidates)
+    new, may_match = _key_new_names(con, None if rekey else candidates, families)
     # Licence terms come from names' evidence: with no new name, no evidence change and the same overrides
     # there is no term to classify (the common case: a price list that only moved prices).
     terms = (openness.refresh_license_terms(con, overrides.licenses, reclassify=rules_changed)

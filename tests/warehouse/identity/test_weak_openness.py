@@ -112,3 +112,15 @@ def test_the_family_file_is_checked(tmp_path: Path) -> None:
         with pytest.raises(ValueError, match=message) as raised:
             _parse(bad, bad.read_bytes())
         assert str(bad) in str(raised.value)
+
+
+def test_a_new_name_of_a_closed_family_is_decided_on_the_ingest_that_brings_it(
+        con: duckdb.DuckDBPyConnection) -> None:
+    # A name only one source lists matches no model, so the matching script could be skipped for it; its maker's
+    # family still gives it evidence, on the same ingest (as a whole-batch refresh would).
+    ingest(con, "litellm", [price("openai", "gpt-4o-2024-08-06", 2.5, 10.0)], datetime(2025, 6, 1))
+    refresh_identity(con)
+    ingest(con, "litellm", [price("openai", "gpt-4o-2024-08-06", 2.5, 10.0),
+                            price("anthropic", "claude-sonnet-4-20250514", 3.0, 15.0)], datetime(2025, 6, 28))
+    refresh_identity(con, candidates={("litellm", "claude-sonnet-4-20250514")})
+    assert openness(con, "litellm", "claude-sonnet-4-20250514") == "closed"
