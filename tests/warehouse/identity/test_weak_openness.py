@@ -122,5 +122,5 @@ def test_a_new_name_of_a_closed_family_is_decided_on_the_ingest_that_brings_it(
     refresh_identity(con)
     ingest(con, "litellm", [price("openai", "gpt-4o-2024-08-06", 2.5, 10.0),
                             price("anthropic", "claude-sonnet-4-20250514", 3.0, 15.0)], datetime(2025, 6, 28))
-    refresh_identity(con, candidates={("litellm", "claude-sonnet-4-20250514")})
+    refresh_identity(con, evidence_changed=False, candidates={("litellm", "claude-sonnet-4-20250514")})
     assert openness(con, "litellm", "claude-sonnet-4-20250514") == "closed"
