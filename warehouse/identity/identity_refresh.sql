@@ -129,6 +129,20 @@ QUALIFY sources >= 2
 -- A dated snapshot only one source names is still a model when its undated name is known: the two are one.
 INSERT INTO _known SELECT model_id FROM _snapshot WHERE model_id NOT IN (SELECT key FROM _known);
 
+-- A revision name is the maker's n-th dated snapshot: Vertex's `claude-3-5-sonnet-v2` is the second Claude 3.5
+-- Sonnet, `claude-3-5-sonnet-20241022` (a `-v1` is an API version, not a revision).
+INSERT INTO _instructed
+WITH revised AS (
+    SELECT DISTINCT key, regexp_extract(key, '^(.*)-v(\d+)$', 1) AS stem,
+           CAST(regexp_extract(key, '-v(\d+)$', 1) AS INTEGER) AS nth
+    FROM _keyed WHERE version IS NULL AND regexp_matches(key, '-v[2-9]$')
+), dated AS (
+    SELECT family, model_id, row_number() OVER (PARTITION BY family ORDER BY model_id) AS nth FROM _snapshot
+    WHERE regexp_matches(model_id, '-20\d\d-\d\d-\d\d$')
+)
+SELECT r.key, d.model_id, 'revision' FROM revised r JOIN dated d ON d.family = r.stem AND d.nth = r.nth
+WHERE r.key NOT IN (SELECT key FROM _instructed);
+
 -- Every name's model over time. In order: a manual name alias; a declared key alias (time-aware when several);
 -- an undated name with dated snapshots of its family, unless weights are published under it (then it is a
 -- checkpoint of its own, e.g. `deepseek-ai/DeepSeek-V3` vs `deepseek-v3-0324`); else its known key.

@@ -71,7 +71,8 @@ _QUANT = re.compile(r"(?<![a-z0-9])(bf16|fp8|fp16|fp4|int4|int8|awq|gptq|gguf|ml
 _OLLAMA_TAG = re.compile(r":(?=\d+(?:\.\d+)?[bm](?:-|$))")
 # Aider's notes on a run, not a model: `(deprecated)`, `(original)`, `(prev)`.
 _RUN_NOTE = re.compile(r"\s*\((?:deprecated|original|prev)\)\s*$")
-_SERVING_SUFFIX = re.compile(r"-(tput|maas|versatile|instant|specdec)$|(?<=fp8|awq)-(fast)$")
+# Groq's `-instant` only after a size (`llama-3.1-8b-instant`): `claude-instant` is a model of its own.
+_SERVING_SUFFIX = re.compile(r"-(tput|maas|versatile|specdec)$|(?<=\db)-(instant)$|(?<=fp8|awq)-(fast)$")
 # Groq's early names end in the context length: `llama3-70b-8192`, `mixtral-8x7b-32768`.
 _CONTEXT_SUFFIX = re.compile(r"(?<=\d[bB])-(4096|8192|16384|32768|131072)$")
 # Arena's codenames with the real name in brackets: `chocolate (Early Grok-3)` (a lower-case codename).

@@ -24,6 +24,8 @@ CLASSES = [
     ("anthropic/claude-opus-4.6:thinking:low", "claude-opus-4.6", "low"),
     ("xai/grok-4-1-fast-non-reasoning-latest", "grok-4.1-fast", "non-reasoning"),
     ("mistral-medium-latest", "mistral-medium", None),  # without a version, `medium` is Mistral's tier
+    ("groq/llama-3.1-8b-instant", "llama-3.1-8b-instruct", "instant"),
+    ("anthropic.claude-instant-v1", "claude-instant", None),  # `instant` is Groq's serving only after a size
     # the maker's `-0` alias of a whole version, and both word orders of both Claude eras
     ("claude-opus-4-0", "claude-opus-4", None),
     ("claude-4.0-opus", "claude-opus-4", None),
@@ -172,3 +174,14 @@ def test_arena_display_names_meet_their_api_names(con: duckdb.DuckDBPyConnection
     assert current(con, "lmarena", "Athene-v2-Chat-72B") == ("athene-v2-chat", "display name")
     # a display name that is a model of its own (`GPT-4o`) is no alias of the API name it labels
     assert current(con, "litellm", "gpt-4o")[0] != "chatgpt-4o-latest-2024-11-20"
+
+
+def test_a_vertex_revision_name_is_the_makers_nth_snapshot(con: duckdb.DuckDBPyConnection) -> None:
+    ingest(con, "litellm", [price("anthropic", "claude-3-5-sonnet-20240620", 3.0, 15.0),
+                            price("anthropic", "claude-3-5-sonnet-20241022", 3.0, 15.0),
+                            price("vertex_ai", "vertex_ai/claude-3-5-sonnet-v2", 3.0, 15.0),
+                            price("vertex_ai", "vertex_ai/claude-3-5-sonnet", 3.0, 15.0)], datetime(2024, 12, 29))
+    ingest(con, "lmarena", [score("Claude 3.5 Sonnet (20240620)", 1270.0),
+                            score("Claude 3.5 Sonnet (20241022)", 1283.0)], datetime(2024, 12, 31))
+    refresh_identity(con)
+    assert current(con, "litellm", "vertex_ai/claude-3-5-sonnet-v2") == ("claude-3.5-sonnet-2024-10-22", "revision")
