@@ -3,7 +3,7 @@ time axes and complete legends; step lines run to the as-of date so the current 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import altair as alt
 import polars as pl
@@ -30,6 +30,23 @@ def extend_to(frame: pl.DataFrame, date_col: str, as_of: date | None, by: list[s
     stamp = pl.lit(as_of).cast(dtype)
     last = last.filter(pl.col(date_col) < stamp).with_columns(stamp.alias(date_col)).select(frame.columns)
     return pl.concat([frame, last]).sort([*(by or []), date_col])
+
+
+def extend_each(frame: pl.DataFrame, date_col: str, ends: dict[tuple, date | datetime | None],
+                by: list[str]) -> pl.DataFrame:
+    """Repeat each series' last row at its own end date (`ends`, keyed by the `by` values), never later: a step
+    line runs to the day its data are of."""
+    if frame.is_empty() or not ends:
+        return frame
+    dtype = frame.schema[date_col]
+    keyed = pl.DataFrame([(*k, v.date() if isinstance(v, datetime) else v) for k, v in ends.items()
+                          if v is not None], schema=[*((b, frame.schema[b]) for b in by), ("_end", pl.Date)],
+                         orient="row")
+    last = frame.group_by(by, maintain_order=True).tail(1).join(keyed, on=by)
+    last = (last.with_columns(pl.col("_end").cast(dtype).alias("_end"))
+            .filter(pl.col(date_col) < pl.col("_end"))
+            .with_columns(pl.col("_end").alias(date_col)).select(frame.columns))
+    return pl.concat([frame, last]).sort([*by, date_col])
 
 
 def gap_over_time(frame: pl.DataFrame, board: str, as_of: date | None,
@@ -134,12 +151,12 @@ def price_history(frame: pl.DataFrame, as_of: date | None) -> alt.Chart:
     ).properties(height=340)
 
 
-def openness_stack(frame: pl.DataFrame) -> alt.Chart:
+def openness_stack(frame: pl.DataFrame, top_n: int) -> alt.Chart:
     present = [o for o in OPENNESS_ORDER if o in set(frame["openness"])]
     colours = [OPENNESS_COLOURS[OPENNESS_ORDER.index(o)] for o in present]
     return alt.Chart(frame).mark_area(interpolate="step-after").encode(
         x=alt.X("date:T", axis=TIME_AXIS),
-        y=alt.Y("models:Q", title="models in the top 10", stack="zero", scale=alt.Scale(domain=[0, 10])),
+        y=alt.Y("models:Q", title=f"models in the top {top_n}", stack="zero", scale=alt.Scale(domain=[0, top_n])),
         color=alt.Color("openness:N", legend=LEGEND, sort=present, scale=alt.Scale(domain=present, range=colours)),
         order=alt.Order("rank:Q"),
         tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("openness:N"), alt.Tooltip("models:Q")],

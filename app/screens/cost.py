@@ -154,6 +154,15 @@ if data.present(headline):
     if row["gap_abs"] is not None:
         gap_note = (f"general capability on {row['board']}: best closed {format.num(row['best_closed_score'])}, "
                     f"best open {format.num(row['best_open_score'])}, gap {format.num(row['gap_abs'])}")
+own = data.own_gap(snap)
+if data.present(own):  # your own results say more about your tasks than any public board
+    assert own is not None
+    both = own.filter(pl.col("gap_abs").is_not_null())
+    if not both.is_empty():
+        gap_note = "your evaluations: " + "; ".join(
+            f"{r['board']}/{r['category']}: best closed {format.num(r['best_closed_score'], 3)}, best open "
+            f"{format.num(r['best_open_score'], 3)}, gap {format.num(r['gap_abs'], 3, signed=True)}"
+            for r in both.head(3).iter_rows(named=True)) + (f" — public: {gap_note}" if gap_note else "")
 factors = decision.assess(sensitivity, monthly_tokens / tco.MTOK, team, performance, vendor_risk, gap_note)
 ui.text_table(pl.DataFrame([f.__dict__ for f in factors]))
 

@@ -22,16 +22,19 @@ from werkzeug import Request, Response
 from collectors.leaderboards import aider, lmarena
 from collectors.licenses import license_texts
 from collectors.pricing import openrouter
+from collectors.registry import SOURCES
 from gapwatch.settings import Settings, get_settings
+from jobs.evals import import_documents, read_files
 from jobs.pipeline import make_pipeline
 from tests.conftest import FIXTURES, fixture_bytes
-from warehouse import db
+from warehouse import db, source_info
 from warehouse.publish import publish
 
 MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
-PAGES = ("landscape", "gap_trends", "prices", "licences", "changes", "cost", "sources", "sql")
+PAGES = ("landscape", "gap_trends", "prices", "licences", "changes", "cost", "evals", "sources", "sql")
 TITLES = {"landscape": "Landscape", "gap_trends": "Gap trends", "prices": "Prices", "licences": "Licences",
-          "changes": "Changes", "cost": "Cost calculator", "sources": "Sources", "sql": "SQL"}
+          "changes": "Changes", "cost": "Cost calculator", "evals": "Your evaluations", "sources": "Sources",
+          "sql": "SQL"}
 
 # Two arena exports (the CSV format names its publication date in the file name) and two OpenRouter catalogues.
 ARENA = (("/lmsys_data2024.06.19.csv", "lmsys_2024-06-19.csv", datetime(2024, 6, 19, 12)),
@@ -44,6 +47,7 @@ AIDER_STATIC = {"edit_leaderboard": "edit_leaderboard_2024-05-15.yml",
 # Licence texts, with the Llama 3.1 licence changing between two collections (a text diff).
 LLAMA31 = "/meta-llama/llama-models/main/models/llama3_1/LICENSE"
 LICENCE_VERSIONS = ((datetime(2025, 3, 1, 12), "llama3_1_v1.txt"), (datetime(2025, 6, 1, 12), "llama3_1_v2.txt"))
+OWN_EVALS = ("inspect_arc_easy_qwen.json", "inspect_arc_easy_sonnet.json")
 CATALOGUES = (("models_2026-05-15.json", datetime(2026, 5, 15, 12)),
               ("models_2026-07-17.json", datetime(2026, 7, 17, 12)))
 
@@ -109,6 +113,9 @@ def fill(data_dir: Path) -> Path:
                 catalogue.body = fixture_bytes("openrouter", name)
                 outcome = pipe.collect(openrouter.SOURCE, at)
                 assert outcome.status == "ok", outcome.summary()
+            # A team's own evaluations of one task, on an open and a closed model (`gapwatch evals import`).
+            own = read_files([FIXTURES / "own_evals" / n for n in OWN_EVALS])
+            assert {o.status for o in import_documents(pipe, own)} == {"ok"}
     finally:
         server.stop()
     return settings.published_file
@@ -123,6 +130,7 @@ def filled_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def empty_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("empty")
     con = db.connect(root / "gapwatch.duckdb")
+    source_info.sync(con, SOURCES)  # as the writer opens it: sources declared, nothing collected
     target = root / "published" / "gapwatch.duckdb"
     publish(con, target)
     con.close()

@@ -264,10 +264,10 @@ WITH lb AS (
     FROM lb JOIN license_term t ON t.term = lb.license
     UNION ALL
     SELECT sm.source, sm.model,
-           CASE WHEN sm.from_hub THEN 'hub licence' WHEN t.rule LIKE 'Epoch:%' THEN 'accessibility'
+           CASE WHEN sm.from_hub THEN 'hub licence' WHEN t.kind = 'accessibility' THEN 'accessibility'
                 WHEN sm.labelled THEN 'leaderboard licence' ELSE 'catalogue licence' END,
            sm.license, t.openness, t.license_id,
-           CASE WHEN sm.from_hub THEN 1 WHEN t.rule LIKE 'Epoch:%' THEN 4 WHEN sm.labelled THEN 3 ELSE 2 END, t.rule
+           CASE WHEN sm.from_hub THEN 1 WHEN t.kind = 'accessibility' THEN 4 WHEN sm.labelled THEN 3 ELSE 2 END, t.rule
     FROM sm JOIN license_term t ON t.term = sm.license
     UNION ALL
     SELECT sm.source, sm.model, 'hub licence of ' || sm.hugging_face_id, hub.license, t.openness, t.license_id,

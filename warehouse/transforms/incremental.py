@@ -1,7 +1,7 @@
 """Recompute only the transform tables an ingest's changes reach, from the tables as they were.
 
-Each ingest records, in its own transaction, the fact keys its diff touched (`pending.record_touches`, called
-by `warehouse.ingest` with the history write) in `transform_pending`; the derive stage (`refresh`) consumes them:
+Each ingest records, in its own transaction, the fact keys its diff touched (`touched.record_touches`, called
+by `warehouse.ingest` with the history write) in `transform_touched`; the derive stage (`refresh`) consumes them:
 
 - A price change of keys K on day S rewrites the `price_blended` and `price_moves` rows of K (read from K's
   history only) and the price index and frontier from grid day S on (read from the intervals alive then), and
@@ -47,8 +47,8 @@ from warehouse.transforms.families import (
     price_quality_tables,
     price_tables,
 )
-from warehouse.transforms.pending import PRICE_KEY
 from warehouse.transforms.prices import blended
+from warehouse.transforms.touched import PRICE_KEY
 
 log = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ _FINGERPRINTS = {
     CAPABILITY_MAP: """SELECT concat_ws('/',
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(board, category, capability, weight)), 0)
          FROM capability_map),
-        (SELECT count(*) || ':' || coalesce(bit_xor(hash(capability, position, board)), 0)
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(capability, position, board, lag_days)), 0)
          FROM headline_preference))""",
     FIRST_PRICE_DAY: "SELECT CAST(min(valid_from)::DATE AS VARCHAR) FROM price",
 }
@@ -142,7 +142,7 @@ def _save_state(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> None:
     con.execute(f"INSERT INTO transform_names {_IDENTITY}")
     con.execute("DELETE FROM transform_state")
     con.executemany("INSERT INTO transform_state VALUES (?, ?)", [[k, v] for k, v in sorted(state.items())])
-    con.execute("DELETE FROM transform_pending")
+    con.execute("DELETE FROM transform_touched")
 
 
 def _save_quality(con: duckdb.DuckDBPyConnection, frames: Frames) -> None:
@@ -177,13 +177,13 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     if before[IDENTITY] != state[IDENTITY]:  # aliases, models or evidence changed: which verdicts moved?
         identity_moved = _touch_moved_names(con)
         con.execute("UPDATE transform_state SET value = ? WHERE name = ?", [state[IDENTITY], IDENTITY])
-    pending = con.execute(
-        "SELECT fact, scope, min(day) FROM transform_pending GROUP BY fact, scope"
+    touched = con.execute(
+        "SELECT fact, scope, min(day) FROM transform_touched GROUP BY fact, scope"
     ).fetchall()
-    if not pending and not identity_moved:
+    if not touched and not identity_moved:
         return "nothing"
-    prices = [(tuple(scope), day) for fact, scope, day in pending if fact == PRICE]
-    boards = {scope[0] for fact, scope, _ in pending if fact == SCORE}
+    prices = [(tuple(scope), day) for fact, scope, day in touched if fact == PRICE]
+    boards = {scope[0] for fact, scope, _ in touched if fact == SCORE}
     frames = Frames(con, settings, as_of)
     dirty: set[str] = {IDENTITY} if identity_moved else set()
     if boards:
@@ -205,7 +205,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     for family in FAMILIES:  # the others: whole, when one of their inputs changed
         if family.name not in UPDATED_ABOVE and family.depends_on & dirty:
             _recompute(con, family, frames)
-    con.execute("DELETE FROM transform_pending")
+    con.execute("DELETE FROM transform_touched")
     return "partial"
 
 
@@ -217,7 +217,7 @@ def _touch_moved_names(con: duckdb.DuckDBPyConnection) -> bool:
         if not con.execute("SELECT count(*) FROM _moved_names").fetchall()[0][0]:
             return False
         con.execute("""
-            INSERT INTO transform_pending
+            INSERT INTO transform_touched
             SELECT 'price', [source, provider, model, tier], min(valid_from)::DATE FROM price
             WHERE (source, model) IN (SELECT (source, source_model) FROM _moved_names)
             GROUP BY source, provider, model, tier

@@ -34,7 +34,7 @@ def scores(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def headline_preferences(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql("SELECT capability, position, board FROM headline_preference").pl()
+    return con.sql("SELECT capability, position, board, lag_days FROM headline_preference").pl()
 
 
 def prices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

@@ -69,9 +69,28 @@ def test_six_capabilities_with_both_sides_under_open_weights(warehouse: duckdb.D
                                            "long_context"])
     assert all(board and open_model and closed_model and gap is not None
                for _, board, open_model, closed_model, gap in rows), rows
-    # the main board everything board-wide reads is the general headline board
-    main = warehouse.execute("SELECT board FROM v_main_board").fetchall()
-    assert main == [(headline(warehouse, "general")["board"],)]
+    # each capability's main board is its headline board under open-weights; general's is the one every
+    # board-wide figure reads
+    main = dict(warehouse.execute("SELECT capability, board FROM v_main_board").fetchall())
+    assert main == {capability: board for capability, board, *_ in rows}
+
+
+def test_the_top_10_are_the_best_distinct_models_of_arenas_overall_category(
+        warehouse: duckdb.DuckDBPyConnection) -> None:
+    """Distinct models: two of Arena's names that identity resolved to one model count once, at the better."""
+    ratings = json.loads(realdata("arena_catalog", "leaderboard-text_2025-12-11_ea8297b54.json").read_text())["full"]
+    canonical = dict(warehouse.execute("SELECT source_model, model_id FROM v_model_names "
+                                       "WHERE source = 'arena_catalog' AND model_id IS NOT NULL").fetchall())
+    best: dict[str, float] = {}
+    for name, entry in ratings.items():
+        model = canonical.get(name, name)
+        best[model] = max(best.get(model, entry["rating"]), entry["rating"])
+    expected = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:10]
+    top = warehouse.execute("SELECT board, rank, model, score FROM v_main_board_top ORDER BY rank").fetchall()
+    assert {board for board, *_ in top} == {"arena-catalog-text"}
+    assert [rank for _, rank, *_ in top] == list(range(1, 11))
+    assert [model for _, _, model, _ in top] == [model for model, _ in expected]
+    assert [score for *_, score in top] == pytest.approx([score for _, score in expected])
 
 
 def arena_by_hand(category: str) -> tuple[str, float, str, float]:

@@ -16,11 +16,11 @@ import pytest
 from collectors.leaderboards import lmarena
 from collectors.pricing import litellm, openrouter
 from gapwatch.settings import Settings
+from gapwatch.source import Diff, FactChange
 from jobs.pipeline import Document, make_pipeline
 from tests.conftest import fixture_bytes, realdata
 from warehouse import db
-from warehouse.history import Diff, FactChange
-from warehouse.transforms import families, incremental, inputs, pending
+from warehouse.transforms import families, incremental, inputs, touched
 from warehouse.transforms.refresh import compute
 
 SETTINGS = Settings(_env_file=None)
@@ -111,7 +111,7 @@ class Warehouse:
             out.diff.added.append(FactChange("leaderboard_score", {"board": board, "category": category,
                                                                     "model": model}, None, None, None))
         for out in by_source.values():
-            pending.record_touches(self.con, out.source, out)
+            touched.record_touches(self.con, out.source, out)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -174,18 +174,22 @@ def test_a_score_change_off_the_reference_board_leaves_the_price_tables_alone(
     assert_tables_equal_full(w.con)
 
 
-def test_nothing_pending_recomputes_nothing(tmp_path: Path) -> None:
+def test_nothing_touched_recomputes_nothing(tmp_path: Path) -> None:
     w = Warehouse(tmp_path / "w.duckdb", 9)
     assert incremental.refresh(w.con, SETTINGS) == "nothing"
-    pending.mark_stale(w.con)
+    touched.mark_stale(w.con)
     assert incremental.refresh(w.con, SETTINGS) == "full"
 
 
-def test_every_table_the_full_computation_writes_belongs_to_a_family(tmp_path: Path) -> None:
+def test_every_family_writes_the_tables_it_declares_and_no_other_family_does(tmp_path: Path) -> None:
     w = Warehouse(tmp_path / "w.duckdb", 10)
-    tables = compute(inputs.scores(w.con), inputs.prices(w.con), inputs.as_of(w.con), SETTINGS)
+    frames = families.Frames(w.con, SETTINGS, inputs.as_of(w.con))
     declared = [t for f in families.FAMILIES for t in f.tables]
-    assert sorted(declared) == sorted(tables), "declare the new table's family in warehouse/transforms/families.py"
+    assert len(declared) == len(set(declared)), "a table belongs to one family"
+    for family in families.FAMILIES:
+        assert sorted(family.compute(frames)) == sorted(family.tables), family.name
+    existing = {r[0] for r in w.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert set(declared) <= existing, "create the new table in a migration"
 
 
 def _doc(body: bytes, url: str = "http://127.0.0.1/doc") -> Document:
@@ -232,7 +236,7 @@ def test_a_new_family_is_recomputed_when_one_of_its_inputs_changed(
 
     extra = families.Family("price_rows", ("price_rows",), frozenset({families.PRICE}), compute_rows)
     monkeypatch.setattr(incremental, "FAMILIES", (*families.FAMILIES, extra))
-    pending.mark_stale(w.con)
+    touched.mark_stale(w.con)
     assert incremental.refresh(w.con, SETTINGS) == "full"
     assert len(calls) == 1
     w.now += timedelta(minutes=5)
