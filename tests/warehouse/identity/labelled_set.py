@@ -25,8 +25,9 @@ from pathlib import Path
 
 import duckdb
 
+from collectors import registry
 from gapwatch.rows import ModelRow, PriceRow, ScoreRow
-from warehouse import history
+from warehouse import history, source_info
 from warehouse.facts import table_for
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "identity"
@@ -77,7 +78,9 @@ def pairs(file: str = FIRST, part: str | None = None) -> list[tuple[Name, Name, 
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
-    """Write the recorded rows into a warehouse, one snapshot per (source, time, table) as Pipeline does."""
+    """Write the recorded rows into a warehouse, one snapshot per (source, time, table) as Pipeline does, with the
+    registry's declarations in `source_info` as the Pipeline syncs them (identity reads a source's roles there)."""
+    source_info.sync(con, registry.SOURCES)
     batches: dict[tuple[str, str, str], list] = defaultdict(list)
     for line in (path or FIXTURES / "name_facts.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
