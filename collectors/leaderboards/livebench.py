@@ -25,9 +25,10 @@ error rather than guess a file name.
 `src/Table/modelLinks.js` (`"model-key": {url, organization, displayName, version?, reasoner?,
 openweight?}`) is LiveBench's own identity list: each entry becomes a catalogue row (name = displayName,
 organization, and `open_weights` = true where LiveBench marks the model `openweight`; its absence is left
-unknown here, and identity reads it as weak evidence, "not open weights per LiveBench": docs/identity.md). A `url` on the Hugging Face Hub that names the model itself
-(`https://huggingface.co/Qwen/QwQ-32B-Preview` for `qwq-32b-preview`) is its `hugging_face_id`, so the hub's
-licence of the repo reaches it; a link to another repo (the base model's) is not.
+unknown here, and identity reads it as weak evidence, "not open weights per LiveBench": docs/identity.md). A
+`url` on the Hugging Face Hub that names the model itself (`https://huggingface.co/Qwen/QwQ-32B-Preview` for
+`qwq-32b-preview`) is its `hugging_face_id`, so the hub's licence of the repo reaches it; a link to another repo
+(the base model's) is not.
 """
 
 from __future__ import annotations
