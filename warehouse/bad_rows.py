@@ -38,6 +38,10 @@ from warehouse.facts import FACT_TABLES, FactTable
 from warehouse.history import Interval, Key
 
 _SPACES = re.compile(r"\s+")
+# How many facts of one group (a board's category, a provider's tier) a snapshot may omit while their entries are
+# still there and still be bad rows: one, the single bad entry; more at once is a change of the upstream's own
+# (Arena retires models from one language's list together; see _keep_listed_entries).
+MAX_INFERRED_PER_GROUP = 1
 # A name is mentioned as a whole field: the first character before it other than a space opens a field (a
 # quote, a separator, `model: `), the first one after it closes one. `gpt-4` is not mentioned by `gpt-4-0314`,
 # `openai/gpt-4`, `gpt_4` or `?model=gpt-4`, nor `Command R+` by `Command R+ (04-2024)`, nor `openai/gpt-5` by
@@ -99,14 +103,16 @@ def document_text(body: bytes) -> str:
 
 
 def hold_bad_rows(parsed: ParseResult, alive: dict[type, dict[Key, Interval]], row_types: Iterable[type], *,
-                  full_snapshot: bool, documents: Callable[[], Sequence[bytes]]) -> None:
+                  full_snapshot: bool, documents: Callable[[], Sequence[tuple[str, bytes]]],
+                  evidence: Sequence[str] = ()) -> None:
     """Apply the rule to `parsed` in place: rows get back the values they lack, `parsed.held` names the facts to
     keep (ingest's `keep_held` carries them over). `alive`: the source's facts in force per row type;
-    `documents`: the snapshot's bodies, read only when a fact would end."""
+    `documents`: the snapshot's (sha256, body) pairs, read only when a fact would end; `evidence`: per row, the
+    sha256 of the document it came from (an entry is looked for only in the documents that list its kind)."""
     held_groups: set[tuple[type, tuple]] = set()
     _keep_missing_values(parsed, alive, held_groups)
     if full_snapshot:
-        _keep_listed_entries(parsed, alive, row_types, documents, held_groups)
+        _keep_listed_entries(parsed, alive, row_types, documents, held_groups, evidence)
     _keep_entries(parsed, alive, held_groups)
     if held_groups:
         _keep_derived(parsed, alive, held_groups)
@@ -169,10 +175,16 @@ def _keep_missing_values(parsed: ParseResult, alive: dict[type, dict[Key, Interv
 
 
 def _keep_listed_entries(parsed: ParseResult, alive: dict[type, dict[Key, Interval]], row_types: Iterable[type],
-                         documents: Callable[[], Sequence[bytes]], held_groups: set[tuple[type, tuple]]) -> None:
+                         documents: Callable[[], Sequence[tuple[str, bytes]]], held_groups: set[tuple[type, tuple]],
+                         evidence: Sequence[str] = ()) -> None:
     present: dict[type, set[Key]] = {}
-    for row in parsed.rows:
+    # Which documents list each kind of fact: an entry is still listed only where its kind is (LiveBench's
+    # modelLinks.js names models its table dropped; the table is where a score is listed).
+    listing: dict[type, set[str]] = {}
+    for row, sha in zip(parsed.rows, evidence or [None] * len(parsed.rows), strict=True):
         present.setdefault(type(row), set()).add(FACT_TABLES[type(row)].key_of(row))
+        if sha is not None:
+            listing.setdefault(type(row), set()).add(sha)
     absent: list[tuple[FactTable, Key, Interval]] = []
     for row_type in dict.fromkeys([*row_types, *present]):
         spec, keys = FACT_TABLES[row_type], present.get(row_type)
@@ -191,20 +203,33 @@ def _keep_listed_entries(parsed: ParseResult, alive: dict[type, dict[Key, Interv
     if not absent:
         return
     siblings = _Siblings(parsed.rows)
-    text: str | None = None
+    texts: dict[type, str] = {}
+    bodies: list[tuple[str, bytes]] | None = None
+    inferred: dict[tuple[type, tuple], list[tuple[FactTable, Key, Interval]]] = {}
     for spec, key, interval in absent:
         entry, name = _entry(spec, key), spec.entry[-1]
         if not siblings.of(entry, name):
             if siblings.named(spec.row_type, name, entry[name]):
                 continue  # the entry is read, under another key (a new provider, another board): a real change
-            if text is None:  # read only now: most snapshots end no fact
-                text = normalise("\n".join([*map(document_text, documents()), *parsed.skipped]))
-            if not mentions(text, str(entry[name])):
+            if spec.row_type not in texts:  # read only now: most snapshots end no fact
+                bodies = list(documents()) if bodies is None else bodies
+                shas = listing.get(spec.row_type)
+                texts[spec.row_type] = normalise("\n".join(
+                    [*(document_text(body) for sha, body in bodies if shas is None or sha in shas), *parsed.skipped]))
+            if not mentions(texts[spec.row_type], str(entry[name])):
                 continue  # the entry is gone from the documents: a real removal
-        parsed.held.append(Held(spec.row_type, dict(zip(spec.key, key, strict=True)),
-                                f"{_describe(spec, key)}: still listed but without a valid value; kept the fact in "
-                                f"force since {_day(interval.valid_from)}"))
-        held_groups.add((spec.row_type, _group(spec, key)))
+        inferred.setdefault((spec.row_type, _group(spec, key)), []).append((spec, key, interval))
+    for group, facts in inferred.items():
+        # A bad row is one entry, or a few: many facts of one group (a board's category, a provider's tier) gone at
+        # once while their entries live on elsewhere is the upstream's change (Arena drops retired models from its
+        # main category but keeps them in others), and ends them; a collapse is the drift guard's to judge.
+        if len(facts) > MAX_INFERRED_PER_GROUP:
+            continue
+        for spec, key, interval in facts:
+            parsed.held.append(Held(spec.row_type, dict(zip(spec.key, key, strict=True)),
+                                    f"{_describe(spec, key)}: still listed but without a valid value; kept the fact "
+                                    f"in force since {_day(interval.valid_from)}"))
+            held_groups.add(group)
 
 
 class _Siblings:
@@ -217,10 +242,13 @@ class _Siblings:
         self._index: dict[tuple[type, tuple[str, ...]], set[tuple]] = {}
 
     def of(self, entry: dict[str, Any], name: str) -> bool:
-        """Whether a row of any table states another fact of the entry."""
+        """Whether a row of any table that names whole entries (`name` and the entry's other fields) states another
+        fact of the entry."""
         for row_type, rows in self._by_type.items():
             fields = tuple(f for f in entry if f in FACT_TABLES[row_type].columns)
-            if name not in fields:
+            if fields != tuple(entry):
+                # A table that cannot name the whole entry (a catalogue row has no board, no provider) does not
+                # say the entry is still listed: LiveBench's model list keeps names its table dropped.
                 continue
             if (row_type, fields) not in self._index:
                 get = attrgetter(*fields)

@@ -102,7 +102,7 @@ def ingest(
                                               complete=len(docs) >= source.documents_per_collection,
                                               state={t: {} for t in FACT_TABLES} if fresh else None,
                                               previous={} if fresh else None,
-                                              documents=lambda: [d.body for d in docs])
+                                              documents=lambda: [(d.sha256, d.body) for d in docs])
     # A rejected document writes only its run (no transaction of its own); accepted facts commit with theirs.
     with transaction() if outcome.status == "ok" else nullcontext():
         if outcome.status == "ok":
@@ -153,14 +153,14 @@ def judge(
     con: duckdb.DuckDBPyConnection, source: Source, observed_at: datetime, parse: Callable[[], Parsed],
     min_row_ratio: float, complete: bool = True, *,
     state: dict[type, dict] | None = None, previous: dict[tuple[str, tuple], int] | None = None,
-    documents: Callable[[], Sequence[bytes]] = list,
+    documents: Callable[[], Sequence[tuple[str, bytes]]] = list,
 ) -> tuple[Outcome, ParseResult, list[str], dict[type, dict]]:
     """Parse, hold bad rows, validate and guard: an `ok` outcome with what to write, or a `rejected` one
     (quarantined).
 
     `state` (the facts alive at `observed_at` per row type, every fact table) and `previous` (their counts per
     scope, `drift.previous_counts`) spare the warehouse reads, for a bulk writer that holds them in memory.
-    `documents`: the snapshot's bodies, which the bad-row rule reads when a fact would end.
+    `documents`: the snapshot's (sha256, body) pairs, which the bad-row rule reads when a fact would end.
     """
     try:
         parsed, evidence = parse()
@@ -172,7 +172,8 @@ def judge(
     alive = state if state is not None else {
         t: history.alive_at(con, table_for(t), source.id, observed_at)
         for t in dict.fromkeys([*source.row_types, *map(type, parsed.rows)])}
-    hold_bad_rows(parsed, alive, source.row_types, full_snapshot=source.full_snapshot, documents=documents)
+    hold_bad_rows(parsed, alive, source.row_types, full_snapshot=source.full_snapshot, documents=documents,
+                  evidence=evidence)
     found = validate.problems(
         parsed,
         # Each document of a multi-document source yields some of its row types: only a snapshot of every
