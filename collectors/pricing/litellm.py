@@ -115,7 +115,11 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             out.skipped.append(f"{key}: mode {mode!r} is not token-priced text generation")
             continue
         provider = str(entry.get("litellm_provider") or derive_provider(key))
-        by_tier, base_of = _costs(entry)
+        try:
+            by_tier, base_of = _costs(entry)
+        except RowError as exc:  # one unreadable price holds this model's prices, not the whole document
+            out.hold_error(exc, f"{key}: {exc}", PriceRow, provider=provider, model=key)
+            continue
         standard = by_tier.get(tiers.STANDARD, {})
         if tiers.not_priced(standard.get("input"), standard.get("output"), key):
             out.skipped.append(f"{key}: no price (missing or 0.0)")

@@ -77,6 +77,15 @@ def _listing(a: dict[str, Any]) -> str:
     return text + "."
 
 
+def _previous_leader(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Where the replaced leader stands at the snapshot: its score before it may exceed the new leader's."""
+    said = [f"{before['score']:g} before"] if before.get("score") is not None else []
+    if "previous_leader_score" in after:  # absent from events recorded before the detector kept it
+        now = after["previous_leader_score"]
+        said.append("no longer listed" if now is None else f"now {now:g}")
+    return f" ({'; '.join(said)})" if said else ""
+
+
 def title(e: StoredEvent) -> str:
     b, a = e.before, e.after
     match e.kind:
@@ -88,7 +97,8 @@ def title(e: StoredEvent) -> str:
         case "model_removed":
             return f"Model removed from {e.source}: {e.entity}"
         case "new_leader":
-            return f"New leader on {e.entity}: {a.get('model')}"
+            shared = f" (tied with {', '.join(a['tied_with'])})" if a.get("tied_with") else ""
+            return f"New leader on {e.entity}: {a.get('model')}{shared}"
         case "open_overtakes_closed":
             return f"Open model leads on {e.entity}: {a.get('open_model')} passes {a.get('closed_model')}"
         case "closed_overtakes_open":
@@ -124,7 +134,7 @@ def _detail(e: StoredEvent) -> str:
         case "model_removed":
             return f"{b.get('name') or e.entity} is no longer listed."
         case "new_leader":
-            return f"{_score(a)} replaces {_score(b)}."
+            return f"{_score(a)} replaces {b.get('model')}{_previous_leader(b, a)}."
         case "open_overtakes_closed" | "closed_overtakes_open":
             return (f"open {_score(a, 'open_model', 'open_score')} vs closed "
                     f"{_score(a, 'closed_model', 'closed_score')}; before: open "

@@ -60,6 +60,9 @@ UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality"})
 
 FIRST_PRICE_DAY = "first_price_day"
 PRICE_ROLES = "price_roles"
+# Months behind dates models by their release (`inputs.RELEASES_SQL`): a release date that moved recomputes
+# everything, as no fact key it could mark touched changed.
+RELEASE_DATES = "release_dates"
 
 # The openness of a fact's name exactly as `v_model_names` gives it, for the names of the `_facts` rows only
 # (the view itself unions the names of every fact table first, which is what a small update must not pay for).
@@ -135,6 +138,8 @@ _FINGERPRINTS = {
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(capability, position, board, lag_days)), 0)
          FROM headline_preference))""",
     FIRST_PRICE_DAY: "SELECT CAST(min(valid_from)::DATE AS VARCHAR) FROM price",
+    RELEASE_DATES: "SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, release_date)), 0) "
+                   f"FROM ({inputs.RELEASES_SQL})",
 }
 
 

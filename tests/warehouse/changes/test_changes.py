@@ -134,7 +134,7 @@ def test_new_leader_from_two_arena_snapshots(pipe: Pipeline, arena_csv: Upstream
     assert leader["before"] == {"model": "GPT-4o-2024-05-13", "score": 1287.0, "organization": "OpenAI",
                                 "openness": "closed"}
     assert leader["after"] == {"model": "ChatGPT-4o-latest (2024-09-03)", "score": 1339.0, "organization": "OpenAI",
-                               "openness": "closed"}
+                               "openness": "closed", "previous_leader_score": 1285.0}
     assert leader["evidence"] == [sha(OCT_2024), sha(JUNE_2024)]
     arena_csv.body = OCT_2024.replace(b"+4/-4,28488", b"+4/-4,28999")  # votes moved, the leader did not
     assert pipe.collect(LMARENA_CSV, T3).status == "ok"
