@@ -44,9 +44,12 @@ col2.metric(f"Open share of the top {data.TOP_N}", "—" if share is None else f
             help=f"Current top {data.TOP_N} on {board_name}; open = {definition}.")
 if data.present(cheapest):
     col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['price'][0])} / 1M",
-                help=f"Of the same top {data.TOP_N} on {board_name}, the cheapest current blended price "
-                     "(3 input : 1 output tokens) of any provider.")
-    col3.caption(f"{cheapest['model'][0]} (rank {cheapest['rank'][0]}), since {format.day(cheapest['since'][0])}")
+                help=f"Of the same top {data.TOP_N} on {board_name}, the cheapest blended price (3 input : 1 output "
+                     "tokens) a buyer pays: the maker's list price, else the cheapest host's market price; never a "
+                     "reseller's or a grey market's.")
+    row = cheapest.row(0, named=True)
+    col3.caption(f"{row['model']} (rank {row['rank']}): {row['kind']} price at {row['provider']} ({row['tier']}), "
+                 f"since {format.day(row['since'])}")
 else:
     col3.metric(f"Cheapest of the top {data.TOP_N} by quality", "—")
 

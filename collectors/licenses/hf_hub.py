@@ -105,6 +105,7 @@ SOURCE = Source(
     row_types=(HubModelRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(days=1)),
+    max_age=timedelta(days=90),  # stale when its content stands still longer: followed repos change every few weeks
     description="Hugging Face Hub licence facts (licence id, gating, base model) of every tracked open model.",
     full_snapshot=False,
     hub=True,

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from collectors.parsing import load_json, per_token_to_per_mtok
-from collectors.pricing import tiers
+from collectors.pricing import modality, tiers
 from gapwatch.rows import ParseResult, PriceRow, RowError
 from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
@@ -141,6 +141,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                         output_per_mtok=price_out,
                         cache_read_per_mtok=prices.get("cache_read"),
                         cache_write_per_mtok=prices.get("cache_write"),
+                        modality=modality.of_litellm_mode(mode),
                     )
                 )
             except RowError as exc:
@@ -157,6 +158,7 @@ SOURCE = Source(
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=6)),
+    max_age=timedelta(days=14),  # stale when its content stands still longer: the map is edited almost daily
     description="LiteLLM price map: USD per token for ~2,000 chat models across providers, with tiers.",
     min_rows=10,
     real_files=(

@@ -61,6 +61,22 @@ def _score(entry: dict[str, Any], model: str = "model", score: str = "score") ->
     return f"{entry.get(model)} ({entry.get(score):g})" if entry.get(score) is not None else str(entry.get(model))
 
 
+_ROLES = {"maker": "the maker's list price", "host": "a host's market price", "reseller": "a reseller's listing",
+          "grey_market": "a grey-market listing"}
+
+
+def _listing(a: dict[str, Any]) -> str:
+    """Whose price moved and what the model costs from its maker or hosts (v_model_price), when known."""
+    role = a.get("role")
+    if role is None:
+        return ""
+    text = f" This is {_ROLES.get(role, role)}"
+    if role not in ("maker", "host") and a.get("model_price_blended") is not None:
+        text += (f"; the model's {a.get('model_price_kind')} price at {a.get('model_price_provider')} is "
+                 f"{_money(a.get('model_price_blended'))} blended")
+    return text + "."
+
+
 def _previous_leader(before: dict[str, Any], after: dict[str, Any]) -> str:
     """Where the replaced leader stands at the snapshot: its score before it may exceed the new leader's."""
     said = [f"{before['score']:g} before"] if before.get("score") is not None else []
@@ -110,7 +126,8 @@ def _detail(e: StoredEvent) -> str:
         case "price_cut" | "price_hike":
             return (f"input {_money(b.get('input_per_mtok'))} → {_money(a.get('input_per_mtok'))}"
                     f"{_pct(a.get('input_change_pct'))}, output {_money(b.get('output_per_mtok'))} → "
-                    f"{_money(a.get('output_per_mtok'))}{_pct(a.get('output_change_pct'))} per 1M tokens.")
+                    f"{_money(a.get('output_per_mtok'))}{_pct(a.get('output_change_pct'))} per 1M tokens."
+                    + _listing(a))
         case "new_model":
             openness = a.get("openness") or ("open weights" if a.get("open_weights") else "openness unknown")
             return f"{a.get('name') or e.entity} by {a.get('organization') or 'unknown organisation'}, {openness}."

@@ -25,6 +25,7 @@ from gapwatch.settings import get_settings
 from gapwatch.source import Outcome
 from jobs.backfill.backfill import (
     BackfillError,
+    LinkTally,
     Snapshot,
     backfill,
     dir_versions,
@@ -80,6 +81,7 @@ def command(
         since_at = parse_timestamp(since) if since else None
     except ValueError:
         raise typer.BadParameter(f"--since {since!r} is not an ISO date (e.g. 2025-01-01)") from None
+    links = LinkTally()
     with ExitStack() as stack:
         try:
             if directory is not None:
@@ -87,9 +89,9 @@ def command(
                 for path in undated:
                     err.print(f"[yellow]no date in {path.relative_to(directory.resolve())}: left out[/yellow]",
                               soft_wrap=True)
-                versions = dir_versions(found, src.tree)
+                versions = dir_versions(found, src.tree, links)
             else:
-                versions = stack.enter_context(git_versions(repo, paths or [], src.tree))
+                versions = stack.enter_context(git_versions(repo, paths or [], src.tree, links))
             snaps = snapshots(src, versions, since=since_at, every=parse_interval(every) if every else None)
         except (BackfillError, GitError, ManifestError) as exc:
             err.print(f"[red]{exc}[/red]", soft_wrap=True)
@@ -130,6 +132,7 @@ def command(
                       "(snapshots already judged are skipped)[/yellow]", soft_wrap=True)
             raise typer.Exit(130) from None
         progress.stop()
+        report.links = links
         err.print(report.summary(), soft_wrap=True)
         undelivered = 0
         if alerts:

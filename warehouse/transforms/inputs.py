@@ -12,6 +12,7 @@ import duckdb
 import polars as pl
 
 from warehouse import runs
+from warehouse.price_roles import with_roles
 
 # A model's release date as months behind reads it: the operator's (`manual_model`), else the date most of the
 # catalogue entries aliased to it give (the earliest on a tie). Not the earliest of them, as the `model` table
@@ -42,7 +43,7 @@ LEFT JOIN ({RELEASES_SQL}) r ON r.model_id = n.model_id
 
 PRICES_SQL = """
 SELECT p.source, p.provider, p.model, p.tier, n.model_id, n.openness, p.input_per_mtok, p.output_per_mtok,
-       p.valid_from, p.valid_to
+       p.valid_from, p.valid_to, p.modality
 FROM v_price_history p
 LEFT JOIN v_model_names n ON n.source = p.source AND n.source_model = p.model
 """
@@ -58,7 +59,7 @@ def headline_preferences(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def prices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql(PRICES_SQL).pl()
+    return con.sql(with_roles(PRICES_SQL)).pl()
 
 
 def as_of(con: duckdb.DuckDBPyConnection) -> date | None:
