@@ -18,14 +18,12 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from collectors import registry
 from gapwatch.settings import get_settings
 from gapwatch.vocabulary import CAPABILITIES, is_open
 from warehouse.db import first
 from warehouse.publish import attach_snapshot, open_snapshot
 from warehouse.runs import source_status
-
-TOP_N = 10
+from warehouse.transforms.main_board import TOP_N as TOP_N  # the pages label the top N with it
 
 
 @dataclass(frozen=True)
@@ -112,7 +110,8 @@ def present(frame: pl.DataFrame | None) -> bool:
 # -- Landscape ---------------------------------------------------------------------------------------------------
 
 HEADLINE_COLUMNS = ("definition", "capability", "board", "best_open_model", "best_open_score", "best_closed_model",
-                    "best_closed_score", "gap_abs", "gap_rel", "as_of", "note")
+                    "best_closed_score", "gap_abs", "gap_rel", "as_of", "note", "data_date", "age_days", "stale",
+                    "unknown_model", "gap_if_unknown_open")
 
 
 def gap_table(snap: Snapshot | None, definition: str) -> pl.DataFrame | None:
@@ -136,7 +135,9 @@ _HEADLINE_FALLBACK = (
     "h.best_closed_model, h.best_closed_score, h.gap_abs, h.gap_rel, h.as_of, "
     "CASE WHEN h.board IS NULL THEN 'no board with scores for this capability yet' "
     "     WHEN h.best_open_score IS NULL THEN 'no open model scored on this board' "
-    "     WHEN h.best_closed_score IS NULL THEN 'no closed model scored on this board' END AS note "
+    "     WHEN h.best_closed_score IS NULL THEN 'no closed model scored on this board' END AS note, "
+    "NULL::DATE AS data_date, NULL::INTEGER AS age_days, NULL::BOOLEAN AS stale, NULL::VARCHAR AS unknown_model, "
+    "NULL::DOUBLE AS gap_if_unknown_open "
     "FROM caps LEFT JOIN h USING (capability)"
 )
 
@@ -182,25 +183,13 @@ def models_tracked(snap: Snapshot | None) -> int | None:
     return int(frame["n"][0]) if frame is not None else None
 
 
-# The capability's headline board under open-weights (for general: v_main_board): every board-wide figure (the
-# open share and openness mix of the top models, the frontier's quality) reads the board the gap table reads.
-MAIN_BOARD_SQL = ("SELECT board FROM v_gap_headline WHERE capability = ? AND definition = 'open-weights' "
-                  "AND board IS NOT NULL")
-
-
-def top_models(snap: Snapshot | None, capability: str = "general") -> pl.DataFrame | None:
-    """The current top models of the capability's main board, with their openness (contract: via v_model_names)."""
+def top_models(snap: Snapshot | None) -> pl.DataFrame | None:
+    """The top TOP_N distinct models of the main board now, best first, with their openness: ranked once by the
+    transforms (`v_main_board_top`, warehouse/transforms/main_board.py), the ranking the Licences chart counts."""
     return read(
         snap,
-        "WITH cur AS (SELECT s.board, s.model, s.score, s.source FROM v_capability_scores s "
-        "  WHERE s.capability = ? AND s.valid_to IS NULL), "
-        f"main_board AS ({MAIN_BOARD_SQL}) "
-        "SELECT cur.board, cur.model, cur.score, coalesce(n.openness, 'unknown') AS openness "
-        "FROM cur JOIN main_board USING (board) "
-        "LEFT JOIN v_model_names n ON n.source = cur.source AND n.source_model = cur.model "
-        "ORDER BY cur.score DESC, cur.model LIMIT ?",
-        (capability, capability, TOP_N),
-        needs=("v_capability_scores", "v_model_names", "v_gap_headline"),
+        "SELECT board, rank, model, model_id, score, openness FROM v_main_board_top ORDER BY rank",
+        needs=("v_main_board_top",),
     )
 
 
@@ -211,16 +200,34 @@ def open_share_top(top: pl.DataFrame | None, definition: str) -> float | None:
     return float(counted.sum()) / top.height
 
 
-def cheapest_at_frontier(snap: Snapshot | None) -> pl.DataFrame | None:
-    """Of the TOP_N highest-quality models on the latest frontier date, the cheapest (blended $/1M tokens)."""
+def model_prices(snap: Snapshot | None) -> pl.DataFrame | None:
+    """The price of each matched model, as board-wide figures read it: model_id, price (blended $/1M tokens), since,
+    and whose price it is (kind `list` or `market`, provider, tier). The one place that picks it: the price a buyer
+    pays (`v_price_of_model`: the maker's list price, else the cheapest host's market price; never a reseller's or
+    a grey market's), standard tier."""
     return read(
         snap,
-        "WITH latest AS (SELECT * FROM v_price_frontier WHERE date = (SELECT max(date) FROM v_price_frontier)), "
-        "top AS (SELECT * FROM latest ORDER BY quality_score DESC, model LIMIT ?) "
-        "SELECT date, model, quality_score, blended_price FROM top ORDER BY blended_price, model LIMIT 1",
-        (TOP_N,),
-        needs=("v_price_frontier",),
+        "SELECT p.model_id, p.blended_per_mtok AS price, p.kind, p.provider, p.tier, l.since "
+        "FROM v_price_of_model p LEFT JOIN (SELECT model_id, tier, provider, max(since) AS since "
+        "  FROM v_model_listings GROUP BY ALL) l USING (model_id, tier, provider) "
+        "WHERE p.tier = 'standard' AND p.blended_per_mtok IS NOT NULL",
+        needs=("v_price_of_model", "v_model_listings"),
     )
+
+
+def cheapest_of_top(snap: Snapshot | None) -> pl.DataFrame | None:
+    """Of the top models (`top_models`) with a price (`model_prices`), the cheapest: rank, model, price, since."""
+    top, prices = top_models(snap), model_prices(snap)
+    if not present(top) or prices is None:
+        return None
+    return (top.join(prices, on="model_id").sort("price", "rank").head(1)
+            .select("rank", "model", "price", "since", "kind", "provider", "tier"))
+
+
+# What an event's row says of its source, from its declaration (`source_info i`): how it names itself, and
+# whether it writes licence texts (its licence events then name a licence, not a model).
+_SOURCE_DECLARED = ("coalesce(i.label, c.source) AS source_label, "
+                    "coalesce(list_contains(i.fact_tables, 'license_text'), false) AS names_licence")
 
 
 def changes(snap: Snapshot | None, kinds: tuple[str, ...] = (), limit: int = 200, *, sources: tuple[str, ...] = (),
@@ -228,17 +235,25 @@ def changes(snap: Snapshot | None, kinds: tuple[str, ...] = (), limit: int = 200
     """The newest events first; empty `kinds`/`sources` mean every one; `since`/`until` bound observed_at."""
     return read(
         snap,
-        "SELECT observed_at, kind, entity, source, magnitude, CAST(before AS VARCHAR) AS before, "
-        "CAST(after AS VARCHAR) AS after, evidence, backfill, event_key, "
+        "SELECT c.observed_at, c.kind, c.entity, c.source, c.magnitude, CAST(c.before AS VARCHAR) AS before, "
+        "CAST(c.after AS VARCHAR) AS after, c.evidence, c.backfill, c.event_key, "
         # Price and catalogue events name the source's model inside their facts (as warehouse/changes/ writes them).
-        "coalesce(after ->> 'model', before ->> 'model') AS model "
-        "FROM v_changes WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind)) "
-        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], source)) "
-        "AND (?::DATE IS NULL OR observed_at >= ?::DATE) AND (?::DATE IS NULL OR observed_at < ?::DATE) "
-        "ORDER BY observed_at DESC, event_key LIMIT ?",
+        "coalesce(c.after ->> 'model', c.before ->> 'model') AS model, "
+        f"{_SOURCE_DECLARED} "
+        "FROM v_changes c LEFT JOIN source_info i ON i.source = c.source "
+        "WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.kind)) "
+        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.source)) "
+        "AND (?::DATE IS NULL OR c.observed_at >= ?::DATE) AND (?::DATE IS NULL OR c.observed_at < ?::DATE) "
+        "ORDER BY c.observed_at DESC, c.event_key LIMIT ?",
         (list(kinds), list(kinds), list(sources), list(sources), since, since, until, until, limit),
-        needs=("v_changes",),
+        needs=("v_changes", "source_info"),
     )
+
+
+def source_labels(snap: Snapshot | None) -> dict[str, str]:
+    """Each registered source's own label (its declaration, as `source_info` holds it)."""
+    frame = read(snap, "SELECT source, label FROM source_info ORDER BY position", needs=("source_info",))
+    return dict(frame.iter_rows()) if frame is not None else {}
 
 
 def change_sources(snap: Snapshot | None) -> list[str]:
@@ -317,13 +332,23 @@ def price_index(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def price_moves(snap: Snapshot | None, limit: int = 20) -> pl.DataFrame | None:
-    """The biggest cuts first (most negative change)."""
+    """The biggest cuts first (most negative change), one row per (provider, model, tier) and move however many
+    sources saw it (o3's June 2025 cut is one move per tier, not one per source), with the tier shown. A move
+    the price guard took as a correction of a wrong price (`v_price_jumps`) is not a cut."""
     return read(
         snap,
-        "SELECT provider, model, source, tier, from_date, to_date, before_blended, after_blended, change_pct "
-        "FROM v_price_moves ORDER BY change_pct, model LIMIT ?",
+        "WITH moves AS (SELECT m.* FROM v_price_moves m WHERE NOT EXISTS (SELECT 1 FROM v_price_jumps j "
+        "  WHERE j.action = 'corrected' AND j.source = m.source AND j.provider = m.provider AND j.model = m.model "
+        "  AND j.tier = m.tier AND CAST(j.observed_at AS DATE) = m.to_date)) "
+        "SELECT lower(provider) AS provider, any_value(model ORDER BY length(model)) AS model, tier, "
+        "min(from_date) AS from_date, min(to_date) AS to_date, any_value(before_blended) AS before_blended, "
+        "any_value(after_blended) AS after_blended, any_value(change_pct) AS change_pct, "
+        "string_agg(DISTINCT source, ', ' ORDER BY source) AS sources "
+        "FROM moves GROUP BY lower(provider), regexp_replace(lower(model), '^.*/', ''), tier, "
+        "round(before_blended, 4), round(after_blended, 4) "
+        "ORDER BY change_pct, model, tier LIMIT ?",
         (limit,),
-        needs=("v_price_moves",),
+        needs=("v_price_moves", "v_price_jumps"),
     )
 
 
@@ -333,12 +358,16 @@ def frontier_dates(snap: Snapshot | None) -> list[date]:
 
 
 def price_frontier(snap: Snapshot | None, on: date) -> pl.DataFrame | None:
+    """The frontier on `on`, each model with its side (`open`, `closed`, `unknown`) for the legend."""
     return read(
         snap,
-        "SELECT model, quality_score, blended_price, on_frontier FROM v_price_frontier WHERE date = ? "
-        "ORDER BY blended_price, model",
+        "SELECT f.model, f.quality_score, f.blended_price, f.on_frontier, "
+        "CASE WHEN o.openness = 'closed' THEN 'closed' WHEN o.openness LIKE 'open-%' THEN 'open' "
+        "ELSE 'unknown' END AS side "
+        "FROM v_price_frontier f LEFT JOIN v_model_openness o ON o.model_id = f.model WHERE f.date = ? "
+        "ORDER BY f.blended_price, f.model",
         (on,),
-        needs=("v_price_frontier",),
+        needs=("v_price_frontier", "v_model_openness"),
     )
 
 
@@ -387,23 +416,22 @@ def tco_scenarios(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def tco_prices(snap: Snapshot | None) -> pl.DataFrame | None:
-    """Current standard prices of matched models with both sides known: one row per model and provider (provider
-    names through `price_provider_alias`, so LiteLLM's `gemini` and Google's own list are one provider), the
-    cheapest listing of each; `reseller` marks a provider that sells other makers' models (source_info)."""
+    """Every current standard-tier listing of a matched token model with both sides known, one per model and
+    provider (the value most sources agree on), with its role (`v_model_listings`: `maker`, `host`, `reseller`,
+    `grey_market`) and the model's list and market price (`v_model_price`) beside it."""
     return read(
         snap,
-        "WITH resellers AS (SELECT source FROM source_info WHERE reseller) "
-        "SELECT b.model_id, b.openness, coalesce(a.provider, lower(b.provider)) AS provider, b.input_per_mtok, "
-        "b.output_per_mtok, b.blended_price, "
-        "(b.source IN (SELECT source FROM resellers) OR lower(b.provider) IN (SELECT source FROM resellers)) "
-        "AS reseller "
-        "FROM v_price_blended b LEFT JOIN price_provider_alias a ON a.alias = lower(b.provider) "
-        "WHERE b.valid_to IS NULL AND b.tier = 'standard' AND b.model_id IS NOT NULL "
-        "AND b.input_per_mtok IS NOT NULL AND b.output_per_mtok IS NOT NULL "
-        "QUALIFY row_number() OVER (PARTITION BY b.model_id, coalesce(a.provider, lower(b.provider)) "
-        "  ORDER BY b.blended_price, b.source) = 1 "
-        "ORDER BY b.model_id, provider",
-        needs=("v_price_blended", "source_info", "price_provider_alias"),
+        "WITH listed AS (SELECT *, count(DISTINCT source) OVER (PARTITION BY model_id, provider, "
+        "  round(input_per_mtok, 6), "
+        "  round(output_per_mtok, 6)) AS agreeing FROM v_model_listings "
+        "  WHERE tier = 'standard' AND input_per_mtok IS NOT NULL AND output_per_mtok IS NOT NULL) "
+        "SELECT l.model_id, l.openness, l.provider, l.role, l.role NOT IN ('maker', 'host') AS reseller, l.tier, "
+        "l.input_per_mtok, l.output_per_mtok, l.blended_per_mtok AS blended_price "
+        "FROM listed l "
+        "QUALIFY row_number() OVER (PARTITION BY l.model_id, l.provider ORDER BY l.agreeing DESC, l.since DESC, "
+        "  l.source) = 1 "
+        "ORDER BY l.model_id, l.provider",
+        needs=("v_model_listings",),
     )
 
 
@@ -435,9 +463,11 @@ def openness_of_top_over_time(snap: Snapshot | None) -> pl.DataFrame | None:
 def license_changes(snap: Snapshot | None) -> pl.DataFrame | None:
     return read(
         snap,
-        "SELECT observed_at, entity, source, CAST(before AS VARCHAR) AS before, CAST(after AS VARCHAR) AS after "
-        "FROM v_changes WHERE kind = 'license_change' ORDER BY observed_at DESC, event_key",
-        needs=("v_changes",),
+        "SELECT c.observed_at, c.entity, c.source, CAST(c.before AS VARCHAR) AS before, "
+        f"CAST(c.after AS VARCHAR) AS after, {_SOURCE_DECLARED} "
+        "FROM v_changes c LEFT JOIN source_info i ON i.source = c.source "
+        "WHERE c.kind = 'license_change' ORDER BY c.observed_at DESC, c.event_key",
+        needs=("v_changes", "source_info"),
     )
 
 
@@ -465,7 +495,7 @@ def license_text_versions(snap: Snapshot | None, license_id: str) -> pl.DataFram
 @st.cache_data(show_spinner=False, max_entries=16)
 def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFrame:
     with _cursor(path, version, mtime_ns) as con:
-        rows = source_status(con, registry.SOURCES)
+        rows = source_status(con)
     return pl.DataFrame(
         [
             {"source": s.source, "kind": s.kind, "last_success": s.last_success, "last_run": s.last_run,
@@ -506,4 +536,33 @@ def documented_views(snap: Snapshot | None) -> pl.DataFrame | None:
         "WHERE t.table_schema = 'main' AND t.table_type = 'VIEW' AND t.table_name LIKE 'v\\_%' ESCAPE '\\' "
         "GROUP BY t.table_name ORDER BY t.table_name",
         needs=(),
+    )
+
+
+# -- Your evaluations --------------------------------------------------------------------------------------------
+
+def own_gap(snap: Snapshot | None) -> pl.DataFrame | None:
+    """`v_own_gap` (one row per own board and category), with the capability the user's map puts it on."""
+    return read(
+        snap,
+        "SELECT g.*, (SELECT string_agg(DISTINCT r.capability, ', ') FROM v_capability_scores r "
+        "             WHERE r.source = 'own_evals' AND r.board = g.board AND r.category = g.category "
+        "             AND r.valid_to IS NULL AND r.capability <> 'none') AS capability "
+        "FROM v_own_gap g ORDER BY g.board, g.category",
+        needs=("v_own_gap", "v_capability_scores"),
+    )
+
+
+def own_changes(snap: Snapshot | None) -> pl.DataFrame | None:
+    """Each own score the newest import of its board brought: the score before (NULL: the model is new there)."""
+    return read(
+        snap,
+        "WITH latest AS (SELECT board, max(valid_from) AS at FROM leaderboard_score WHERE source = 'own_evals' "
+        "                GROUP BY board) "
+        "SELECT s.board, s.category, s.model, p.score AS before, s.score AS after, s.valid_from AS imported_run "
+        "FROM leaderboard_score s JOIN latest l ON l.board = s.board AND s.valid_from = l.at "
+        "LEFT JOIN leaderboard_score p ON p.source = s.source AND p.board = s.board AND p.category = s.category "
+        "     AND p.model = s.model AND p.valid_to = s.valid_from "
+        "WHERE s.source = 'own_evals' ORDER BY s.board, s.category, s.model",
+        needs=("leaderboard_score",),
     )

@@ -24,6 +24,7 @@ PAGES = [
     st.Page(SCREENS / "licences.py", title="Licences", url_path="licences"),
     st.Page(SCREENS / "changes.py", title="Changes", url_path="changes"),
     st.Page(SCREENS / "cost.py", title="Cost calculator", url_path="cost"),
+    st.Page(SCREENS / "evals.py", title="Your evaluations", url_path="evals"),
     st.Page(SCREENS / "sources.py", title="Sources", url_path="sources"),
     st.Page(SCREENS / "sql.py", title="SQL", url_path="sql"),
 ]

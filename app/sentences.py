@@ -14,20 +14,6 @@ import polars as pl
 
 from app import format
 
-# How sources are named in sentences; an id not listed reads as itself.
-SOURCE_NAMES = {
-    "openrouter": "OpenRouter", "litellm": "LiteLLM", "genai_prices": "genai-prices", "models_dev": "models.dev",
-    "lmarena": "LMArena", "aider": "Aider", "livebench": "LiveBench", "epoch_benchmarks": "Epoch AI",
-    "open_llm_leaderboard": "Open LLM Leaderboard", "hf_hub": "Hugging Face", "spdx": "SPDX",
-    "license_texts": "Licence texts", "openai_pricing": "OpenAI", "anthropic_pricing": "Anthropic",
-    "google_pricing": "Google", "mistral_pricing": "Mistral", "deepseek_pricing": "DeepSeek",
-}
-
-
-def display_name(source: str) -> str:
-    return SOURCE_NAMES.get(source, source)
-
-
 # A gap that moved less than this over 90 days (in the board's units) reads as flat.
 FLAT = 0.5
 
@@ -63,10 +49,29 @@ def _score(value: Any) -> str:
     return format.num(value, 1) if isinstance(value, int | float) else format.MISSING
 
 
+def _new_leader(entity: str | None, model: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+    """The leader (or the models sharing the lead) at the snapshot, and where the previous leader stands now: its
+    score before the snapshot can be higher than the new leader's (the board was rescored, or it left)."""
+    leaders = [after.get("model", model), *after.get("tied_with", [])]
+    verb = f"{' and '.join(leaders)} share the lead on" if len(leaders) > 1 else f"{leaders[0]} leads"
+    lead = f"{verb} {_board(entity)} with {_score(after.get('score'))}"
+    old, was = before.get("model"), _score(before.get("score"))
+    if not old:
+        return lead
+    if "previous_leader_score" not in after:  # recorded before the detector kept it: only the past is known
+        return f"{lead}, replacing {old} ({was} before)"
+    now = after["previous_leader_score"]
+    if now is None:
+        return f"{lead}; the previous leader, {old} ({was}), is no longer listed"
+    moved = "" if _score(now) == was else f", was {was}"
+    return f"{lead}, ahead of the previous leader {old} (now {_score(now)}{moved})"
+
+
 def sentence(kind: str, entity: str | None, source: str | None, magnitude: float | None,
-             before: dict[str, Any], after: dict[str, Any]) -> str:
-    """One event as a sentence: "OpenRouter cut DeepSeek V3 by 10.0 %: $0.35 → $0.32 per 1M"."""
-    who = display_name(source) if source else "A source"
+             before: dict[str, Any], after: dict[str, Any], label: str | None = None) -> str:
+    """One event as a sentence: "OpenRouter cut DeepSeek V3 by 10.0 %: $0.35 → $0.32 per 1M". `label` is how the
+    source names itself (its declaration's label, `source_info.label`); without one the id reads as itself."""
+    who = (label or source) if source else "A source"
     model = after.get("model") or before.get("model") or entity or "a model"
     if kind in ("price_cut", "price_hike"):
         verb = "cut" if kind == "price_cut" else "raised"
@@ -81,9 +86,7 @@ def sentence(kind: str, entity: str | None, source: str | None, magnitude: float
     if kind == "model_removed":
         return f"{who} no longer lists {entity or model}"
     if kind == "new_leader":
-        old = before.get("model")
-        lead = f"{after.get('model', model)} leads {_board(entity)} with {_score(after.get('score'))}"
-        return f"{lead}, ahead of {old} ({_score(before.get('score'))})" if old else lead
+        return _new_leader(entity, model, before, after)
     if kind in ("open_overtakes_closed", "closed_overtakes_open"):
         ahead, behind = (("open", "closed") if kind == "open_overtakes_closed" else ("closed", "open"))
         return (f"On {_board(entity)} the best {ahead} model, {after.get(f'{ahead}_model', '?')} "
@@ -112,19 +115,49 @@ def sentence(kind: str, entity: str | None, source: str | None, magnitude: float
 
 
 def change_feed(feed: pl.DataFrame) -> pl.DataFrame:
-    """The feed with a `sentence` column (the raw JSON columns dropped)."""
-    said = [sentence(r["kind"], r["entity"], r["source"], r["magnitude"], _facts(r["before"]), _facts(r["after"]))
+    """The feed with a `sentence` column (the raw JSON columns dropped); its `source_label` names the source."""
+    said = [sentence(r["kind"], r["entity"], r["source"], r["magnitude"], _facts(r["before"]), _facts(r["after"]),
+                     r.get("source_label"))
             for r in feed.iter_rows(named=True)]
     return feed.with_columns(pl.Series("sentence", said, dtype=pl.Utf8)).drop("before", "after")
 
 
-def trend(change_90d: float | None) -> str:
+TREND_DAYS = 90
+
+
+def trend(change_90d: float | None, age_days: int | None = None) -> str:
+    """The gap's move over the last 90 days, from data inside that window only: a board with no data newer than
+    the window's start has no trend to show (its gap was carried, not measured)."""
+    if age_days is not None and age_days >= TREND_DAYS:
+        return f"no new data in {TREND_DAYS} days"
     if format.is_missing(change_90d):
         return format.MISSING
     if abs(change_90d) < FLAT:
         return "→ flat"
     arrow = "↓ narrower" if change_90d < 0 else "↑ wider"
     return f"{arrow} by {abs(change_90d):,.1f}"
+
+
+def gap_cell(r: dict) -> str:
+    """The gap, and where a model of unknown openness sits between the sides, the gap were it open."""
+    gap = format.num(r["gap_abs"], 1, signed=True)
+    if r.get("unknown_model") and not format.is_missing(r.get("gap_if_unknown_open")):
+        return f"{gap} ({format.num(r['gap_if_unknown_open'], 1, signed=True)} if {r['unknown_model']} is open)"
+    return gap
+
+
+def data_age(r: dict) -> str:
+    """The day the row's board data are of, and how much older than the newest data in the warehouse: the reader
+    sees at a glance whether the row describes today; `stale` (older than the headline lag) is marked in words."""
+    if not r.get("board"):
+        return format.MISSING
+    day = format.day(r.get("data_date") or r.get("as_of"))
+    age = r.get("age_days")
+    if age is None:
+        return day
+    if age == 0:
+        return f"{day} (newest)"
+    return f"{day} ({age} days old{', stale' if r.get('stale') else ''})"
 
 
 def headline_table(headline: pl.DataFrame) -> pl.DataFrame:
@@ -137,14 +170,15 @@ def headline_table(headline: pl.DataFrame) -> pl.DataFrame:
             "Open score": format.num(r["best_open_score"], 1),
             "Best closed model": r["best_closed_model"] or format.MISSING,
             "Closed score": format.num(r["best_closed_score"], 1),
-            "Gap": format.num(r["gap_abs"], 1, signed=True),
+            "Gap": gap_cell(r),
             "Gap %": format.pct(r["gap_rel"], ratio=True),
-            "90-day trend": trend(r.get("change_90d")),
-            "Board": (f"{r['board']}, {format.day(r['as_of'])}" if r["board"] else format.MISSING),
+            "90-day trend": trend(r.get("change_90d"), r.get("age_days")),
+            "Board": r["board"] or format.MISSING,
+            "Data of": data_age(r),
             # Why a figure is missing belongs beside it; how a filled row's board was chosen is in the notes below.
             "Note": (r["note"] or "") if format.is_missing(r["gap_abs"]) else "",
         })
     table = pl.DataFrame(rows, schema={k: pl.Utf8 for k in (
         "Capability", "Best open model", "Open score", "Best closed model", "Closed score", "Gap", "Gap %",
-        "90-day trend", "Board", "Note")})
+        "90-day trend", "Board", "Data of", "Note")})
     return table if (table["Note"] != "").any() else table.drop("Note")

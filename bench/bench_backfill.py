@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import cProfile
 import dataclasses
-import functools
 import hashlib
 import io
 import os
@@ -35,19 +34,18 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collectors import registry  # noqa: E402
-from collectors.source import DocMeta, Source  # noqa: E402
 from gapwatch.settings import Settings  # noqa: E402
+from gapwatch.source import DocMeta, Outcome, Source  # noqa: E402
 from jobs.backfill.backfill import BackfillReport, Snapshot, backfill, dir_versions, snapshots  # noqa: E402
 from jobs.backfill.dated_files import dated_files  # noqa: E402
-from jobs.hooks import IngestHook, is_deferrable  # noqa: E402
 from jobs.pipeline import (  # noqa: E402
     Document,
-    Outcome,
     Pipeline,
     make_pipeline,  # noqa: E402
 )
 from warehouse import db  # noqa: E402
 from warehouse.facts import table_for  # noqa: E402
+from warehouse.hooks import Hook  # noqa: E402
 
 REALDATA = Path(os.environ.get("GAPWATCH_REALDATA", Path(__file__).resolve().parents[2] / "shared" / "realdata"))
 SETS = {"litellm": ("litellm", "litellm_mirror_rocry"), "lmarena": ("lmarena",), "models_dev": ("models.dev",)}
@@ -138,23 +136,24 @@ PUBLISH = "publish (once per backfill)"
 
 
 def timed_hooks(pipe: Pipeline, spent: dict[str, float]) -> None:
-    def timed(hook: IngestHook) -> IngestHook:
-        name = getattr(hook, "__qualname__", repr(hook)) + (" (once per batch)" if is_deferrable(hook) else "")
+    def timed(hook: Hook) -> Hook:
+        name = hook.name + (" (once per batch)" if hook.derives else "")
 
-        @functools.wraps(hook)  # keeps the `deferrable` mark, so the batch still defers the hook
-        def run(con, source, outcome: Outcome) -> None:  # noqa: ANN001 - the IngestHook signature
+        def run(con, source, outcome: Outcome) -> None:  # noqa: ANN001 - the HookFn signature
             began = time.perf_counter()
             hook(con, source, outcome)
             spent[name] += time.perf_counter() - began
 
-        over = getattr(hook, "over_batch", None)
-        if over is not None:  # a backfill runs identity and change detection this way, once, at its end
-            def over_batch(con, items) -> None:  # noqa: ANN001 - the over_batch signature
-                began = time.perf_counter()
-                over(con, items)
-                spent[name + " (deferred, once)"] += time.perf_counter() - began
-            run.over_batch = over_batch  # type: ignore[attr-defined]
-        return run
+        over = hook.over_batch
+        if over is None:
+            return dataclasses.replace(hook, fn=run)
+
+        def over_batch(con, items) -> None:  # noqa: ANN001 - the BatchFn signature
+            # A backfill runs identity and change detection this way, once, at its end.
+            began = time.perf_counter()
+            over(con, items)
+            spent[name + " (deferred, once)"] += time.perf_counter() - began
+        return dataclasses.replace(hook, fn=run, over_batch=over_batch)
     pipe.hooks = [timed(h) for h in pipe.hooks]
     publish = pipe.publish
 

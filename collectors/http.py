@@ -10,6 +10,9 @@ Why sockets are tracked: a server trickling one byte per read interval never tri
 blocked in `recv` does not notice a flag. Every connection is opened fresh by the fetching thread (no keep-alive)
 through a backend that records its socket, so the deadline timer and `cancel()` can shut the socket down and the
 blocked read returns at once.
+
+Longer than ~350 lines because it is one client: the throttle, the socket tracking, robots.txt and the retry loop
+share its state and are tested through `fetch`.
 """
 
 from __future__ import annotations
@@ -17,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import ipaddress
+import logging
 import math
 import random
+import re
 import socket
 import threading
 import time
@@ -28,10 +33,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
 import httpcore
 import httpx
+
+log = logging.getLogger("gapwatch.http")
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -39,6 +46,7 @@ ROBOTS_MAX_BYTES = 512 * 1024
 # The longest wait a server's Retry-After may impose on a source; past a day it is a broken or hostile header.
 RETRY_AFTER_MAX_S = 24 * 3600.0
 ROBOTS_MAX_AGE_S = 24 * 3600  # RFC 9309 §2.4: a cached robots.txt should not be used for more than 24 hours
+LOCATION = "gapwatch.location"  # where `_hold_location` keeps a redirect's Location, out of httpx's reach
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +110,10 @@ class Refused(Exception):
     """A request this client will not make (redirect off the declared hosts, into a private network, ...)."""
 
 
+class PrivatePeer(Refused):
+    """The connection reached a private, loopback or link-local address that this fetch may not reach."""
+
+
 class Stopped(Exception):
     """The fetch's deadline passed or the client was cancelled: no further attempt."""
 
@@ -139,17 +151,76 @@ def redact(url: str) -> str:
     return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))
 
 
+def _hide(text: str, parts: SplitResult) -> str:
+    """`text` without the URL's password, should an exception quote the URL."""
+    return text.replace(parts.password, "***") if parts.password else text
+
+
+def _is_private(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is loopback, whatever the IPv6 tables say
+    return not address.is_global
+
+
 def _is_private_address(host: str) -> bool:
-    """Whether `host` is (or resolves to) a loopback, private, link-local or otherwise non-public address."""
+    """Whether `host` is (or resolves to) a loopback, private, link-local or otherwise non-public address.
+
+    An early, readable refusal only: DNS may answer differently when the connection is made (rebinding), so
+    the address a connection actually reached is checked again (`_TrackingBackend.connect_tcp`)."""
     try:
         addresses = [ipaddress.ip_address(host.strip("[]"))]
     except ValueError:
         try:
             infos = socket.getaddrinfo(host, None)
-        except OSError:
+        except (OSError, UnicodeError):  # UnicodeError: a label the IDNA codec refuses (empty, over 63 chars)
             return False  # unresolvable: the request itself will fail with a clear error
         addresses = [ipaddress.ip_address(info[4][0].split("%")[0]) for info in infos]
-    return any(not a.is_global for a in addresses)
+    return any(_is_private(a) for a in addresses)
+
+
+def private_by_address(host: str) -> bool:
+    """Whether a URL naming `host` asks for a private server by address: a literal loopback, private or
+    link-local IP, or `localhost`. Only such a URL (a test server, the demo, an operator's explicit base URL)
+    may reach private addresses; a host *name* never earns that by what DNS answers, which an attacker
+    controlling that DNS could choose."""
+    host = host.strip("[]").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return _is_private(ipaddress.ip_address(host.split("%")[0]))
+    except ValueError:
+        return False
+
+
+def redirect_target(url: str, location: str) -> str:
+    """Where a redirect from `url` with this `Location` goes, or `Refused` saying what is wrong with it.
+
+    `Location` is upstream text: a bad port (`:99999`), an invalid IDNA label (`xn--`), a scheme without `//`
+    (`mailto:`, `http:x`), a broken IPv6 literal... Each URL parser raises its own exception for these
+    (ValueError, UnicodeError and idna's errors, httpx.InvalidURL), so the target is checked here, once,
+    before httpx or urllib parse it further, and every such form becomes this fetch's recorded failure."""
+    shown = repr(location if len(location) <= 120 else location[:120] + "…")
+    try:
+        target = urljoin(url, location)
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https"):
+            raise Refused(f"will not follow a redirect to a {parts.scheme!r} URL (Location {shown})")
+        if not parts.hostname:
+            raise Refused(f"malformed redirect: Location {shown} names no host")
+        _ = parts.port  # a port out of 0-65535 or not a number raises ValueError here
+        _ = httpx.URL(target).host  # IDNA labels (`xn--` decoded here), IPv6 literals, characters
+    except (ValueError, TypeError, httpx.InvalidURL) as exc:  # UnicodeError and idna.IDNAError are ValueErrors
+        raise Refused(f"malformed redirect: Location {shown} ({type(exc).__name__}: {exc})") from None
+    return target
+
+
+def _hold_location(response: httpx.Response) -> None:
+    """httpx builds the next request of every redirect even when it will not follow it, and then raises whatever
+    its URL parsers raise on a malformed Location (InvalidURL, idna's errors, ValueError). This response hook
+    takes the Location away from httpx; `_get` follows it through `redirect_target`, which names the fault."""
+    if response.has_redirect_location:
+        response.extensions = {**response.extensions, LOCATION: response.headers["Location"]}
+        del response.headers["Location"]
 
 
 def host_allowed(host: str, declared: Iterable[str]) -> bool:
@@ -204,16 +275,35 @@ class _Sockets:
 
 
 class _TrackingBackend(httpcore.NetworkBackend):
-    def __init__(self, inner: httpcore.NetworkBackend, sockets: _Sockets) -> None:
+    """Records each socket (see the module doc) and refuses a connection whose peer is a private address
+    when the fetching thread's fetch may not reach one: DNS answered at connect time, whatever it said before."""
+
+    def __init__(self, inner: httpcore.NetworkBackend, sockets: _Sockets, policy: threading.local) -> None:
         self._inner = inner
         self._sockets = sockets
+        self._policy = policy
 
     def connect_tcp(self, host: str, port: int, timeout: float | None = None, local_address: str | None = None,
                     socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
         stream = self._inner.connect_tcp(host, port, timeout=timeout, local_address=local_address,
                                          socket_options=socket_options)
-        self._sockets.add(stream.get_extra_info("socket"))
+        sock = stream.get_extra_info("socket")
+        self._sockets.add(sock)
+        if not getattr(self._policy, "private_ok", False):
+            self._check_peer(stream, sock, host)
         return stream
+
+    @staticmethod
+    def _check_peer(stream: httpcore.NetworkStream, sock: socket.socket | None, host: str) -> None:
+        try:
+            peer = ipaddress.ip_address(sock.getpeername()[0].split("%")[0]) if sock is not None else None
+        except (OSError, ValueError):
+            peer = None
+        if peer is None or _is_private(peer):
+            stream.close()
+            raise PrivatePeer(f"{host} connected to {peer or 'an address that cannot be checked'}, a private, "
+                              "loopback or link-local address (DNS rebinding?); only a URL naming such an address "
+                              "itself may reach one")
 
     def connect_unix_socket(self, path: str, timeout: float | None = None,
                             socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
@@ -242,14 +332,15 @@ class HttpClient:
     def __init__(self, config: HttpConfig, transport: httpx.BaseTransport | None = None) -> None:
         self.config = config
         self._sockets = _Sockets()
+        self._policy = threading.local()  # `private_ok` of the fetch this thread is making
         if transport is None:
             # No keep-alive: every connection belongs to the fetch (thread) that opened it, see the module doc.
             transport = httpx.HTTPTransport(limits=httpx.Limits(max_keepalive_connections=0))
             pool = transport._pool
-            pool._network_backend = _TrackingBackend(pool._network_backend, self._sockets)
+            pool._network_backend = _TrackingBackend(pool._network_backend, self._sockets, self._policy)
         self._client = httpx.Client(
             headers={"User-Agent": config.user_agent}, timeout=config.timeout_s, follow_redirects=False,
-            transport=transport,
+            transport=transport, event_hooks={"response": [_hold_location]},
         )
         self._throttle = HostThrottle(config.host_min_interval_s)
         self._robots: dict[str, tuple[float, urllib.robotparser.RobotFileParser]] = {}
@@ -332,6 +423,8 @@ class HttpClient:
         except BodyTooLarge:
             parser.parse([])
             return time.monotonic() + ROBOTS_MAX_AGE_S, parser
+        except PrivatePeer:
+            raise  # not an unreachable robots.txt: the host itself is refused, and the fetch says why
         except (_Retryable, httpx.HTTPError, Refused, Stopped):
             return None
         if resp.status_code >= 400:  # 4xx: no robots.txt, everything allowed (§2.3.1.3)
@@ -393,8 +486,9 @@ class HttpClient:
                 resp, body = self._get_once(url, headers, max_bytes, job)
             finally:
                 slot.release()
-            if resp.status_code in REDIRECT_STATUSES and "Location" in resp.headers:
-                url = urljoin(url, resp.headers["Location"])
+            location = resp.extensions.get(LOCATION, resp.headers.get("Location"))
+            if resp.status_code in REDIRECT_STATUSES and location is not None:
+                url = redirect_target(url, location)
                 continue
             job.final_url = url
             return resp, body
@@ -416,6 +510,7 @@ class HttpClient:
         timer.daemon = True
         timer.start()
         timeout = httpx.Timeout(max(0.01, min(self.config.timeout_s, job.remaining())))
+        self._policy.private_ok = job.private_ok
         try:
             request = self._client.build_request("GET", url, headers=headers, timeout=timeout)
             resp = self._client.send(request, stream=True)
@@ -453,10 +548,14 @@ class HttpClient:
         started = time.monotonic()
         fetched_at = datetime.now(UTC).replace(tzinfo=None)
         cap = max_bytes or self.config.max_body_bytes
-        shown = redact(url)
-        parts = urlsplit(url)
-        job = _Fetch(started + self.config.fetch_deadline_s, tuple(h for h in hosts if h),
-                     private_ok=_is_private_address(parts.hostname or ""),
+        try:
+            shown = redact(url)
+            parts = urlsplit(url)
+            private_ok = private_by_address(parts.hostname or "")
+        except ValueError as exc:  # a malformed configured URL (a base URL override); userinfo cut by hand
+            return FetchResult(url=re.sub(r"//[^/?#]*@", "//", url), fetched_at=fetched_at,
+                               error=f"malformed URL: {exc}")
+        job = _Fetch(started + self.config.fetch_deadline_s, tuple(h for h in hosts if h), private_ok=private_ok,
                      origin=parts.netloc.rsplit("@", 1)[-1])
         headers: dict[str, str] = {}
         if etag:
@@ -489,6 +588,12 @@ class HttpClient:
             return result(attempts=attempts(), error=f"timed out after {attempts()} attempts ({type(exc).__name__})")
         except httpx.HTTPError as exc:
             return result(attempts=attempts(), error=f"{type(exc).__name__}: {redact(str(exc))}")
+        except (httpx.InvalidURL, httpx.StreamError, ValueError, OSError) as exc:
+            # What URL parsers (urllib, httpx, idna) and the socket layer raise outside httpx.HTTPError.
+            return result(attempts=attempts(), error=_hide(f"{type(exc).__name__}: {exc}", parts))
+        except Exception as exc:  # `fetch` never raises: anything unforeseen is still this fetch's recorded failure
+            log.exception("unexpected error fetching %s", shown)
+            return result(attempts=attempts(), error=_hide(f"unexpected {type(exc).__name__}: {exc}", parts))
         meta = dict(
             status=resp.status_code,
             etag=resp.headers.get("ETag"),

@@ -100,6 +100,14 @@ class Settings(BaseSettings):
     alert_secrets_file: Path | None = Field(None, description="KEY=VALUE file for ${KEY} in channel URLs.")
     alert_max_attempts: int = Field(5, description="Delivery attempts per event and channel before giving up.")
     alert_max_age_hours: float = Field(72.0, description="Events detected longer ago than this are not sent.")
+    alert_timeout_s: float = Field(
+        30.0, gt=0, description="Deadline of one alert send (also `alerts test`), however slowly the channel answers.",
+    )
+    alert_backoff_s: float = Field(
+        30.0, ge=0, description="A channel that failed waits this long before its next attempt, doubling with each "
+        "failure in a row up to `alert_backoff_max_s`; its events stay pending meanwhile.",
+    )
+    alert_backoff_max_s: float = Field(3600.0, ge=0, description="Longest wait between attempts to a failing channel.")
     feed_path: Path | None = Field(None, description="Atom feed of recent events (default data_dir/feed.atom).")
     # Transforms
     blend_input_weight: float = Field(3.0, description="Input weight of the blended price (3:1 input:output).")
@@ -120,6 +128,11 @@ class Settings(BaseSettings):
     )
     price_index_grid_days: int = Field(7, description="Step in days between price index samples.")
     frontier_grid_days: int = Field(30, description="Step in days between price-quality frontier samples.")
+    evals_dir: Path | None = Field(
+        None, description="Watched folder of your own evaluation files (*.json: Every Eval Ever, Inspect AI, lm-eval)"
+        " that `gapwatch serve` imports on its schedule (docs/evals.md). Unset: none watched.")
+    evals_every_s: float = Field(300.0, gt=0, description="How often the service looks for new files in evals_dir "
+                                 "(seconds).")
     tco_monthly_tokens: float = Field(1.5e9, description="Default TCO scenario: tokens per month (50M/day).")
     tco_input_share: float = Field(0.75, description="Default TCO scenario: share of tokens that are input.")
     tco_closed_model: str | None = Field(None, description="TCO closed model_id (default: best priced closed).")

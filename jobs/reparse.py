@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from collectors.source import Source
-from jobs.pipeline import Document, Outcome, Pipeline
+from gapwatch.source import Outcome, Source
+from jobs.pipeline import Document, Pipeline
 from warehouse import runs
 from warehouse.facts import table_for
-from warehouse.transforms import pending
+from warehouse.transforms import touched
 
 
 def reparse(pipe: Pipeline, source: Source, progress: Callable[[int, int], None] | None = None) -> list[Outcome]:
@@ -26,7 +26,7 @@ def reparse(pipe: Pipeline, source: Source, progress: Callable[[int, int], None]
             for row_type in source.row_types:
                 con.execute(f"DELETE FROM {table_for(row_type).name} WHERE source = ?", [source.id])
             runs.drop_judged_runs(con, source.id)
-            pending.mark_stale(con)  # facts dropped outside any diff: the derive stage recomputes everything
+            touched.mark_stale(con)  # facts dropped outside any diff: the derive stage recomputes everything
             # One batch: nothing published per run; the derive stage (transforms, gap thresholds) runs once.
             with pipe.batch():
                 for i, (observed_at, shas) in enumerate(past):

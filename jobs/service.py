@@ -27,8 +27,9 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from collectors import registry
 from collectors.http import RETRY_AFTER_MAX_S
-from collectors.source import Source
 from gapwatch.settings import Settings
+from gapwatch.source import Source
+from jobs.alerts.worker import DeliveryWorker
 from jobs.pipeline import Pipeline, make_pipeline, utcnow
 from warehouse import db, runs
 from warehouse.publish import publish_if_owed
@@ -36,6 +37,10 @@ from warehouse.publish import publish_if_owed
 log = logging.getLogger("gapwatch.service")
 HOST_BUSY_RETRY_S = 5.0
 SHUTDOWN_GRACE_S = 5.0
+
+
+# The scheduler job importing the watched folder of own evaluations (named like the source it feeds).
+EVALS_JOB = "own_evals"
 
 
 def enabled_sources(settings: Settings) -> list[Source]:
@@ -85,6 +90,7 @@ class Service:
             job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": settings.misfire_grace_s},
             timezone=UTC,
         )
+        self.alerts = DeliveryWorker(self.pipe, settings)
         self.outcomes: Counter[tuple[str, str]] = Counter()
         self._cond = threading.Condition()
         self._active = 0
@@ -106,10 +112,14 @@ class Service:
                 trigger.start_date = first  # keep the cadence anchored on the first run, not on start-up
             self.scheduler.add_job(self._run, trigger, args=[source], id=source.id, name=source.id,
                                    next_run_time=first)
+        if self.settings.evals_dir is not None:  # the watched folder of own evaluations, imported on a cadence
+            self.scheduler.add_job(self._import_evals, IntervalTrigger(seconds=self.settings.evals_every_s),
+                                   id=EVALS_JOB, name=EVALS_JOB, next_run_time=now)
         self.scheduler.start()
         with self.pipe.locked():
             self._save_schedule()
             self.pipe.publish()
+        self.alerts.start()
         log.info("serving %d sources with at most %d concurrent fetches", len(self.sources),
                  self.settings.max_concurrent_fetches)
 
@@ -121,6 +131,7 @@ class Service:
         # reads its jobs to record the next run time; we wait for running jobs ourselves below.
         if self.scheduler.running:
             self.scheduler.shutdown(wait=False)
+        self.alerts.stop(timeout_s=0)  # tells the pass in flight to end; joined below, before the pipeline closes
         with self._cond:
             # Fetches in flight get a few seconds to finish (their ingest then commits); past that they are
             # cancelled, so a server trickling bytes cannot hold shutdown up until its deadline.
@@ -128,6 +139,8 @@ class Service:
                 log.info("cancelling the fetches still in flight")
                 self.pipe.client.cancel()
             self._cond.wait_for(lambda: self._active == 0)
+        if not self.alerts.stop(timeout_s=SHUTDOWN_GRACE_S):
+            log.warning("alert delivery did not stop within %g s; closing anyway", SHUTDOWN_GRACE_S)
         self.pipe.close()
         log.info("stopped")
 
@@ -182,7 +195,7 @@ class Service:
             else:
                 publish_if_owed(con, self.settings.published_file)
         self.outcomes[(source.id, status)] += 1  # counted once the run's schedule and snapshot are out
-        self._deliver_alerts()
+        self.alerts.request()
 
     def _retry_after_until(self, source: Source, since: datetime) -> datetime | None:
         """Until when a server that answered 429/503 with Retry-After (in a fetch since `since`) asked us to wait."""
@@ -230,16 +243,35 @@ class Service:
             if rows:
                 con.executemany("INSERT INTO source_schedule VALUES (?, ?, ?)", rows)
 
-    def _deliver_alerts(self) -> None:
-        try:
-            from jobs.alerts.delivery import deliver_pending
+    def _import_evals(self) -> None:
+        """New files of the watched folder (`evals_dir`): imported, derived and published (jobs/evals.py); a broken
+        file is a rejected run of `own_evals`, never a stopped service."""
+        from jobs.evals import EvalImportError, import_folder
 
-            deliver_pending(self.pipe, self.settings)
-        except ModuleNotFoundError as exc:
-            if exc.name != "jobs.alerts.delivery":
-                log.exception("alert delivery failed")
-        except Exception:  # a broken channel must not stop collection; deliveries are retried next time
-            log.exception("alert delivery failed")
+        assert self.settings.evals_dir is not None
+        with self._cond:
+            if self._stopping:
+                return
+            self._active += 1  # `stop` waits for it like for a collection
+        try:
+            outcomes = import_folder(self.pipe, self.settings.evals_dir)
+        except EvalImportError as exc:
+            log.error("%s", exc)
+            return
+        except Exception:
+            log.exception("importing evaluations from %s failed", self.settings.evals_dir)
+            return
+        finally:
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+        for outcome in outcomes:
+            with self._cond:
+                self.outcomes[(outcome.source, outcome.status)] += 1
+        if outcomes:
+            with self.pipe.locked():
+                self._save_schedule()
+            self.alerts.request()  # off this thread: the delivery worker sends
 
 
 def stop_on_signals() -> threading.Event:

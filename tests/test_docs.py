@@ -1,5 +1,6 @@
 """The public interface is documented: tables and views in docs/sql.md, CLI commands in README.md's CLI table,
-settings in docs/configuration.md; and the generated pages match what `make docs` would write now."""
+settings in docs/configuration.md, migrations in docs/architecture.md's table; and the generated pages match what
+`make docs` would write now."""
 
 from __future__ import annotations
 
@@ -42,6 +43,12 @@ def test_every_table_and_view_is_documented(tmp_path: Path) -> None:
     sql = read("docs/sql.md")
     missing = [n for n in names if n != "schema_migration" and not documented(n, sql)]
     assert not missing, f"tables/views not in docs/sql.md: {missing}"
+
+
+def test_every_migration_is_in_the_architecture_table() -> None:
+    listed = set(re.findall(r"^\| (\d{3}) \|", read("docs/architecture.md"), re.MULTILINE))
+    missing = [name for number, name, _ in db.migrations() if f"{number:03d}" not in listed]
+    assert not missing, f"migrations not in docs/architecture.md's table: {missing}"
 
 
 def _commands(group: click.Group, prefix: str = "") -> list[str]:

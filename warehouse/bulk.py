@@ -19,12 +19,13 @@ from typing import Any
 
 import duckdb
 
+from gapwatch.source import Diff, Outcome, Source
 from warehouse import history, ingest, runs
 from warehouse.facts import FACT_TABLES, FactTable, table_for
-from warehouse.history import Diff, Interval, Key
-from warehouse.ingest import Document, Outcome, Parsed, SourceLike, keep_held
+from warehouse.history import Interval, Key
+from warehouse.ingest import Document, Parsed, keep_held
 from warehouse.rawstore import RawStore
-from warehouse.transforms import pending
+from warehouse.transforms import touched
 
 
 def appendable(con: duckdb.DuckDBPyConnection, sources: list[str], first: datetime) -> bool:
@@ -35,7 +36,7 @@ def appendable(con: duckdb.DuckDBPyConnection, sources: list[str], first: dateti
 class BulkWriter:
     """Judge appended snapshots of one source in memory; `flush` writes them. Not thread-safe: the writer's."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, raw: RawStore, source: SourceLike, first: datetime, *,
+    def __init__(self, con: duckdb.DuckDBPyConnection, raw: RawStore, source: Source, first: datetime, *,
                  min_row_ratio: float, started: datetime, trigger: str = "backfill") -> None:
         self.con, self.raw, self.source = con, raw, source
         self.min_row_ratio, self.started, self.trigger = min_row_ratio, started, trigger
@@ -75,7 +76,8 @@ class BulkWriter:
         source = self.source
         outcome, parsed, evidence, _ = ingest.judge(
             self.con, source, observed_at, parse, self.min_row_ratio,
-            complete=len(docs) >= source.documents_per_collection, state=self.alive, previous=self._counts())
+            complete=len(docs) >= source.documents_per_collection, state=self.alive, previous=self._counts(),
+            documents=lambda: [(d.sha256, d.body) for d in docs])
         if outcome.status != "ok":
             return outcome
         by_type: dict[type, list] = {t: [] for t in source.row_types}
@@ -125,7 +127,7 @@ class BulkWriter:
         if self._runs:
             self._write_runs()
         self._write_documents()
-        pending.record_touches_many(self.con, self.source.id, [o for o in outcomes if o.status == "ok"])
+        touched.record_touches_many(self.con, self.source.id, [o for o in outcomes if o.status == "ok"])
         self._runs = []
         return outcomes
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import source_info
+from warehouse import price_roles
 
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
@@ -68,7 +68,7 @@ def connect(path: Path, published: Path | None = None) -> duckdb.DuckDBPyConnect
             raise WarehouseLocked(locked_message(path, str(exc), published)) from exc
         raise
     migrate(con)
-    source_info.sync(con)
+    price_roles.sync(con)  # the role file is data of the warehouse, not of the registry
     return con
 
 

@@ -9,7 +9,7 @@ so history stays a clean sequence of non-overlapping intervals per key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
 from types import EllipsisType
@@ -18,36 +18,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from gapwatch.source import Diff, FactChange
 from warehouse import runs
 from warehouse.facts import FactTable
 
 Key = tuple[Any, ...]
 Values = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class FactChange:
-    table: str
-    key: dict[str, Any]
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    evidence: str | None
-
-
-@dataclass
-class Diff:
-    added: list[FactChange] = field(default_factory=list)
-    changed: list[FactChange] = field(default_factory=list)
-    removed: list[FactChange] = field(default_factory=list)
-
-    def extend(self, other: Diff) -> None:
-        self.added += other.added
-        self.changed += other.changed
-        self.removed += other.removed
-
-    @property
-    def counts(self) -> tuple[int, int, int]:
-        return len(self.added), len(self.changed), len(self.removed)
 
 
 @dataclass
@@ -137,6 +113,21 @@ def plan_snapshot(spec: FactTable, items: list[tuple[Any, str | None]], alive: d
     return plan
 
 
+def _fit_partial(plan: Plan, alive: dict[Key, Interval], following: dict[Key, Interval], observed_at: datetime,
+                 closes: list[tuple], extends: list[tuple], inserts: list[tuple]) -> None:
+    """`plan`'s writes for a partial snapshot fitted before newer data: a changed fact ends at `observed_at`, and the
+    value it brings holds until the key's next interval (`following`), which it extends back when equal."""
+    for key, old in plan.ended:
+        closes.append((*key, old.valid_from, observed_at))
+    for key, values, evidence in plan.started:
+        old, nxt = alive.get(key), following.get(key)
+        end = old.valid_to if old is not None else (nxt.valid_from if nxt is not None else None)
+        if nxt is not None and nxt.valid_from == end and _same(nxt.values, values):
+            extends.append((*key, nxt.valid_from, observed_at))
+        else:
+            inserts.append((*key, *values, observed_at, end, evidence))
+
+
 def apply_snapshot(
     con: duckdb.DuckDBPyConnection,
     spec: FactTable,
@@ -164,6 +155,13 @@ def apply_snapshot(
     extends: list[tuple] = []   # key + (old valid_from, new valid_from)
     plan = plan_snapshot(spec, items, alive, full_snapshot=full_snapshot)
 
+    if not full_snapshot and t_next is not None:
+        # A partial snapshot fitted under newer data: the next observation says nothing of the keys it omits, so a
+        # key's value holds until that key's own next interval, never until the source's next observation.
+        _fit_partial(plan, alive, _load(con, spec, source, "valid_from > ? QUALIFY row_number() OVER (PARTITION BY "
+                                        f"{', '.join(spec.key)} ORDER BY valid_from) = 1", [observed_at]),
+                     observed_at, closes, extends, inserts)
+        plan.ended, plan.started = [], []
     for key, old in plan.ended:
         closes.append((*key, old.valid_from, observed_at))
         # The next observation still saw the old value: it keeps its own interval from there on.

@@ -18,11 +18,12 @@ if headline is None:
     ui.no_data("the per-capability gap (v_gap_headline)")
 else:
     ui.text_table(sentences.headline_table(headline))
-    boards = sorted({f"{r['board']} ({format.day(r['as_of'])})" for r in headline.iter_rows(named=True)
-                     if r["board"]})
+    stale = [format.words(r["capability"]) for r in headline.iter_rows(named=True) if r.get("stale")]
     st.caption(f"Open = {definition}. Gap = best closed score − best open score on the capability's main board "
                "(Elo points for arena boards, % solved for benchmarks); ↓ the gap shrank over 90 days, ↑ it grew. "
-               f"Boards and as-of dates: {'; '.join(boards) if boards else '—'}.")
+               "Each row answers from the freshest board that can; *Data of* is the day its board's data are of "
+               f"and how much older than the newest data gapwatch holds ({format.day(data.as_of(snap))})."
+               + (f" Stale (no fresher board can answer): {', '.join(stale)}." if stale else ""))
     notes = [(r["capability"], r["note"]) for r in headline.iter_rows(named=True)
              if r["note"] and not format.is_missing(r["gap_abs"])]
     if notes:
@@ -33,7 +34,7 @@ else:
 top = data.top_models(snap)
 share = data.open_share_top(top, definition)
 tracked = data.models_tracked(snap)
-cheapest = data.cheapest_at_frontier(snap)
+cheapest = data.cheapest_of_top(snap)
 
 board_name = top["board"][0] if data.present(top) else "the main general board"
 col1, col2, col3 = st.columns(3)
@@ -42,9 +43,13 @@ col1.metric("Models tracked", "—" if tracked is None else f"{tracked:,}",
 col2.metric(f"Open share of the top {data.TOP_N}", "—" if share is None else format.pct(share, ratio=True),
             help=f"Current top {data.TOP_N} on {board_name}; open = {definition}.")
 if data.present(cheapest):
-    col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['blended_price'][0])} / 1M",
-                help="Blended price (3 input : 1 output tokens) on the latest date of the price–quality frontier.")
-    col3.caption(f"{cheapest['model'][0]}, {format.when(cheapest['date'][0])}")
+    col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['price'][0])} / 1M",
+                help=f"Of the same top {data.TOP_N} on {board_name}, the cheapest blended price (3 input : 1 output "
+                     "tokens) a buyer pays: the maker's list price, else the cheapest host's market price; never a "
+                     "reseller's or a grey market's.")
+    row = cheapest.row(0, named=True)
+    col3.caption(f"{row['model']} (rank {row['rank']}): {row['kind']} price at {row['provider']} ({row['tier']}), "
+                 f"since {format.day(row['since'])}")
 else:
     col3.metric(f"Cheapest of the top {data.TOP_N} by quality", "—")
 
@@ -52,13 +57,16 @@ if data.present(headline):
     pairs = tuple((r["capability"], r["board"]) for r in headline.iter_rows(named=True) if r["board"])
     series = data.headline_series(snap, definition, pairs)
     if data.present(series):
-        # Only capabilities with a gap to draw; each line runs to the as-of day.
-        series = charts.extend_to(series.drop_nulls("gap_abs"), "date", data.as_of(snap), by=["capability", "board"])
+        # Only capabilities with a gap to draw; each line runs to its board's newest data, never past it: a board
+        # that stopped in December is not carried to July and called "now".
+        ends = {(r["capability"], r["board"]): r.get("data_date") or r["as_of"]
+                for r in headline.iter_rows(named=True) if r["board"]}
+        series = charts.extend_each(series.drop_nulls("gap_abs"), "date", ends, by=["capability", "board"])
     if data.present(series):
         st.subheader("The gap over time, per capability")
         st.altair_chart(charts.gap_small_multiples(series), width="stretch")
-        st.caption("Best closed − best open score on each capability's main board, step by step to its as-of "
-                   "date. Below zero, an open model leads.")
+        st.caption("Best closed − best open score on each capability's main board, step by step to the day its "
+                   "board's data are of. Below zero, an open model leads.")
 
 st.subheader("Latest changes")
 recent = data.changes(snap, limit=10)

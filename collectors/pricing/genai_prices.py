@@ -1,4 +1,9 @@
-"""pydantic/genai-prices `prices/data.json`: a list of providers, each with models and prices in USD per 1M.
+"""pydantic/genai-prices `prices/new_data/v2/data.json`: a list of providers, each with models and prices in USD
+per 1M.
+
+The upstream stopped updating `prices/data.json` on 2026-07-25 and publishes its current data under
+`prices/new_data/v2/` (same schema; `v3/` is a new, different one): that frozen file kept answering, so nothing
+failed. The old file's history (the realdata staging set) still backfills through the same parser.
 
 `prices` is one object or a list of periods. Periods constrained by `start_date` are price history: the
 one in force at `meta.observed_at` is emitted (the last whose start date has passed), so parsing stays pure
@@ -17,8 +22,8 @@ from typing import Any
 
 from collectors.parsing import load_json, to_float
 from collectors.pricing import tiers
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 _FIELDS = {"input_mtok": "input", "output_mtok": "output", "cache_read_mtok": "cache_read",
            "cache_write_mtok": "cache_write"}
@@ -142,11 +147,14 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="genai_prices",
     kind="pricing",
+    label="genai-prices",
     base_url="https://raw.githubusercontent.com",
-    paths=("/pydantic/genai-prices/main/prices/data.json",),
+    paths=("/pydantic/genai-prices/main/prices/new_data/v2/data.json",),
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=12)),
+    max_age=timedelta(days=30),  # stale when its content stands still longer: weekly releases
     description="pydantic/genai-prices: curated USD per 1M prices with dated periods and context tiers.",
     min_rows=10,
+    real_files="realdata §7: `prices/data.json` of pydantic/genai-prices, 4 versions (2025-06-23 to 2026-07-25).",
 )

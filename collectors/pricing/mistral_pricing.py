@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from collectors.pricing import tiers
 from collectors.pricing.html_tables import column, money, require, soup, tables
-from collectors.source import DocMeta, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, Schedule, Source
 
 PROVIDER = "mistral"
 
@@ -55,11 +55,17 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="mistral_pricing",
     kind="pricing",
+    label="Mistral",
     base_url="https://mistral.ai",
     paths=("/pricing",),
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=180),  # stale when its content stands still longer: a maker's prices move a few times a year
     description="Mistral's own API price list (input/output per model).",
     min_rows=3,
+    real_files=(
+        "no real copy in the staging set: built on recorded pages (fixtures `pricing_2024-09-01.html`, "
+        "`pricing_2024-09-20.html`)."
+    ),
 )

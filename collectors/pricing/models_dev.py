@@ -18,10 +18,10 @@ from datetime import date, timedelta
 from typing import Any
 
 from collectors.parsing import load_json, to_float
-from collectors.pricing import tiers
+from collectors.pricing import modality, tiers
 from collectors.pricing.models_dev_tree import api_document, deep_merge, omit, read_tarball
-from collectors.source import DocMeta, ParseError, Schedule, Source, TreeFormat
 from gapwatch.rows import ModelRow, ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, ParseError, Schedule, Source, TreeFormat
 
 _PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 
@@ -137,13 +137,17 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             if tiers.not_priced(standard.get("input"), standard.get("output"), model_name):
                 out.skipped.append(f"{provider_id}/{model_name}: no price (missing or 0)")
                 continue
+            shown = entry.get("modalities")
+            output_modality = modality.of_modalities(*(shown.get(k) for k in ("input", "output"))) \
+                if isinstance(shown, dict) else None
             for tier, prices in by_tier.items():
                 try:
                     out.rows.append(PriceRow(provider=str(provider_id), model=model_name,
                                              tier=tiers.label(tier, model_name),
                                              input_per_mtok=prices["input"], output_per_mtok=prices["output"],
                                              cache_read_per_mtok=prices["cache_read"],
-                                             cache_write_per_mtok=prices["cache_write"]))
+                                             cache_write_per_mtok=prices["cache_write"],
+                                             modality=output_modality))
                 except RowError as exc:
                     out.hold_error(exc, f"{provider_id}/{model_name} [{tier}]: {exc}")
     out.rows += [_consensus(catalogue[name]) for name in sorted(catalogue)]
@@ -153,13 +157,20 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="models_dev",
     kind="pricing",
+    label="models.dev",
     base_url="https://models.dev",
     paths=("/api.json",),
     row_types=(PriceRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=12)),
+    max_age=timedelta(days=14),  # stale when its content stands still longer: the repository changes almost daily
     description="models.dev: USD per 1M prices per provider, open_weights flags, release dates, limits.",
     min_rows=10,
     # The site builds api.json from a repository of TOML files: its git history is the document's history.
     tree=TreeFormat(".toml", api_document, read_tarball),
+    real_files=(
+        "no real copy of `https://models.dev/api.json` itself: realdata §2 holds the models.dev TOML tree it "
+        "is built from (5 snapshots, which the source's tree backfill reads); fixtures `api_2025-09-30.json`, "
+        "`api_2026-03-21.json`."
+    ),
 )

@@ -1,2 +1,3 @@
 """Alerts: rules route stored change events to channels (`rules`), rendered (`messages`), delivered once
-per (event, channel) with retries (`delivery`), and listed in an Atom feed (`feed`)."""
+per (event, channel) with retries, deadlines and backoff (`delivery`), by the service on a thread of its own
+(`worker`), and listed in an Atom feed (`feed`)."""

@@ -4,6 +4,10 @@ A pass reads pending work under the writer's lock, sends without holding it (a s
 ingests), then records every attempt in `alert_delivery` under the lock again. An (event, channel) with a
 `sent` attempt is never sent again; a failed one is retried on later passes up to `alert_max_attempts`.
 Backfilled events are recorded but only sent when asked (`include_backfill=True`, i.e. `backfill --alerts`).
+
+Every send has a deadline (`alert_timeout_s`) however slowly the channel answers, and a channel that fails is
+not tried again before its backoff ends (`ChannelHealth`): its other messages stay pending for a later pass.
+The service runs passes on their own thread (`jobs/alerts/worker.py`), never in a collection's.
 """
 
 from __future__ import annotations
@@ -11,8 +15,10 @@ from __future__ import annotations
 import logging
 import re
 import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -32,6 +38,7 @@ log = logging.getLogger("gapwatch.alerts")
 TRANSPORT_LOGGERS = ("apprise", "urllib3.connectionpool")
 
 PERIODS = {"hourly": timedelta(hours=1), "daily": timedelta(days=1), "weekly": timedelta(weeks=1)}
+MAX_PARALLEL_CHANNELS = 8
 # One pass at a time per process: two overlapping passes could both see an (event, channel) as pending.
 _PASS_LOCK = threading.Lock()
 
@@ -99,36 +106,141 @@ def _scrubbed_logs(channel: Channel) -> Iterator[None]:
             logger.removeFilter(scrub)
 
 
-# Mentions that page people in chat channels: @everyone/@here/@channel (Discord, Slack, Mattermost), <@id>, <!here>.
-_MENTION = re.compile(r"@(?=(everyone|here|channel|all)\b)|<(?=[@!#])", re.IGNORECASE)
+# Mentions that page many people, per chat platform; an alert quotes upstream text (model names, licence
+# texts) that may contain any of them. Every channel gets the union: a generic webhook may relay into any of these.
+MASS_MENTIONS = {
+    "Slack": r"<(?=[!@#])|@(?=(?:here|channel|everyone)\b)",  # <!channel>, <!here>, <@U123>, <#C1>
+    "Discord": r"<(?=[@#])|@(?=(?:everyone|here)\b)",  # @everyone, @here, <@id>, <@&role>
+    "Mattermost": r"@(?=(?:all|channel|here)\b)",
+    "Matrix": r"@(?=room\b)",  # the `.m.rule.roomnotif` push rule matches "@room" in the body
+    "Zulip": r"@(?=_?\*)",  # @**all**, @**everyone**, @**stream**, @**topic**, @*group*, silent @_**name**
+}
+_MENTION = re.compile("|".join(f"(?:{p})" for p in MASS_MENTIONS.values()), re.IGNORECASE)
+# Services that render Markdown from the plain text field Apprise fills for a TEXT body: Apprise escapes our text
+# into Markdown for them only when the plugin is told it speaks Markdown.
+RENDERS_MARKDOWN = frozenset({"Mattermost", "Zulip", "Discord"})
 
 
 def inert(text: str) -> str:
-    """`text` with every mention broken by a zero-width space: a scraped model name must never page a channel.
+    """`text` with every mass mention broken by a zero-width space: a scraped model name must never page a channel.
     Markup (markdown links, HTML) is escaped by Apprise for each channel's own format (the body is sent as TEXT)."""
     return _MENTION.sub(lambda m: m.group(0) + "\u200b", text)
 
 
-def send(channel: Channel, subject: str, text: str) -> str | None:
-    """Send one message; None when delivered, else an error with every secret scrubbed out.
+class DeliveryStopped(Exception):
+    """The service is shutting down: the send in flight is abandoned and not recorded (it is retried later)."""
+
+
+class _Captured(logging.Handler):
+    """Apprise's warnings from one sending thread: two sends in flight (one past its deadline) never mix their
+    errors, and each error is scrubbed with its own channel's secrets."""
+
+    def __init__(self, thread: int) -> None:
+        super().__init__(logging.WARNING)
+        self.thread = thread
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        if record.thread == self.thread:
+            self.lines.append(record.getMessage())
+
+
+def _notify(channel: Channel, subject: str, text: str) -> str | None:
+    """One Apprise notify, in the calling thread; None when delivered, else an error with secrets scrubbed."""
+    transport = logging.getLogger("apprise")
+    if transport.getEffectiveLevel() > logging.WARNING:
+        transport.setLevel(logging.WARNING)  # a failed send explains itself only in Apprise's warnings
+    captured = _Captured(threading.get_ident())
+    transport.addHandler(captured)
+    try:
+        with _scrubbed_logs(channel):
+            # In this thread, without Apprise's own deadline thread pool: `send` keeps the deadline, and the
+            # warnings that explain a failure are logged by this thread, where `captured` finds them.
+            asset = apprise.AppriseAsset(async_mode=False, service_timeout=0)
+            plugin = apprise.Apprise.instantiate(channel.url, asset=asset)
+            if plugin is None:
+                return f"{channel.label}: not a valid or supported Apprise URL"
+            if plugin.service_name in RENDERS_MARKDOWN:
+                plugin.notify_format = apprise.NotifyFormat.MARKDOWN
+            notifier = apprise.Apprise()
+            notifier.add(plugin)
+            try:
+                delivered = notifier.notify(title=inert(subject), body=inert(text),
+                                            body_format=apprise.NotifyFormat.TEXT)
+            except Exception as exc:  # a plugin bug is a failed attempt to record, not the end of the pass
+                return channel.scrub(f"{type(exc).__name__}: {exc}")
+    finally:
+        transport.removeHandler(captured)
+    if delivered:
+        return None
+    return channel.scrub("; ".join(captured.lines[-3:]) or "delivery failed")
+
+
+# The send of each channel still running past its deadline (a channel trickling its answer): that channel gets no
+# other send until it ends, so abandoned threads number at most one per channel.
+_LINGERING: dict[str, threading.Thread] = {}
+_LINGERING_LOCK = threading.Lock()
+
+
+def send(channel: Channel, subject: str, text: str, *, timeout_s: float = 30.0,
+         stop: threading.Event | None = None) -> str | None:
+    """Send one message within `timeout_s`; None when delivered, else an error with every secret scrubbed out.
 
     Events quote upstream text (model names, licence diffs), so the message is plain text to every channel:
     Apprise escapes it into the channel's markup (a `[x](javascript:…)` shows as typed) and mentions are broken.
+    Apprise's own timeouts bound each socket read, not a server answering one byte at a time, so the notify runs
+    on a thread of its own and is abandoned at the deadline. `stop` set meanwhile raises `DeliveryStopped`.
     """
     if channel.problem:
         return channel.problem
-    with _scrubbed_logs(channel), apprise.LogCapture(level=logging.WARNING) as captured:
-        notifier = apprise.Apprise()
-        if not notifier.add(channel.url):
-            return f"{channel.label}: not a valid or supported Apprise URL"
-        try:
-            delivered = notifier.notify(title=inert(subject), body=inert(text), body_format=apprise.NotifyFormat.TEXT)
-        except Exception as exc:  # a plugin bug is a failed attempt to record, not the end of the pass
-            return channel.scrub(f"{type(exc).__name__}: {exc}")
-    if delivered:
-        return None
-    lines = [line.split(" - ", 2)[-1] for line in captured.getvalue().splitlines() if line.strip()]
-    return channel.scrub("; ".join(lines[-3:]) or "delivery failed")
+    with _LINGERING_LOCK:
+        previous = _LINGERING.get(channel.name)
+        if previous is not None and previous.is_alive():
+            return f"{channel.label}: an earlier send is still waiting for an answer"
+        outcome: list[str | None] = []
+        worker = threading.Thread(target=lambda: outcome.append(_notify(channel, subject, text)), daemon=True,
+                                  name=f"alert-send-{channel.name}")
+        _LINGERING[channel.name] = worker
+        worker.start()
+    deadline = time.monotonic() + timeout_s
+    while worker.is_alive() and time.monotonic() < deadline:
+        if stop is not None and stop.is_set():
+            raise DeliveryStopped
+        worker.join(min(0.1, max(0.0, deadline - time.monotonic())))
+    if worker.is_alive():
+        return f"{channel.label}: no answer within {timeout_s:g} s (alert_timeout_s)"
+    return outcome[0] if outcome else f"{channel.label}: the send crashed"
+
+
+class ChannelHealth:
+    """Per channel: consecutive failures and when it may be tried again. The wait doubles with each failure
+    from `base_s` up to `max_s` and resets on a success, so a channel that is down costs one attempt per wait,
+    not one per pending message and pass."""
+
+    def __init__(self, base_s: float, max_s: float) -> None:
+        self.base_s, self.max_s = base_s, max_s
+        self._failures: dict[str, int] = {}
+        self._until: dict[str, float] = {}
+
+    def ready(self, name: str) -> bool:
+        return time.monotonic() >= self._until.get(name, 0.0)
+
+    def failed(self, name: str) -> float:
+        """Record a failure; how many seconds the channel now waits."""
+        n = self._failures[name] = self._failures.get(name, 0) + 1
+        wait = min(self.max_s, self.base_s * 2 ** (n - 1))
+        self._until[name] = time.monotonic() + wait
+        return wait
+
+    def succeeded(self, name: str) -> None:
+        self._failures.pop(name, None)
+        self._until.pop(name, None)
+
+    def next_ready_in(self) -> float | None:
+        """Seconds until the first channel waiting is ready again; None when none waits."""
+        now = time.monotonic()
+        waits = [until - now for until in list(self._until.values()) if until > now]
+        return min(waits) if waits else None
 
 
 def _period_start(ts: datetime, digest: str) -> datetime:
@@ -191,47 +303,85 @@ def _writer(target: Pipeline | duckdb.DuckDBPyConnection) -> Callable[
 
 
 def deliver(target: Pipeline | duckdb.DuckDBPyConnection, settings: Settings, *, include_backfill: bool = False,
-            config: AlertConfig | None = None, now: datetime | None = None) -> DeliveryReport:
-    """One delivery pass over the writer's connection (a Pipeline, so its write lock is honoured)."""
+            config: AlertConfig | None = None, now: datetime | None = None, health: ChannelHealth | None = None,
+            stop: threading.Event | None = None) -> DeliveryReport:
+    """One delivery pass over the writer's connection (a Pipeline, so its write lock is honoured).
+
+    Channels are served side by side, each its messages in order, so a slow channel delays only its own.
+    `health` carries the channels' backoff from pass to pass (the service's worker keeps one); without it the
+    backoff lasts this pass: a channel that fails gets no other message in it. `stop` ends the pass early."""
     locked = _writer(target)
     config = config if config is not None else load_config(settings.alerts_config)
     channels = resolve_channels(config, settings)
+    health = health or ChannelHealth(settings.alert_backoff_s, settings.alert_backoff_max_s)
     report = DeliveryReport()
-    with _PASS_LOCK:
-        now = now or utcnow()
-        with locked() as con:
-            messages = plan(con, config, channels, settings, include_backfill=include_backfill, now=now)
-        for msg in messages:
-            error = send(msg.channel, msg.title, msg.body)
+    reported = threading.Lock()
+
+    def serve(queue: list[Message]) -> None:
+        for msg in queue:
+            if stop is not None and stop.is_set():
+                return
+            if not health.ready(msg.channel.name):
+                return  # backing off: the rest of its events stay pending, nothing is recorded
+            try:
+                error = send(msg.channel, msg.title, msg.body, timeout_s=settings.alert_timeout_s, stop=stop)
+            except DeliveryStopped:
+                return  # not recorded: sent again after the restart (at most this one message twice)
             if error:
-                log.warning("delivery of %d event(s) to %s failed: %s", len(msg.events), msg.channel.label, error)
+                wait = health.failed(msg.channel.name)
+                log.warning("delivery of %d event(s) to %s failed: %s; next try in %g s or later",
+                            len(msg.events), msg.channel.label, error, wait)
             else:
+                health.succeeded(msg.channel.name)
                 log.info("delivered %d event(s) to %s", len(msg.events), msg.channel.label)
             status = "failed" if error else "sent"
             attempts = [Attempt(e.event_key, msg.target, prior + 1, status, error)
                         for e, prior in zip(msg.events, msg.prior, strict=True)]
-            # Recorded right after each send: a crash mid-pass re-sends at most the message in flight.
+            # Recorded right after each send: a crash mid-pass re-sends at most the messages in flight.
             with locked() as con:
                 stamp = utcnow()
                 con.executemany("INSERT INTO alert_delivery VALUES (?, ?, ?, ?, ?, ?)",
                                 [[a.event_key, a.channel, a.attempt, a.status, a.error, stamp] for a in attempts])
-            report.attempts += attempts
+            with reported:
+                report.attempts += attempts
+
+    with _PASS_LOCK:
+        now = now or utcnow()
+        with locked() as con:
+            messages = plan(con, config, channels, settings, include_backfill=include_backfill, now=now)
+        by_channel: dict[str, list[Message]] = defaultdict(list)
+        for msg in messages:
+            by_channel[msg.channel.name].append(msg)
+        if by_channel:
+            with ThreadPoolExecutor(min(MAX_PARALLEL_CHANNELS, len(by_channel)),
+                                    thread_name_prefix="alert-channel") as pool:
+                list(pool.map(serve, by_channel.values()))  # re-raises a channel's unexpected error
         with locked() as con:
             report.feed = str(write_feed(con, feed_file(settings)))
     return report
 
 
-def deliver_pending(target: Pipeline | duckdb.DuckDBPyConnection, settings: Settings) -> DeliveryReport:
-    """What the service calls after its collections: one pass over live (not backfilled) events."""
-    return deliver(target, settings)
+def deliver_pending(target: Pipeline | duckdb.DuckDBPyConnection, settings: Settings,
+                    health: ChannelHealth | None = None, stop: threading.Event | None = None) -> DeliveryReport:
+    """What the service's delivery worker runs: one pass over live (not backfilled) events."""
+    return deliver(target, settings, health=health, stop=stop)
 
 
 def send_test(settings: Settings, config: AlertConfig | None = None) -> dict[str, tuple[str, str | None]]:
-    """A test message to every configured channel: {name: (label, error or None)}. Writes nothing."""
+    """A test message to every configured channel at once: {name: (label, error or None)}. Writes nothing.
+    Each send has `alert_timeout_s`, and they run side by side, so the whole test takes at most that long."""
     config = config if config is not None else load_config(settings.alerts_config)
-    out = {}
-    for name, channel in sorted(resolve_channels(config, settings).items()):
-        error = send(channel, "gapwatch test message",
-                     f"If you read this, gapwatch can deliver alerts to channel '{name}'.")
-        out[name] = (channel.label, error)
-    return out
+    channels = sorted(resolve_channels(config, settings).items())
+    out: dict[str, tuple[str, str | None]] = {}
+
+    def one(name: str, channel: Channel) -> None:
+        out[name] = (channel.label, send(channel, "gapwatch test message",
+                                         f"If you read this, gapwatch can deliver alerts to channel '{name}'.",
+                                         timeout_s=settings.alert_timeout_s))
+
+    threads = [threading.Thread(target=one, args=item, daemon=True) for item in channels]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()  # each returns by its send's deadline
+    return {name: out[name] for name, _ in channels}

@@ -22,8 +22,10 @@ from rich.text import Text
 
 from collectors import registry
 from gapwatch.settings import get_settings
+from gapwatch.source import Outcome
 from jobs.backfill.backfill import (
     BackfillError,
+    LinkTally,
     Snapshot,
     backfill,
     dir_versions,
@@ -35,7 +37,6 @@ from jobs.backfill.dated_files import ManifestError, dated_files, parse_timestam
 from jobs.backfill.git_history import GitError
 from jobs.cli.future import ahead_of_now, future_message
 from jobs.cli.writer import open_pipeline
-from jobs.pipeline import Outcome
 
 err = Console(stderr=True)
 
@@ -81,6 +82,7 @@ def command(
         since_at = parse_timestamp(since) if since else None
     except ValueError:
         raise typer.BadParameter(f"--since {since!r} is not an ISO date (e.g. 2025-01-01)") from None
+    links = LinkTally()
     with ExitStack() as stack:
         try:
             if directory is not None:
@@ -88,9 +90,9 @@ def command(
                 for path in undated:
                     err.print(f"[yellow]no date in {path.relative_to(directory.resolve())}: left out[/yellow]",
                               soft_wrap=True)
-                versions = dir_versions(found, src.tree)
+                versions = dir_versions(found, src.tree, links)
             else:
-                versions = stack.enter_context(git_versions(repo, paths or [], src.tree))
+                versions = stack.enter_context(git_versions(repo, paths or [], src.tree, links))
             snaps = snapshots(src, versions, since=since_at, every=parse_interval(every) if every else None)
             if snaps and ahead_of_now(last := snaps[-1].observed_at):  # a file name or commit date from the future
                 dated = ", ".join(v.url for v in snaps[-1].versions) + " is dated"
@@ -136,6 +138,7 @@ def command(
                       "(snapshots already judged are skipped)[/yellow]", soft_wrap=True)
             raise typer.Exit(130) from None
         progress.stop()
+        report.links = links
         err.print(report.summary(), soft_wrap=True)
         undelivered = 0
         if alerts:

@@ -15,6 +15,7 @@ from jobs.cli import (
     transforms_command,
 )
 from jobs.cli.alerts_command import alerts_app
+from jobs.cli.evals_command import evals_app
 from jobs.cli.models_command import licenses_app, models_app
 from warehouse.leftovers import remove_leftovers
 
@@ -40,6 +41,7 @@ app.command("sources")(status_command.sources)
 app.command("backfill")(backfill_command.command)
 app.command("capability-map")(capability_map_command.command)
 app.add_typer(alerts_app, name="alerts")
+app.add_typer(evals_app, name="evals")
 app.add_typer(models_app, name="models")
 app.add_typer(licenses_app, name="licenses")
 app.command("transforms")(transforms_command.command)

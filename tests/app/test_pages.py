@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import format
+from collectors.registry import SOURCES
 from gapwatch.vocabulary import CAPABILITIES
 from tests.app.conftest import PAGES, TITLES, open_app, relation_exists, view
 from warehouse.progress import clear_progress, write_progress
@@ -85,11 +86,12 @@ def test_landscape_shows_six_capabilities_as_a_readers_table(filled_snapshot: Pa
     relation = "v_gap_headline" if relation_exists(filled_snapshot, "v_gap_headline") else None
     if relation:
         expected = view(filled_snapshot, "SELECT capability, best_open_model, best_open_score, best_closed_model, "
-                        "best_closed_score, gap_abs FROM v_gap_headline WHERE definition = 'open-weights'")
+                        "best_closed_score, gap_abs, unknown_model, gap_if_unknown_open, data_date, age_days "
+                        "FROM v_gap_headline WHERE definition = 'open-weights'")
     else:
         expected = view(filled_snapshot, "SELECT capability, best_open_model, best_open_score, best_closed_model, "
-                        "best_closed_score, gap_abs FROM v_gap_by_capability WHERE definition = 'open-weights' "
-                        "AND is_headline")
+                        "best_closed_score, gap_abs, NULL, NULL, NULL, NULL FROM v_gap_by_capability "
+                        "WHERE definition = 'open-weights' AND is_headline")
     by_capability = {row[0]: row for row in expected}
     general = by_capability["general"]
     assert general[5] is not None, "the arena fixtures give the general gap a value"
@@ -101,8 +103,13 @@ def test_landscape_shows_six_capabilities_as_a_readers_table(filled_snapshot: Pa
             continue
         assert shown["Best open model"] == row[1] and shown["Best closed model"] == row[3]
         assert shown["Open score"] == f"{row[2]:,.1f}" and shown["Closed score"] == f"{row[4]:,.1f}"
-        assert shown["Gap"] == f"{row[5]:+,.1f}"
+        # A model of unknown openness between the sides: the gap were it open, named beside the gap
+        bound = f" ({row[7]:+,.1f} if {row[6]} is open)" if row[6] else ""
+        assert shown["Gap"] == f"{row[5]:+,.1f}{bound}"
         assert shown["Gap %"].endswith(" %")
+        if row[8] is not None:  # the day the row's data are of, and how old against the warehouse's newest
+            assert shown["Data of"].startswith(str(row[8])) and (
+                "(newest)" in shown["Data of"] if row[9] == 0 else f"({row[9]} days old" in shown["Data of"])
 
 
 @pytest.mark.parametrize("page", [p for p in PAGES if p != "sql"])
@@ -199,15 +206,11 @@ def test_headline_open_share_matches_top_models(filled_snapshot: Path, use_snaps
     use_snapshot(filled_snapshot)
     at = open_app("landscape")
     metric = next(m for m in at.metric if m.label.startswith("Open share of the top"))
-    if not (relation_exists(filled_snapshot, "v_model_names") and relation_exists(filled_snapshot,
-                                                                                   "v_capability_scores")):
+    if not relation_exists(filled_snapshot, "v_main_board_top"):
         assert metric.value == "—"
         return
-    top = view(filled_snapshot, "WITH cur AS (SELECT board, model, score, source FROM v_capability_scores "
-               "WHERE capability = 'general' AND valid_to IS NULL), b AS (SELECT board FROM cur GROUP BY board "
-               "ORDER BY count(*) DESC, board LIMIT 1) SELECT coalesce(n.openness, 'unknown') FROM cur JOIN b "
-               "USING (board) LEFT JOIN v_model_names n ON n.source = cur.source AND n.source_model = cur.model "
-               "ORDER BY cur.score DESC, cur.model LIMIT 10")
+    top = view(filled_snapshot, "SELECT openness FROM v_main_board_top")
+    assert len(top) == 10
     share = sum(o.startswith("open-") for (o,) in top) / len(top)
     assert metric.value == f"{share * 100:.1f} %"
 
@@ -215,13 +218,14 @@ def test_headline_open_share_matches_top_models(filled_snapshot: Path, use_snaps
 def test_biggest_cuts_equal_the_view(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("prices")
-    expected = view(filled_snapshot, "SELECT model, before_blended, after_blended, change_pct FROM v_price_moves "
+    expected = view(filled_snapshot, "SELECT model, tier, before_blended, after_blended, change_pct FROM v_price_moves "
                     "ORDER BY change_pct, model LIMIT 20")
-    assert expected, "the July catalogue cuts DeepSeek V3's price"
+    assert ("deepseek-chat", "standard") in [e[:2] for e in expected], "DeepSeek's own list cuts deepseek-chat"
+    assert all(not m.startswith(("openrouter", "deepseek/")) for m, *_ in expected), "a reseller's move is no cut"
     table = frame_with(at, "Change")
-    shown = list(zip(table["Model"], table["Before ($/1M, blended)"], table["After ($/1M, blended)"], table["Change"],
-                     strict=True))
-    assert shown == [(m, format.usd(b), format.usd(a), f"{c:+,.1f} %") for m, b, a, c in expected]
+    shown = list(zip(table["Model"], table["Tier"], table["Before ($/1M, blended)"], table["After ($/1M, blended)"],
+                     table["Change"], strict=True))
+    assert shown == [(m, t, format.usd(b), format.usd(a), f"{c:+,.1f} %") for m, t, b, a, c in expected]
 
 
 def keyed(at: AppTest, prefix: str):
@@ -305,3 +309,10 @@ def test_history_loading_notice_while_a_build_runs(filled_snapshot: Path, use_sn
         clear_progress(filled_snapshot)
     at = open_app("landscape")
     assert not [w.value for w in at.warning if "History loading" in w.value]
+
+
+def test_sources_page_lists_every_declared_source_from_the_snapshot(empty_snapshot: Path, use_snapshot) -> None:
+    """The app reads the registry's declarations from the snapshot's `source_info`, never from collectors/."""
+    use_snapshot(empty_snapshot)
+    at = open_app("sources")
+    assert list(frame_with(at, "Failures in a row")["Source"]) == [s.id for s in SOURCES]

@@ -18,6 +18,7 @@ from gapwatch.settings import Settings
 from jobs.pipeline import Pipeline, make_pipeline
 from jobs.reparse import reparse
 from tests.conftest import fixture_bytes
+from warehouse.hooks import derive
 
 PATH = "/api/v1/models"
 MAY = fixture_bytes("openrouter", "models_2026-05-15.json")
@@ -201,14 +202,13 @@ def test_collecting_sources_together_derives_and_publishes_once(settings: Settin
     derives: list[str] = []
     with make_pipeline(settings) as pipe:
         transforms = pipe.hooks[3]
-        assert getattr(transforms, "deferrable", False)
+        assert transforms.derives
 
         def counted(con: duckdb.DuckDBPyConnection, source: object, outcome: object) -> None:
             derives.append(outcome.source)
             transforms(con, source, outcome)
 
-        counted.deferrable = True  # type: ignore[attr-defined]
-        pipe.hooks[3] = counted
+        pipe.hooks[3] = derive(counted)
         outcomes = pipe.collect_all([lmarena.SOURCE, openrouter.SOURCE], T1)
         assert sorted((o.source, o.status) for o in outcomes) == [("lmarena", "failed"), ("openrouter", "ok")]
         assert derives == ["openrouter"]  # once, for the batch
@@ -236,4 +236,4 @@ def test_a_whole_collection_defers_its_events_only_when_it_appends(settings: Set
         upstream.body = JULY
         assert pipe.collect_all([openrouter.SOURCE], T1)[0].status == "ok"  # before July: fitted in, not appended
         assert deferred == [True, False]
-        assert count(pipe, "pending_events") == 0
+        assert count(pipe, "hooks_owed") == 0

@@ -1,7 +1,7 @@
 """kill -9 inside a deferred backfill: the next command's `settle()` detects the events it owed, as if never killed.
 
 A backfill that appends is written in bulk and defers identity and change detection to the batch's end
-(`Pipeline.batch(defer_events=True)`); each flush commits its snapshots' facts, runs and debt (`pending_events`)
+(`Pipeline.batch(defer_events=True)`); each flush commits its snapshots' facts, runs and debt (`hooks_owed`)
 together. Here every snapshot is its own flush (`BULK_FLUSH_ROWS = 1`), so a kill after some snapshots leaves
 them committed with their events owed: `make_pipeline` (every command opens one) runs `settle()`, which
 rebuilds each owed run's diff from interval bounds (`history.diff_at`) and runs the hooks. The result must be
@@ -79,6 +79,7 @@ def killed_script(after: str) -> str:
     return BACKFILL_KILLED.replace("sys.argv[2]", repr(after))
 
 
+@pytest.mark.process  # kills a gapwatch process with SIGKILL
 @pytest.mark.parametrize("after", ["1", "2", "end"], ids=lambda a: f"after-{a}")
 def test_kill_9_in_a_deferred_backfill_then_settle_leaves_what_an_uninterrupted_one_does(
     tmp_path: Path, after: str,
@@ -90,19 +91,19 @@ def test_kill_9_in_a_deferred_backfill_then_settle_leaves_what_an_uninterrupted_
     con = db.connect(settings.warehouse_file)  # the crash window, as the next command finds it
     try:
         assert con.execute("SELECT count(*) FROM collection_run WHERE status = 'ok'").fetchone()[0] == committed
-        owed = con.execute("SELECT source, observed_at, status FROM pending_events ORDER BY observed_at").fetchall()
+        owed = con.execute("SELECT source, observed_at, status FROM hooks_owed ORDER BY observed_at").fetchall()
         assert owed == [(SOURCE, s.observed_at, "ok") for s in SNAPS[:committed]]
         # Nothing the batch's end writes is there yet: no event, no identity, no derived table.
         assert con.execute("SELECT count(*) FROM change_event").fetchone()[0] == 0
         assert con.execute("SELECT count(*) FROM model").fetchone()[0] == 0
-        # The derive stage is owed through the accepted runs in pending_events, not pending_derive.
-        assert con.execute("SELECT count(*) FROM pending_derive").fetchone()[0] == 0
+        # The derive stage is owed through the accepted runs in hooks_owed, not derive_owed.
+        assert con.execute("SELECT count(*) FROM derive_owed").fetchone()[0] == 0
     finally:
         con.close()
 
     with make_pipeline(settings) as recovered:  # settle(): the owed hooks run from interval bounds
-        assert recovered.con.execute("SELECT count(*) FROM pending_events").fetchone()[0] == 0
-        assert recovered.con.execute("SELECT count(*) FROM pending_derive").fetchone()[0] == 0
+        assert recovered.con.execute("SELECT count(*) FROM hooks_owed").fetchone()[0] == 0
+        assert recovered.con.execute("SELECT count(*) FROM derive_owed").fetchone()[0] == 0
         with make_pipeline(Settings(_env_file=None, data_dir=tmp_path / "whole")) as whole:
             backfill(whole, registry.get(SOURCE), SNAPS[:committed])  # the same snapshots, never interrupted
             if committed > 1:  # a first snapshot is a baseline: events come with the next ones
@@ -115,7 +116,7 @@ def test_kill_9_in_a_deferred_backfill_then_settle_leaves_what_an_uninterrupted_
             # And the rest of the warehouse too (the derive stage settle() ran, the publish it made).
             assert_same_warehouse(whole, recovered)
     with make_pipeline(settings) as again:  # settled once: nothing owed, nothing run twice
-        assert again.con.execute("SELECT count(*) FROM pending_events").fetchone()[0] == 0
+        assert again.con.execute("SELECT count(*) FROM hooks_owed").fetchone()[0] == 0
 
 
 class _DiesBeforeTheBatchsEnd(Pipeline):
@@ -149,7 +150,7 @@ def test_settle_of_a_backfill_fitted_under_newer_data_cites_the_fitted_document(
         backfill(whole, openrouter.SOURCE, snaps)  # the past fitted under July, uninterrupted
         with collected_in_july("killed", _DiesBeforeTheBatchsEnd) as killed:
             backfill(killed, openrouter.SOURCE, snaps)
-            assert killed.con.execute("SELECT count(*) FROM pending_events").fetchone()[0] == 0
+            assert killed.con.execute("SELECT count(*) FROM hooks_owed").fetchone()[0] == 0
         with make_pipeline(Settings(_env_file=None, data_dir=tmp_path / "killed")) as recovered:
             cut = ("SELECT evidence FROM change_event WHERE kind = 'price_cut' AND observed_at = ? "
                    "AND entity = 'openrouter/' || ?")

@@ -86,6 +86,27 @@ def test_partial_snapshot_never_ends_omitted_facts(con) -> None:
     assert intervals(con, "b") == [(2.0, D[0], None)]
 
 
+def _partial(con, at: datetime, prices: dict[str, float]) -> history.Diff:
+    items = [(PriceRow("openai", m, p, p * 4), f"sha-{at:%m}") for m, p in prices.items()]
+    diff = history.apply_snapshot(con, SPEC, "src", items, at, full_snapshot=False)
+    con.execute("INSERT INTO collection_run (source, observed_at, started_at, finished_at, status) "
+                "VALUES ('src', ?, ?, ?, 'ok')", [at, at, at])
+    return diff
+
+
+def test_a_partial_snapshot_fitted_before_newer_data_holds_until_the_keys_own_next_interval(con) -> None:
+    """Own evaluations imported out of order: the newer file said nothing of `b`, so `b` does not end there."""
+    _partial(con, D[2], {"a": 1.0})
+    _partial(con, D[1], {"b": 2.0})  # fitted: the source's next observation (D[2]) omitted b
+    assert intervals(con, "b") == [(2.0, D[1], None)]
+    _partial(con, D[3], {"b": 3.0})
+    _partial(con, D[0], {"b": 1.0})  # before all: holds until b's own next interval
+    assert intervals(con, "b") == [(1.0, D[0], D[1]), (2.0, D[1], D[3]), (3.0, D[3], None)]
+    _partial(con, D[2], {"b": 2.5})  # a change between two of b's intervals splits the one in force
+    assert intervals(con, "b") == [(1.0, D[0], D[1]), (2.0, D[1], D[2]), (2.5, D[2], D[3]), (3.0, D[3], None)]
+    assert intervals(con, "a") == [(1.0, D[2], None)]
+
+
 def test_a_document_only_ends_facts_of_the_scopes_it_covers(con) -> None:
     from gapwatch.rows import ScoreRow
 

@@ -1,20 +1,23 @@
 """Change detection: turn one ingest's outcome into `change_event` rows, inside the ingest transaction.
 
-Registered as the last ingest hook, so it sees the facts, identities and transforms this ingest just wrote,
-and its events commit (or roll back) with them. Each detector is a function `Context -> list[ChangeEvent]`
-in the module of its family (`facts`, `boards`, `gap`, `health`, `licence`); `events` holds what they share.
-The detectors are listed here, once, in the order they run.
+Registered twice (`jobs/hooks.py`). Second, per outcome, right after identity: it sees the facts and identities
+this ingest just wrote (not the transforms, which run later, in the derive stage), and its events commit (or roll
+back) with them (in a batch that defers them, with the batch's end). Last, as a derive hook, with the state
+detectors only (`STATE_DETECTORS`): they read the gap table the transforms just refreshed. Each detector is a
+function `Context -> list[ChangeEvent]` in the module of its family (`facts`, `boards`, `gap`, `health`,
+`licence`); `events` holds what they share. The detectors are listed here, once, in the order they run.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import duckdb
 
 from gapwatch.settings import Settings
+from gapwatch.source import Outcome, Source
 from warehouse.changes import boards, facts, gap, health, licence
 from warehouse.changes.events import (
     KINDS,
@@ -22,13 +25,12 @@ from warehouse.changes.events import (
     ChangeEvent,
     Context,
     Detector,
-    OutcomeLike,
-    SourceLike,
     context,
     evidence,
     record_events,
     relations,
 )
+from warehouse.hooks import Hook, per_outcome
 
 __all__ = [
     "DETECTORS", "IDENTITY_DETECTORS", "KINDS", "REPLAY_TRIGGERS", "STATE_DETECTORS", "ChangeEvent", "Context",
@@ -51,7 +53,7 @@ DETECTORS: tuple[Detector, ...] = (
 )
 
 # Detectors that read state derived from the whole warehouse (the transforms' gap table), not this ingest's
-# diff. The wiring runs them as a separate, deferrable hook after the transforms: a backfill refreshes the
+# diff. The wiring runs them as a separate derive hook after the transforms: a backfill refreshes the
 # transforms once at its end, so it checks the gap thresholds once too, against the gap the batch ended with.
 STATE_DETECTORS: tuple[Detector, ...] = (gap.gap_crossings,)
 
@@ -71,12 +73,12 @@ def state_detectors() -> tuple[Detector, ...]:
 
 def change_detector(
     settings: Settings, chain: tuple[Detector, ...] | None = None
-) -> Callable[[duckdb.DuckDBPyConnection, SourceLike, OutcomeLike], None]:
-    """The ingest hook `(con, source, outcome) -> None` that records this ingest's change events, found by
-    `chain` (default: every detector)."""
+) -> Hook:
+    """The per-outcome ingest hook that records this ingest's change events, found by `chain` (default: every
+    detector). The wiring (`jobs/hooks.py`) declares the state detectors' hook a derive hook instead."""
     chain = DETECTORS if chain is None else chain
 
-    def detect(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
+    def detect(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome,
                steps: tuple[Detector, ...]) -> tuple[list[ChangeEvent], bool]:
         if outcome.status not in ("ok", "failed", "rejected") or not steps:
             return [], False
@@ -95,10 +97,10 @@ def change_detector(
         # detected_at is the one wall-clock read: when gapwatch noticed, never part of the event's identity.
         record_events(con, found, detected_at=datetime.now(UTC).replace(tzinfo=None), backfill=replay)
 
-    def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
+    def detect_changes(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome) -> None:
         record(con, *detect(con, source, outcome, chain))
 
-    def over_batch(con: duckdb.DuckDBPyConnection, items: list[tuple[SourceLike, OutcomeLike]]) -> None:
+    def over_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Source, Outcome]]) -> None:
         """Each deferred ingest in order with the diff detectors; the identity ones once, for the last accepted.
         Recorded together (no detector reads `change_event`): an event two ingests find is the first one's, as
         it would be recorded one ingest at a time."""
@@ -115,5 +117,4 @@ def change_detector(
         for replay, merged in per_replay.items():
             record(con, list(merged.values()), replay)
 
-    detect_changes.over_batch = over_batch  # type: ignore[attr-defined]
-    return detect_changes
+    return per_outcome(detect_changes, over_batch)

@@ -19,6 +19,9 @@ import pyarrow as pa
 
 from gapwatch.vocabulary import CLASSES
 
+# Bump when `classify` changes: every stored licence term is then classified again on the next refresh.
+CLASSIFIER_VERSION = "2"
+
 # OSI-approved licences seen on model repositories (lower-case → SPDX id); the SPDX list, once collected, wins.
 BUILTIN_OSI = {
     lid.lower(): lid
@@ -41,11 +44,17 @@ _SPDX_SPELLINGS = {
 }
 
 
+# What a term is (`license_term.kind`): identity weighs an access category below a licence, and lists a term that
+# states no licence as nothing to classify. A manual entry is a licence.
+LICENCE, ACCESSIBILITY, NONE = "licence", "accessibility", "none"
+
+
 @dataclass(frozen=True, slots=True)
 class Classification:
     openness: str
     license_id: str | None
     rule: str  # which rule decided, shown as evidence
+    kind: str = LICENCE
 
 
 def _llama_id(term: str) -> str:
@@ -53,18 +62,22 @@ def _llama_id(term: str) -> str:
     return "llama" + found.group(1).replace("-", ".") if found else "llama"
 
 
+# Epoch's accessibility categories (its other categories reach identity as an open_weights flag, not a term).
+_ACCESSIBILITY: tuple[tuple[str, str, str], ...] = (
+    (r"^open weights \(unrestricted\)$", "open-weights-permissive", "Epoch: open weights, unrestricted"),
+    (r"^open weights \(restricted use\)$", "open-weights-restricted", "Epoch: open weights, restricted use"),
+    (r"^open weights \(non-?commercial\)$", "open-weights-noncommercial", "Epoch: open weights, non-commercial"),
+)
+
 # Ordered: the first matching rule decides. Patterns match the lower-cased term; the id is fixed or derived.
 _RULES: tuple[tuple[str, str, str | Callable[[str], str] | None, str], ...] = (
     (r"^(?:proprietary|propretary|closed|api access|hosted access.*|unreleased|api)$", "closed", None,
      "proprietary / API-only label"),
-    (r"^open weights \(unrestricted\)$", "open-weights-permissive", None, "Epoch: open weights, unrestricted"),
-    (r"^open weights \(restricted use\)$", "open-weights-restricted", None, "Epoch: open weights, restricted use"),
-    (r"^open weights \(non-?commercial\)$", "open-weights-noncommercial", None, "Epoch: open weights, non-commercial"),
     (r"cc[ -]by[ -]nc|non-?commercial|\bnc\b", "open-weights-noncommercial", None, "non-commercial licence"),
     (r"^mrl$|mistral research|research[ -]licen|research[ -]use|research[ -]only|research purposes only"
      r"|^h-research$|^intel-research$|^apple-amlr$|deepfloyd|exaone|^opt-", "open-weights-noncommercial", None,
      "research-only licence"),
-    (r"modified mit", "open-weights-permissive", "modified-mit", "MIT with an attribution condition (Kimi)"),
+    (r"modified[ -]mit", "open-weights-permissive", "modified-mit", "MIT with an attribution condition (Kimi)"),
     (r"llama", "open-weights-restricted", _llama_id, "Llama community licence: 700M MAU cap, acceptable use policy"),
     (r"gemma", "open-weights-restricted", "gemma", "Gemma terms: prohibited-use policy, remote restriction right"),
     (r"qwen|qianwen|tongyi", "open-weights-restricted", "qwen", "Qwen licence: 100M MAU cap"),
@@ -115,9 +128,13 @@ def classify(term: str, spdx: dict[str, tuple[str, bool]] | None = None) -> Clas
         found = [classify(p, spdx) for p in parts]
         if all(f.openness != "unknown" for f in found):
             worst = max(found, key=lambda f: CLASSES.index(f.openness))
-            return Classification(worst.openness, worst.license_id, f"combined licences; strictest: {worst.rule}")
+            return Classification(worst.openness, worst.license_id, f"combined licences; strictest: {worst.rule}",
+                                  worst.kind)
     if not text or text in {"-", "other", "unknown", "none", "n/a"}:
-        return Classification("unknown", None, "no licence stated")
+        return Classification("unknown", None, "no licence stated", NONE)
+    for pattern, cls, why in _ACCESSIBILITY:
+        if re.search(pattern, text):
+            return Classification(cls, None, why, ACCESSIBILITY)
     spdx_id = _spdx_id(text, known)
     if spdx_id is not None:
         low = spdx_id.lower()
@@ -173,16 +190,16 @@ def refresh_license_terms(
     for term in sorted(terms):
         if term in manual:
             cls, lid, note = manual[term]
-            rows.append((term, cls, lid, f"manual: {note}" if note else "manual"))
+            rows.append((term, cls, lid, f"manual: {note}" if note else "manual", LICENCE))
         else:
             c = classify(term, spdx)
-            rows.append((term, c.openness, c.license_id, c.rule))
+            rows.append((term, c.openness, c.license_id, c.rule, c.kind))
     # One set-based insert: executemany costs a statement per row.
-    con.register("_license_terms", pa.table({
-        c: pa.array([r[i] for r in rows], pa.string()) for i, c in enumerate(("term", "openness", "license_id", "rule"))
-    }))
+    columns = ("term", "openness", "license_id", "rule", "kind")
+    con.register("_license_terms", pa.table({c: pa.array([r[i] for r in rows], pa.string())
+                                             for i, c in enumerate(columns)}))
     try:
-        con.execute("INSERT INTO license_term SELECT term, openness, license_id, rule FROM _license_terms")
+        con.execute("INSERT INTO license_term BY NAME SELECT * FROM _license_terms")
     finally:
         con.unregister("_license_terms")
     return len(rows)

@@ -7,8 +7,8 @@ collection; `settings`; `quality`, the reference-board quality the price tables 
 
 A new transform table joins by declaring its family here: the tables it writes, the inputs it depends on and a
 `compute` from the `Frames` of the whole warehouse. It is then recomputed, whole, after every derive stage in
-which one of those inputs changed, and with every full refresh. (`tests/warehouse/transforms/
-test_incremental.py` fails when `refresh.compute` writes a table no family declares.)
+which one of those inputs changed, and with every full refresh. `refresh.compute`, the pure full computation
+the tests compare the incremental one with, is every family's `compute` over input frames (`Frames.given`).
 """
 
 from __future__ import annotations
@@ -27,16 +27,13 @@ from warehouse.transforms.frontier import price_frontier
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
 from warehouse.transforms.headline import gap_headline
-from warehouse.transforms.months_behind import months_behind, months_behind_summary
-from warehouse.transforms.openness_top import openness_of_top
-from warehouse.transforms.pending import PRICE, SCORE
-from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
+from warehouse.transforms.main_board import TOP_N, openness_of_top, reference_board, top_now, top_on_grid
+from warehouse.transforms.months_behind import months_behind, months_behind_summary, release_dates
+from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves, trusted
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
 from warehouse.transforms.scores import comparable_scores
 from warehouse.transforms.tco_default import default_scenario
-
-# The Licences page's "top 10 of the main board" (its stacked area of openness classes over time).
-OPENNESS_TOP_N = 10
+from warehouse.transforms.touched import PRICE, SCORE
 
 IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS, QUALITY = "identity", "capability_map", "as_of", "settings", "quality"
 
@@ -45,9 +42,18 @@ IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS, QUALITY = "identity", "capability_map
 class Frames:
     """The whole warehouse as the transforms read it, each frame computed once, on first use."""
 
-    con: duckdb.DuckDBPyConnection
+    con: duckdb.DuckDBPyConnection | None
     settings: Settings
     as_of: date
+
+    @classmethod
+    def given(cls, settings: Settings, as_of: date, *, scores: pl.DataFrame, prices: pl.DataFrame,
+              preferences: pl.DataFrame) -> Frames:
+        """Frames over input frames instead of a warehouse (the pure full computation, `refresh.compute`)."""
+        frames = cls(None, settings, as_of)
+        # A cached_property is read from the instance's dict first: these stand in for the warehouse reads.
+        vars(frames).update(scores=scores, prices=prices, preferences=preferences)
+        return frames
 
     @cached_property
     def scores(self) -> pl.DataFrame:
@@ -75,16 +81,14 @@ class Frames:
                             self.settings.headline_max_age_days)
 
     @cached_property
-    def priority(self) -> list[str]:
-        """Boards in the order quality is read from: the main board (general headline) first."""
-        h = self.headline
-        main = h.filter((pl.col("capability") == "general") & (pl.col("definition") == "open-weights")
-                        & pl.col("board").is_not_null())["board"].to_list()
-        return [*main, *self.settings.gap_board_priority]
+    def reference_board(self) -> str | None:
+        """The board quality and the top N are read from (the main board first)."""
+        return reference_board(self.scored, self.headline, self.as_of, self.settings.quality_capability,
+                               self.settings.gap_board_priority)
 
     @cached_property
     def quality(self) -> pl.DataFrame:
-        return reference_quality(self.scored, self.as_of, self.settings.quality_capability, self.priority)
+        return reference_quality(self.scored, self.settings.quality_capability, self.reference_board)
 
     @cached_property
     def tiers(self) -> pl.DataFrame:
@@ -102,7 +106,7 @@ class Family:
 def gap_tables(f: Frames) -> dict[str, pl.DataFrame]:
     s = f.settings
     over_time = gap_over_time(f.scored)
-    behind = months_behind(f.scored, s.months_behind_tolerance)
+    behind = months_behind(f.scored, s.months_behind_tolerance, release_dates(f.scores))
     return {
         "gap_by_capability": gap_table(f.scored, over_time, f.as_of, f.headline),
         "gap_headline": f.headline,
@@ -113,7 +117,8 @@ def gap_tables(f: Frames) -> dict[str, pl.DataFrame]:
 
 
 def price_tables(priced: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    return {"price_blended": priced.drop("start", "end"), "price_moves": price_moves(priced)}
+    moves = price_moves(priced.filter(trusted()))  # list and market prices of token models only
+    return {"price_blended": priced.drop("start", "end"), "price_moves": moves}
 
 
 def price_quality_tables(
@@ -138,6 +143,14 @@ def price_quality_tables(
     }
 
 
+def top_tables(f: Frames) -> dict[str, pl.DataFrame]:
+    """The top N of the reference board now and on the price index's grid of days (one ranking for both)."""
+    step = f.settings.price_index_grid_days
+    days = grid(f.as_of, f.scored["start"].min(), step)
+    top = top_on_grid(f.scored, days, step, f.reference_board, f.settings.quality_capability, TOP_N)
+    return {"main_board_top": top_now(top, f.as_of), "openness_top": openness_of_top(top)}
+
+
 FAMILIES: tuple[Family, ...] = (
     Family("gap", ("gap_by_capability", "gap_headline", "gap_over_time", "months_behind", "months_behind_summary"),
            frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}), gap_tables),
@@ -146,8 +159,6 @@ FAMILIES: tuple[Family, ...] = (
     Family("price_quality", ("price_index", "price_frontier", "tco_scenarios"),
            frozenset({PRICE, QUALITY, IDENTITY, AS_OF, SETTINGS}),
            lambda f: price_quality_tables(f.priced, f.quality, f.tiers, f.as_of, first_day(f.priced), f.settings)),
-    Family("openness_top", ("openness_top",), frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}),
-           lambda f: {"openness_top": openness_of_top(
-               f.scored, grid(f.as_of, f.scored["start"].min(), f.settings.price_index_grid_days),
-               f.settings.price_index_grid_days, f.priority, f.settings.quality_capability, OPENNESS_TOP_N)}),
+    Family("top", ("main_board_top", "openness_top"), frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}),
+           top_tables),
 )

@@ -72,16 +72,22 @@ def headline_boards(scored: pl.DataFrame, as_of: date, priority: list[str]) -> p
 
 def gap_table(scored: pl.DataFrame, over_time: pl.DataFrame, as_of: date, headline: pl.DataFrame) -> pl.DataFrame:
     """The gap per (definition, capability, board) on `as_of`, its change over 30/90/365 days (null where a
-    side had no model back then), the headline flag (the board `headline`, from `gap_headline`, chose for the
-    definition and capability) and the number of scored models of unknown openness."""
+    side had no model back then, or the board has no data newer than the window's start), the headline flag (the
+    board `headline`, from `gap_headline`, chose for the definition and capability) and the number of scored
+    models of unknown openness."""
     current = state_at(over_time, as_of).with_columns(
         gap_rel=pl.when(pl.col("best_closed_score") != 0)
         .then(pl.col("gap_abs") / pl.col("best_closed_score").abs())
     )
+    # A change is measured only from data inside its window: a board with no new data since the window began
+    # has a carried gap, not a flat one (NULL; the app says "no new data").
+    newest = scored.group_by(GROUP).agg(pl.col("start").max().cast(pl.Date).alias("newest"))
+    current = current.join(newest, on=GROUP, how="left")
     for days in CHANGE_WINDOWS_DAYS:
-        past = state_at(over_time, as_of - timedelta(days=days)).select(*KEYS, pl.col("gap_abs").alias("past"))
+        since = as_of - timedelta(days=days)
+        past = state_at(over_time, since).select(*KEYS, pl.col("gap_abs").alias("past"))
         current = current.join(past, on=KEYS, how="left").with_columns(
-            (pl.col("gap_abs") - pl.col("past")).alias(f"change_{days}d")
+            pl.when(pl.col("newest") > since).then(pl.col("gap_abs") - pl.col("past")).alias(f"change_{days}d")
         ).drop("past")
     headline = headline.filter(pl.col("board").is_not_null()).select(
         "definition", *GROUP, is_headline=pl.lit(True))

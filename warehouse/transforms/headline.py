@@ -1,45 +1,59 @@
 """The headline gap: per definition of open and capability, one board's best open vs best closed model.
 
-The board is the first of the capability's preferences (`[headline]` in the capability map, stored in
-`headline_preference`) that qualifies: it has at least one current open model (under the definition) and one
-current closed model of known openness, no current model of unknown openness outscores the weaker of the two
-(it could belong to either side, so the gap would be a guess), and its newest data are within `max_age_days` of
-`as_of`, the day of the newest observation in the warehouse (not the wall clock, so a warehouse built by
-backfill alone gets its table).
-A board's newest data are its newest publish date where the board states one, else its last content change.
-Among boards one glob matches (`livebench-*`, one board per release), the newest is tried first. A capability
-with no qualifying board still gets its row, with NULL scores; the note says which boards were tried and why
-each was passed over.
+The candidates are the capability's preferences (`[headline]` in the capability map, stored in
+`headline_preference`). A board qualifies when it has at least one current open model (under the definition) and
+one current closed model of known openness, and its newest data are within `max_age_days` of `as_of`, the day of
+the newest observation in the warehouse (not the wall clock, so a warehouse built by backfill alone gets its
+table). Of the qualifying boards, the first in preference order whose newest data are within `lag_days` (the
+map's `[headline] lag_days`, default 60) of the freshest qualifying board heads the capability: a preferred board
+whose data stopped in December does not answer "today" while another answers with July's. A row whose data are
+older than the lag relative to `as_of` is marked `stale` (no fresher board could answer).
+
+A board's newest data are the later of its newest publish date (where it states one) and its last content change.
+Among boards one glob matches (`livebench-*`, one board per release), the newest is tried first. A model of
+unknown openness scoring between the best open and the best closed model does not blank the row: it gives the gap
+of the known sides, names the model, and the gap were it open (`gap_if_unknown_open`) or closed
+(`gap_if_unknown_closed`). One that outscores both sides passes the board over (which side leads would be a
+guess: a false "open overtakes closed" costs more than a fallback board). A capability with no qualifying board
+still gets its row, with NULL scores; the note says which boards were tried
+and why each was passed over.
 
 `as_of` of a row is the observation time of the snapshot holding its scores: the latest `valid_from` among the
-board's current facts in that capability's category.
+board's current facts in that capability's category; `data_date` its board's newest data, `age_days` how much
+older than `as_of` those are.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 from fnmatch import fnmatchcase
 
 import polars as pl
 
 from gapwatch.vocabulary import CAPABILITIES, CLOSED, DEFINITIONS, open_classes
+from warehouse.capabilities import HEADLINE_LAG_DAYS
 
 COLUMNS = {
     "definition": pl.Utf8, "capability": pl.Utf8, "board": pl.Utf8, "best_open_model": pl.Utf8,
     "best_open_score": pl.Float64, "best_closed_model": pl.Utf8, "best_closed_score": pl.Float64,
     "gap_abs": pl.Float64, "gap_rel": pl.Float64, "as_of": pl.Datetime("us"), "note": pl.Utf8,
+    "data_date": pl.Date, "age_days": pl.Int32, "stale": pl.Boolean, "unknown_model": pl.Utf8,
+    "unknown_score": pl.Float64, "gap_if_unknown_open": pl.Float64, "gap_if_unknown_closed": pl.Float64,
 }
 
 
 def board_freshness(scores: pl.DataFrame) -> dict[str, date]:
-    """Each board's newest data: its newest publish date where it states any, else its last content change."""
+    """Each board's newest data: the later of its newest publish date (where it states any) and its last content
+    change — a release a board keeps updating in place (LiveBench's current table) is as fresh as its last update."""
     if scores.is_empty():
         return {}
     published = pl.col("publish_date").max() if "publish_date" in scores.columns else pl.lit(None, pl.Date)
     fresh = scores.group_by("board").agg(
         published.alias("published"), pl.col("valid_from").max().dt.date().alias("changed")
     )
-    return {r["board"]: r["published"] or r["changed"] for r in fresh.iter_rows(named=True)}
+    return {r["board"]: max(d for d in (r["published"], r["changed"]) if d is not None)
+            for r in fresh.iter_rows(named=True)}
 
 
 def _current(scores: pl.DataFrame, scored: pl.DataFrame, as_of: date) -> pl.DataFrame:
@@ -70,64 +84,140 @@ def _candidates(patterns: list[str], boards: list[str], fresh: dict[str, date]) 
     return out
 
 
-def _why(passed: list[str], stale: list[str], as_of: date, max_age_days: int) -> str:
-    """Why the boards before the chosen one were passed over, stale ones named together."""
-    parts = list(passed)
-    if stale:
-        parts.append(f"newest data more than {max_age_days} days before the warehouse's newest observation "
-                     f"({as_of}): {', '.join(stale)}")
-    return ("passed over " + "; ".join(parts)) if parts else ""
+def _own(preferences: pl.DataFrame) -> list[str]:
+    """Capabilities of the user's own that the map gives [headline] boards (an own one without: no headline)."""
+    if preferences.is_empty():
+        return []
+    return sorted(set(preferences["capability"].to_list()) - set(CAPABILITIES))
+
+
+def _lag(preferences: pl.DataFrame, capability: str) -> int:
+    here = preferences.filter(pl.col("capability") == capability) if not preferences.is_empty() else preferences
+    if here.is_empty() or "lag_days" not in here.columns or here["lag_days"].is_null().all():
+        return HEADLINE_LAG_DAYS
+    return int(here["lag_days"].drop_nulls().max())
+
+
+@dataclass(frozen=True)
+class _Board:
+    """One candidate board of a capability, as the rule sees it."""
+
+    position: int
+    board: str
+    newest: date | None
+    best_open: tuple[str, float] | None
+    best_closed: tuple[str, float] | None
+    unknown: tuple[str, float] | None  # the top model of unknown openness scoring above the best open model
+    as_of: datetime | None
+
+
+def _judge(facts: pl.DataFrame, opens: tuple[str, ...], position: int, board: str,
+           newest: date | None) -> _Board:
+    best_open = _best(facts.filter(pl.col("openness").is_in(opens)))
+    unknown = _best(facts.filter(pl.col("openness") == "unknown"))
+    if unknown is not None and best_open is not None and unknown[1] <= best_open[1]:
+        unknown = None  # below the best open model it changes neither side
+    return _Board(position, board, newest, best_open, _best(facts.filter(pl.col("openness") == CLOSED)), unknown,
+                  facts["valid_from"].max() if not facts.is_empty() else None)
+
+
+def _row(b: _Board, as_of: date, lag: int, patterns: list[str], note: str) -> dict:
+    assert b.best_open is not None and b.best_closed is not None
+    (open_model, open_score), (closed_model, closed_score) = b.best_open, b.best_closed
+    gap = closed_score - open_score
+    age = (as_of - b.newest).days if b.newest else None
+    row = {
+        "board": b.board, "best_open_model": open_model, "best_open_score": open_score,
+        "best_closed_model": closed_model, "best_closed_score": closed_score, "gap_abs": gap,
+        "gap_rel": gap / abs(closed_score) if closed_score else None, "as_of": b.as_of,
+        "note": f"{b.board} (preference {b.position} of {len(patterns)}), data of {b.newest}: {note}",
+        "data_date": b.newest, "age_days": age, "stale": age is not None and age > lag,
+    }
+    if b.unknown is not None:
+        model, score = b.unknown
+        row |= {"unknown_model": model, "unknown_score": score,
+                # Open, it would be the best open model; closed, the best closed one where it outscores it.
+                "gap_if_unknown_open": closed_score - score,
+                "gap_if_unknown_closed": max(closed_score, score) - open_score}
+        row["note"] += (f"; {model} ({score:g}) outscores the best open model and its openness is unknown: the gap "
+                        f"would be {closed_score - score:g} were it open")
+    return row
+
+
+def _reasons(passed: list[tuple[int, str]], too_old: list[tuple[int, str]], max_age_days: int,
+             before: int) -> list[str]:
+    """Why the candidates tried before index `before` were passed over; those beyond the age limit in one phrase."""
+    out = [why for index, why in passed if index < before]
+    old = [name for index, name in too_old if index < before]
+    if old:
+        out.append(f"newest data more than {max_age_days} days old: {', '.join(old)}")
+    return out
 
 
 def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.DataFrame, as_of: date,
                  max_age_days: int) -> pl.DataFrame:
-    """One row per (definition, capability) of the six; see the module docstring for the rule."""
+    """One row per (definition, capability) of the six (and of the user's own with [headline] boards).
+
+    Each capability's candidates are its [headline] boards in preference order. A board qualifies when its newest
+    data are within `max_age_days` of `as_of` and it has a current open and a current closed model of known
+    openness. Among the qualifying boards, the first in preference order whose newest data are within the lag
+    (`lag_days`) of the freshest qualifying board heads the capability: a preferred board of December does not
+    answer "today" when another board of July can. A model of unknown openness between the two sides does not
+    disqualify a board (the row gives the gap of the known sides and the gap were it open or closed); one that
+    leads the board does.
+    """
     fresh = board_freshness(scores.filter(pl.col("capability").is_not_null()))
     current = _current(scores, scored, as_of)
     rows = []
     for definition in DEFINITIONS:
         opens = open_classes(definition)
-        for capability in CAPABILITIES:
+        for capability in (*CAPABILITIES, *_own(preferences)):
             patterns = (preferences.filter(pl.col("capability") == capability).sort("position")["board"].to_list()
                         if not preferences.is_empty() else [])
+            lag = _lag(preferences, capability)
             here = current.filter(pl.col("capability") == capability)
             boards = sorted(set(scored.filter(pl.col("capability") == capability)["board"].to_list()))
-            passed: list[str] = []
-            stale: list[str] = []
-            row = {"definition": definition, "capability": capability}
-            for position, board in _candidates(patterns, boards, fresh):
-                facts = here.filter(pl.col("board") == board)
+            qualifying: list[_Board] = []
+            passed: list[tuple[int, str]] = []  # (candidate index, why), to name only boards tried before the chosen
+            too_old: list[tuple[int, str]] = []  # beyond the absolute age limit: named together, briefly
+            order: dict[str, int] = {}
+            for index, (position, board) in enumerate(_candidates(patterns, boards, fresh)):
+                order[board] = index
                 newest = fresh.get(board)
-                age = (as_of - newest).days if newest else None
-                best_open = _best(facts.filter(pl.col("openness").is_in(opens)))
-                best_closed = _best(facts.filter(pl.col("openness") == CLOSED))
-                unknown = _best(facts.filter(pl.col("openness") == "unknown"))
-                if age is None or age > max_age_days:
-                    stale.append(f"{board} ({newest})")
-                elif best_open is None or best_closed is None:
-                    side = "open" if best_open is None else "closed"
-                    passed.append(f"{board}: no current {side} model of known openness")
-                elif unknown is not None and unknown[1] > min(best_open[1], best_closed[1]):
-                    # It could belong to either side: the gap would compare whoever happens to be identified.
-                    passed.append(f"{board}: {unknown[0]} ({unknown[1]:g}) outscores the best "
-                                  f"{'open' if best_open[1] < best_closed[1] else 'closed'} model but its "
-                                  "openness is unknown")
+                if newest is None or (as_of - newest).days > max_age_days:
+                    too_old.append((index, f"{board} ({newest})"))
+                    continue
+                judged = _judge(here.filter(pl.col("board") == board), opens, position, board, newest)
+                if judged.best_open is None or judged.best_closed is None:
+                    side = "open" if judged.best_open is None else "closed"
+                    passed.append((index, f"{board}: no current {side} model of known openness"))
+                elif judged.unknown is not None and judged.unknown[1] > max(judged.best_open[1], judged.best_closed[1]):
+                    # It would lead the board on either side: which side leads would be a guess.
+                    passed.append((index, f"{board}: {judged.unknown[0]} ({judged.unknown[1]:g}) leads the board and "
+                                          "its openness is unknown"))
                 else:
-                    gap = best_closed[1] - best_open[1]
-                    reason = _why(passed, stale, as_of, max_age_days) or (
-                        "its first preference" if position == 1 else "the boards preferred before it have no scores")
-                    row |= {
-                        "board": board, "best_open_model": best_open[0], "best_open_score": best_open[1],
-                        "best_closed_model": best_closed[0], "best_closed_score": best_closed[1], "gap_abs": gap,
-                        "gap_rel": gap / abs(best_closed[1]) if best_closed[1] else None,
-                        "as_of": facts["valid_from"].max(),
-                        "note": f"{board} (preference {position} of {len(patterns)}): {reason}",
-                    }
-                    break
+                    qualifying.append(judged)
+            row: dict = {"definition": definition, "capability": capability}
+            if qualifying:
+                freshest = max(qualifying, key=lambda b: (b.newest, -b.position))
+                assert freshest.newest is not None
+                at = next(i for i, b in enumerate(qualifying)
+                          if b.newest and (freshest.newest - b.newest).days <= lag)
+                chosen = qualifying[at]
+                # Fresher board first: why a preferred board does not answer "today".
+                before = order[chosen.board]
+                reasons = [f"{b.board} (data of {b.newest}): {(freshest.newest - b.newest).days} days older than "
+                           f"{freshest.board} ({freshest.newest}), more than the {lag}-day lag"
+                           for b in qualifying[:at] if b.newest]
+                reasons += _reasons(passed, too_old, max_age_days, before)
+                note = ("passed over " + "; ".join(reasons)) if reasons else (
+                    "its first preference" if chosen.position == 1 else "the boards preferred before it have no scores")
+                row |= _row(chosen, as_of, lag, patterns, note)
             else:
-                why = _why(passed, stale, as_of, max_age_days) or (
+                why = "; ".join(_reasons(passed, too_old, max_age_days, len(order))) or (
                     "no board of its [headline] preferences in the capability map has scores"
                     if patterns else "the capability map lists no [headline] boards for it")
                 row["note"] = f"no usable board: {why}"
             rows.append(row)
     return pl.DataFrame(rows, schema=COLUMNS)
+

@@ -1,8 +1,8 @@
 """Model quality as the price transforms use it: each matched model's score on a reference (capability, board).
 
-The reference capability is a setting (`quality_capability`, `general` by default) and its board is that
-capability's headline board (see `gap.headline_boards`), so price tiers, the frontier and the default TCO
-scenario all rate models on one scale.
+The reference capability is a setting (`quality_capability`, `general` by default) and its board the
+reference board (`main_board.reference_board`: the main board first), so price tiers, the frontier, the default
+TCO scenario and the top N all rate models on one scale.
 """
 
 from __future__ import annotations
@@ -11,16 +11,13 @@ from datetime import date
 
 import polars as pl
 
-from warehouse.transforms.gap import headline_boards
 from warehouse.transforms.grid import extreme_on_grid
 
 
-def reference_quality(scored: pl.DataFrame, as_of: date, capability: str, priority: list[str]) -> pl.DataFrame:
+def reference_quality(scored: pl.DataFrame, capability: str, board: str | None) -> pl.DataFrame:
     """Score intervals (model_id, openness, score, start, end) of matched models on the reference board."""
-    board = headline_boards(scored.filter(pl.col("capability") == capability), as_of, priority)
-    return scored.join(board, on=["capability", "board"]).filter(pl.col("model_id").is_not_null()).select(
-        "model_id", "openness", "score", "start", "end"
-    )
+    return scored.filter((pl.col("capability") == capability) & (pl.col("board") == pl.lit(board, pl.String))
+                         & pl.col("model_id").is_not_null()).select("model_id", "openness", "score", "start", "end")
 
 
 def quality_tiers(quality: pl.DataFrame, as_of: date) -> pl.DataFrame:

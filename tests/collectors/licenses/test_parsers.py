@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
 from collectors.licenses import hf_hub, license_texts, spdx
-from collectors.source import DocMeta, ParseError
 from gapwatch.rows import HubModelRow, LicenseRow, LicenseTextRow, ModelRow
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes, realdata
 
 AT = datetime(2025, 9, 5)
@@ -62,7 +62,7 @@ def test_hub_model_licence_gating_and_base_model() -> None:
     assert hub == HubModelRow(repo=repo, license="gemma", gated="manual", base_model="google/gemma-2-9b",
                               pipeline_tag="text-generation")
     assert model == ModelRow(model=repo, organization="google", hugging_face_id=repo, open_weights=True,
-                             license="gemma")
+                             license="gemma", released=date(2024, 6, 24))  # the repo's `createdAt`
 
 
 def test_hub_other_licence_uses_the_licence_name() -> None:

@@ -13,11 +13,12 @@ import pytest
 import yaml
 
 from collectors.licenses import spdx
+from collectors.registry import SOURCES
 from gapwatch.rows import LicenseRow, ModelRow, ScoreRow
-from jobs.pipeline import Outcome
+from gapwatch.source import Outcome
 from tests.conftest import realdata
 from tests.warehouse.identity.test_identity import ingest
-from warehouse import db, identity
+from warehouse import db, identity, source_info
 from warehouse.identity import refresh_identity
 from warehouse.identity.openness import classify
 
@@ -37,6 +38,7 @@ TERMS = [
     ("MRL", "open-weights-noncommercial", None),
     ("DeepSeek License", "open-weights-permissive", "deepseek"),
     ("Modified MIT", "open-weights-permissive", "modified-mit"),
+    ("modified-mit", "open-weights-permissive", "modified-mit"),  # the Hub's license_name on Kimi's repos
     ("AI2 ImpACT Low-risk", "open-weights-permissive", "ai2-impact-lr"),
     ("Jamba Open", "open-weights-restricted", "jamba-open"),
     # Hugging Face Hub licence ids
@@ -59,6 +61,13 @@ def test_licence_terms_classify(term: str, cls: str, license_id: str | None) -> 
     found = classify(term)
     assert (found.openness, found.license_id) == (cls, license_id)
     assert found.rule
+
+
+def test_a_terms_kind_says_what_it_is() -> None:
+    assert {classify(t).kind for t in ("Open weights (unrestricted)", "Open weights (non-commercial)")} == {
+        "accessibility"}
+    assert {classify(t).kind for t in ("-", "other", "")} == {"none"}
+    assert {classify(t).kind for t in ("Apache 2.0", "API access", "Llama 3.1 Community", "AAL")} == {"licence"}
 
 
 def test_spdx_list_decides_osi_approval_for_licences_the_builtin_list_lacks() -> None:
@@ -134,6 +143,7 @@ def arena(model: str, licence: str, org: str) -> ScoreRow:
 @pytest.fixture
 def market(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = db.connect(tmp_path / "w.duckdb")
+    source_info.sync(con, SOURCES)  # the sources' roles (the hub), as the pipeline hands them
     ingest(con, "lmarena", [
         arena("Meta-Llama-3.1-405B-Instruct-bf16", "Llama 3.1 Community", "Meta"),
         arena("Mistral-7B-Instruct-v0.2", "Apache-2.0", "Mistral"),
@@ -204,6 +214,9 @@ def test_evidence_is_listed_with_what_decided(market: duckdb.DuckDBPyConnection)
         ("epoch_benchmarks", "accessibility", "Open weights (restricted use)", 4),
         ("epoch_benchmarks", "open_weights flag", "true", 5),
     }
+    # An accessibility category weighs in at rank 4 because its term's kind says so (license_term.kind).
+    assert market.execute("SELECT kind FROM license_term WHERE term = 'Open weights (restricted use)'"
+                          ).fetchall() == [("accessibility",)]
     names = dict(market.execute("SELECT source_model, openness FROM v_model_names WHERE source = 'lmarena'"
                                 ).fetchall())
     assert names["Gemma-2-9b-it"] == "open-weights-restricted"
@@ -246,6 +259,7 @@ def test_spdx_collection_reclassifies_terms(market: duckdb.DuckDBPyConnection) -
 
 def test_a_derivative_carries_its_base_terms_and_the_conflict_shows_both(tmp_path: Path) -> None:
     con = db.connect(tmp_path / "w.duckdb")
+    source_info.sync(con, SOURCES)  # the sources' roles (the hub), as the pipeline hands them
     ingest(con, "lmarena", [arena("Gemma-2-9b-it-SimPO", "MIT", "Princeton"),
                             arena("Gemma-2-9b-it", "Gemma license", "Google")])
     ingest(con, "livebench", [ScoreRow("livebench", "overall", "gemma-2-9b-it-simpo", 40.0, "pct")])

@@ -138,3 +138,15 @@ def test_primary_category_is_the_one_with_most_models() -> None:
 def test_unmatched_names_keep_their_source_name() -> None:
     frame = scores((A, "overall", "general", "?gpt-x", "unknown", 1, "2026-01-01", None))
     assert comparable_scores(frame).select("model", "openness").rows() == [("?gpt-x", "unknown")]
+
+
+def test_a_change_is_measured_only_from_data_inside_its_window(over_time: pl.DataFrame) -> None:
+    """On 2026-07-01 the arena board's newest data are of 03-01: its 30- and 90-day changes are unknown (a carried
+    gap is not a flat one); the 365-day window holds its data, so that change is measured."""
+    table = gap_table(comparable_scores(SCORES), over_time, D("2026-07-01"), CHOSEN)
+    general = table.filter(capability="general", board=A, definition="open-source")
+    assert general.select("gap_abs", "change_30d", "change_90d", "change_365d").rows() == [(70.0, None, None, None)]
+    # 365 days back the board had no state yet (null past), so the long window has no change either; one day after
+    # its last change the 30-day window still holds new data and measures it
+    recent = gap_table(comparable_scores(SCORES), over_time, D("2026-03-02"), CHOSEN)
+    assert recent.filter(capability="general", board=A, definition="open-source")["change_30d"].to_list() == [20.0]

@@ -14,9 +14,10 @@ D = date.fromisoformat
 AS_OF = D("2026-03-01")
 
 
-def prefs(**by_capability: list[str]) -> pl.DataFrame:
-    rows = [(c, i, b) for c, boards in by_capability.items() for i, b in enumerate(boards, 1)]
-    return pl.DataFrame(rows, schema={"capability": pl.Utf8, "position": pl.Int32, "board": pl.Utf8}, orient="row")
+def prefs(lag_days: int = 60, **by_capability: list[str]) -> pl.DataFrame:
+    rows = [(c, i, b, lag_days) for c, boards in by_capability.items() for i, b in enumerate(boards, 1)]
+    return pl.DataFrame(rows, schema={"capability": pl.Utf8, "position": pl.Int32, "board": pl.Utf8,
+                                      "lag_days": pl.Int32}, orient="row")
 
 
 def headline(frame: pl.DataFrame, preferences: pl.DataFrame, max_age_days: int = 365) -> pl.DataFrame:
@@ -63,20 +64,79 @@ def test_a_stale_board_is_passed_over_relative_to_the_newest_observation() -> No
     )
     chosen = row(headline(frame, prefs(general=["old", "new"]), max_age_days=365), "general")
     assert chosen["board"] == "new" and "old (2024-01-01)" in chosen["note"]
-    assert row(headline(frame, prefs(general=["old", "new"]), max_age_days=1000), "general")["board"] == "old"
+    # Within the absolute age limit, the older preferred board is still passed over for the fresher one (the lag)
+    lagged = row(headline(frame, prefs(general=["old", "new"]), max_age_days=1000), "general")
+    assert lagged["board"] == "new" and "more than the 60-day lag" in lagged["note"]
+    assert lagged["data_date"] == D("2026-02-01") and lagged["age_days"] == 28 and not lagged["stale"]
+    # A lag wide enough lets the preference stand, with its age and the stale mark on the row
+    kept = row(headline(frame, prefs(lag_days=800, general=["old", "new"]), max_age_days=1000), "general")
+    assert kept["board"] == "old" and kept["age_days"] == (AS_OF - D("2024-01-01")).days and kept["stale"] is False
 
 
-def test_an_unknown_model_above_a_side_disqualifies_the_board() -> None:
+def test_the_freshest_qualifying_board_bounds_how_old_a_preferred_one_may_be() -> None:
+    """The seed's table must describe today: LiveBench of July beats a preferred Arena of December."""
+    frame = scores(
+        ("arena", "overall", "general", "C1", "closed", 1450, "2025-12-11", None),
+        ("arena", "overall", "general", "O1", "open-source", 1404, "2025-12-11", None),
+        ("livebench", "average", "general", "C2", "closed", 80, "2026-02-20", None),
+        ("livebench", "average", "general", "O2", "open-weights-restricted", 75.5, "2026-02-20", None),
+        ("swebench", "resolved", "coding", "C1", "closed", 70, "2025-11-01", None),
+        ("swebench", "resolved", "coding", "O1", "open-source", 60, "2025-11-01", None),
+    )
+    table = headline(frame, prefs(general=["arena", "livebench"], coding=["swebench"]))
+    general = row(table, "general")
+    assert (general["board"], general["best_open_model"], general["best_closed_model"], general["gap_abs"]) == (
+        "livebench", "O2", "C2", 4.5)
+    assert "arena (data of 2025-12-11): 71 days older than livebench (2026-02-20)" in general["note"]
+    # Nothing fresher answers coding: the older board keeps it, marked stale (120 days before the newest data)
+    coding = row(table, "coding")
+    assert (coding["board"], coding["stale"], coding["age_days"]) == ("swebench", True, 120)
+
+
+def test_an_unknown_model_between_the_sides_bounds_the_gap_instead_of_blanking_it() -> None:
+    """A held-out arena snapshot: a Qwen-Max snapshot of unknown openness above the best open model but below the
+    best closed one; the gap is the same were it closed, and it is named with the gap were it open."""
+    frame = scores(
+        ("arena", "overall", "general", "C1", "closed", 1450, "2026-02-01", None),
+        ("arena", "overall", "general", "O1", "open-source", 1400, "2026-02-01", None),
+        ("arena", "overall", "general", "qwen-max-x", "unknown", 1420, "2026-02-01", None),
+    )
+    chosen = row(headline(frame, prefs(general=["arena"])), "general")
+    assert (chosen["board"], chosen["gap_abs"], chosen["unknown_model"]) == ("arena", 50.0, "qwen-max-x")
+    assert (chosen["gap_if_unknown_open"], chosen["gap_if_unknown_closed"]) == (30.0, 50.0)
+    assert "qwen-max-x (1420) outscores the best open model and its openness is unknown" in chosen["note"]
+
+
+def test_an_unknown_model_leading_the_board_passes_it_over() -> None:
+    """Which side leads would be a guess: the next preference answers, and the note says why."""
     frame = scores(
         ("lb", "overall", "math", "C1", "closed", 80, "2026-02-01", None),
         ("lb", "overall", "math", "O1", "open-source", 70, "2026-02-01", None),
         ("lb", "overall", "math", "?mystery", "unknown", 95, "2026-02-01", None),
         ("arena", "math", "math", "C1", "closed", 1300, "2026-02-01", None),
         ("arena", "math", "math", "O1", "open-source", 1250, "2026-02-01", None),
+        ("arena", "math", "math", "?below", "unknown", 1200, "2026-02-01", None),
     )
     chosen = row(headline(frame, prefs(math=["lb", "arena"])), "math")
-    assert chosen["board"] == "arena"
-    assert "?mystery (95) outscores the best open model but its openness is unknown" in chosen["note"]
+    assert (chosen["board"], chosen["gap_abs"], chosen["unknown_model"]) == ("arena", 50.0, None)
+    assert "lb: ?mystery (95) leads the board and its openness is unknown" in chosen["note"]
+
+
+def test_an_unknown_model_between_an_open_leader_and_the_best_closed_bounds_the_gap() -> None:
+    frame = scores(
+        ("lb", "overall", "math", "C1", "closed", 80, "2026-02-01", None),
+        ("lb", "overall", "math", "O1", "open-source", 90, "2026-02-01", None),
+        ("lb", "overall", "math", "?mid", "unknown", 85, "2026-02-01", None),
+    )
+    chosen = row(headline(frame, prefs(math=["lb"])), "math")
+    assert (chosen["board"], chosen["gap_abs"], chosen["unknown_model"]) == ("lb", -10.0, None)  # below the open
+    frame = scores(
+        ("lb", "overall", "math", "C1", "closed", 80, "2026-02-01", None),
+        ("lb", "overall", "math", "O1", "open-source", 70, "2026-02-01", None),
+        ("lb", "overall", "math", "?mid", "unknown", 75, "2026-02-01", None),
+    )
+    chosen = row(headline(frame, prefs(math=["lb"])), "math")
+    assert (chosen["gap_abs"], chosen["gap_if_unknown_open"], chosen["gap_if_unknown_closed"]) == (10.0, 5.0, 10.0)
 
 
 def test_a_glob_tries_the_newest_matching_board_first() -> None:

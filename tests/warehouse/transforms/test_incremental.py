@@ -4,6 +4,7 @@ pure function over the whole warehouse), and a change recomputes only the famili
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -14,13 +15,13 @@ import polars as pl
 import pytest
 
 from collectors.leaderboards import lmarena
-from collectors.pricing import litellm, openrouter
+from collectors.pricing import litellm, models_dev, openrouter
 from gapwatch.settings import Settings
+from gapwatch.source import Diff, FactChange
 from jobs.pipeline import Document, make_pipeline
 from tests.conftest import fixture_bytes, realdata
 from warehouse import db
-from warehouse.history import Diff, FactChange
-from warehouse.transforms import families, incremental, inputs, pending
+from warehouse.transforms import families, incremental, inputs, touched
 from warehouse.transforms.refresh import compute
 
 SETTINGS = Settings(_env_file=None)
@@ -111,7 +112,7 @@ class Warehouse:
             out.diff.added.append(FactChange("leaderboard_score", {"board": board, "category": category,
                                                                     "model": model}, None, None, None))
         for out in by_source.values():
-            pending.record_touches(self.con, out.source, out)
+            touched.record_touches(self.con, out.source, out)
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -174,18 +175,22 @@ def test_a_score_change_off_the_reference_board_leaves_the_price_tables_alone(
     assert_tables_equal_full(w.con)
 
 
-def test_nothing_pending_recomputes_nothing(tmp_path: Path) -> None:
+def test_nothing_touched_recomputes_nothing(tmp_path: Path) -> None:
     w = Warehouse(tmp_path / "w.duckdb", 9)
     assert incremental.refresh(w.con, SETTINGS) == "nothing"
-    pending.mark_stale(w.con)
+    touched.mark_stale(w.con)
     assert incremental.refresh(w.con, SETTINGS) == "full"
 
 
-def test_every_table_the_full_computation_writes_belongs_to_a_family(tmp_path: Path) -> None:
+def test_every_family_writes_the_tables_it_declares_and_no_other_family_does(tmp_path: Path) -> None:
     w = Warehouse(tmp_path / "w.duckdb", 10)
-    tables = compute(inputs.scores(w.con), inputs.prices(w.con), inputs.as_of(w.con), SETTINGS)
+    frames = families.Frames(w.con, SETTINGS, inputs.as_of(w.con))
     declared = [t for f in families.FAMILIES for t in f.tables]
-    assert sorted(declared) == sorted(tables), "declare the new table's family in warehouse/transforms/families.py"
+    assert len(declared) == len(set(declared)), "a table belongs to one family"
+    for family in families.FAMILIES:
+        assert sorted(family.compute(frames)) == sorted(family.tables), family.name
+    existing = {r[0] for r in w.con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    assert set(declared) <= existing, "create the new table in a migration"
 
 
 def _doc(body: bytes, url: str = "http://127.0.0.1/doc") -> Document:
@@ -232,7 +237,7 @@ def test_a_new_family_is_recomputed_when_one_of_its_inputs_changed(
 
     extra = families.Family("price_rows", ("price_rows",), frozenset({families.PRICE}), compute_rows)
     monkeypatch.setattr(incremental, "FAMILIES", (*families.FAMILIES, extra))
-    pending.mark_stale(w.con)
+    touched.mark_stale(w.con)
     assert incremental.refresh(w.con, SETTINGS) == "full"
     assert len(calls) == 1
     w.now += timedelta(minutes=5)
@@ -245,3 +250,26 @@ def test_a_new_family_is_recomputed_when_one_of_its_inputs_changed(
     assert len(calls) == 2
     rows = w.con.execute("SELECT count(*) FROM price").fetchall()[0][0]
     assert w.con.execute("SELECT n FROM price_rows").fetchall() == [(rows,)]
+
+
+def test_a_catalogue_that_redates_a_board_model_recomputes_months_behind(tmp_path: Path) -> None:
+    """A release date that moves changes no score and no name's model or openness, but months behind."""
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", respect_robots=False)
+    csv = lmarena.SOURCE.__class__(**{**lmarena.SOURCE.__dict__, "paths": ("/lmsys.csv",)})
+
+    def catalogue(released: str) -> bytes:
+        """The models.dev fixture, also listing GPT-4-1106-preview (on the arena's board) released that day."""
+        api = json.loads(fixture_bytes("models_dev", "api_2025-09-30.json"))
+        openai = api["openai"]["models"]
+        openai["gpt-4-1106-preview"] = {**openai["gpt-4o"], "id": "gpt-4-1106-preview", "name": "GPT-4 Turbo",
+                                        "release_date": released}
+        return json.dumps(api).encode()
+
+    with make_pipeline(settings, publish_after_ingest=False) as pipe:
+        pipe.ingest_documents(csv, [_doc(fixture_bytes("lmarena", "lmsys_2024-06-19.csv"))], datetime(2024, 6, 19, 12))
+        pipe.ingest_documents(models_dev.SOURCE, [_doc(catalogue("2024-06-01"))], datetime(2024, 6, 19, 13))
+        dated = "SELECT closed_date FROM months_behind WHERE closed_model = 'gpt-4-1106-preview'"
+        assert pipe.con.execute(dated).fetchall() == []  # released after GPT-4-Turbo-2024-04-09: no record
+        pipe.ingest_documents(models_dev.SOURCE, [_doc(catalogue("2023-11-06"))], datetime(2024, 6, 19, 14))
+        assert pipe.con.execute(dated).fetchall() == [(date(2023, 11, 6),), (date(2023, 11, 6),)]
+        assert_tables_equal_full(pipe.con, settings)

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from gapwatch.settings import Settings
-from jobs.pipeline import Outcome
+from gapwatch.source import Outcome
 from warehouse.db import connect, transaction
 from warehouse.transforms.refresh import refresh_transforms, transforms_hook
 
@@ -30,7 +30,8 @@ CONTRACT = {
     "v_price_frontier": ["date", "model", "quality_score", "blended_price", "on_frontier"],
     "v_gap_headline": ["definition", "capability", "board", "best_open_model", "best_open_score",
                        "best_closed_model", "best_closed_score", "gap_abs", "gap_rel", "as_of", "note"],
-    "v_main_board": ["board", "as_of", "note"],
+    "v_main_board": ["capability", "board", "as_of", "note"],
+    "v_main_board_top": ["capability", "board", "date", "rank", "model", "model_id", "openness", "score"],
     "v_months_behind_headline": ["definition", "capability", "board", "mean_months", "median_months", "matched",
                                  "unmatched"],
 }
@@ -40,7 +41,7 @@ CONTRACT = {
 def con(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = connect(tmp_path / "warehouse.duckdb")
     con.execute("INSERT INTO capability_map VALUES ('arena', 'overall', 'general', 1.0, NULL)")
-    con.execute("INSERT INTO headline_preference VALUES ('general', 1, 'arena')")
+    con.execute("INSERT INTO headline_preference (capability, position, board) VALUES ('general', 1, 'arena')")
     con.executemany(
         "INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, valid_from, valid_to) "
         "VALUES ('arena-src', 'arena', 'overall', ?, ?, 'elo', ?, ?)",
@@ -93,7 +94,16 @@ def test_gap_through_the_warehouse_views(con: duckdb.DuckDBPyConnection) -> None
                            "WHERE capability = 'general' ORDER BY definition").fetchall()
     # as_of of the headline: when the snapshot holding the current scores was observed (Llama-Y's 1280 at T2)
     assert headline == [("open-source", None, None, None, None), ("open-weights", "arena", "llama-y", 20.0, T2)]
-    assert con.execute("SELECT board FROM v_main_board").fetchall() == [("arena",)]
+    assert con.execute("SELECT capability, board FROM v_main_board").fetchall() == [("general", "arena")]
+    # The top N of the main board now: distinct models, best first, the unmatched name under its own name.
+    top = con.execute("SELECT board, date, rank, model, model_id, openness, score FROM v_main_board_top "
+                      "ORDER BY rank").fetchall()
+    assert top == [("arena", date(2026, 3, 1), 1, "gpt-x", "gpt-x", "closed", 1300.0),
+                   ("arena", date(2026, 3, 1), 2, "llama-y", "llama-y", "open-weights-restricted", 1280.0),
+                   ("arena", date(2026, 3, 1), 3, "Mystery", None, "unknown", 1200.0)]
+    stack = con.execute("SELECT openness, models FROM v_openness_top WHERE date = DATE '2026-03-01' "
+                        "ORDER BY openness").fetchall()
+    assert stack == [("closed", 1), ("open-weights-restricted", 1), ("unknown", 1)]
 
 
 def test_prices_frontier_and_tco_through_the_warehouse_views(con: duckdb.DuckDBPyConnection) -> None:

@@ -16,7 +16,7 @@ PRICE_KEY = ("source", "provider", "model", "tier")
 
 
 def record_touches(con: duckdb.DuckDBPyConnection, source: str, outcome: Any) -> None:
-    """Add the price keys and boards `outcome`'s diff touched to `transform_pending`."""
+    """Add the price keys and boards `outcome`'s diff touched to `transform_touched`."""
     record_touches_many(con, source, [outcome])
 
 
@@ -35,7 +35,7 @@ def record_touches_many(con: duckdb.DuckDBPyConnection, source: str, outcomes: l
                 scopes.add((SCORE, (change.key["board"],), day))
     if scopes:
         ordered = sorted(scopes)
-        con.execute("INSERT INTO transform_pending SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[][]), "
+        con.execute("INSERT INTO transform_touched SELECT unnest(?::VARCHAR[]), unnest(?::VARCHAR[][]), "
                     "unnest(?::DATE[])", [[f for f, _, _ in ordered], [list(s) for _, s, _ in ordered],
                                           [d for _, _, d in ordered]])
 

@@ -1,0 +1,76 @@
+"""Your evaluations: per own board (imported with `gapwatch evals import`), best open vs best closed and the gap,
+the public headline of the capability it is mapped to beside it, what each side costs at your volume, and what
+the newest import changed."""
+
+from __future__ import annotations
+
+import polars as pl
+import streamlit as st
+
+from app import cost_options, data, filters, format, ui
+from gapwatch.settings import get_settings
+from warehouse.transforms import tco
+
+st.title("Your evaluations")
+snap = ui.snapshot_or_stop()
+gaps = data.own_gap(snap)
+if not data.present(gaps):
+    st.info("No data yet: no evaluations of your own in this snapshot. Import Every Eval Ever records, Inspect AI "
+            "logs or lm-eval results with `gapwatch evals import PATH…`, or set `evals_dir` for the service to "
+            "watch (docs/evals.md).")
+    st.stop()
+assert gaps is not None
+st.caption("Open = weights published (any open-* class). A model of unknown openness is on neither side: declare "
+           "it in your aliases file (`[[model]] openness`).")
+
+defaults = get_settings()
+col1, col2 = st.columns(2)
+daily_mtok = col1.number_input(
+    "Your volume: tokens per day (millions)", min_value=0.0, step=5.0, key="own_daily_mtok",
+    value=defaults.tco_monthly_tokens / tco.MTOK / cost_options.DAYS_PER_MONTH)
+input_share = col2.slider("Share of input tokens", 0.0, 1.0, defaults.tco_input_share, 0.05, key="own_input_share")
+monthly_mtok = daily_mtok * cost_options.DAYS_PER_MONTH
+
+prices = data.tco_prices(snap)
+
+
+def monthly_cost(model: str | None) -> str:
+    """The cheapest current listing of `model` that is not a reseller's, at the volume above."""
+    if model is None or not data.present(prices):
+        return "—"
+    assert prices is not None
+    rows = prices.filter((pl.col("model_id") == model) & ~pl.col("reseller"))
+    if rows.is_empty():
+        return "no live price"
+    per_mtok = rows.select((pl.col("input_per_mtok") * input_share
+                            + pl.col("output_per_mtok") * (1 - input_share)).min()).item()
+    return f"{format.usd(per_mtok * monthly_mtok, cents=False)}/month"
+
+
+def score(value: float | None, signed: bool = False) -> str:
+    """Own metrics are mostly proportions (accuracy 0.333): three decimals, where the public boards' Elo needs one."""
+    return format.num(value, 3, signed=signed)
+
+
+headline = data.gap_headline(snap, filters.DEFAULT_DEFINITION)
+public = ({r["capability"]: r for r in headline.iter_rows(named=True)} if data.present(headline) else {})
+rows = []
+for r in gaps.iter_rows(named=True):
+    mapped = public.get(r["capability"] or "")
+    rows.append({
+        "board": r["board"], "metric": r["category"],
+        "best open": r["best_open_model"], "open score": score(r["best_open_score"]),
+        "best closed": r["best_closed_model"], "closed score": score(r["best_closed_score"]),
+        "gap": score(r["gap_abs"], signed=True), "as of": r["as_of"],
+        "open side cost": monthly_cost(r["best_open_model"]),
+        "closed side cost": monthly_cost(r["best_closed_model"]),
+        "capability": r["capability"] or "not mapped",
+        "public headline": (f"{mapped['best_open_model']} vs {mapped['best_closed_model']} "
+                            f"(gap {format.num(mapped['gap_abs'])} on {mapped['board']})"
+                            if mapped and mapped.get("board") else "—"),
+        "openness unknown": ", ".join(r["unknown_models"] or []) or "—",
+    })
+ui.text_table(pl.DataFrame(rows))
+
+st.subheader("What the newest import changed")
+ui.table_or_empty(data.own_changes(snap), "own evaluation scores")
