@@ -116,8 +116,12 @@ class Pipeline(Fetching, HookSchedule):
                        for s in order}
             with self.batch(defer_events=appends):
                 self._ingest_as_completed(futures, observed_at, trigger, started, outcomes, on_outcome)
-        if self.publish_after_ingest and not self._atomic and any(o.status != "unchanged" for o in outcomes):
-            self.publish()
+        if self.publish_after_ingest and not self._atomic:
+            if any(o.status != "unchanged" for o in outcomes):
+                self.publish()
+            else:  # nothing new, but what a reader sees of health may be (a source_stale event, a failure)
+                with self.locked() as con:
+                    publish_if_owed(con, self.settings.published_file)
         return outcomes
 
     def _ingest_as_completed(self, futures: dict, observed_at: datetime, trigger: str, started: datetime,

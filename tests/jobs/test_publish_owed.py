@@ -29,12 +29,15 @@ from tests.jobs.test_crash import gapwatch_env
 from tests.jobs.test_service import JULY, MAY, MODELS, ROOT, Origin, clone, service_settings, wait_until
 from warehouse.publish import fingerprint, snapshot_problem
 
+# Real gapwatch processes, killed (-9) or signalled.
+pytestmark = pytest.mark.process
+
 # Runs a gapwatch command in this process, pausing at one point of the publish path (marker written, then a long
 # sleep) so the test's kill -9 lands exactly there. Nothing else changes: the real publish runs when not paused.
 PAUSE_AT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import jobs.pipeline, warehouse.publish
+    import jobs.writer, warehouse.publish
     marker, where, args = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
 
     def pausing(module, name):
@@ -46,7 +49,7 @@ PAUSE_AT = textwrap.dedent("""
         setattr(module, name, pause)
 
     if where == "before-publish":
-        pausing(jobs.pipeline, "publish")        # the batch ended and committed; nothing published yet
+        pausing(jobs.writer, "publish")          # the batch ended and committed; nothing published yet
     else:
         pausing(warehouse.publish, "_link_version")  # the copy is made and stamped; not yet renamed into place
     from jobs.cli.main import app
@@ -123,7 +126,7 @@ def _kill_9_paused_at(where: str, args: list[str], marker: Path, env: dict[str, 
         assert marker.exists(), proc.communicate()[0]
     finally:
         proc.kill()  # SIGKILL: no handler, no cleanup
-        proc.wait(timeout=30)
+        proc.communicate(timeout=30)  # reaped, its pipe closed
 
 
 def _damage(kind: str, target: Path, older: Path) -> None:

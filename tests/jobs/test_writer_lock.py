@@ -26,6 +26,9 @@ from warehouse.db import WarehouseLocked
 from warehouse.publish import snapshot_problem
 from warehouse.writer_lock import lock_path
 
+# Real gapwatch processes, killed (-9) or signalled.
+pytestmark = pytest.mark.process
+
 
 def _version(published: Path) -> int:
     if not published.exists():
@@ -184,7 +187,7 @@ def test_a_second_writer_is_refused_while_the_service_is_inside_an_ingest_or_a_p
         _refused_everywhere(_writers(tmp_path), env, service.pid, holder="-c")
     finally:
         service.kill()  # kill -9 where it stands: the warehouse must still open, the lock must go with it
-        service.wait(timeout=30)
+        service.communicate(timeout=30)  # reaped, its pipe closed
     try:
         done = subprocess.run([sys.executable, "-m", "jobs.cli", "collect", "openrouter"], cwd=ROOT, env=env,
                               capture_output=True, text=True, timeout=120)
