@@ -109,8 +109,13 @@ class BlobReader:
         stdin.write(f"{spec}\n".encode())
         stdin.flush()
         header = stdout.readline().decode().split()
+        if header[-1:] == ["missing"]:
+            raise GitError(
+                f"{spec} is missing from the repository's objects (a shallow, partial or damaged clone): complete "
+                "it (`git fetch --unshallow`, `git fetch --refetch`, `git fsck`) or backfill with --since a date "
+                "after that commit")
         if len(header) != 3 or header[1] != "blob":
-            raise GitError(f"{spec} is not a file in the repository ({' '.join(header)})")
+            raise GitError(f"{spec} is not a file in the repository ({' '.join(header) or 'git said nothing'})")
         body = stdout.read(int(header[2]))
         stdout.read(1)  # the newline git writes after each object
         return body

@@ -47,6 +47,6 @@ def import_command(
                 f"{doc.found.scores[0].model}; {', '.join(boards)}")
         console.print(line + (f"\n  {outcome.error}" if outcome.error else ""), soft_wrap=True)
 
-    with open_pipeline() as pipe:
+    with open_pipeline(create=True) as pipe:  # your own results may be the first data of a warehouse
         outcomes = import_documents(pipe, docs, on_outcome=done)
     raise typer.Exit(1 if any(o.status in ("failed", "rejected") for o in outcomes) else 0)

@@ -51,6 +51,8 @@ def sql(
     process of its own bounded in memory (1 GB) and time; the result stops at `--max-rows` rows or 256 MB.
     """
     limits = sql_guard.Limits(max_rows=max_rows, max_bytes=SQL_MAX_BYTES, timeout_s=timeout)
+    with published_snapshot():  # a damaged snapshot is said as such (no paths), before a worker meets it
+        pass
     try:
         result = sql_guard.run(snapshot_file(), query, limits)
     except sql_guard.RejectedQuery as exc:
