@@ -20,6 +20,7 @@ import streamlit as st
 
 from gapwatch.settings import get_settings
 from gapwatch.vocabulary import CAPABILITIES, is_open
+from warehouse import schedule_file
 from warehouse.db import first
 from warehouse.publish import attach_snapshot, open_snapshot
 from warehouse.runs import source_status
@@ -493,9 +494,10 @@ def license_text_versions(snap: Snapshot | None, license_id: str) -> pl.DataFram
 # -- Sources -----------------------------------------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFrame:
+def _source_health(path: str, version: int | None, mtime_ns: int, schedule_mtime_ns: int) -> pl.DataFrame:
     with _cursor(path, version, mtime_ns) as con:
-        rows = source_status(con)
+        held = first(con.execute("SELECT max(updated_at) FROM source_schedule").fetchall())[0]
+        rows = source_status(con, schedule=schedule_file.read(Path(path), newer_than=held))
     return pl.DataFrame(
         [
             {"source": s.source, "kind": s.kind, "last_success": s.last_success, "last_run": s.last_run,
@@ -514,7 +516,11 @@ def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFram
 def source_health(snap: Snapshot | None) -> pl.DataFrame | None:
     if not has(snap, "collection_run", "source_schedule"):
         return None
-    return _source_health(snap.path, snap.version, snap.mtime_ns)
+    try:  # the service's schedule file moves every run, the snapshot only when data or health changed
+        schedule_mtime = schedule_file.path_for(Path(snap.path)).stat().st_mtime_ns
+    except OSError:
+        schedule_mtime = 0
+    return _source_health(snap.path, snap.version, snap.mtime_ns, schedule_mtime)
 
 
 def names_seen(snap: Snapshot | None) -> int | None:

@@ -31,7 +31,7 @@ from gapwatch.settings import Settings
 from gapwatch.source import Source
 from jobs.alerts.worker import DeliveryWorker
 from jobs.pipeline import Pipeline, make_pipeline, utcnow
-from warehouse import db, runs
+from warehouse import db, runs, schedule_file
 from warehouse.publish import publish_if_owed
 
 log = logging.getLogger("gapwatch.service")
@@ -237,11 +237,17 @@ class Service:
             [job.id, job.next_run_time.astimezone(UTC).replace(tzinfo=None) if job.next_run_time else None, now]
             for job in self.scheduler.get_jobs()
         ]
-        with self.pipe.locked() as con, db.transaction(con):
-            # Whole table: a source no longer scheduled (disabled, removed) must not show a next run.
-            con.execute("DELETE FROM source_schedule")
-            if rows:
-                con.executemany("INSERT INTO source_schedule VALUES (?, ?, ?)", rows)
+        with self.pipe.locked() as con:
+            with db.transaction(con):
+                # Whole table: a source no longer scheduled (disabled, removed) must not show a next run.
+                con.execute("DELETE FROM source_schedule")
+                if rows:
+                    con.executemany("INSERT INTO source_schedule VALUES (?, ?, ?)", rows)
+            last = con.execute("SELECT source, arg_max(finished_at, run_id), arg_max(status, run_id) "
+                               "FROM collection_run WHERE trigger <> 'backfill' GROUP BY source").fetchall()
+        # Readers learn the schedule from this file after every run; the snapshot only when a publish is due.
+        schedule_file.write(self.settings.published_file, {r[0]: r[1] for r in rows},
+                            {s: (at, status) for s, at, status in last}, now)
 
     def _import_evals(self) -> None:
         """New files of the watched folder (`evals_dir`): imported, derived and published (jobs/evals.py); a broken

@@ -13,7 +13,7 @@ from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.cli import output
 from jobs.cli.snapshot import published_snapshot, snapshot_file
-from warehouse import sql_guard
+from warehouse import schedule_file, sql_guard
 from warehouse.runs import source_status
 
 console = Console()
@@ -22,10 +22,17 @@ err = Console(stderr=True)
 SQL_MAX_BYTES = 256 * 2**20
 
 
+def _schedule(con: duckdb.DuckDBPyConnection) -> dict | None:
+    """The service's schedule file when it is newer than the snapshot's schedule (next runs move every run; the
+    snapshot is republished only when data or health changed)."""
+    held = con.execute("SELECT max(updated_at) FROM source_schedule").fetchall()[0][0]
+    return schedule_file.read(snapshot_file(), newer_than=held)
+
+
 def status() -> None:
     """Per source: last success, last error, rows, next run (times in UTC, to the second)."""
     with published_snapshot() as con:
-        statuses = source_status(con)
+        statuses = source_status(con, schedule=_schedule(con))
     output.print_table(console, ["source", "kind", "last success", "last run", "status", "rows", "fails in a row",
                                  "next run", "last error"],
                        [[s.source, s.kind, output.when(s.last_success), output.when(s.last_run), s.last_status or "-",
