@@ -6,6 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app import charts, data, filters, format, sentences, ui
+from warehouse.changes import KINDS
+
+MARKET_KINDS = tuple(k for k in KINDS if not k.startswith("source_"))
 
 st.title("Landscape")
 snap = ui.snapshot_or_stop()
@@ -69,7 +72,9 @@ if data.present(headline):
                    "board's data are of. Below zero, an open model leads.")
 
 st.subheader("Latest changes")
-recent = data.changes(snap, limit=10)
+# The market's moves; a source's health (stale, failing, quarantined) is the Sources page's, where it cannot
+# crowd out a new leader.
+recent = data.changes(snap, MARKET_KINDS, limit=10)
 if data.present(recent):
     ui.text_table(sentences.change_feed(recent).select("observed_at", "sentence"))
     st.page_link("screens/changes.py", label="All changes →")
