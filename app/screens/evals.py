@@ -73,4 +73,10 @@ for r in gaps.iter_rows(named=True):
 ui.text_table(pl.DataFrame(rows))
 
 st.subheader("What the newest import changed")
-ui.table_or_empty(data.own_changes(snap), "own evaluation scores")
+changed = data.own_changes(snap)
+if data.present(changed):
+    assert changed is not None
+    ui.table(changed.with_columns(pl.col("before").map_elements(score, return_dtype=pl.Utf8),
+                                  pl.col("after").map_elements(score, return_dtype=pl.Utf8)))
+else:
+    ui.no_data("own evaluation scores")
