@@ -496,8 +496,7 @@ def license_text_versions(snap: Snapshot | None, license_id: str) -> pl.DataFram
 @st.cache_data(show_spinner=False, max_entries=16)
 def _source_health(path: str, version: int | None, mtime_ns: int, schedule_mtime_ns: int) -> pl.DataFrame:
     with _cursor(path, version, mtime_ns) as con:
-        held = first(con.execute("SELECT max(updated_at) FROM source_schedule").fetchall())[0]
-        rows = source_status(con, schedule=schedule_file.read(Path(path), newer_than=held))
+        rows = source_status(con, schedule=schedule_file.newer_than_snapshot(con, Path(path)))
     return pl.DataFrame(
         [
             {"source": s.source, "kind": s.kind, "last_success": s.last_success, "last_run": s.last_run,

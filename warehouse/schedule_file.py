@@ -11,6 +11,8 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+import duckdb
+
 NAME = "schedule.json"
 
 
@@ -42,6 +44,12 @@ def read(published_file: Path, newer_than: datetime | None = None) -> dict | Non
     if newer_than is not None and written <= newer_than:
         return None
     return doc
+
+
+def newer_than_snapshot(con: duckdb.DuckDBPyConnection, published_file: Path) -> dict | None:
+    """The file when it is newer than the schedule the snapshot at `con` holds, else None."""
+    held = con.execute("SELECT max(updated_at) FROM source_schedule").fetchall()[0][0]
+    return read(published_file, newer_than=held)
 
 
 def next_run(doc: dict | None, source: str, fallback: datetime | None) -> datetime | None:

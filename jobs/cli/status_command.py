@@ -22,17 +22,10 @@ err = Console(stderr=True)
 SQL_MAX_BYTES = 256 * 2**20
 
 
-def _schedule(con: duckdb.DuckDBPyConnection) -> dict | None:
-    """The service's schedule file when it is newer than the snapshot's schedule (next runs move every run; the
-    snapshot is republished only when data or health changed)."""
-    held = con.execute("SELECT max(updated_at) FROM source_schedule").fetchall()[0][0]
-    return schedule_file.read(snapshot_file(), newer_than=held)
-
-
 def status() -> None:
     """Per source: last success, last error, rows, next run (times in UTC, to the second)."""
     with published_snapshot() as con:
-        statuses = source_status(con, schedule=_schedule(con))
+        statuses = source_status(con, schedule=schedule_file.newer_than_snapshot(con, snapshot_file()))
     output.print_table(console, ["source", "kind", "last success", "last run", "status", "rows", "fails in a row",
                                  "next run", "last error"],
                        [[s.source, s.kind, output.when(s.last_success), output.when(s.last_run), s.last_status or "-",

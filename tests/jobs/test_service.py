@@ -389,8 +389,7 @@ def test_status_tells_the_next_run_after_unchanged_runs_without_a_publish(tmp_pa
         service.stop()
     with open_snapshot(settings.published_file) as con:
         in_snapshot = {s.source: s for s in source_status(con)}["openrouter"]
-        held = con.execute("SELECT max(updated_at) FROM source_schedule").fetchall()[0][0]
         told = {s.source: s for s in source_status(
-            con, schedule=schedule_file.read(settings.published_file, newer_than=held))}["openrouter"]
+            con, schedule=schedule_file.newer_than_snapshot(con, settings.published_file))}["openrouter"]
     assert told.next_run > in_snapshot.next_run  # the snapshot's is older: it was not republished every run
     assert told.last_status == "unchanged" and told.last_run > in_snapshot.last_run
