@@ -203,12 +203,13 @@ def open_share_top(top: pl.DataFrame | None, definition: str) -> float | None:
 
 def model_prices(snap: Snapshot | None) -> pl.DataFrame | None:
     """The price of each matched model, as board-wide figures read it: model_id, price (blended $/1M tokens), since,
-    and whose price it is (kind `list` or `market`, provider, tier). The one place that picks it: the price a buyer
-    pays (`v_price_of_model`: the maker's list price, else the cheapest host's market price; never a reseller's or
-    a grey market's), standard tier."""
+    whose price it is (kind `list` or `market`, provider, tier), and its input and output prices. The one place
+    that picks it: the price a buyer pays (`v_price_of_model`: the maker's list price, else the cheapest host's
+    market price; never a reseller's or a grey market's), standard tier."""
     return read(
         snap,
-        "SELECT p.model_id, p.blended_per_mtok AS price, p.kind, p.provider, p.tier, l.since "
+        "SELECT p.model_id, p.blended_per_mtok AS price, p.kind, p.provider, p.tier, l.since, p.input_per_mtok, "
+        "p.output_per_mtok "
         "FROM v_price_of_model p LEFT JOIN (SELECT model_id, tier, provider, max(since) AS since "
         "  FROM v_model_listings GROUP BY ALL) l USING (model_id, tier, provider) "
         "WHERE p.tier = 'standard' AND p.blended_per_mtok IS NOT NULL",
