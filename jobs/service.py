@@ -187,9 +187,9 @@ class Service:
         self._honour_retry_after(source, started)
         with self.pipe.locked() as con:
             self._save_schedule()
-            # An unchanged run wrote only its run record and schedule: no fact, no event. Publishing copies the
-            # whole warehouse, so those reach readers with the next run that changes something, unless the
-            # snapshot is damaged or missing: then readers need it now.
+            # An unchanged run wrote its run record and schedule (readers get the schedule from the schedule file),
+            # perhaps a health event (source_stale). Publishing copies the whole warehouse: only when the snapshot
+            # lacks what readers must see (that event) or is damaged or missing (`publish_if_owed`).
             if status != "unchanged":
                 self.pipe.publish()
             else:
