@@ -10,7 +10,7 @@ from rich.console import Console
 
 from collectors.evals.results import board_name
 from jobs.cli.writer import open_pipeline
-from jobs.evals import EvalDocument, EvalImportError, import_documents, read_files
+from jobs.evals import PATTERN, EvalDocument, EvalImportError, import_documents, read_files
 from jobs.pipeline import Outcome
 
 evals_app = typer.Typer(help="Your own evaluation results beside the public boards.", no_args_is_help=True)
@@ -28,7 +28,7 @@ def import_command(
     Every file is checked first; if one is broken nothing is imported and each broken file is named with why.
     A file imported before is skipped; a newer run of the same evaluation and model is history.
     """
-    files = [f for p in paths for f in (sorted(p.glob("*.json")) if p.is_dir() else [p])]
+    files = [f for p in paths for f in (sorted(p.glob(PATTERN)) if p.is_dir() else [p])]
     if not files:
         err.print("[red]no evaluation files: the folders given hold no *.json[/red]")
         raise typer.Exit(2)
