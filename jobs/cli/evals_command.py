@@ -42,10 +42,14 @@ def import_command(
         boards = sorted({board_name(s.evaluation) for s in doc.found.scores})
         what = {"ok": "imported", "unchanged": "already imported"}.get(outcome.status, outcome.status)
         colour = {"ok": "green", "unchanged": "cyan"}.get(outcome.status, "red")
-        line = (f"[{colour}]{doc.path.name}: {what}[/{colour}] — {doc.found.format}, "
-                f"{doc.found.evaluated_at:%Y-%m-%d %H:%M} UTC, {len(doc.found.scores)} score(s), "
-                f"{doc.found.scores[0].model}; {', '.join(boards)}")
-        console.print(line + (f"\n  {outcome.error}" if outcome.error else ""), soft_wrap=True)
+        # One field per line: readable at 80 columns, and names (one may paste into an alias) never cut.
+        lines = [f"[{colour}]{doc.path.name}: {what}[/{colour}]",
+                 f"  {doc.found.format}, run {doc.found.evaluated_at:%Y-%m-%d %H:%M} UTC, "
+                 f"{len(doc.found.scores)} score(s)",
+                 f"  model: {doc.found.scores[0].model}",
+                 *(f"  board: {b}" for b in boards),
+                 *([f"  {outcome.error}"] if outcome.error else [])]
+        console.print("\n".join(lines), soft_wrap=True, highlight=False)
 
     with open_pipeline(create=True) as pipe:  # your own results may be the first data of a warehouse
         outcomes = import_documents(pipe, docs, on_outcome=done)
