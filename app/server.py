@@ -2,45 +2,55 @@
 with the first visit's set-up paid at start instead.
 
 A first render in a fresh server process spent most of its time on what any page pays once per process: importing
-the app's modules and their libraries (Streamlit's elements, polars, pyarrow, Altair), Altair loading its
-Vega-Lite schema on the first chart it validates, and opening the published snapshot. `warm` does that before the
-server listens, in the server's own process (pages run in its threads and share its modules and the
-`st.cache_resource` connection), so the first visitor after a start pays only for the page's queries.
+the app's modules and their libraries (Streamlit's elements, polars, pyarrow, pandas for tables, Altair), Altair
+loading its Vega-Lite schema on the first chart it validates, opening the published snapshot and running the
+page's queries. `warm` does all of it before the server listens, in the server's own process, by running every
+page once as a first visitor opens it, without a browser (Streamlit's AppTest: each element is built, nothing
+is sent). Pages run in the server's threads and share its modules, the `st.cache_resource` connection and the
+`st.cache_data` query results (both caches are per process and keyed on the snapshot's identity; one made before
+the server's runtime exists is kept in memory and used by it all the same), so the first visitor after a start
+pays only for Streamlit's own round trip and the browser's drawing.
 """
 
 from __future__ import annotations
 
-import importlib
 import logging
 import sys
 import time
 from pathlib import Path
 
 MAIN = Path(__file__).with_name("main.py")
-# The modules the pages import (each page script is run by Streamlit, not imported): the app's own, which pull in
-# every library a page uses.
-APP_MODULES = ("app.charts", "app.cost_options", "app.data", "app.decision", "app.filters", "app.format",
-               "app.links", "app.readonly_sql", "app.sentences", "app.ui", "warehouse.transforms.tco")
+SCREENS = Path(__file__).with_name("screens")
+
+PAGE_TIMEOUT_S = 60.0
 
 log = logging.getLogger(__name__)
 
 
 def warm() -> float:
-    """Import what the pages use, validate one chart and open the published snapshot (if there is one).
-    Returns the seconds it took."""
+    """Validate one chart and render every page once in this process as a first visitor opens it (Streamlit's
+    AppTest: the router, the page, its widgets at their defaults), so their imports, Streamlit's first-use set-up
+    and each page's default queries are done; what a visitor's widgets change is queried when they change it.
+    A page that fails here is logged and left to fail, or not, in front of its visitor: warming never stops a
+    start. Returns the seconds it took."""
     started = time.perf_counter()
-    for name in APP_MODULES:
-        importlib.import_module(name)
     import altair as alt
     import polars as pl
+    from streamlit.testing.v1 import AppTest
 
-    from app import data
-
-    # The first validation of a chart loads the Vega-Lite JSON schema: hundreds of milliseconds, once.
+    # The first validation of a chart loads the Vega-Lite JSON schema: hundreds of milliseconds, once (done here
+    # also when no page has a chart to draw yet). The pages open the snapshot's shared connection.
     alt.Chart(pl.DataFrame({"x": [0], "y": [0]})).mark_line().encode(x="x:Q", y="y:Q").to_dict()
-    snap = data.snapshot()
-    if snap is not None:
-        data.has(snap, "snapshot_info")  # opens the shared connection every session's queries use
+    for page in sorted(SCREENS.glob("*.py")):
+        at = AppTest.from_file(str(MAIN), default_timeout=PAGE_TIMEOUT_S)
+        at.switch_page(str(page.relative_to(MAIN.parent)))
+        try:
+            at.run()
+        except Exception:  # a timeout
+            log.warning("warming the app: the page %s did not render", page.name, exc_info=True)
+            continue
+        for failure in at.exception:
+            log.warning("warming the app: the page %s failed: %s", page.name, failure.message)
     return time.perf_counter() - started
 
 
