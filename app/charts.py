@@ -120,6 +120,33 @@ def price_index(frame: pl.DataFrame, step_days: int) -> alt.Chart:
     )
 
 
+# Points a scatter draws one by one before the models behind the frontier are thinned (`thin_cloud`): every point is
+# an SVG element the browser lays out and hit-tests; past a few hundred the chart is slow and no easier to read.
+CLOUD_POINTS = 300
+CLOUD_CELLS = 24  # per axis: the grid the thinned cloud keeps one model per cell of
+
+
+def thin_cloud(frame: pl.DataFrame, limit: int = CLOUD_POINTS) -> pl.DataFrame:
+    """The frontier's models as they are, and of the models behind it, when there are more than `limit`, the
+    best-scoring one per cell of a price (log) × quality grid and side: the cloud keeps its shape and extent, each
+    point drawn is a real model, and the frontier itself is never thinned."""
+    behind = frame.filter(~pl.col("on_frontier"))
+    if behind.height <= limit:
+        return frame
+    price, quality = pl.col("blended_price").log10(), pl.col("quality_score")
+
+    def cell(col: pl.Expr) -> pl.Expr:
+        low, high = col.min(), col.max()
+        return ((col - low) / (high - low) * CLOUD_CELLS).floor().fill_nan(0).cast(pl.Int32)
+
+    kept = (behind.filter(pl.col("blended_price") > 0)
+            .with_columns(cell(price).alias("_px"), cell(quality).alias("_qy"))
+            .sort(["quality_score", "blended_price"], descending=[True, False])
+            .unique(["_px", "_qy", "side"], keep="first", maintain_order=True)
+            .drop("_px", "_qy"))
+    return pl.concat([frame.filter(pl.col("on_frontier")), kept]).sort("blended_price", "model")
+
+
 def price_frontier(frame: pl.DataFrame) -> alt.LayerChart:
     """Quality against blended price (log scale), open and closed models told apart; the frontier points (filled)
     joined by a line."""

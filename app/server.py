@@ -17,6 +17,8 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 MAIN = Path(__file__).with_name("main.py")
@@ -54,9 +56,36 @@ def warm() -> float:
     return time.perf_counter() - started
 
 
+def load_config(argv: list[str]) -> None:
+    """Streamlit's configuration as the server will read it, its flags parsed by `streamlit run`'s own parser:
+    warming reads the configuration, and read without the flags first it would make the server's start warn that
+    its [server] options changed."""
+    from streamlit.web import bootstrap, cli
+
+    params = cli.main_run.make_context("run", [str(MAIN), *argv]).params
+    bootstrap.load_config_options({k: v for k, v in params.items() if k not in ("target", "args")})
+
+
+@contextmanager
+def quiet_streamlit() -> Iterator[None]:
+    """Rendering pages outside a server, Streamlit warns "missing ScriptRunContext" for each: expected here."""
+    loggers = [logging.getLogger(name) for name in list(logging.root.manager.loggerDict)
+               if name.startswith("streamlit")]
+    levels = [lg.level for lg in loggers]
+    for lg in loggers:
+        lg.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        for lg, level in zip(loggers, levels, strict=True):
+            lg.setLevel(level)
+
+
 def main(argv: list[str]) -> None:
-    took = warm()
-    log.info("app warmed in %.2f s", took)
+    load_config(argv)
+    with quiet_streamlit():
+        took = warm()
+    print(f"gapwatch app: every page rendered once in {took:.1f} s; starting the server", flush=True)
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(MAIN), *argv]

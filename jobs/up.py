@@ -33,7 +33,8 @@ def app_url(settings: Settings) -> str:
 
 def streamlit_command(settings: Settings) -> list[str]:
     return [
-        # `streamlit run app/main.py` with the imports and the snapshot connection warmed before it listens.
+        # `streamlit run app/main.py` with every page rendered once before it listens (app/server.py): the first
+        # visitor after a start runs no query.
         sys.executable, "-m", "app.server",
         "--server.address", settings.app_address,
         "--server.port", str(settings.app_port),

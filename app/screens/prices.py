@@ -50,9 +50,15 @@ if dates:
                           format_func=format.when) if len(dates) > 1 else dates[0]
     frontier = data.price_frontier(snap, on)
     if data.present(frontier):
-        st.altair_chart(charts.price_frontier(frontier), width="stretch")
-        with st.expander("The models in the chart"):
-            ui.table(frontier, key="frontier_table")
+        drawn = charts.thin_cloud(frontier)
+        st.altair_chart(charts.price_frontier(drawn), width="stretch")
+        behind, shown = (f.filter(~pl.col("on_frontier")).height for f in (frontier, drawn))
+        if shown < behind:
+            st.caption(f"Every model on the frontier is drawn; of the {behind:,} behind it, the best-scoring one per "
+                       f"price–quality cell and side ({shown:,}). The table below lists them all.")
+        with (box := ui.folded("The models priced and scored on this date", "frontier_models")):
+            if box.open:
+                ui.table(frontier, key="frontier_table")
 else:
     ui.no_data("the price–quality frontier (v_price_frontier)")
 
