@@ -37,6 +37,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
@@ -172,6 +173,7 @@ def run(snapshot: Path, data_dir: Path, repeat: int, *, generated: bool) -> None
                 slow.append(f"{page} (first render in a fresh process)")
 
     browser = browser_first_renders(repeat)
+    floor = browser.pop("streamlit alone", None)
     for page, (first, again) in browser.items():
         table[page]["Chromium, first visit"] = f"{first:.2f}"
         table[page]["Chromium, again"] = f"{again:.2f}"
@@ -179,7 +181,9 @@ def run(snapshot: Path, data_dir: Path, repeat: int, *, generated: bool) -> None
             slow.append(f"{page} (Chromium, first visit)")
 
     columns = list(dict.fromkeys(c for row in table.values() for c in row))
-    print(f"\nseconds, median of {repeat}; {load()}")
+    print(f"\nseconds, median of {repeat}; {load()}"
+          + (f"; Streamlit alone (a title) in Chromium: first visit {floor[0]:.2f}, again {floor[1]:.2f}"
+             if floor else ""))
     print("| page | " + " | ".join(columns) + " |")
     print("|---|" + "---|" * len(columns))
     for page in PAGES:
@@ -298,28 +302,26 @@ def browser_first_renders(repeat: int) -> dict[str, tuple[float, float]]:
     options.binary_location = str(CHROMIUM)
     for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
-    results = {}
+
+    def command(port: int) -> list[str]:
+        return streamlit_command(Settings(_env_file=None, app_port=port))
+
+    # What Streamlit costs alone: a page with its title only, served with the same options (not warmed: nothing
+    # to warm), for the floor under every figure below.
+    floor = []
+    with tempfile.TemporaryDirectory() as tmp:
+        script = Path(tmp) / "floor.py"
+        script.write_text(f"import streamlit as st\nst.title({FLOOR_TITLE!r})\n")
+        for _ in range(repeat):
+            first, again, _up = visits(options, lambda port: streamlit_alone(command(port), script), "", FLOOR_TITLE)
+            floor.append((first["at"], again["at"]))
+    results = {"streamlit alone": (median([f for f, _ in floor]), median([a for _, a in floor]))}
+    print(f"Streamlit alone (a title, nothing else): first visit {results['streamlit alone'][0]:.3f} s, again "
+          f"{results['streamlit alone'][1]:.3f} s (medians); {load()}", flush=True)
     for page in PAGES:
         firsts, agains = [], []
         for _ in range(repeat):
-            port = free_port()  # a new origin: nothing of an earlier server's scripts in the browser's cache
-            started = time.perf_counter()
-            with tempfile.TemporaryFile() as log:
-                server = subprocess.Popen(streamlit_command(Settings(_env_file=None, app_port=port)), cwd=REPO,
-                                          stdout=log, stderr=subprocess.STDOUT)
-                driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(str(CHROMEDRIVER)))
-                try:
-                    driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": OBSERVER})
-                    base = f"http://127.0.0.1:{port}"
-                    wait_healthy(base, server, started, log)
-                    up = time.perf_counter() - started
-                    url = f"{base}/" if page == "landscape" else f"{base}/{page}"
-                    first = rendered(driver, url, TITLES[page])
-                    again = rendered(driver, url, TITLES[page])
-                finally:
-                    driver.quit()
-                    server.terminate()
-                    server.wait(timeout=30)
+            first, again, up = visits(options, command, "" if page == "landscape" else page, TITLES[page])
             firsts.append(first)
             agains.append(again)
             timeline = (f"; title {first['title']:.2f}, marks {[round(m, 2) for m in first['marks']]}"
@@ -328,6 +330,38 @@ def browser_first_renders(repeat: int) -> dict[str, tuple[float, float]]:
                   f"visit {first['at']:.3f} s{timeline}; again {again['at']:.3f} s; {load()}", flush=True)
         results[page] = (median([f["at"] for f in firsts]), median([a["at"] for a in agains]))
     return results
+
+
+FLOOR_TITLE = "Streamlit alone"
+
+
+def streamlit_alone(app_command: list[str], script: Path) -> list[str]:
+    """`app_command` (python -m app.server, options) as a plain `streamlit run script` with the same options."""
+    return [app_command[0], "-m", "streamlit", "run", str(script), *app_command[3:]]
+
+
+def visits(options: Any, command: Callable[[int], list[str]], path: str, title: str) -> tuple[dict, dict, float]:
+    """A server started by `command(port)`; `/path` opened in a new browser (nothing cached), then again.
+    Returns both visits' times and the seconds the server took to listen."""
+    from selenium import webdriver
+
+    port = free_port()  # a new origin: nothing of an earlier server's scripts in the browser's cache
+    started = time.perf_counter()
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command(port), cwd=REPO, stdout=log, stderr=subprocess.STDOUT)
+        driver = webdriver.Chrome(options=options, service=webdriver.ChromeService(str(CHROMEDRIVER)))
+        try:
+            driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": OBSERVER})
+            base = f"http://127.0.0.1:{port}"
+            wait_healthy(base, server, started, log)
+            up = time.perf_counter() - started
+            first = rendered(driver, f"{base}/{path}", title)
+            again = rendered(driver, f"{base}/{path}", title)
+        finally:
+            driver.quit()
+            server.terminate()
+            server.wait(timeout=30)
+    return first, again, up
 
 
 def wait_healthy(base: str, server: subprocess.Popen, started: float, log: IO[bytes]) -> None:
