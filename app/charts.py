@@ -101,6 +101,20 @@ def gap_small_multiples(frame: pl.DataFrame) -> alt.FacetChart:
     ).resolve_scale(y="independent", x="independent")
 
 
+INDEX_POINTS = 120  # per line: past this the index is drawn on a coarser grid (`coarsen_index`)
+
+
+def coarsen_index(frame: pl.DataFrame, step_days: int, limit: int = INDEX_POINTS) -> tuple[pl.DataFrame, int]:
+    """The index on every k-th date of its grid (the newest always kept) when a line would have more than `limit`
+    points, and the step in days that makes: five years on a weekly grid are 260 points a line, each a mark the
+    browser draws, on a chart some 900 pixels wide. The values at the dates kept are the index's own."""
+    dates = frame["date"].unique().sort(descending=True)
+    k = -(-dates.len() // limit)
+    if k <= 1:
+        return frame, step_days
+    return frame.filter(pl.col("date").is_in(dates.gather_every(k).implode())), step_days * k
+
+
 def price_index(frame: pl.DataFrame, step_days: int) -> alt.Chart:
     """The open and closed index on a log scale (a $0.30 line and a $30 one both readable); a day without enough
     models on a side (no row) breaks that side's line instead of joining across it."""

@@ -20,8 +20,8 @@ if data.present(index):
         index["quality_tier"].unique(maintain_order=True).to_list()
     tier = filters.choose("Quality tier", tiers, "quality_tier", default="top",
                           label_of=lambda t: f"{t} third by quality")
-    shown = index.filter(pl.col("quality_tier") == tier)
-    step = get_settings().price_index_grid_days
+    shown, step = charts.coarsen_index(index.filter(pl.col("quality_tier") == tier),
+                                       get_settings().price_index_grid_days)
     st.altair_chart(charts.price_index(shown, step), width="stretch")
     sides = set(shown["openness_group"])
     missing = [s for s in ("open", "closed") if s not in sides]

@@ -3,6 +3,8 @@ behind the frontier (never the frontier), each point it keeps is a real model, a
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import numpy as np
 import polars as pl
 
@@ -48,3 +50,28 @@ def test_the_chart_spec_carries_only_the_thinned_points() -> None:
     spec = charts.price_frontier(charts.thin_cloud(frame)).to_dict()
     rows = sum(len(v) for v in spec["datasets"].values())
     assert rows < 2 * 3 * charts.CLOUD_POINTS, rows
+
+
+def index(days: int, step: int = 7) -> pl.DataFrame:
+    """A price index on a `step`-day grid: both sides on every date, the open side missing on a few."""
+    dates = [date(2021, 1, 4) + timedelta(days=step * i) for i in range(days // step)]
+    rows = [(d, side, 10.0 / (1 + i) + (side == "closed"), 5) for i, d in enumerate(dates)
+            for side in ("open", "closed") if not (side == "open" and i % 50 == 7)]
+    return pl.DataFrame(rows, schema=["date", "openness_group", "index_value", "models"], orient="row")
+
+
+def test_a_short_index_is_drawn_on_its_own_grid() -> None:
+    frame = index(365)
+    assert charts.coarsen_index(frame, 7) == (frame, 7)
+
+
+def test_a_long_index_is_drawn_on_a_coarser_grid_with_its_own_values() -> None:
+    frame = index(5 * 365)  # 260 weekly dates
+    shown, step = charts.coarsen_index(frame, 7)
+    assert step == 21  # 260 dates → every third
+    assert shown.group_by("openness_group").len()["len"].max() <= charts.INDEX_POINTS
+    assert shown["date"].max() == frame["date"].max(), "the newest date is always drawn"
+    assert set(shown.sort("date")["date"].unique().diff().drop_nulls().to_list()) == {timedelta(days=21)}
+    assert shown.join(frame, on=frame.columns, how="anti").is_empty(), "values are the index's own"
+    spec = charts.price_index(shown, step).to_dict()
+    assert sum(len(v) for v in spec["datasets"].values()) == shown.height
