@@ -101,6 +101,20 @@ def gap_small_multiples(frame: pl.DataFrame) -> alt.FacetChart:
     ).resolve_scale(y="independent", x="independent")
 
 
+INDEX_POINTS = 120  # per line: past this the index is drawn on a coarser grid (`coarsen_index`)
+
+
+def coarsen_index(frame: pl.DataFrame, step_days: int, limit: int = INDEX_POINTS) -> tuple[pl.DataFrame, int]:
+    """The index on every k-th date of its grid (the newest always kept) when a line would have more than `limit`
+    points, and the step in days that makes: five years on a weekly grid are 260 points a line, each a mark the
+    browser draws, on a chart some 900 pixels wide. The values at the dates kept are the index's own."""
+    dates = frame["date"].unique().sort(descending=True)
+    k = -(-dates.len() // limit)
+    if k <= 1:
+        return frame, step_days
+    return frame.filter(pl.col("date").is_in(dates.gather_every(k).implode())), step_days * k
+
+
 def price_index(frame: pl.DataFrame, step_days: int) -> alt.Chart:
     """The open and closed index on a log scale (a $0.30 line and a $30 one both readable); a day without enough
     models on a side (no row) breaks that side's line instead of joining across it."""
@@ -118,6 +132,33 @@ def price_index(frame: pl.DataFrame, step_days: int) -> alt.Chart:
                  alt.Tooltip("index_value:Q", title="$ / 1M", format="$,.2f"),
                  alt.Tooltip("models:Q", title="models priced")],
     )
+
+
+# Points a scatter draws one by one before the models behind the frontier are thinned (`thin_cloud`): every point is
+# an SVG element the browser lays out and hit-tests; past a few hundred the chart is slow and no easier to read.
+CLOUD_POINTS = 300
+CLOUD_CELLS = 24  # per axis: the grid the thinned cloud keeps one model per cell of
+
+
+def thin_cloud(frame: pl.DataFrame, limit: int = CLOUD_POINTS) -> pl.DataFrame:
+    """The frontier's models as they are, and of the models behind it, when there are more than `limit`, the
+    best-scoring one per cell of a price (log) × quality grid and side: the cloud keeps its shape and extent, each
+    point drawn is a real model, and the frontier itself is never thinned."""
+    behind = frame.filter(~pl.col("on_frontier"))
+    if behind.height <= limit:
+        return frame
+    price, quality = pl.col("blended_price").log10(), pl.col("quality_score")
+
+    def cell(col: pl.Expr) -> pl.Expr:
+        low, high = col.min(), col.max()
+        return ((col - low) / (high - low) * CLOUD_CELLS).floor().fill_nan(0).cast(pl.Int32)
+
+    kept = (behind.filter(pl.col("blended_price") > 0)
+            .with_columns(cell(price).alias("_px"), cell(quality).alias("_qy"))
+            .sort(["quality_score", "blended_price"], descending=[True, False])
+            .unique(["_px", "_qy", "side"], keep="first", maintain_order=True)
+            .drop("_px", "_qy"))
+    return pl.concat([frame.filter(pl.col("on_frontier")), kept]).sort("blended_price", "model")
 
 
 def price_frontier(frame: pl.DataFrame) -> alt.LayerChart:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import polars as pl
 import streamlit as st
+from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 from app import data, format
 from warehouse.progress import read_progress
@@ -18,10 +19,20 @@ def no_data(what: str) -> None:
             "(`gapwatch collect`, or `make demo` for recorded data).")
 
 
+# Rows up to which a table is drawn static (`text_table`) rather than in Streamlit's interactive grid: the grid's
+# scripts and canvas cost a page's first render about 0.4 s in the browser (bench/bench_pages.py), worth paying
+# for a table one scrolls or sorts, not for one read at a glance.
+STATIC_ROWS = 25
+
+
 def table(frame: pl.DataFrame, *, keep: tuple[str, ...] = (), **kwargs: object) -> None:
-    """A table as a reader reads it (labels, $, %, dates, "—"; `app.format`). A dataframe cell is plain text, so
-    collected strings are safe here. `keep` names columns left as values (links drawn by a column config, which
-    is then keyed by the column's label)."""
+    """A table as a reader reads it (labels, $, %, dates, "—"; `app.format`): up to STATIC_ROWS rows drawn whole
+    (`text_table`), a longer one in the interactive grid, whose cells are plain text, so collected strings are
+    safe there. `keep` names columns left as values (links drawn by a column config, which is then keyed by the
+    column's label): such a table is always the grid, as are the grid's own options (`kwargs`) for a long one."""
+    if frame.height <= STATIC_ROWS and not keep:
+        text_table(frame)
+        return
     st.dataframe(format.readable(frame, keep=keep), hide_index=True, **kwargs)
 
 
@@ -35,6 +46,11 @@ def text_table(frame: pl.DataFrame, **kwargs: object) -> None:
     st.table(table_.set_index(table_.columns[0]), **kwargs)
 
 
+def folded(label: str, key: str) -> ExpanderContainer:
+    """An expander whose content is built only while it is open (`with (box := folded(...)): if box.open: ...`):
+    a long table kept folded costs a page's first render nothing, where a plain expander's content is sent and
+    drawn, hidden, on every run. Opening it reruns the page with the content built."""
+    return st.expander(label, key=key, on_change="rerun")
 
 
 def table_or_empty(frame: pl.DataFrame | None, what: str, **kwargs: object) -> None:

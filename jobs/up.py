@@ -33,7 +33,9 @@ def app_url(settings: Settings) -> str:
 
 def streamlit_command(settings: Settings) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP_ENTRY),
+        # `streamlit run app/main.py` with every page rendered once before it listens (app/server.py): the first
+        # visitor after a start runs no query.
+        sys.executable, "-m", "app.server",
         "--server.address", settings.app_address,
         "--server.port", str(settings.app_port),
         "--server.headless", "true",

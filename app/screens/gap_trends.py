@@ -45,8 +45,9 @@ else:
                    f"({charts.unit_of(board)}). Now: best closed {last['best_closed_model']} "
                    f"{format.num(last['best_closed_score'])}, best open {last['best_open_model']} "
                    f"{format.num(last['best_open_score'])}; the shaded band is the gap. Open = {definition}.")
-        with st.expander("Every change of the leaders"):
-            ui.table(series.sort("date", descending=True), key="gap_series")
+        with (box := ui.folded("Every change of the leaders", "gap_series_open")):
+            if box.open:
+                ui.table(series.sort("date", descending=True), key="gap_series")
     else:
         ui.no_data(f"gap history for {capability} on {board}")
 

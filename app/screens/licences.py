@@ -74,7 +74,8 @@ if data.present(openness):
         st.code(evidence if evidence else "(no evidence recorded)", language="json")
     st.caption(f"Why {model} is {format.MISSING if row['openness'][0] is None else row['openness'][0]}: "
                "each source's statement about its weights and licence.")
-    with st.expander("All models"):
-        ui.table(openness.drop("evidence"), key="openness_all")
+    with (box := ui.folded("All models", "openness_all_open")):
+        if box.open:
+            ui.table(openness.drop("evidence"), key="openness_all")
 else:
     ui.no_data("openness classes (v_model_openness)")

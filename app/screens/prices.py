@@ -20,8 +20,8 @@ if data.present(index):
         index["quality_tier"].unique(maintain_order=True).to_list()
     tier = filters.choose("Quality tier", tiers, "quality_tier", default="top",
                           label_of=lambda t: f"{t} third by quality")
-    shown = index.filter(pl.col("quality_tier") == tier)
-    step = get_settings().price_index_grid_days
+    shown, step = charts.coarsen_index(index.filter(pl.col("quality_tier") == tier),
+                                       get_settings().price_index_grid_days)
     st.altair_chart(charts.price_index(shown, step), width="stretch")
     sides = set(shown["openness_group"])
     missing = [s for s in ("open", "closed") if s not in sides]
@@ -50,9 +50,15 @@ if dates:
                           format_func=format.when) if len(dates) > 1 else dates[0]
     frontier = data.price_frontier(snap, on)
     if data.present(frontier):
-        st.altair_chart(charts.price_frontier(frontier), width="stretch")
-        with st.expander("The models in the chart"):
-            ui.table(frontier, key="frontier_table")
+        drawn = charts.thin_cloud(frontier)
+        st.altair_chart(charts.price_frontier(drawn), width="stretch")
+        behind, shown = (f.filter(~pl.col("on_frontier")).height for f in (frontier, drawn))
+        if shown < behind:
+            st.caption(f"Every model on the frontier is drawn; of the {behind:,} behind it, the best-scoring one per "
+                       f"price–quality cell and side ({shown:,}). The table below lists them all.")
+        with (box := ui.folded("The models priced and scored on this date", "frontier_models")):
+            if box.open:
+                ui.table(frontier, key="frontier_table")
 else:
     ui.no_data("the price–quality frontier (v_price_frontier)")
 

@@ -62,7 +62,8 @@ def app_url(filled_snapshot: Path, tmp_path_factory: pytest.TempPathFactory) -> 
     log = tmp_path_factory.mktemp("streamlit") / "server.log"
     env = {**os.environ, "GAPWATCH_PUBLISHED_PATH": str(filled_snapshot),
            "GAPWATCH_DATA_DIR": str(filled_snapshot.parents[1])}
-    cmd = [sys.executable, "-m", "streamlit", "run", str(MAIN), "--server.port", str(port),
+    # As `gapwatch up` starts it: warmed (app/server.py), then `streamlit run app/main.py`.
+    cmd = [sys.executable, "-m", "app.server", "--server.port", str(port),
            "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
            "--server.fileWatcherType", "none", "--client.toolbarMode", "minimal"]
     with log.open("wb") as out:
