@@ -44,8 +44,9 @@ def sync(source: Path, dest: int) -> Synced:
 
     Whatever `dest` held (an older copy, a damaged one, nothing) the result is the same: a block is skipped only
     when its checksum, hence its content, is already there. The caller guarantees nothing writes `source`
-    meanwhile (the writer's lock, after a checkpoint) and nothing reads `dest` (`snapshot_slots`); `dest` is
-    flushed to disk before this returns.
+    meanwhile (the writer's lock, after a checkpoint) and nothing reads `dest` (`snapshot_slots`). Not flushed to
+    disk (`fsync`): a process killed keeps what it wrote in the page cache, and a snapshot cut by a power loss is
+    found unreadable and published again by the next writer (`publish.publish_if_owed`).
     """
     src = os.open(source, os.O_RDONLY)
     try:
@@ -62,7 +63,6 @@ def sync(source: Path, dest: int) -> Synced:
                     continue
                 written += _copy_range(src, dest, offset, length)
         os.ftruncate(dest, size)
-        os.fsync(dest)
         return Synced(size, written)
     finally:
         os.close(src)
