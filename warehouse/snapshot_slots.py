@@ -35,7 +35,6 @@ log = logging.getLogger(__name__)
 class Slot:
     path: Path
     fd: int  # open read-write, locked exclusively until `release`
-    new: bool  # created for this publish (nothing to reuse)
 
 
 def _slots(target: Path) -> list[Path]:
@@ -102,12 +101,12 @@ def acquire(target: Path) -> Slot:
             os.close(fd)
             continue
         _forget(target, identity)  # its names named an older version
-        return Slot(path, fd, new=False)
+        return Slot(path, fd)
     number = 1 + max((_index(p, r"\.slot(\d+)$") for p in slots), default=-1)
     path = target.with_name(f".{target.name}.slot{number}")
     fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o644)
     _lock(fd)  # nobody can know this file yet; a file system without locks is fine here
-    return Slot(path, fd, new=True)
+    return Slot(path, fd)
 
 
 def _forget(target: Path, identity: tuple[int, int]) -> None:
@@ -121,10 +120,16 @@ def install(slot: Slot, target: Path, version: int) -> Path:
     its per-publish name is returned. The slot stays locked until `release`."""
     number = 1 + max((_index(p, r"\.(\d+)$") for p in names(target)), default=0)
     name = target.with_name(f".{target.name}.v{version}.{number}")
-    os.link(slot.path, name)
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     tmp.unlink(missing_ok=True)
-    os.link(slot.path, tmp)
+    try:
+        os.link(slot.path, name)
+        os.link(slot.path, tmp)
+    except OSError as exc:  # no hard links on this file system: the slot itself becomes the snapshot
+        log.info("no hard links in %s (%s): each publish copies the whole file", target.parent, exc)
+        name.unlink(missing_ok=True)
+        os.replace(slot.path, target)
+        return target
     os.replace(tmp, target)
     return name
 

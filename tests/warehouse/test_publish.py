@@ -160,3 +160,21 @@ def test_a_snapshot_a_reader_holds_is_never_written_by_later_publishes(tmp_path:
     with open_snapshot(target) as snap:
         assert snap.execute("SELECT count(*) FROM t").fetchall() == [(100_007,)]
     con.close()
+
+
+def test_without_hard_links_each_publish_renames_a_whole_copy_into_place(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_links(src: object, dst: object) -> None:
+        raise PermissionError(1, "Operation not permitted")  # what a file system without hard links answers
+
+    monkeypatch.setattr(os, "link", no_links)
+    con = _warehouse(tmp_path, rows=10_000)
+    target = tmp_path / "published" / "snap.duckdb"
+    for n in range(3):
+        con.execute("UPDATE t SET note = ? WHERE id = 1", [f"v{n}"])
+        publish(con, target)
+        assert _same_bytes(con, target)
+        with open_snapshot(target) as snap:
+            assert snap.execute("SELECT note FROM t WHERE id = 1").fetchall() == [(f"v{n}",)]
+    assert sorted(p.name for p in target.parent.iterdir()) == ["snap.duckdb"]
+    con.close()
