@@ -12,7 +12,7 @@ import duckdb
 import pytest
 
 from warehouse import block_copy, db
-from warehouse.publish import open_snapshot, publish
+from warehouse.publish import current_path, open_snapshot, publish
 
 
 def test_the_snapshot_is_the_committed_state_and_never_an_open_transaction(tmp_path: Path) -> None:
@@ -177,4 +177,22 @@ def test_without_hard_links_each_publish_renames_a_whole_copy_into_place(
         with open_snapshot(target) as snap:
             assert snap.execute("SELECT note FROM t WHERE id = 1").fetchall() == [(f"v{n}",)]
     assert sorted(p.name for p in target.parent.iterdir()) == ["snap.duckdb"]
+    con.close()
+
+
+def test_a_publish_of_the_same_version_gets_a_name_of_its_own(tmp_path: Path) -> None:
+    """A name a reader resolved never comes to mean another file. (The per-version name `.v<version>` was linked
+    again to the new copy when a publish kept the version: a reader between look-up and open got another file.)"""
+    con = _warehouse(tmp_path, rows=1_000)
+    target = tmp_path / "published" / "snap.duckdb"
+    seen: dict[Path, int] = {}
+    for n in range(6):
+        con.execute("INSERT INTO source_schedule VALUES (?, NULL, NULL)", [f"s{n}"])  # bookkeeping: version stays
+        assert publish(con, target) == 1
+        name = current_path(target)
+        assert name != target and name.stat().st_ino == target.stat().st_ino
+        assert name not in seen
+        seen[name] = name.stat().st_ino
+    for name, inode in seen.items():
+        assert not name.exists() or name.stat().st_ino == inode
     con.close()
