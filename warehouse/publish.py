@@ -86,9 +86,10 @@ def publish(con: duckdb.DuckDBPyConnection, target: Path) -> int:
             log.debug("published v%d: %d of %d bytes written", version, synced.written, synced.size)
         else:
             _logical_copy(con, slot)
-        snapshot_slots.install(slot, target, version)
     finally:
-        snapshot_slots.release(slot, target)
+        snapshot_slots.release(slot)
+    snapshot_slots.install(slot, target, version)
+    snapshot_slots.tidy(target)
     return version
 
 

@@ -116,8 +116,8 @@ def _forget(target: Path, identity: tuple[int, int]) -> None:
 
 
 def install(slot: Slot, target: Path, version: int) -> Path:
-    """Make `slot` the snapshot at `target` (one rename: readers see the old file or the new one, never a mix);
-    its per-publish name is returned. The slot stays locked until `release`."""
+    """Make the written, released slot the snapshot at `target` (one rename: readers see the old file or the new
+    one, never a mix); its per-publish name is returned. Released first: from the rename on, readers lock it."""
     number = 1 + max((_index(p, r"\.(\d+)$") for p in names(target)), default=0)
     name = target.with_name(f".{target.name}.v{version}.{number}")
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
@@ -134,10 +134,14 @@ def install(slot: Slot, target: Path, version: int) -> Path:
     return name
 
 
-def release(slot: Slot, target: Path) -> None:
-    """Unlock the slot, then remove the oldest slots beyond `MAX_SLOTS` (a reader holding one keeps reading it:
-    removing a name never disturbs an open file) and names whose slot is gone."""
+def release(slot: Slot) -> None:
+    """Unlock the slot (close our descriptor): done writing it. Nobody can reach it before `install`."""
     os.close(slot.fd)
+
+
+def tidy(target: Path) -> None:
+    """Remove the oldest slots beyond `MAX_SLOTS` (a reader holding one keeps reading it: removing a name never
+    disturbs an open file) and names whose slot is gone."""
     current = _identity(target)
     slots = sorted(_slots(target), key=lambda p: p.stat().st_mtime_ns, reverse=True)
     for path in [p for p in slots if _identity(p) != current][MAX_SLOTS - 1:]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -195,4 +196,72 @@ def test_a_publish_of_the_same_version_gets_a_name_of_its_own(tmp_path: Path) ->
         seen[name] = name.stat().st_ino
     for name, inode in seen.items():
         assert not name.exists() or name.stat().st_ino == inode
+    con.close()
+
+
+LOOPING_READER = textwrap.dedent("""
+    import json, os, sys, time
+    import duckdb
+    path, seconds = sys.argv[1], float(sys.argv[2])
+    opened, errors = 0, []
+
+    def held():  # the snapshot files DuckDB holds open here: (size, mtime) must not move while it does
+        out = {}
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                if os.readlink(f"/proc/self/fd/{fd}").startswith(os.path.dirname(path)):
+                    st = os.stat(f"/proc/self/fd/{fd}")
+                    out[st.st_ino] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                pass
+        return out
+
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        con = None
+        try:
+            con = duckdb.connect(path, read_only=True)
+            before = held()
+            for _ in range(3):
+                con.execute("SELECT max(version) FROM snapshot_info").fetchall()
+                con.execute("SELECT count(*), sum(price) FROM t").fetchall()
+                time.sleep(0.002)
+            after = held()
+            if any(after.get(i, was) != was for i, was in before.items()):
+                errors.append("written while open")
+            opened += 1
+        except Exception as exc:
+            errors.append(repr(exc)[:200])
+        finally:
+            if con is not None:
+                con.close()
+    print(json.dumps({"opened": opened, "errors": errors[:5], "count": len(errors)}))
+""")
+
+
+def test_readers_opening_the_snapshot_in_a_loop_never_meet_a_file_being_written(tmp_path: Path) -> None:
+    """Two reader processes reopen the snapshot in a loop while the writer publishes as fast as it can (data
+    changed, and unchanged: the version kept). No reader may see an error, or a file it holds written."""
+    con = _warehouse(tmp_path, rows=50_000)
+    target = tmp_path / "published" / "snap.duckdb"
+    publish(con, target)
+    readers = [subprocess.Popen([sys.executable, "-c", LOOPING_READER, str(target), "6"], stdout=subprocess.PIPE,
+                                text=True) for _ in range(2)]
+    publishes = 0
+    try:
+        while any(r.poll() is None for r in readers):
+            if publishes % 2:
+                con.execute("UPDATE t SET price = price + 1 WHERE id % 1000 = ?", [publishes % 1000])
+            publish(con, target)
+            publishes += 1
+        seen = [json.loads(r.communicate(timeout=30)[0]) for r in readers]
+    finally:
+        for r in readers:
+            if r.poll() is None:
+                r.kill()
+                r.communicate()
+    assert publishes >= 20
+    for got in seen:
+        assert got["count"] == 0, got
+        assert got["opened"] >= 10, got
     con.close()
