@@ -1,15 +1,21 @@
-"""Publish a consistent read-only copy of the warehouse for the app and SQL users.
+"""Publish a consistent read-only copy of the warehouse for the app and SQL users, at a cost that follows the change.
 
-DuckDB allows one read-write process per file, and a reader holding the writer's file would make the
-writer fail to open it. So readers never touch the writer's file: after an ingest the writer checkpoints
-(every committed change goes from the write-ahead log into the database file), copies the file byte for byte
-to a temporary file, stamps the copy with its version and renames it over the published one. The writer
-holds its lock throughout, so nothing is written between the checkpoint and the end of the copy: the copy is
-exactly the committed state, never half an ingest. Readers that already have the old file open keep reading
-it; new readers get the new one.
+DuckDB allows one read-write process per file, and a reader holding the writer's file would make the writer fail
+to open it. So readers never touch the writer's file: they read the published snapshot, a whole DuckDB file that
+the writer replaces with one rename (`snapshot_slots`). Readers that already have the old file open keep reading
+it; new readers get the new one; `duckdb <published file>` opens a complete database.
 
-A file copy runs at disk speed, where the logical re-encode it replaces (`COPY FROM DATABASE`, still the
-fallback when a checkpoint is refused) ran at about 30 MB/s.
+A publish stamps the warehouse with its version (`snapshot_info`, in the same transaction as `publish_log`),
+checkpoints it (every committed change goes from the write-ahead log into the database file) and makes a slot
+that no reader holds byte-identical to the database file, writing only the blocks that differ (`block_copy`):
+a checkpoint rewrites the blocks of what changed and leaves the others, so the bytes written follow the change,
+not the history. The writer holds its lock throughout, so nothing is written between the checkpoint and the end
+of the copy: the snapshot is exactly the committed state, never half an ingest. No file a reader may hold is
+ever written, and a publish cut short (even by kill -9) leaves the previous snapshot in place; the slot it was
+writing is made whole by the next publish, whatever it holds.
+
+When a checkpoint is refused (another connection of this process holds a transaction open), the fallback is a
+logical re-encode (`COPY FROM DATABASE`) into a new slot.
 """
 
 from __future__ import annotations
@@ -17,26 +23,29 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import shutil
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
 
-from warehouse.db import first
+from warehouse import block_copy, snapshot_slots
+from warehouse.db import first, transaction
+from warehouse.snapshot_slots import current_path
 
-KEEP_VERSION_LINKS = 3
 log = logging.getLogger(__name__)
 # Bookkeeping that changes on every run without changing what a reader is told: not part of the data digest.
 _NOT_DATA = frozenset({"fetch_log", "raw_document", "source_schedule", "publish_log", "schema_migration",
                        "alert_delivery", "collection_run", "snapshot_info"})
+_OPEN_ATTEMPTS = 3  # a reader racing two publishes that reuse its slot opens the newer snapshot instead
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
     """A digest of the data readers see: per table, its rows and (for history tables) its closed intervals.
 
     History only adds rows or closes intervals, and derived tables are recomputed from it, so equal counts
-    mean nothing a reader sees has changed. Counting is cheap next to the copy a publish makes anyway.
+    mean nothing a reader sees has changed. One query for all tables: a publish pays it every time, and per
+    table the statement overhead, not the counting, was most of it.
     """
     tables = con.execute(
         "SELECT t.table_name, bool_or(c.column_name = 'valid_to') FROM information_schema.tables t "
@@ -44,114 +53,79 @@ def fingerprint(con: duckdb.DuckDBPyConnection) -> str:
         "WHERE t.table_schema = 'main' AND t.table_type = 'BASE TABLE' AND t.table_catalog = current_database() "
         "GROUP BY t.table_name ORDER BY t.table_name"
     ).fetchall()
-    parts = []
-    for name, history in tables:
-        if name in _NOT_DATA:
-            continue
-        closed = "count(valid_to)" if history else "0"
-        rows, ended = first(con.execute(f'SELECT count(*), {closed} FROM "{name}"').fetchall())
-        parts.append(f"{name}:{rows}:{ended}")
+    counts = [f"SELECT '{name}', count(*), {'count(valid_to)' if history else '0'} FROM \"{name}\""
+              for name, history in tables if name not in _NOT_DATA]
+    rows = con.execute(" UNION ALL ".join(counts)).fetchall() if counts else []
+    parts = [f"{name}:{n}:{ended}" for name, n, ended in sorted(rows)]
     return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def publish(con: duckdb.DuckDBPyConnection, target: Path) -> int:
-    """Copy the warehouse to `target` atomically; return the snapshot version.
+    """Make `target` the warehouse's committed state, atomically; return the snapshot version.
 
-    The version counts changes of the data (`fingerprint`), not copies: a publish after a run that changed
+    The version counts changes of the data (`fingerprint`), not publishes: a publish after a run that changed
     nothing (a 304, a failure, a schedule update) refreshes the run records readers see under the same version.
     """
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
     digest = fingerprint(con)
     last = first(con.execute("SELECT version, fingerprint FROM publish_log ORDER BY version DESC LIMIT 1").fetchall())
     now = datetime.now(UTC).replace(tzinfo=None)
-    if last is not None and last[1] == digest and target.exists():
-        version = int(last[0])
-    else:
-        version = (int(last[0]) if last else 0) + 1
-        con.execute("INSERT INTO publish_log (version, published_at, fingerprint) VALUES (?, ?, ?)",
-                    [version, now, digest])
-    if not _file_copy(con, tmp):
-        _logical_copy(con, tmp)
-    con.execute(f"ATTACH '{tmp}' AS _publish")
+    bumped = last is None or last[1] != digest or not target.exists()
+    version = (int(last[0]) if last else 0) + 1 if bumped else int(last[0])
+    with transaction(con):
+        if bumped:
+            con.execute("INSERT INTO publish_log (version, published_at, fingerprint) VALUES (?, ?, ?)",
+                        [version, now, digest])
+        con.execute("DELETE FROM snapshot_info")
+        con.execute("INSERT INTO snapshot_info VALUES (?, ?)", [version, now])
+    source = _checkpointed_file(con)
+    slot = snapshot_slots.acquire(target)
     try:
-        con.execute("CREATE OR REPLACE TABLE _publish.snapshot_info AS SELECT ?::INTEGER AS version, "
-                    "?::TIMESTAMP AS published_at", [version, now])
+        if source is not None:
+            synced = block_copy.sync(source, slot.fd)
+            log.debug("published v%d: %d of %d bytes written", version, synced.written, synced.size)
+        else:
+            _logical_copy(con, slot)
     finally:
-        con.execute("DETACH _publish")
-    _link_version(tmp, target, version)
-    os.replace(tmp, target)
+        snapshot_slots.release(slot)
+    snapshot_slots.install(slot, target, version)
+    snapshot_slots.tidy(target)
     return version
 
 
-def _version_links(target: Path) -> list[Path]:
-    return sorted(target.parent.glob(f".{target.name}.v*"), key=lambda p: p.stat().st_mtime_ns)
-
-
-def _link_version(tmp: Path, target: Path, version: int) -> None:
-    """A second name for this version, unique to it, so readers can open it by a path no earlier version had.
-
-    Why: DuckDB keeps one database instance per path within a process; a long-lived reader (the app) that
-    reopened `target` after a publish would get the instance of the file it still holds, i.e. the old version.
-    Older names are removed but the newest few: a reader holding one keeps reading it (POSIX unlink semantics).
-    """
-    link = target.with_name(f".{target.name}.v{version}")
-    link.unlink(missing_ok=True)
-    try:
-        os.link(tmp, link)
-    except OSError:
-        return  # no hard links here: readers open `target` itself
-    for old in _version_links(target)[:-KEEP_VERSION_LINKS]:
-        old.unlink(missing_ok=True)
-
-
-def current_path(path: Path) -> Path:
-    """The path to open for the snapshot published at `path` now: its version's own name when there is one."""
-    try:
-        inode = path.stat().st_ino
-        for link in reversed(_version_links(path)):
-            if link.stat().st_ino == inode:
-                return link
-    except FileNotFoundError:
-        pass
-    return path
-def _database_file(con: duckdb.DuckDBPyConnection) -> Path | None:
-    rows = con.execute(
-        "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
-    ).fetchall()
-    return Path(rows[0][0]) if rows and rows[0][0] else None
-
-
-def _file_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> bool:
-    """Checkpoint, then copy the database file to `tmp`. A checkpoint writes the committed state only (a
-    transaction another connection of this process holds open stays out). False, nothing copied, when the
-    database has no file or the checkpoint was refused or left changes in the write-ahead log."""
-    source = _database_file(con)
-    if source is None:
-        return False
+def _checkpointed_file(con: duckdb.DuckDBPyConnection) -> Path | None:
+    """Checkpoint, then the database file holding exactly the committed state. A checkpoint writes the committed
+    state only (a transaction another connection of this process holds open stays out). None when the database
+    has no file or the checkpoint was refused or left changes in the write-ahead log."""
+    rows = con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()").fetchall()
+    if not rows or not rows[0][0]:
+        return None
+    source = Path(rows[0][0])
     try:
         con.execute("CHECKPOINT")
     except duckdb.Error as exc:
         log.info("checkpoint refused (%s); publishing by logical copy", exc)
-        return False
+        return None
     wal = source.with_name(source.name + ".wal")
     if wal.exists() and wal.stat().st_size:  # some committed change is still only in the log: the file lacks it
         log.info("%s still holds changes after a checkpoint; publishing by logical copy", wal)
-        return False
-    shutil.copyfile(source, tmp)
-    return True
+        return None
+    return source
 
 
-def _logical_copy(con: duckdb.DuckDBPyConnection, tmp: Path) -> None:
-    tmp.unlink(missing_ok=True)
+def _logical_copy(con: duckdb.DuckDBPyConnection, slot: snapshot_slots.Slot) -> None:
+    """Re-encode the committed state into a new file and put it in `slot`'s place (no reader has the slot)."""
+    tmp = slot.path.with_name(f"{slot.path.name}.{os.getpid()}.tmp")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
     source_db = first(con.execute("SELECT current_database()").fetchall())[0]
-    con.execute(f"ATTACH '{tmp}' AS _publish")
+    quoted = str(tmp).replace("'", "''")
+    con.execute(f"ATTACH '{quoted}' AS _publish")
     try:
         con.execute(f"COPY FROM DATABASE \"{source_db}\" TO _publish")
     finally:
         con.execute("DETACH _publish")
+    os.replace(tmp, slot.path)
 
 
 def _missing(path: Path) -> FileNotFoundError:
@@ -173,13 +147,8 @@ class SnapshotUnreadable(RuntimeError):
 
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the snapshot published at `path` now (what the app and `gapwatch sql` use),
-    opened by its version's own name so a process that still holds an older version sees this one."""
-    if not path.exists():
-        raise _missing(path)
-    try:
-        return duckdb.connect(str(current_path(path)), read_only=True)
-    except duckdb.Error as exc:
-        raise SnapshotUnreadable(exc) from None
+    opened by its publish's own name so a process that still holds an older snapshot sees this one."""
+    return _current(path, lambda chosen: duckdb.connect(str(chosen), read_only=True))
 
 
 def attach_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
@@ -187,24 +156,41 @@ def attach_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     in-memory database: a database instance of its own, which DuckDB does not share with another connection to
     the same file in this process, so it may be configured on its own (the SQL guard) and never serves an older
     version (the app's long-lived connection)."""
+    return _current(path, _attach_file)
+
+
+def _current(path: Path, opener: Callable[[Path], duckdb.DuckDBPyConnection]) -> duckdb.DuckDBPyConnection:
+    """Open the snapshot's current file. Between finding its name and opening it, two publishes may have
+    replaced it and started rewriting its slot (the name is then gone, or the slot locked): open the newer one."""
     if not path.exists():
         raise _missing(path)
-    return _attach(current_path(path))
+    for attempt in range(_OPEN_ATTEMPTS):
+        chosen = current_path(path)
+        try:
+            return opener(chosen)
+        except duckdb.Error as exc:
+            if attempt + 1 == _OPEN_ATTEMPTS or current_path(path) == chosen:
+                raise SnapshotUnreadable(exc) from None
+    raise AssertionError("unreachable")
 
 
-def _attach(path: Path) -> duckdb.DuckDBPyConnection:
+def _attach_file(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     try:
         quoted = str(path).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS snapshot (READ_ONLY)")
         con.execute("USE snapshot")
-    except duckdb.Error as exc:
-        con.close()
-        raise SnapshotUnreadable(exc) from None
     except BaseException:
         con.close()
         raise
     return con
+
+
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
+    try:
+        return _attach_file(path)
+    except duckdb.Error as exc:
+        raise SnapshotUnreadable(exc) from None
 
 
 # The newest run a publish owes readers: an unchanged run (nothing fetched was new) waits for the next publish.

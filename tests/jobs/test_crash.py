@@ -32,7 +32,8 @@ from warehouse.publish import open_snapshot
 ROOT = Path(__file__).resolve().parents[2]
 T1 = datetime(2026, 5, 15, 12)
 # Written outside the ingest transaction on purpose: what was fetched, and the service's own bookkeeping.
-NOT_INGEST = {"fetch_log", "raw_document", "source_schedule", "publish_log", "schema_migration", "alert_delivery"}
+NOT_INGEST = {"fetch_log", "raw_document", "source_schedule", "publish_log", "snapshot_info", "schema_migration",
+              "alert_delivery"}
 
 SERVICE_STUCK_IN_INGEST = textwrap.dedent("""
     import sys, time

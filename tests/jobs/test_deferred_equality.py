@@ -63,6 +63,7 @@ TRANSIENT: dict[str, str] = {
     "publish_log": "one row per publish, with its wall-clock time: versions compared; the data fingerprint "
                    "counts rows of every data table, change_model_state included, so it is compared only when "
                    "that table's row counts are equal (see compare_model_state)",
+    "snapshot_info": "the last publish's version and wall-clock time: the version compared",
 }
 
 # Verdict rows of models identity later merged away: see `compare_model_state`.
@@ -200,6 +201,10 @@ def assert_same_warehouse(live_pipe: Pipeline, deferred_pipe: Pipeline) -> dict[
             a, b = (con.execute(f"SELECT {shown} FROM publish_log ORDER BY version").fetchall()
                     for con in (live, deferred))
             assert a == b and a, "publish_log"
+            continue
+        if table == "snapshot_info":
+            a, b = (con.execute("SELECT version FROM snapshot_info").fetchall() for con in (live, deferred))
+            assert a == b, "snapshot_info"
             continue
         if table == "transform_state":
             a, b = (rows(con, table, "WHERE name <> 'settings'") for con in (live, deferred))

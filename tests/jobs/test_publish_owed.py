@@ -37,21 +37,25 @@ pytestmark = pytest.mark.process
 PAUSE_AT = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import jobs.writer, warehouse.publish
+    import jobs.writer, warehouse.block_copy, warehouse.snapshot_slots
     marker, where, args = Path(sys.argv[1]), sys.argv[2], sys.argv[3:]
 
-    def pausing(module, name):
-        real = getattr(module, name)
+    def pausing(module, name, after=0):
+        real, calls = getattr(module, name), []
         def pause(*a, **k):
-            marker.write_text(name)
-            time.sleep(120)
+            calls.append(name)
+            if len(calls) > after:
+                marker.write_text(name)
+                time.sleep(120)
             return real(*a, **k)
         setattr(module, name, pause)
 
     if where == "before-publish":
         pausing(jobs.writer, "publish")          # the batch ended and committed; nothing published yet
+    elif where == "mid-copy":
+        pausing(warehouse.block_copy, "_copy_range", after=2)  # the slot has its headers and a block, not the rest
     else:
-        pausing(warehouse.publish, "_link_version")  # the copy is made and stamped; not yet renamed into place
+        pausing(warehouse.snapshot_slots, "install")  # the slot is written; not yet renamed into place
     from jobs.cli.main import app
     app(args)
 """)
@@ -90,7 +94,7 @@ COMMANDS: dict[str, Callable[[Path], list[str]]] = {
 }
 
 
-@pytest.mark.parametrize("where", ["before-publish", "before-rename"])
+@pytest.mark.parametrize("where", ["before-publish", "mid-copy", "before-rename"])
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_kill_9_between_a_commands_end_and_its_publish_is_healed_by_rerunning_it(
         command: str, where: str, tmp_path: Path, origin: HTTPServer, settings: Settings) -> None:

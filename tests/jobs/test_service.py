@@ -249,23 +249,42 @@ def test_schedule_comes_from_the_source_unless_settings_override_it(tmp_path: Pa
 # `fresh`: a user (or the app) opening the newest snapshot for each query; `held`: a user who keeps a shell
 # open. Two processes, because DuckDB shares one instance per file within a process.
 READER = textwrap.dedent("""
-    import json, sys, time
+    import json, os, sys, time
     from pathlib import Path
     import duckdb
     path, done, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     queries, errors, versions = 0, [], set()
+
+    def held_files():
+        # The snapshot files DuckDB holds open in this process, as (size, mtime): they must never change.
+        out = {}
+        for fd in os.listdir("/proc/self/fd"):
+            try:
+                if os.readlink(f"/proc/self/fd/{fd}").startswith(os.path.dirname(path)):
+                    st = os.stat(f"/proc/self/fd/{fd}")
+                    out[st.st_ino] = (st.st_size, st.st_mtime_ns)
+            except OSError:
+                pass
+        return out
+
     held = duckdb.connect(path, read_only=True) if mode == "held" else None
     end = time.monotonic() + 90
     while not done.exists() and time.monotonic() < end:
+        con = None
         try:
             con = held or duckdb.connect(path, read_only=True)
+            before = held_files()
             versions.add(con.execute("SELECT max(version) FROM snapshot_info").fetchone()[0])
             con.execute("SELECT count(*) FROM v_prices_current").fetchone()
-            if held is None:
-                con.close()
+            changed = {i: (was, held_files().get(i)) for i, was in before.items() if held_files().get(i, was) != was}
+            if changed:
+                errors.append(f"a snapshot file was written while open: {changed}")
             queries += 2
         except Exception as exc:
             errors.append(repr(exc))
+        finally:
+            if con is not None and held is None:
+                con.close()  # also after an error: a connection left open is reused by the next connect
     print(json.dumps({"queries": queries, "errors": errors, "versions": len(versions)}))
 """)
 

@@ -130,12 +130,12 @@ def test_a_second_writer_is_refused_while_serve_runs_with_and_without_a_wal(tmp_
 
 
 # The service, paused (marker written, then asleep) at a moment `gapwatch serve` passes through too quickly for a
-# test to aim at: inside an ingest's transaction (uncommitted facts in the log), or inside a publish (the copy made
-# and stamped, not yet renamed). It has published before: its first publish at start-up, then its first run's.
+# test to aim at: inside an ingest's transaction (uncommitted facts in the log), or inside a publish (the slot written,
+# not yet renamed). It has published before: its first publish at start-up, then its first run's.
 SERVICE_PAUSED = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    import warehouse.publish
+    import warehouse.snapshot_slots
     from gapwatch.settings import Settings
     from jobs.hooks import default_hooks
     from jobs.pipeline import Pipeline
@@ -153,12 +153,12 @@ SERVICE_PAUSED = textwrap.dedent("""
         if where == "ingest" and len(runs) == 3:
             pause("ingest")
 
-    real_link = warehouse.publish._link_version
-    def in_publish(tmp, target, version):
+    real_install = warehouse.snapshot_slots.install
+    def in_publish(slot, target, version):
         if where == "publish" and version >= 3:
             pause("publish")
-        return real_link(tmp, target, version)
-    warehouse.publish._link_version = in_publish
+        return real_install(slot, target, version)
+    warehouse.snapshot_slots.install = in_publish
 
     settings = Settings()
     stop = stop_on_signals()
