@@ -61,7 +61,10 @@ def sync(source: Path, dest: int) -> Synced:
                 length = min(step, size - offset)
                 if offset + length <= have and os.pread(src, _CHECKSUM, offset) == os.pread(dest, _CHECKSUM, offset):
                     continue
-                written += _copy_range(src, dest, offset, length)
+                # The block's content first, its checksum last: a copy cut short in between leaves the old
+                # checksum over new content, which the next sync sees as different and writes again.
+                written += _copy_range(src, dest, offset + _CHECKSUM, length - _CHECKSUM)
+                written += _copy_range(src, dest, offset, min(_CHECKSUM, length))
         os.ftruncate(dest, size)
         return Synced(size, written)
     finally:

@@ -114,6 +114,39 @@ def test_a_slot_left_damaged_by_a_publish_cut_short_is_made_whole_by_the_next(tm
     con.close()
 
 
+def test_a_block_write_cut_short_is_never_taken_for_a_copied_block(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """kill -9 can land between the writes of one block: what is left must not carry the new block's checksum
+    over old content, or the next sync would skip that block and publish a torn file."""
+    con = _warehouse(tmp_path, rows=200_000)
+    con.execute("CHECKPOINT")
+    source = Path(con.execute("SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+                              ).fetchall()[0][0])
+    dest_path = tmp_path / "copy.duckdb"
+    dest = os.open(dest_path, os.O_RDWR | os.O_CREAT)
+    try:
+        block_copy.sync(source, dest)
+        con.execute("UPDATE t SET note = 'moved' WHERE id < 50000")
+        con.execute("CHECKPOINT")
+        real = os.pwrite
+
+        def cut_mid_write(fd: int, data: bytes, offset: int) -> int:
+            if fd == dest and offset >= block_copy.HEADERS and len(data) > 64:
+                real(fd, data[: len(data) // 2], offset)  # a short write, then the process dies
+                raise KeyboardInterrupt
+            return real(fd, data, offset)
+
+        monkeypatch.setattr(os, "pwrite", cut_mid_write)
+        with pytest.raises(KeyboardInterrupt):
+            block_copy.sync(source, dest)
+        monkeypatch.setattr(os, "pwrite", real)
+        block_copy.sync(source, dest)
+    finally:
+        os.close(dest)
+    assert dest_path.read_bytes() == source.read_bytes()
+    con.close()
+
+
 def _slots(target: Path) -> dict[int, tuple[int, int]]:
     return {p.stat().st_ino: (p.stat().st_mtime_ns, p.stat().st_size)
             for p in target.parent.glob(f".{target.name}.slot*")}
