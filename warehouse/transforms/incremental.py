@@ -31,7 +31,7 @@ import duckdb
 import polars as pl
 
 from gapwatch.settings import Settings
-from warehouse.transforms import inputs
+from warehouse.transforms import inputs, score_state
 from warehouse.transforms.families import (
     AS_OF,
     CAPABILITY_MAP,
@@ -43,18 +43,19 @@ from warehouse.transforms.families import (
     SETTINGS,
     Family,
     Frames,
-    gap_tables,
     price_quality_tables,
     price_tables,
 )
 from warehouse.transforms.prices import blended
+from warehouse.transforms.score_state import FULL, REFERENCE_BOARD
 from warehouse.transforms.touched import PRICE_KEY
+from warehouse.transforms.write import replace
 
 log = logging.getLogger(__name__)
 
 # The families `refresh` brings up to date itself, part by part (a moved identity verdict reaches them as touched
 # keys and boards); every other family is recomputed whole when one of its inputs changed.
-UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality"})
+UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality", "top"})
 
 FIRST_PRICE_DAY = "first_price_day"
 
@@ -128,13 +129,7 @@ def fingerprints(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
     return found
 
 
-def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame, where: str = "",
-           params: list | None = None) -> None:
-    con.execute(f"DELETE FROM {name} {where}", params or [])
-    if frame.height:
-        con.register("_transform_rows", frame.to_arrow())
-        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _transform_rows")
-        con.unregister("_transform_rows")
+_write = replace
 
 
 def _save_state(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> None:
@@ -157,7 +152,8 @@ def full(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state:
         for name, frame in family.compute(frames).items():
             _write(con, name, frame)
     _save_quality(con, frames)
-    _save_state(con, state)
+    kept = score_state.save(con, frames.scores, frames.scored) | {REFERENCE_BOARD: str(frames.reference_board)}
+    _save_state(con, state | kept)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | None = None) -> str | None:
@@ -168,8 +164,9 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         return None
     state = fingerprints(con, settings, as_of)
     before = dict(con.execute("SELECT name, value FROM transform_state").fetchall())
-    changed = sorted(k for k in state if k != IDENTITY and before.get(k) != state[k])
-    if changed or IDENTITY not in before:
+    changed = sorted(k for k in state if k not in (IDENTITY, AS_OF) and before.get(k) != state[k])
+    day_moved = before.get(AS_OF) != state[AS_OF]
+    if changed or day_moved or IDENTITY not in before or REFERENCE_BOARD not in before:
         log.debug("transforms recomputed in full: %s changed", ", ".join(changed) or "no earlier state")
         full(con, settings, as_of, state)
         return "full"
@@ -183,25 +180,36 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     if not touched and not identity_moved:
         return "nothing"
     prices = [(tuple(scope), day) for fact, scope, day in touched if fact == PRICE]
-    boards = {scope[0] for fact, scope, _ in touched if fact == SCORE}
+    boards = {scope[0]: day for fact, scope, day in touched if fact == SCORE}
     frames = Frames(con, settings, as_of)
     dirty: set[str] = {IDENTITY} if identity_moved else set()
+    quality_since = None
     if boards:
         dirty.add(SCORE)
-        for name, frame in gap_tables(frames).items():
-            _write(con, name, frame)
-        if _quality_changed(con, frames):
+        since = min(boards.values())
+        if (score_state.update_boards(con, settings, as_of, sorted(boards), since, before) == FULL
+                or score_state.update_as_of(con, settings, as_of, before, frames.preferences) == FULL):
+            full(con, settings, as_of, state)
+            return "full"
+        if before[REFERENCE_BOARD] in boards:
             dirty.add(QUALITY)
-            _save_quality(con, frames)
+            quality_since = since
     if prices:
         dirty.add(PRICE)
         _update_prices(con, settings, [key for key, _ in prices])
     if QUALITY in dirty:
-        for name, frame in price_quality_tables(frames.priced, frames.quality, frames.tiers, as_of,
-                                                 _first_price_day(state), settings).items():
-            _write(con, name, frame)
-    elif prices:
-        _update_price_quality(con, settings, as_of, _first_price_day(state), min(day for _, day in prices))
+        tiers = score_state.tiers_now(con, as_of)
+        stored = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
+        if not _same(stored, tiers):  # a tier rates the model's whole price history: every grid day moves
+            _write(con, "transform_quality_tier", tiers)
+            quality = con.sql('SELECT model_id, openness, score, "start", "end" FROM transform_quality').pl()
+            for name, frame in price_quality_tables(frames.priced, quality, tiers, as_of,
+                                                     _first_price_day(state), settings).items():
+                _write(con, name, frame)
+            prices, quality_since = [], None  # the grid tables are whole again, prices included
+    if prices or quality_since is not None:
+        days = [day for _, day in prices] + ([quality_since] if quality_since is not None else [])
+        _update_price_quality(con, settings, as_of, _first_price_day(state), min(days))
     for family in FAMILIES:  # the others: whole, when one of their inputs changed
         if family.name not in UPDATED_ABOVE and family.depends_on & dirty:
             _recompute(con, family, frames)
@@ -242,12 +250,6 @@ def _recompute(con: duckdb.DuckDBPyConnection, family: Family, frames: Frames) -
 def _first_price_day(state: dict[str, str]) -> date | None:
     value = state.get(FIRST_PRICE_DAY)
     return date.fromisoformat(value) if value not in (None, "None") else None
-
-
-def _quality_changed(con: duckdb.DuckDBPyConnection, frames: Frames) -> bool:
-    quality = con.sql('SELECT model_id, openness, score, start, "end" FROM transform_quality').pl()
-    tiers = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
-    return not (_same(quality, frames.quality) and _same(tiers, frames.tiers))
 
 
 def _same(a: pl.DataFrame, b: pl.DataFrame) -> bool:

@@ -47,12 +47,15 @@ def main_board(headline: pl.DataFrame, capability: str = GENERAL) -> str | None:
 
 
 def reference_board(scored: pl.DataFrame, headline: pl.DataFrame, as_of: date, capability: str,
-                    configured: list[str]) -> str | None:
+                    configured: list[str], groups: pl.DataFrame | None = None) -> str | None:
     """The board quality and the top N of `capability` are read from: the general main board, then the
-    `configured` boards (`gap_board_priority`), then the board scoring the most models on `as_of`."""
+    `configured` boards (`gap_board_priority`), then the board scoring the most models on `as_of`. With
+    `groups` (every capability, board) given, `scored` needs only the intervals alive on `as_of`."""
     main = main_board(headline)
     priority = [*([main] if main else []), *configured]
-    found = headline_boards(scored.filter(pl.col("capability") == capability), as_of, priority)["board"]
+    ours = pl.col("capability") == capability
+    found = headline_boards(scored.filter(ours), as_of, priority,
+                            None if groups is None else groups.filter(ours))["board"]
     return found[0] if found.len() else None
 
 

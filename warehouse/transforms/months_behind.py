@@ -10,6 +10,8 @@ leaving them out would understate the lag.
 
 from __future__ import annotations
 
+from datetime import date
+
 import polars as pl
 
 from warehouse.transforms.scores import CLOSED, DEFINITIONS, GROUP, SIDES, sided
@@ -17,31 +19,62 @@ from warehouse.transforms.scores import CLOSED, DEFINITIONS, GROUP, SIDES, sided
 DAYS_PER_MONTH = 365.25 / 12
 
 
-def records(side: pl.DataFrame) -> pl.DataFrame:
-    """Intervals that set a new record on their (capability, board): a score above every earlier-starting one.
+RECORD_KEYS = [*GROUP, "lane"]
+RECORDS_SCHEMA = {"capability": pl.String, "board": pl.String, "lane": pl.Int64, "start": pl.Date,
+                  "score": pl.Float64, "model": pl.String}
 
-    Only a day's best score can be a record, so the search runs on one row per (group, day) and the record
-    holder (alphabetically first on a tie) is looked up afterwards. Returns g, start, score, model.
+
+def records(sides: pl.DataFrame, floor: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Intervals that set a new record on their (capability, board) and lane: a score above every earlier-starting
+    one (and above the lane's `floor` score, the best before the intervals given, where one is given: what lets
+    the records of a later stretch of days extend those of the days before it).
+
+    Only a day's best score can be a record, so the search runs on one row per (group, lane, day) and the record
+    holder (alphabetically first on a tie) is looked up afterwards. `sides` has capability, board, lane, start,
+    score, model. Returns RECORDS_SCHEMA's columns.
     """
-    best_day = side.group_by("g", "start").agg(pl.col("score").max()).sort("g", "start")
-    before = pl.col("score").cum_max().shift(1).over("g")
-    found = best_day.filter(before.is_null() | (pl.col("score") > before))
+    best_day = sides.group_by(*RECORD_KEYS, "start").agg(pl.col("score").max()).sort(*RECORD_KEYS, "start")
+    before = pl.col("score").cum_max().shift(1).over(RECORD_KEYS)
+    if floor is not None:
+        best_day = best_day.join(floor.select(*RECORD_KEYS, "floor"), on=RECORD_KEYS, how="left")
+        before = pl.max_horizontal(before, pl.col("floor"))  # nulls ignored: a lane new since the floor
+    found = best_day.filter(before.is_null() | (pl.col("score") > before)).select(*RECORD_KEYS, "start", "score")
     return (
-        side.join(found, on=["g", "start", "score"])
-        .group_by("g", "start", "score")
+        sides.join(found, on=[*RECORD_KEYS, "start", "score"])
+        .group_by(*RECORD_KEYS, "start", "score")
         .agg(pl.col("model").min())
-        .sort("g", "start")
+        .select(*RECORDS_SCHEMA)
+        .cast(RECORDS_SCHEMA)
+        .sort(*RECORD_KEYS, "start")
     )
+
+
+def score_records(scored: pl.DataFrame) -> pl.DataFrame:
+    """Every lane's records over the whole history of `scored` (from `comparable_scores`)."""
+    return records(sided(scored.select(*GROUP, "openness", "start", "score", "model")))
+
+
+def extend_records(before: pl.DataFrame, scored: pl.DataFrame, since: date) -> pl.DataFrame:
+    """The records from day `since` on, given the records `before` it and `scored` holding (at least) every
+    interval starting on or after `since`: a record depends only on earlier starts, never on an interval's end."""
+    later = scored.filter(pl.col("start") >= since).select(*GROUP, "openness", "start", "score", "model")
+    floor = before.group_by(RECORD_KEYS).agg(pl.col("score").max().alias("floor"))
+    return records(sided(later), floor)
 
 
 def months_behind(scored: pl.DataFrame, tolerance: float) -> pl.DataFrame:
     """One row per (definition, closed SOTA) with the open model that matched it, if any."""
-    sides = sided(scored.select("g", "openness", "start", "score", "model"))
-    groups = scored.unique("g").select("g", *GROUP)
+    return months_behind_from_records(score_records(scored), tolerance)
+
+
+def months_behind_from_records(found: pl.DataFrame, tolerance: float) -> pl.DataFrame:
+    """`months_behind` from every lane's records (`score_records`): the closed SOTAs are the closed lane's
+    records, each model counted once, and an open lane's records are the only candidates to match one."""
     sotas = (
-        records(sides.filter(pl.col("lane") == SIDES.index(CLOSED)))
-        .unique(["g", "model"], keep="first", maintain_order=True)
-        .select("g", pl.col("model").alias("closed_model"), pl.col("start").alias("closed_date"),
+        found.filter(pl.col("lane") == SIDES.index(CLOSED))
+        .sort(*RECORD_KEYS, "start")
+        .unique([*GROUP, "model"], keep="first", maintain_order=True)
+        .select(*GROUP, pl.col("model").alias("closed_model"), pl.col("start").alias("closed_date"),
                 pl.col("score").alias("closed_score"))
         .with_columns(threshold=pl.col("closed_score") - tolerance * pl.col("closed_score").abs())
         .sort("threshold")
@@ -49,14 +82,14 @@ def months_behind(scored: pl.DataFrame, tolerance: float) -> pl.DataFrame:
     out = []
     for definition in DEFINITIONS:
         # Open records rise in score and in date, so the first record reaching a threshold is the earliest.
-        opens = records(sides.filter(pl.col("lane") == SIDES.index(definition))).select(
-            "g", pl.col("model").alias("open_model"), pl.col("start").alias("reached"),
+        opens = found.filter(pl.col("lane") == SIDES.index(definition)).select(
+            *GROUP, pl.col("model").alias("open_model"), pl.col("start").alias("reached"),
             pl.col("score").alias("open_score"),
         ).sort("open_score")
-        matched = sotas.join_asof(opens, left_on="threshold", right_on="open_score", by="g", strategy="forward",
+        matched = sotas.join_asof(opens, left_on="threshold", right_on="open_score", by=GROUP, strategy="forward",
                                   check_sortedness=False)
         out.append(matched.with_columns(definition=pl.lit(definition)))
-    frame = pl.concat(out).join(groups, on="g").with_columns(
+    frame = pl.concat(out).with_columns(
         open_date=pl.when(pl.col("reached").is_not_null()).then(pl.max_horizontal("reached", "closed_date"))
     )
     return frame.select(

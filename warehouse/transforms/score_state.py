@@ -1,0 +1,195 @@
+"""The score side of the incremental derive: a score change or a new day reads the facts alive since then.
+
+A full recompute reads every score interval. The derive after a score change of boards B on day S, or after the
+first collection of a new day, needs far less, because each score table is a step function of time or a
+figure "as of" the newest day:
+
+- `gap_over_time` rows of B's (capability, board) groups from S on, from B's intervals alive on or after S and
+  each group's row in force the day before (`gap.gap_over_time(since=...)`);
+- the records behind `months_behind` (`transform_score_record`) from S on, from the intervals starting then
+  and the best score before (`months_behind.extend_records`); `months_behind` itself from the records;
+- what is "as of" the newest day (`gap_by_capability`, `gap_headline`, the reference board, `main_board_top`,
+  quality tiers) from the intervals alive on that day, with the few figures of the whole history they need
+  kept in `transform_score_group` (each group's compared category and newest start) and
+  `transform_board_fresh` (each board's newest data), recomputed for the changed boards only;
+- the reference quality (`transform_quality`) and `openness_top` from S on when B holds the reference board.
+
+What cannot be extended is reported as `FULL` and the caller recomputes everything: a group's compared
+category moved, the reference board moved, the scores now start earlier than the grid of `openness_top`.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import polars as pl
+
+from gapwatch.settings import Settings
+from warehouse.transforms.gap import gap_over_time, gap_table
+from warehouse.transforms.grid import grid
+from warehouse.transforms.headline import board_freshness, gap_headline
+from warehouse.transforms.main_board import TOP_N, openness_of_top, reference_board, top_now, top_on_grid
+from warehouse.transforms.months_behind import (
+    RECORDS_SCHEMA,
+    extend_records,
+    months_behind_from_records,
+    months_behind_summary,
+    score_records,
+)
+from warehouse.transforms.quality import quality_tiers, reference_quality
+from warehouse.transforms.scores import GROUP, comparable_scores, primary_categories
+from warehouse.transforms.write import insert, replace
+
+FULL = "full"
+REFERENCE_BOARD, FIRST_SCORE_DAY = "reference_board", "first_score_day"
+
+# Score facts matching `where` (on v_capability_scores) with their names' model and openness, as
+# `inputs.SCORES_SQL` reads them through `v_model_names`, for the names of those facts only.
+_SCORES = """
+WITH _facts AS MATERIALIZED (
+    SELECT source, board, category, capability, weight, model, score, valid_from, valid_to, publish_date
+    FROM v_capability_scores WHERE {where}
+), own AS (
+    SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
+    FROM openness_evidence
+    WHERE openness <> 'unknown' AND (source, source_model) IN (SELECT DISTINCT source, model FROM _facts)
+    GROUP BY source, source_model
+)
+SELECT f.board, f.category, f.capability, f.weight, f.model, a.model_id,
+       coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness, f.score, f.valid_from,
+       f.valid_to, f.publish_date
+FROM _facts f
+LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model
+LEFT JOIN model m ON m.model_id = a.model_id
+LEFT JOIN own ON own.source = f.source AND own.source_model = f.model
+"""
+
+# What the groups and the freshness of boards need of a board's whole history: aggregates, one row per category.
+_BOARD_FIGURES = """
+SELECT board, capability, category, max(weight) AS weight, count(DISTINCT model) AS models,
+       max(CAST(valid_from AS DATE)) FILTER (valid_to IS NULL OR CAST(valid_to AS DATE) > CAST(valid_from AS DATE))
+           AS newest,
+       max(publish_date) AS published, max(CAST(valid_from AS DATE)) AS changed
+FROM v_capability_scores WHERE list_contains(?, board)
+GROUP BY board, capability, category
+"""
+
+
+def _scores(con: duckdb.DuckDBPyConnection, where: str, params: list) -> pl.DataFrame:
+    return con.sql(_SCORES.format(where=where), params=params).pl()
+
+
+def _groups(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """Every (capability, board) with its compared category and `g`, as `primary_categories` numbers them."""
+    return con.sql("SELECT board, capability, category, newest FROM transform_score_group "
+                   "ORDER BY board, capability").pl().with_row_index("g")
+
+
+def save(con: duckdb.DuckDBPyConnection, scores: pl.DataFrame, scored: pl.DataFrame) -> dict[str, str]:
+    """After a full recompute: the score state from the whole warehouse. Returns the state values to keep
+    with the fingerprints."""
+    groups = (scored.group_by("capability", "board", "category").agg(pl.col("start").max().alias("newest"))
+              if scored.height else pl.DataFrame(schema={"capability": pl.String, "board": pl.String,
+                                                          "category": pl.String, "newest": pl.Date}))
+    replace(con, "transform_score_group", groups)
+    fresh = board_freshness(scores.filter(pl.col("capability").is_not_null()))
+    replace(con, "transform_board_fresh", pl.DataFrame(
+        {"board": list(fresh), "newest": list(fresh.values())}, schema={"board": pl.String, "newest": pl.Date}))
+    replace(con, "transform_score_record", score_records(scored))
+    return {FIRST_SCORE_DAY: str(scored["start"].min()) if scored.height else "None"}
+
+
+def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, boards: list[str], since: date,
+                  state: dict[str, str]) -> str | None:
+    """Bring the gap tables' history and the records up to date with a change of `boards` from day `since` on;
+    the as-of figures are `update_as_of`'s. Returns FULL when the change cannot be extended, else None."""
+    figures = con.sql(_BOARD_FIGURES, params=[boards]).pl()
+    chosen = primary_categories(figures).drop("g")
+    known = con.sql("SELECT capability, board, category FROM transform_score_group WHERE list_contains(?, board)",
+                    params=[boards]).pl()
+    moved = known.join(chosen, on=["capability", "board"], how="left", suffix="_now").filter(
+        pl.col("category_now").is_null() | (pl.col("category_now") != pl.col("category")))
+    if moved.height:
+        return FULL  # a group compares another category now: its whole series changes
+    newest = chosen.join(figures.select("board", "capability", "category", "newest"),
+                         on=["board", "capability", "category"])
+    con.execute("DELETE FROM transform_score_group WHERE list_contains(?, board)", [boards])
+    insert(con, "transform_score_group", newest.filter(pl.col("newest").is_not_null()).select(
+        "capability", "board", "category", "newest"))
+    fresh = figures.group_by("board").agg(pl.max_horizontal(pl.col("published").max(), pl.col("changed").max())
+                                          .alias("newest"))
+    con.execute("DELETE FROM transform_board_fresh WHERE list_contains(?, board)", [boards])
+    insert(con, "transform_board_fresh", fresh)
+
+    groups = _groups(con)
+    at = "list_contains(?, board) AND (valid_to IS NULL OR valid_to >= ?)"
+    scored = comparable_scores(_scores(con, at, [boards, since]), groups)
+    first = state.get(FIRST_SCORE_DAY)
+    if scored.height and (first in (None, "None") or scored["start"].min() < date.fromisoformat(first)):
+        return FULL  # history now begins earlier: the grids reach further back
+    mine = "list_contains(?, board)"
+    before = con.sql(f"""SELECT * FROM gap_over_time WHERE {mine} AND date < ? QUALIFY
+                         row_number() OVER (PARTITION BY definition, capability, board ORDER BY date DESC) = 1""",
+                     params=[boards, since]).pl()
+    replace(con, "gap_over_time", gap_over_time(scored, since, before), f"WHERE {mine} AND date >= ?",
+            [boards, since])
+    earlier = con.sql(f'SELECT * FROM transform_score_record WHERE {mine} AND "start" < ?',
+                      params=[boards, since]).pl().cast(RECORDS_SCHEMA)
+    replace(con, "transform_score_record", extend_records(earlier, scored, since),
+            f'WHERE {mine} AND "start" >= ?', [boards, since])
+    found = con.sql("SELECT * FROM transform_score_record").pl().cast(RECORDS_SCHEMA)
+    behind = months_behind_from_records(found, settings.months_behind_tolerance)
+    replace(con, "months_behind", behind)
+    replace(con, "months_behind_summary", months_behind_summary(behind))
+    return _update_reference(con, settings, as_of, scored, boards, since, state)
+
+
+def _update_reference(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, scored: pl.DataFrame,
+                      boards: list[str], since: date, state: dict[str, str]) -> str | None:
+    """The reference board's quality intervals and top N from `since` on, when it is among `boards`."""
+    board = state.get(REFERENCE_BOARD)
+    if board not in boards:
+        return None
+    capability = settings.quality_capability
+    alive = scored.filter(pl.col("end").is_null() | (pl.col("end") >= since))
+    replace(con, "transform_quality", reference_quality(alive, capability, board),
+            'WHERE "end" IS NULL OR "end" >= ?', [since])
+    step = settings.price_index_grid_days
+    days = grid(as_of, date.fromisoformat(state[FIRST_SCORE_DAY]), step).filter(pl.col("date") >= since)
+    top = top_on_grid(scored, days, step, board, capability, TOP_N)
+    replace(con, "openness_top", openness_of_top(top), "WHERE date >= ?", [since])
+    return None
+
+
+def update_as_of(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state: dict[str, str],
+                 preferences: pl.DataFrame) -> str | None:
+    """The figures "as of" the newest day, from the intervals alive then: the headline, the gap table, the
+    reference board (FULL when it moved) and its top N now. Returns FULL or None."""
+    groups = _groups(con)
+    day = "CAST(valid_from AS DATE) <= ? AND (valid_to IS NULL OR CAST(valid_to AS DATE) > ?)"
+    current = _scores(con, day, [as_of, as_of])
+    scored = comparable_scores(current, groups)
+    fresh = dict(con.execute("SELECT board, newest FROM transform_board_fresh").fetchall())
+    headline = gap_headline(current, groups, preferences, as_of, settings.headline_max_age_days, fresh)
+    board = reference_board(scored, headline, as_of, settings.quality_capability, settings.gap_board_priority,
+                            groups)
+    if str(board) != state.get(REFERENCE_BOARD, "None"):
+        return FULL  # quality, tiers and the top N are read from another board now
+    over_time = con.sql("SELECT * FROM gap_over_time").pl()
+    replace(con, "gap_headline", headline)
+    replace(con, "gap_by_capability", gap_table(scored, over_time, as_of, headline,
+                                                groups.select(*GROUP, "newest")))
+    step = settings.price_index_grid_days
+    days = grid(as_of, None, step)  # the as-of day alone
+    replace(con, "main_board_top", top_now(top_on_grid(scored, days, step, board, settings.quality_capability,
+                                                       TOP_N), as_of))
+    return None
+
+
+def tiers_now(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
+    """The quality tiers on `as_of` from the stored reference quality: each model's newest interval only."""
+    newest = con.sql('''SELECT model_id, openness, score, "start", "end" FROM transform_quality WHERE "start" <= ?
+                        QUALIFY "start" = max("start") OVER (PARTITION BY model_id)''', params=[as_of]).pl()
+    return quality_tiers(newest, as_of)
+
