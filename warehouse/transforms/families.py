@@ -132,10 +132,10 @@ def price_quality_tables(
         index_days = index_days.filter(pl.col("date") >= since)
         frontier_days = frontier_days.filter(pl.col("date") >= since)
     return {
-        "price_index": price_index(cheapest_on_grid(priced, index_days, index_step), tiers, index_days),
+        "price_index": price_index(cheapest_on_grid(priced, index_days), tiers, index_days),
         "price_frontier": price_frontier(
-            cheapest_on_grid(priced, frontier_days, frontier_step),
-            quality_on_grid(quality, frontier_days, frontier_step),
+            cheapest_on_grid(priced, frontier_days),
+            quality_on_grid(quality, frontier_days),
             frontier_days,
         ),
         "tco_scenarios": default_scenario(priced, quality, as_of, settings),
@@ -146,7 +146,7 @@ def top_tables(f: Frames) -> dict[str, pl.DataFrame]:
     """The top N of the reference board now and on the price index's grid of days (one ranking for both)."""
     step = f.settings.price_index_grid_days
     days = grid(f.as_of, f.scored["start"].min(), step)
-    top = top_on_grid(f.scored, days, step, f.reference_board, f.settings.quality_capability, TOP_N)
+    top = top_on_grid(f.scored, days, f.reference_board, f.settings.quality_capability, TOP_N)
     return {"main_board_top": top_now(top, f.as_of), "openness_top": openness_of_top(top)}
 
 

@@ -6,26 +6,29 @@ by `warehouse.ingest` with the history write) in `transform_touched`; the derive
 - A price change of keys K on day S rewrites the `price_blended` and `price_moves` rows of K (read from K's
   history only) and the price index and frontier from grid day S on (read from the intervals alive then), and
   the default scenario; the score and gap tables are left alone.
-- A score change recomputes the gap tables and the reference quality; the price grid tables follow only when
-  that quality (or its tiers) changed.
+- A score change of boards B from day S extends the score tables from S on and moves their as-of figures
+  (`score_state`); the price grid tables follow from S on when B holds the reference board, whole only when a
+  model's quality tier moved (a tier rates a model's whole price history).
+- A new day (the first collection of a day) adds the grid days it reaches and moves the as-of rows: the grids
+  sample fixed dates (`grid`), so nothing older is recomputed.
 - A name identity gave another model or openness (`transform_names` keeps the verdicts the tables were
   computed with; they are compared only when a fingerprint of aliases, models and openness evidence moved)
   counts as a change of its price keys, over their whole history, and of its boards.
 - Anything else the diffs do not describe is compared as a fingerprint with what the tables were last computed
-  from: the capability map, the settings, the day of the latest collection (`as_of`: the grids are anchored on
-  it) and the first price day. A difference, or no record at all (a new warehouse, a reparse), recomputes
-  everything, as `refresh_transforms` (`gapwatch transforms`) does.
+  from: the capability map, the settings and the first price day. A difference, or no record at all (a new
+  warehouse, a reparse), recomputes everything, as `refresh_transforms` (`gapwatch transforms`) does; so do
+  the few changes `score_state` cannot extend (a group compares another category, the reference board moved).
 - Any other family declared in `families.FAMILIES` is recomputed whole when one of its inputs changed.
 
 The result equals a full recompute (`tests/warehouse/transforms/test_incremental.py` checks it on random and
-real diffs). The first derive of each day is a full one, since the grids move with `as_of`.
+real diffs, new days and days with both).
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 import duckdb
 import polars as pl
@@ -46,6 +49,7 @@ from warehouse.transforms.families import (
     price_quality_tables,
     price_tables,
 )
+from warehouse.transforms.grid import last_grid_day
 from warehouse.transforms.prices import blended
 from warehouse.transforms.score_state import FULL, REFERENCE_BOARD
 from warehouse.transforms.touched import PRICE_KEY
@@ -165,11 +169,12 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     state = fingerprints(con, settings, as_of)
     before = dict(con.execute("SELECT name, value FROM transform_state").fetchall())
     changed = sorted(k for k in state if k not in (IDENTITY, AS_OF) and before.get(k) != state[k])
-    day_moved = before.get(AS_OF) != state[AS_OF]
-    if changed or day_moved or IDENTITY not in before or REFERENCE_BOARD not in before:
+    last_day = date.fromisoformat(before[AS_OF]) if AS_OF in before else None
+    if changed or last_day is None or last_day > as_of or IDENTITY not in before or REFERENCE_BOARD not in before:
         log.debug("transforms recomputed in full: %s changed", ", ".join(changed) or "no earlier state")
         full(con, settings, as_of, state)
         return "full"
+    new_day = last_day != as_of
     identity_moved = False
     if before[IDENTITY] != state[IDENTITY]:  # aliases, models or evidence changed: which verdicts moved?
         identity_moved = _touch_moved_names(con)
@@ -177,27 +182,34 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     touched = con.execute(
         "SELECT fact, scope, min(day) FROM transform_touched GROUP BY fact, scope"
     ).fetchall()
-    if not touched and not identity_moved:
+    if not touched and not identity_moved and not new_day:
         return "nothing"
     prices = [(tuple(scope), day) for fact, scope, day in touched if fact == PRICE]
     boards = {scope[0]: day for fact, scope, day in touched if fact == SCORE}
     frames = Frames(con, settings, as_of)
     dirty: set[str] = {IDENTITY} if identity_moved else set()
-    quality_since = None
     if boards:
         dirty.add(SCORE)
-        since = min(boards.values())
-        if (score_state.update_boards(con, settings, as_of, sorted(boards), since, before) == FULL
-                or score_state.update_as_of(con, settings, as_of, before, frames.preferences) == FULL):
+        if score_state.update_boards(con, settings, as_of, sorted(boards), min(boards.values()), before) == FULL:
             full(con, settings, as_of, state)
             return "full"
-        if before[REFERENCE_BOARD] in boards:
-            dirty.add(QUALITY)
-            quality_since = since
+    if (boards or new_day) and score_state.update_as_of(con, settings, as_of, before, frames.preferences) == FULL:
+        full(con, settings, as_of, state)
+        return "full"
+    quality_since = min(boards.values()) if before[REFERENCE_BOARD] in boards else None
+    # A new day adds the grid days after the last one before it, and moves the as-of row.
+    added = {step: last_grid_day(last_day, step) + timedelta(days=1) for step in
+             (settings.price_index_grid_days, settings.frontier_grid_days)} if new_day else {}
+    top_since = _earliest(quality_since, added.get(settings.price_index_grid_days))
+    if top_since is not None:
+        score_state.update_reference(con, settings, as_of, before, quality_since, top_since)
+    if quality_since is not None:
+        dirty.add(QUALITY)
     if prices:
         dirty.add(PRICE)
         _update_prices(con, settings, [key for key, _ in prices])
-    if QUALITY in dirty:
+    grid_since = _earliest(*(day for _, day in prices), quality_since, *added.values())
+    if QUALITY in dirty or new_day:
         tiers = score_state.tiers_now(con, as_of)
         stored = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
         if not _same(stored, tiers):  # a tier rates the model's whole price history: every grid day moves
@@ -206,15 +218,21 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
             for name, frame in price_quality_tables(frames.priced, quality, tiers, as_of,
                                                      _first_price_day(state), settings).items():
                 _write(con, name, frame)
-            prices, quality_since = [], None  # the grid tables are whole again, prices included
-    if prices or quality_since is not None:
-        days = [day for _, day in prices] + ([quality_since] if quality_since is not None else [])
-        _update_price_quality(con, settings, as_of, _first_price_day(state), min(days))
+            grid_since = None  # the grid tables are whole again
+    if grid_since is not None:
+        _update_price_quality(con, settings, as_of, _first_price_day(state), grid_since)
     for family in FAMILIES:  # the others: whole, when one of their inputs changed
-        if family.name not in UPDATED_ABOVE and family.depends_on & dirty:
+        if family.name not in UPDATED_ABOVE and family.depends_on & (dirty | ({AS_OF} if new_day else set())):
             _recompute(con, family, frames)
+    if new_day:
+        con.execute("UPDATE transform_state SET value = ? WHERE name = ?", [state[AS_OF], AS_OF])
     con.execute("DELETE FROM transform_touched")
     return "partial"
+
+
+def _earliest(*days: date | None) -> date | None:
+    found = [d for d in days if d is not None]
+    return min(found) if found else None
 
 
 def _touch_moved_names(con: duckdb.DuckDBPyConnection) -> bool:

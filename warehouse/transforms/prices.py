@@ -58,14 +58,14 @@ def price_moves(prices: pl.DataFrame) -> pl.DataFrame:
     )
 
 
-def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame, step_days: int) -> pl.DataFrame:
+def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
     """Per matched model and grid day: its cheapest standard-tier blended price over providers and sources.
     Returns model_id, k, blended_price, openness."""
     usable = prices.filter(
         (pl.col("tier") == STANDARD_TIER) & pl.col("model_id").is_not_null() & pl.col("blended_price").is_not_null()
     )
     openness = usable.unique("model_id").select("model_id", "openness")
-    return extreme_on_grid(usable, "model_id", "blended_price", days, step_days, largest=False).join(
+    return extreme_on_grid(usable, "model_id", "blended_price", days, largest=False).join(
         openness, on="model_id"
     )
 

@@ -34,6 +34,6 @@ def quality_tiers(quality: pl.DataFrame, as_of: date) -> pl.DataFrame:
     )
 
 
-def quality_on_grid(quality: pl.DataFrame, days: pl.DataFrame, step_days: int) -> pl.DataFrame:
+def quality_on_grid(quality: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
     """Per model_id and grid day: its reference score then (the highest, if several sources report it)."""
-    return extreme_on_grid(quality, "model_id", "score", days, step_days, largest=True)
+    return extreme_on_grid(quality, "model_id", "score", days, largest=True)

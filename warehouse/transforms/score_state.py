@@ -12,7 +12,8 @@ figure "as of" the newest day:
   quality tiers) from the intervals alive on that day, with the few figures of the whole history they need
   kept in `transform_score_group` (each group's compared category and newest start) and
   `transform_board_fresh` (each board's newest data), recomputed for the changed boards only;
-- the reference quality (`transform_quality`) and `openness_top` from S on when B holds the reference board.
+- the reference quality (`transform_quality`) and `openness_top` from S on when B holds the reference board;
+  on a new day, the grid days it adds (`grid` samples fixed dates, so older rows stay) and the as-of row.
 
 What cannot be extended is reported as `FULL` and the caller recomputes everything: a group's compared
 category moved, the reference board moved, the scores now start earlier than the grid of `openness_top`.
@@ -142,24 +143,27 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
     behind = months_behind_from_records(found, settings.months_behind_tolerance)
     replace(con, "months_behind", behind)
     replace(con, "months_behind_summary", months_behind_summary(behind))
-    return _update_reference(con, settings, as_of, scored, boards, since, state)
-
-
-def _update_reference(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, scored: pl.DataFrame,
-                      boards: list[str], since: date, state: dict[str, str]) -> str | None:
-    """The reference board's quality intervals and top N from `since` on, when it is among `boards`."""
-    board = state.get(REFERENCE_BOARD)
-    if board not in boards:
-        return None
-    capability = settings.quality_capability
-    alive = scored.filter(pl.col("end").is_null() | (pl.col("end") >= since))
-    replace(con, "transform_quality", reference_quality(alive, capability, board),
-            'WHERE "end" IS NULL OR "end" >= ?', [since])
-    step = settings.price_index_grid_days
-    days = grid(as_of, date.fromisoformat(state[FIRST_SCORE_DAY]), step).filter(pl.col("date") >= since)
-    top = top_on_grid(scored, days, step, board, capability, TOP_N)
-    replace(con, "openness_top", openness_of_top(top), "WHERE date >= ?", [since])
     return None
+
+
+def update_reference(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state: dict[str, str],
+                     quality_since: date | None, top_since: date | None) -> None:
+    """The reference board's quality intervals from `quality_since` on and its top N on the grid days from
+    `top_since` on (each skipped when None), from the board's intervals alive since the earlier of the two."""
+    board = state[REFERENCE_BOARD]
+    since = min(d for d in (quality_since, top_since) if d is not None)
+    capability = settings.quality_capability
+    alive = "board = ? AND capability = ? AND (valid_to IS NULL OR valid_to >= ?)"
+    scored = comparable_scores(_scores(con, alive, [board, capability, since]), _groups(con))
+    if quality_since is not None:
+        replace(con, "transform_quality",
+                reference_quality(scored.filter(pl.col("end").is_null() | (pl.col("end") >= quality_since)),
+                                  capability, board),
+                'WHERE "end" IS NULL OR "end" >= ?', [quality_since])
+    if top_since is not None:
+        days = grid(as_of, date.fromisoformat(state[FIRST_SCORE_DAY]), settings.price_index_grid_days)
+        top = top_on_grid(scored, days.filter(pl.col("date") >= top_since), board, capability, TOP_N)
+        replace(con, "openness_top", openness_of_top(top), "WHERE date >= ?", [top_since])
 
 
 def update_as_of(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state: dict[str, str],
@@ -182,8 +186,8 @@ def update_as_of(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
                                                 groups.select(*GROUP, "newest")))
     step = settings.price_index_grid_days
     days = grid(as_of, None, step)  # the as-of day alone
-    replace(con, "main_board_top", top_now(top_on_grid(scored, days, step, board, settings.quality_capability,
-                                                       TOP_N), as_of))
+    replace(con, "main_board_top", top_now(top_on_grid(scored, days, board, settings.quality_capability, TOP_N),
+                                            as_of))
     return None
 
 

@@ -125,10 +125,10 @@ class Warehouse:
 def test_random_diffs_leave_the_tables_of_a_full_recompute(tmp_path: Path, seed: int) -> None:
     w = Warehouse(tmp_path / "w.duckdb", seed)
     assert_tables_equal_full(w.con)
-    for step in range(12):
-        kind = w.rng.choice(("prices", "scores", "both", "next day", "identity"))
-        if kind == "next day":
-            w.now += timedelta(days=1)
+    for step in range(14):
+        kind = w.rng.choice(("prices", "scores", "both", "next day", "new day with scores", "identity"))
+        if "day" in kind:  # the first collection of a day, days or weeks later (crossing grid days)
+            w.now += timedelta(days=w.rng.choice((1, 1, 3, 9, 40)))
             w.collected()
         else:
             w.now += timedelta(minutes=5)
@@ -142,9 +142,26 @@ def test_random_diffs_leave_the_tables_of_a_full_recompute(tmp_path: Path, seed:
             w.con.execute("INSERT INTO openness_evidence VALUES (NULL, 'prices-b', ?, 'licence', 'mit', "
                           "'open-source', 'mit', 2, NULL)", [w.rng.choice(w.models)])
         w.change(prices=w.rng.randint(1, 6) if kind in ("prices", "both", "next day") else 0,
-                 scores=w.rng.randint(1, 6) if kind in ("scores", "both") else 0)
+                 scores=w.rng.randint(1, 6) if kind in ("scores", "both", "new day with scores") else 0)
         done = incremental.refresh(w.con, SETTINGS)
-        assert done == ("full" if kind == "next day" else "partial"), (step, kind, done)
+        assert done == "partial", (step, kind, done)
+        assert_tables_equal_full(w.con)
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_new_days_and_score_changes_extend_the_tables(tmp_path: Path, seed: int) -> None:
+    """Score changes on every board, new days alone, and new days with score and price changes, each derived
+    without a full recompute (what a live service does every day) and equal to one."""
+    w = Warehouse(tmp_path / "w.duckdb", 20 + seed)
+    for step, (days, prices, scores) in enumerate(
+            [(0, 0, 6), (1, 0, 0), (0, 0, 3), (6, 0, 0), (1, 4, 5), (31, 0, 0), (0, 2, 2), (2, 0, 8), (0, 0, 1)]):
+        if days:
+            w.now += timedelta(days=days)
+            w.collected()
+        else:
+            w.now += timedelta(minutes=5)
+        w.change(prices=prices, scores=scores)
+        assert incremental.refresh(w.con, SETTINGS) == "partial", step
         assert_tables_equal_full(w.con)
 
 
