@@ -69,7 +69,9 @@ _NAMES = """
 WITH _facts AS MATERIALIZED ({facts}), own AS (
     SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
     FROM openness_evidence
-    WHERE openness <> 'unknown' AND (source, source_model) IN (SELECT DISTINCT source, model FROM _facts)
+    WHERE openness <> 'unknown'
+      AND EXISTS (SELECT 1 FROM _facts f WHERE f.source = openness_evidence.source
+                                               AND f.model = openness_evidence.source_model)
     GROUP BY source, source_model
 )
 SELECT p.source, p.provider, p.model, p.tier, a.model_id,
@@ -201,7 +203,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     added = {step: last_grid_day(last_day, step) + timedelta(days=1) for step in
              (settings.price_index_grid_days, settings.frontier_grid_days)} if new_day else {}
     top_since = _earliest(quality_since, added.get(settings.price_index_grid_days))
-    if top_since is not None:
+    if top_since is not None and before[REFERENCE_BOARD] != "None":  # no reference board: no top N
         score_state.update_reference(con, settings, as_of, before, quality_since, top_since)
     if quality_since is not None:
         dirty.add(QUALITY)

@@ -45,19 +45,24 @@ from warehouse.transforms.write import insert, replace
 FULL = "full"
 REFERENCE_BOARD, FIRST_SCORE_DAY = "reference_board", "first_score_day"
 
-# Score facts matching `where` (on v_capability_scores) with their names' model and openness, as
-# `inputs.SCORES_SQL` reads them through `v_model_names`, for the names of those facts only.
+# The score facts of the compared categories (`transform_score_group`: what `comparable_scores` keeps of
+# v_capability_scores) matching `where`, with their names' model and openness as `inputs.SCORES_SQL` reads them
+# through `v_model_names`, for the names of those facts only. Reading through v_capability_scores instead would
+# resolve the capability map over every score interval (a DISTINCT over the whole table) on each read.
 _SCORES = """
 WITH _facts AS MATERIALIZED (
-    SELECT source, board, category, capability, weight, model, score, valid_from, valid_to, publish_date
-    FROM v_capability_scores WHERE {where}
+    SELECT s.source, s.board, s.category, g.capability, s.model, s.score, s.valid_from, s.valid_to, s.publish_date
+    FROM leaderboard_score s JOIN transform_score_group g ON g.board = s.board AND g.category = s.category
+    WHERE s.score_unit <> 'rank' AND {where}
 ), own AS (
     SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
     FROM openness_evidence
-    WHERE openness <> 'unknown' AND (source, source_model) IN (SELECT DISTINCT source, model FROM _facts)
+    WHERE openness <> 'unknown'
+      AND EXISTS (SELECT 1 FROM _facts f WHERE f.source = openness_evidence.source
+                                               AND f.model = openness_evidence.source_model)
     GROUP BY source, source_model
 )
-SELECT f.board, f.category, f.capability, f.weight, f.model, a.model_id,
+SELECT f.board, f.category, f.capability, f.model, a.model_id,
        coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness, f.score, f.valid_from,
        f.valid_to, f.publish_date
 FROM _facts f
@@ -67,14 +72,19 @@ LEFT JOIN own ON own.source = f.source AND own.source_model = f.model
 """
 
 # What the groups and the freshness of boards need of a board's whole history: aggregates, one row per category.
+# A list of constants (`board IN (?, …)`) lets DuckDB filter the capability map's resolution by board too.
 _BOARD_FIGURES = """
 SELECT board, capability, category, max(weight) AS weight, count(DISTINCT model) AS models,
        max(CAST(valid_from AS DATE)) FILTER (valid_to IS NULL OR CAST(valid_to AS DATE) > CAST(valid_from AS DATE))
            AS newest,
        max(publish_date) AS published, max(CAST(valid_from AS DATE)) AS changed
-FROM v_capability_scores WHERE list_contains(?, board)
+FROM v_capability_scores WHERE {boards}
 GROUP BY board, capability, category
 """
+
+
+def _among(boards: list[str], column: str = "board") -> str:
+    return f"{column} IN ({', '.join('?' * len(boards))})"
 
 
 def _scores(con: duckdb.DuckDBPyConnection, where: str, params: list) -> pl.DataFrame:
@@ -105,7 +115,7 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
                   state: dict[str, str]) -> str | None:
     """Bring the gap tables' history and the records up to date with a change of `boards` from day `since` on;
     the as-of figures are `update_as_of`'s. Returns FULL when the change cannot be extended, else None."""
-    figures = con.sql(_BOARD_FIGURES, params=[boards]).pl()
+    figures = con.sql(_BOARD_FIGURES.format(boards=_among(boards)), params=boards).pl()
     chosen = primary_categories(figures).drop("g")
     known = con.sql("SELECT capability, board, category FROM transform_score_group WHERE list_contains(?, board)",
                     params=[boards]).pl()
@@ -124,8 +134,8 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
     insert(con, "transform_board_fresh", fresh)
 
     groups = _groups(con)
-    at = "list_contains(?, board) AND (valid_to IS NULL OR valid_to >= ?)"
-    scored = comparable_scores(_scores(con, at, [boards, since]), groups)
+    at = f"{_among(boards, 's.board')} AND (s.valid_to IS NULL OR s.valid_to >= ?)"
+    scored = comparable_scores(_scores(con, at, [*boards, since]), groups)
     first = state.get(FIRST_SCORE_DAY)
     if scored.height and (first in (None, "None") or scored["start"].min() < date.fromisoformat(first)):
         return FULL  # history now begins earlier: the grids reach further back
@@ -153,7 +163,7 @@ def update_reference(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: 
     board = state[REFERENCE_BOARD]
     since = min(d for d in (quality_since, top_since) if d is not None)
     capability = settings.quality_capability
-    alive = "board = ? AND capability = ? AND (valid_to IS NULL OR valid_to >= ?)"
+    alive = "s.board = ? AND g.capability = ? AND (s.valid_to IS NULL OR s.valid_to >= ?)"
     scored = comparable_scores(_scores(con, alive, [board, capability, since]), _groups(con))
     if quality_since is not None:
         replace(con, "transform_quality",
@@ -171,7 +181,7 @@ def update_as_of(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
     """The figures "as of" the newest day, from the intervals alive then: the headline, the gap table, the
     reference board (FULL when it moved) and its top N now. Returns FULL or None."""
     groups = _groups(con)
-    day = "CAST(valid_from AS DATE) <= ? AND (valid_to IS NULL OR CAST(valid_to AS DATE) > ?)"
+    day = "CAST(s.valid_from AS DATE) <= ? AND (s.valid_to IS NULL OR CAST(s.valid_to AS DATE) > ?)"
     current = _scores(con, day, [as_of, as_of])
     scored = comparable_scores(current, groups)
     fresh = dict(con.execute("SELECT board, newest FROM transform_board_fresh").fetchall())
