@@ -48,7 +48,6 @@ from transforms_warehouse import CATEGORIES, Shape, generate  # noqa: E402
 
 from collectors.leaderboards import lmarena  # noqa: E402
 from collectors.pricing import litellm  # noqa: E402
-from collectors.source import Source  # noqa: E402
 from gapwatch.settings import Settings  # noqa: E402
 from jobs.pipeline import Document, make_pipeline  # noqa: E402
 from warehouse import db  # noqa: E402
@@ -180,7 +179,7 @@ def paired(runs: int, pipes: dict, step: Callable[[object, int], tuple[str, floa
     return times
 
 
-def one_size(models: int, args: argparse.Namespace, base: dict, board: bytes, arena: Source,
+def one_size(models: int, args: argparse.Namespace, base: dict, board: bytes, arena,  # noqa: ANN001 - a Source
              board_url: str) -> dict[str, dict[str, dict[str, float]]]:
     shape = Shape(models=models, years=args.years)
     with tempfile.TemporaryDirectory() as tmp:
