@@ -18,7 +18,6 @@ import duckdb
 import polars as pl
 import streamlit as st
 
-from collectors import registry
 from gapwatch.settings import get_settings
 from gapwatch.vocabulary import CAPABILITIES, is_open
 from warehouse.db import first
@@ -223,22 +222,36 @@ def cheapest_of_top(snap: Snapshot | None) -> pl.DataFrame | None:
             .select("rank", "model", "price", "since"))
 
 
+# What an event's row says of its source, from its declaration (`source_info i`): how it names itself, and
+# whether it writes licence texts (its licence events then name a licence, not a model).
+_SOURCE_DECLARED = ("coalesce(i.label, c.source) AS source_label, "
+                    "coalesce(list_contains(i.fact_tables, 'license_text'), false) AS names_licence")
+
+
 def changes(snap: Snapshot | None, kinds: tuple[str, ...] = (), limit: int = 200, *, sources: tuple[str, ...] = (),
             since: date | None = None, until: date | None = None) -> pl.DataFrame | None:
     """The newest events first; empty `kinds`/`sources` mean every one; `since`/`until` bound observed_at."""
     return read(
         snap,
-        "SELECT observed_at, kind, entity, source, magnitude, CAST(before AS VARCHAR) AS before, "
-        "CAST(after AS VARCHAR) AS after, evidence, backfill, event_key, "
+        "SELECT c.observed_at, c.kind, c.entity, c.source, c.magnitude, CAST(c.before AS VARCHAR) AS before, "
+        "CAST(c.after AS VARCHAR) AS after, c.evidence, c.backfill, c.event_key, "
         # Price and catalogue events name the source's model inside their facts (as warehouse/changes/ writes them).
-        "coalesce(after ->> 'model', before ->> 'model') AS model "
-        "FROM v_changes WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], kind)) "
-        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], source)) "
-        "AND (?::DATE IS NULL OR observed_at >= ?::DATE) AND (?::DATE IS NULL OR observed_at < ?::DATE) "
-        "ORDER BY observed_at DESC, event_key LIMIT ?",
+        "coalesce(c.after ->> 'model', c.before ->> 'model') AS model, "
+        f"{_SOURCE_DECLARED} "
+        "FROM v_changes c LEFT JOIN source_info i ON i.source = c.source "
+        "WHERE (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.kind)) "
+        "AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], c.source)) "
+        "AND (?::DATE IS NULL OR c.observed_at >= ?::DATE) AND (?::DATE IS NULL OR c.observed_at < ?::DATE) "
+        "ORDER BY c.observed_at DESC, c.event_key LIMIT ?",
         (list(kinds), list(kinds), list(sources), list(sources), since, since, until, until, limit),
-        needs=("v_changes",),
+        needs=("v_changes", "source_info"),
     )
+
+
+def source_labels(snap: Snapshot | None) -> dict[str, str]:
+    """Each registered source's own label (its declaration, as `source_info` holds it)."""
+    frame = read(snap, "SELECT source, label FROM source_info ORDER BY position", needs=("source_info",))
+    return dict(frame.iter_rows()) if frame is not None else {}
 
 
 def change_sources(snap: Snapshot | None) -> list[str]:
@@ -435,9 +448,11 @@ def openness_of_top_over_time(snap: Snapshot | None) -> pl.DataFrame | None:
 def license_changes(snap: Snapshot | None) -> pl.DataFrame | None:
     return read(
         snap,
-        "SELECT observed_at, entity, source, CAST(before AS VARCHAR) AS before, CAST(after AS VARCHAR) AS after "
-        "FROM v_changes WHERE kind = 'license_change' ORDER BY observed_at DESC, event_key",
-        needs=("v_changes",),
+        "SELECT c.observed_at, c.entity, c.source, CAST(c.before AS VARCHAR) AS before, "
+        f"CAST(c.after AS VARCHAR) AS after, {_SOURCE_DECLARED} "
+        "FROM v_changes c LEFT JOIN source_info i ON i.source = c.source "
+        "WHERE c.kind = 'license_change' ORDER BY c.observed_at DESC, c.event_key",
+        needs=("v_changes", "source_info"),
     )
 
 
@@ -465,7 +480,7 @@ def license_text_versions(snap: Snapshot | None, license_id: str) -> pl.DataFram
 @st.cache_data(show_spinner=False, max_entries=16)
 def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFrame:
     with _cursor(path, version, mtime_ns) as con:
-        rows = source_status(con, registry.SOURCES)
+        rows = source_status(con)
     return pl.DataFrame(
         [
             {"source": s.source, "kind": s.kind, "last_success": s.last_success, "last_run": s.last_run,

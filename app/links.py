@@ -11,17 +11,18 @@ _GAP_KINDS = {"new_leader", "open_overtakes_closed", "closed_overtakes_open", "g
 _SOURCE_KINDS = {"source_failing", "source_quarantined", "source_stale"}
 
 
-def entity_link(kind: str, entity: str | None, model: str | None, source: str | None = None) -> str | None:
+def entity_link(kind: str, entity: str | None, model: str | None, names_licence: bool = False) -> str | None:
     """A relative URL to a page of app/main.py, so it works under any server base path.
 
     Values are URL-encoded, never markup. Entity shapes follow the change detectors: prices carry the source's
-    model in their facts (`model`), licence changes name the licence (a text change, source `license_texts`)
-    or the canonical model, gap thresholds are `definition/capability/board`.
+    model in their facts (`model`), licence changes name the licence (`names_licence`: the event's source writes
+    licence texts, as `source_info.fact_tables` says) or the canonical model, gap thresholds are
+    `definition/capability/board`.
     """
     if kind in _PRICE_KINDS:
         return f"prices?{urlencode({'model': model})}" if model else "prices"
     if kind == "license_change":
-        param = "licence" if source == "license_texts" else "model_id"
+        param = "licence" if names_licence else "model_id"
         return f"licences?{urlencode({param: entity})}" if entity else "licences"
     if kind in _GAP_KINDS:
         parts = (entity or "").split("/")
@@ -36,7 +37,7 @@ def entity_link(kind: str, entity: str | None, model: str | None, source: str | 
 def entity_links(feed: pl.DataFrame) -> pl.Series:
     return pl.Series(
         "open",
-        [entity_link(k, e, m, s) for k, e, m, s in zip(feed["kind"], feed["entity"], feed["model"], feed["source"],
-                                                       strict=True)],
+        [entity_link(k, e, m, bool(n)) for k, e, m, n in zip(feed["kind"], feed["entity"], feed["model"],
+                                                              feed["names_licence"], strict=True)],
         dtype=pl.Utf8,
     )

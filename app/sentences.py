@@ -14,20 +14,6 @@ import polars as pl
 
 from app import format
 
-# How sources are named in sentences; an id not listed reads as itself.
-SOURCE_NAMES = {
-    "openrouter": "OpenRouter", "litellm": "LiteLLM", "genai_prices": "genai-prices", "models_dev": "models.dev",
-    "lmarena": "LMArena", "aider": "Aider", "livebench": "LiveBench", "epoch_benchmarks": "Epoch AI",
-    "open_llm_leaderboard": "Open LLM Leaderboard", "hf_hub": "Hugging Face", "spdx": "SPDX",
-    "license_texts": "Licence texts", "openai_pricing": "OpenAI", "anthropic_pricing": "Anthropic",
-    "google_pricing": "Google", "mistral_pricing": "Mistral", "deepseek_pricing": "DeepSeek",
-}
-
-
-def display_name(source: str) -> str:
-    return SOURCE_NAMES.get(source, source)
-
-
 # A gap that moved less than this over 90 days (in the board's units) reads as flat.
 FLAT = 0.5
 
@@ -64,9 +50,10 @@ def _score(value: Any) -> str:
 
 
 def sentence(kind: str, entity: str | None, source: str | None, magnitude: float | None,
-             before: dict[str, Any], after: dict[str, Any]) -> str:
-    """One event as a sentence: "OpenRouter cut DeepSeek V3 by 10.0 %: $0.35 → $0.32 per 1M"."""
-    who = display_name(source) if source else "A source"
+             before: dict[str, Any], after: dict[str, Any], label: str | None = None) -> str:
+    """One event as a sentence: "OpenRouter cut DeepSeek V3 by 10.0 %: $0.35 → $0.32 per 1M". `label` is how the
+    source names itself (its declaration's label, `source_info.label`); without one the id reads as itself."""
+    who = (label or source) if source else "A source"
     model = after.get("model") or before.get("model") or entity or "a model"
     if kind in ("price_cut", "price_hike"):
         verb = "cut" if kind == "price_cut" else "raised"
@@ -112,8 +99,9 @@ def sentence(kind: str, entity: str | None, source: str | None, magnitude: float
 
 
 def change_feed(feed: pl.DataFrame) -> pl.DataFrame:
-    """The feed with a `sentence` column (the raw JSON columns dropped)."""
-    said = [sentence(r["kind"], r["entity"], r["source"], r["magnitude"], _facts(r["before"]), _facts(r["after"]))
+    """The feed with a `sentence` column (the raw JSON columns dropped); its `source_label` names the source."""
+    said = [sentence(r["kind"], r["entity"], r["source"], r["magnitude"], _facts(r["before"]), _facts(r["after"]),
+                     r.get("source_label"))
             for r in feed.iter_rows(named=True)]
     return feed.with_columns(pl.Series("sentence", said, dtype=pl.Utf8)).drop("before", "after")
 

@@ -34,13 +34,12 @@ import pyarrow as pa
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collectors import registry  # noqa: E402
-from collectors.source import DocMeta, Source  # noqa: E402
 from gapwatch.settings import Settings  # noqa: E402
+from gapwatch.source import DocMeta, Outcome, Source  # noqa: E402
 from jobs.backfill.backfill import BackfillReport, Snapshot, backfill, dir_versions, snapshots  # noqa: E402
 from jobs.backfill.dated_files import dated_files  # noqa: E402
 from jobs.pipeline import (  # noqa: E402
     Document,
-    Outcome,
     Pipeline,
     make_pipeline,  # noqa: E402
 )

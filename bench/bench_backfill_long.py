@@ -24,8 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from collectors import registry  # noqa: E402
-from collectors.source import DocMeta  # noqa: E402
 from gapwatch.settings import Settings  # noqa: E402
+from gapwatch.source import DocMeta  # noqa: E402
 from jobs.backfill.backfill import Snapshot, backfill, dir_versions, snapshots  # noqa: E402
 from jobs.backfill.dated_files import dated_files  # noqa: E402
 from jobs.pipeline import make_pipeline  # noqa: E402

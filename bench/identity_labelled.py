@@ -26,8 +26,8 @@ import duckdb  # noqa: E402
 
 from bench.identity_realdata import FILES, REALDATA  # noqa: E402
 from collectors import registry  # noqa: E402
-from collectors.source import DocMeta  # noqa: E402
 from gapwatch.rows import ModelRow, PriceRow, ScoreRow  # noqa: E402
+from gapwatch.source import DocMeta  # noqa: E402
 from jobs.backfill.dated_files import date_in_name  # noqa: E402
 from tests.warehouse.identity import labelled_set  # noqa: E402
 from warehouse import db  # noqa: E402

@@ -19,8 +19,8 @@ from datetime import datetime
 from pathlib import Path
 
 from collectors.pricing import litellm
-from collectors.source import DocMeta
 from gapwatch.settings import Settings
+from gapwatch.source import DocMeta
 from jobs.pipeline import Document, Pipeline
 from warehouse.db import first
 

@@ -8,8 +8,8 @@ import math
 import re
 from typing import Any
 
-from collectors.source import ParseError
 from gapwatch.rows import RowError
+from gapwatch.source import ParseError
 
 PER_MTOK = 1_000_000
 

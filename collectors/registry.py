@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collectors.evals import own_evals
 from collectors.leaderboards import (
     aider,
     arena_catalog,
@@ -23,7 +24,7 @@ from collectors.pricing import (
     openai_pricing,
     openrouter,
 )
-from collectors.source import Source
+from gapwatch.source import Source
 
 SOURCES: tuple[Source, ...] = (
     openrouter.SOURCE,
@@ -47,7 +48,11 @@ SOURCES: tuple[Source, ...] = (
     hf_hub.SOURCE,  # after the catalogues: it fetches the repos they link to
 )
 
-BY_ID: dict[str, Source] = {s.id: s for s in SOURCES}
+# Sources fed by files the user imports (`gapwatch evals import`, the watched folder), never fetched or scheduled;
+# declared like the others, so their runs, labels and reparse work the same way.
+IMPORTED: tuple[Source, ...] = (own_evals.SOURCE,)
+
+BY_ID: dict[str, Source] = {s.id: s for s in (*SOURCES, *IMPORTED)}
 
 
 def get(source_id: str) -> Source:

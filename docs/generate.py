@@ -16,10 +16,9 @@ from pathlib import Path
 from pydantic import SecretStr
 from pydantic.fields import FieldInfo
 
-from collectors.provenance import REAL_FILES
 from collectors.registry import SOURCES
-from collectors.source import Schedule, Source
 from gapwatch.settings import Settings
+from gapwatch.source import Schedule, Source
 
 DOCS = Path(__file__).resolve().parent
 REPO = DOCS.parent
@@ -81,8 +80,7 @@ def source_section(source: Source) -> list[str]:
         flags.append("the model hub (its catalogue rows are model repositories)")
     if flags:
         lines.append("- " + "; ".join(flags))
-    real = REAL_FILES.get(source.id, "not stated (add it to collectors/provenance.py)")
-    lines.append(f"- built and tested on: {real}")
+    lines.append(f"- built and tested on: {source.real_files}")
     lines += [f"- base URL override: `GAPWATCH_BASE_URLS__{source.id.upper()}`", "", module_doc(source), ""]
     return lines
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from collectors.evals import own_evals
 from collectors.evals.results import EvalFile
-from collectors.source import ParseError
+from gapwatch.source import ParseError
 from jobs.pipeline import Outcome, Pipeline
 from warehouse.db import first
 from warehouse.ingest import Document, utcnow

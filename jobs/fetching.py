@@ -16,9 +16,9 @@ from urllib.parse import urlsplit
 import duckdb
 
 from collectors.http import FetchResult, HttpClient, HttpConfig, redact
-from collectors.source import DocMeta, ParseError, Source
 from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
+from gapwatch.source import DocMeta, ParseError, Source
 from warehouse import runs, targets
 from warehouse.identity import names
 from warehouse.ingest import Document, Parsed

@@ -17,12 +17,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from collectors import registry
-from collectors.source import Source
+from gapwatch.source import Outcome, Source
 from jobs.writer import Writer
 from warehouse import debts
 from warehouse.bulk import BulkWriter
 from warehouse.hooks import Hook, HookFn, Kind, as_hook
-from warehouse.ingest import Outcome
 
 log = logging.getLogger(__name__)
 

@@ -16,19 +16,20 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime
 
+from collectors import registry
 from collectors.http import HttpClient
-from collectors.source import ParseError, Source
 from gapwatch.settings import Settings
+from gapwatch.source import Outcome, ParseError, Source
 from jobs.fetching import Fetched, Fetching, advice, http_config
 from jobs.hook_schedule import HookSchedule
 from jobs.hooks import default_hooks
-from warehouse import db, ingest, runs
+from warehouse import db, ingest, runs, source_info
 from warehouse.bulk import appendable
 from warehouse.changes.events import record_events
 from warehouse.changes.stale import stale_events
 from warehouse.hooks import Hook, HookFn
 from warehouse.identity.refresh import identity_keys
-from warehouse.ingest import Document, Outcome, Parsed, Unparseable, utcnow
+from warehouse.ingest import Document, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
 from warehouse.rawstore import RawStore
 
@@ -51,6 +52,7 @@ class Pipeline(Fetching, HookSchedule):
     ) -> None:
         self.settings = settings
         self.con = db.connect(settings.warehouse_file, settings.published_file)
+        source_info.sync(self.con, (*registry.SOURCES, *registry.IMPORTED))
         remove_leftovers(settings.raw_root, settings.published_file, all_of_them=True)  # we hold the lock
         self.raw = RawStore(settings.raw_root)
         self.client = client or HttpClient(http_config(settings))

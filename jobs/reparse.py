@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from collectors.source import Source
-from jobs.pipeline import Document, Outcome, Pipeline
+from gapwatch.source import Outcome, Source
+from jobs.pipeline import Document, Pipeline
 from warehouse import runs
 from warehouse.facts import table_for
 from warehouse.transforms import touched

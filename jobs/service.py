@@ -26,8 +26,8 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from collectors import registry
-from collectors.source import Source
 from gapwatch.settings import Settings
+from gapwatch.source import Source
 from jobs.alerts.worker import DeliveryWorker
 from jobs.pipeline import Pipeline, make_pipeline, utcnow
 from warehouse import db, runs

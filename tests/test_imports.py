@@ -1,5 +1,6 @@
 """The import graph of gapwatch's packages, read from the source with `ast`: no cycles between modules, and the
-arrows of docs/architecture.md (the app never imports the jobs; collectors know nothing of the other parts).
+arrows of docs/architecture.md (the app never imports the jobs or the collectors; the warehouse never imports
+the collectors or the jobs; collectors know nothing of the other parts; the shared kernel `gapwatch` imports none).
 
 Every import counts, including those inside functions: a lazy import hides a cycle, it does not remove it.
 An import of `a.b.c` is an edge to the module `a.b.c` only (not to its parent package `a.b`), so a package's
@@ -19,9 +20,14 @@ PACKAGES = ("app", "collectors", "gapwatch", "jobs", "warehouse")
 # (importing package, imported package) pairs the architecture forbids.
 FORBIDDEN = {
     ("app", "jobs"),
+    ("app", "collectors"),
+    ("warehouse", "collectors"),
+    ("warehouse", "jobs"),
+    ("warehouse", "app"),
     ("collectors", "warehouse"),
     ("collectors", "jobs"),
     ("collectors", "app"),
+    *(("gapwatch", part) for part in ("app", "collectors", "jobs", "warehouse")),
 }
 
 

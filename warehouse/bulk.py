@@ -19,10 +19,11 @@ from typing import Any
 
 import duckdb
 
+from gapwatch.source import Diff, Outcome, Source
 from warehouse import history, ingest, runs
 from warehouse.facts import FACT_TABLES, FactTable, table_for
-from warehouse.history import Diff, Interval, Key
-from warehouse.ingest import Document, Outcome, Parsed, SourceLike, keep_held
+from warehouse.history import Interval, Key
+from warehouse.ingest import Document, Parsed, keep_held
 from warehouse.rawstore import RawStore
 from warehouse.transforms import touched
 
@@ -35,7 +36,7 @@ def appendable(con: duckdb.DuckDBPyConnection, sources: list[str], first: dateti
 class BulkWriter:
     """Judge appended snapshots of one source in memory; `flush` writes them. Not thread-safe: the writer's."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, raw: RawStore, source: SourceLike, first: datetime, *,
+    def __init__(self, con: duckdb.DuckDBPyConnection, raw: RawStore, source: Source, first: datetime, *,
                  min_row_ratio: float, started: datetime, trigger: str = "backfill") -> None:
         self.con, self.raw, self.source = con, raw, source
         self.min_row_ratio, self.started, self.trigger = min_row_ratio, started, trigger

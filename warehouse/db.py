@@ -11,8 +11,6 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import source_info
-
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -68,7 +66,6 @@ def connect(path: Path, published: Path | None = None) -> duckdb.DuckDBPyConnect
             raise WarehouseLocked(locked_message(path, str(exc), published)) from exc
         raise
     migrate(con)
-    source_info.sync(con)
     return con
 
 

@@ -21,10 +21,11 @@ from datetime import datetime
 
 import duckdb
 
+from gapwatch.source import Outcome
 from warehouse import history
 from warehouse.db import first
 from warehouse.facts import table_for
-from warehouse.ingest import Outcome, utcnow
+from warehouse.ingest import utcnow
 
 # The statuses whose per-outcome hooks matter (the change detectors run for them; `unchanged` wrote nothing).
 OWING_STATUSES = ("ok", "failed", "rejected")

@@ -9,7 +9,7 @@ so history stays a clean sequence of non-overlapping intervals per key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from operator import attrgetter
 from types import EllipsisType
@@ -18,36 +18,12 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from gapwatch.source import Diff, FactChange
 from warehouse import runs
 from warehouse.facts import FactTable
 
 Key = tuple[Any, ...]
 Values = tuple[Any, ...]
-
-
-@dataclass(frozen=True)
-class FactChange:
-    table: str
-    key: dict[str, Any]
-    before: dict[str, Any] | None
-    after: dict[str, Any] | None
-    evidence: str | None
-
-
-@dataclass
-class Diff:
-    added: list[FactChange] = field(default_factory=list)
-    changed: list[FactChange] = field(default_factory=list)
-    removed: list[FactChange] = field(default_factory=list)
-
-    def extend(self, other: Diff) -> None:
-        self.added += other.added
-        self.changed += other.changed
-        self.removed += other.removed
-
-    @property
-    def counts(self) -> tuple[int, int, int]:
-        return len(self.added), len(self.changed), len(self.removed)
 
 
 @dataclass

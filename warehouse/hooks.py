@@ -24,10 +24,12 @@ from typing import Any, Literal
 
 import duckdb
 
-# (writer's connection, source, `warehouse.ingest.Outcome`).
-HookFn = Callable[[duckdb.DuckDBPyConnection, Any, Any], None]
+from gapwatch.source import Outcome, Source
+
+# (writer's connection, source, what its ingest came to).
+HookFn = Callable[[duckdb.DuckDBPyConnection, Source, Outcome], None]
 # (writer's connection, [(source, outcome), ...] in ingest order).
-BatchFn = Callable[[duckdb.DuckDBPyConnection, Sequence[tuple[Any, Any]]], None]
+BatchFn = Callable[[duckdb.DuckDBPyConnection, Sequence[tuple[Source, Outcome]]], None]
 Kind = Literal["per_outcome", "derive"]
 
 

@@ -9,18 +9,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from types import SimpleNamespace
-from typing import Protocol
 
 import duckdb
 
-from gapwatch.rows import Held, ParseResult, Row
+from gapwatch.rows import Held, ParseResult
+from gapwatch.source import HELD_EXAMPLES, Outcome, Source
 from warehouse import drift, history, runs, validate
 from warehouse.facts import FACT_TABLES, table_for
 from warehouse.rawstore import RawStore
-from warehouse.runs import HELD_EXAMPLES, held_back_text
 from warehouse.transforms import touched
 
 
@@ -36,53 +35,12 @@ class Document:
     content_type: str | None = None
 
 
-@dataclass
-class Outcome:
-    source: str
-    status: str  # ok | unchanged | failed | rejected
-    observed_at: datetime
-    rows: int = 0
-    skipped: int = 0
-    diff: history.Diff = field(default_factory=history.Diff)
-    error: str | None = None
-    run_id: int | None = None
-    held: list[str] = field(default_factory=list)  # entries that failed validation; their facts kept as they were
-
-    def summary(self) -> str:
-        added, changed, removed = self.diff.counts
-        text = f"{self.source}: {self.status}"
-        if self.status == "ok":
-            text += f" ({self.rows} rows; +{added} ~{changed} -{removed})"
-            if self.held:
-                text += f"; {held_back_text(self.held)}"
-        if self.error:
-            text += f" — {self.error}"
-        return text
-
-
 # Every row parsed from a snapshot's documents, and per row the sha256 of the document it came from.
 Parsed = tuple[ParseResult, list[str]]
 
 
 class Unparseable(Exception):
     """Raised by `ingest`'s `parse`: the documents cannot be parsed; the message says why (quarantine reason)."""
-
-
-class SourceLike(Protocol):
-    """What ingest needs of `collectors.source.Source` (the warehouse does not import collectors)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def row_types(self) -> tuple[type[Row], ...]: ...
-    @property
-    def min_rows(self) -> int: ...
-    @property
-    def paths_from(self) -> str | None: ...
-    @property
-    def full_snapshot(self) -> bool: ...
-    @property
-    def documents_per_collection(self) -> int: ...
 
 
 def run_record(outcome: Outcome, shas: list[str], started: datetime, trigger: str) -> runs.RunRecord:
@@ -105,7 +63,7 @@ def record(con: duckdb.DuckDBPyConnection, outcome: Outcome, shas: list[str], st
 def ingest(
     con: duckdb.DuckDBPyConnection,
     raw: RawStore,
-    source: SourceLike,
+    source: Source,
     docs: Sequence[Document],
     observed_at: datetime,
     *,
@@ -190,7 +148,7 @@ class _Kept(SimpleNamespace):
 
 
 def judge(
-    con: duckdb.DuckDBPyConnection, source: SourceLike, observed_at: datetime, parse: Callable[[], Parsed],
+    con: duckdb.DuckDBPyConnection, source: Source, observed_at: datetime, parse: Callable[[], Parsed],
     min_row_ratio: float, complete: bool = True, *,
     state: dict[type, dict] | None = None, previous: dict[tuple[str, tuple], int] | None = None,
 ) -> tuple[Outcome, ParseResult, list[str], dict[type, dict]]:

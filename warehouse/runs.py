@@ -6,16 +6,15 @@ is longer than ~350 lines: split, the meaning of a status would be too).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import date, datetime
-from typing import Protocol
 
 import duckdb
 import pyarrow as pa
 
+from gapwatch.source import held_back_text
 from warehouse.db import first
-from warehouse.facts import table_for
 from warehouse.freshness import is_stale, newest_data
 
 # A run that saw data: the document was accepted, or was the same as the last accepted one.
@@ -293,17 +292,6 @@ def previous_judged_status(con: duckdb.DuckDBPyConnection, source: str, at: date
     return row[0] if row else None
 
 
-class SourceLike(Protocol):
-    """What the status needs of `collectors.source.Source` (the warehouse does not import collectors)."""
-
-    @property
-    def id(self) -> str: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def row_types(self) -> tuple[type, ...]: ...
-
-
 @dataclass(frozen=True)
 class SourceStatus:
     source: str
@@ -321,16 +309,6 @@ class SourceStatus:
     held_back: str | None = None  # "3 rows held back: …" of the last accepted run, when it held any
 
 
-HELD_EXAMPLES = 5
-
-
-def held_back_text(held: Sequence[str], total: int | None = None) -> str:
-    """"3 rows held back: a; b; c" — what `gapwatch status` and the app's Sources page say."""
-    n = len(held) if total is None else total
-    more = "; …" if n > min(len(held), HELD_EXAMPLES) else ""
-    return f"{n} row{'s' * (n != 1)} held back: " + "; ".join(held[:HELD_EXAMPLES]) + more
-
-
 def _held_back(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
     try:
         row = first(con.execute("SELECT rows_held, held_back FROM collection_run WHERE source = ? AND status = 'ok' "
@@ -340,14 +318,20 @@ def _held_back(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
     return held_back_text(row[1] or [], row[0]) if row and row[0] else None
 
 
-def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike]) -> list[SourceStatus]:
-    """Health of each of `sources`, read from the published snapshot (or any connection to the warehouse)."""
+def source_status(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None) -> list[SourceStatus]:
+    """Health of each registered source (in registry order; `only`: of these ids), read from the published
+    snapshot (or any connection to the warehouse). What a source declares comes from `source_info`."""
+    declared = con.execute("SELECT source, kind, retired, max_age, fact_tables FROM source_info "
+                           "ORDER BY position").fetchall()
+    wanted = None if only is None else set(only)
     out = []
-    for src in sources:
+    for source, kind, retired, max_age, fact_tables in declared:
+        if wanted is not None and source not in wanted:
+            continue
         runs = con.execute(
             "SELECT status, finished_at, error FROM collection_run WHERE source = ? AND trigger <> 'backfill' "
             "ORDER BY finished_at DESC, run_id DESC LIMIT 50",
-            [src.id],
+            [source],
         ).fetchall()
         streak = 0
         for status, _, _ in runs:
@@ -356,23 +340,23 @@ def source_status(con: duckdb.DuckDBPyConnection, sources: Iterable[SourceLike])
             streak += 1
         last_ok = first(con.execute(
             f"SELECT max(finished_at) FROM collection_run WHERE source = ? AND {SAW_DATA}",
-            [src.id],
+            [source],
         ).fetchall())[0]
         last_error = next((e for s, _, e in runs if s in ("failed", "rejected")), None)
         rows = sum(
-            first(con.execute(f"SELECT count(*) FROM {table_for(t).name} WHERE source = ? AND valid_to IS NULL",
-                        [src.id]).fetchall())[0]
-            for t in src.row_types
+            first(con.execute(f"SELECT count(*) FROM {table} WHERE source = ? AND valid_to IS NULL",
+                        [source]).fetchall())[0]
+            for table in fact_tables
         )
-        nxt = first(con.execute("SELECT next_run_at FROM source_schedule WHERE source = ?", [src.id]).fetchall())
-        newest, seen = newest_data(con, src.id), last_observed(con, src.id)
+        nxt = first(con.execute("SELECT next_run_at FROM source_schedule WHERE source = ?", [source]).fetchall())
+        newest, seen = newest_data(con, source), last_observed(con, source)
         out.append(
             SourceStatus(
-                source=src.id, kind=src.kind, last_success=last_ok, last_run=runs[0][1] if runs else None,
+                source=source, kind=kind, last_success=last_ok, last_run=runs[0][1] if runs else None,
                 last_status=runs[0][0] if runs else None, last_error=last_error, failure_streak=streak,
-                rows=rows, next_run=nxt[0] if nxt else None, retired=getattr(src, "retired", None),
-                newest_data=newest, stale=seen is not None and is_stale(newest, getattr(src, "max_age", None), seen),
-                held_back=_held_back(con, src.id),
+                rows=rows, next_run=nxt[0] if nxt else None, retired=retired,
+                newest_data=newest, stale=seen is not None and is_stale(newest, max_age, seen),
+                held_back=_held_back(con, source),
             )
         )
     return out

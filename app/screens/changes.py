@@ -23,8 +23,9 @@ c1, c2, c3 = st.columns([2, 2, 2])
 with c1:
     chosen = filters.choose_many("Kinds", kinds, "change_kinds", label_of=lambda k: k.replace("_", " "))
 with c2:
+    labels = data.source_labels(snap)
     sources = filters.choose_many("Sources", data.change_sources(snap), "change_sources",
-                                  label_of=sentences.display_name)
+                                  label_of=lambda s: labels.get(s, s))
 with c3:
     if span is not None:
         first, last = span

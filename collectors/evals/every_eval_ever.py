@@ -22,7 +22,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError
 
 from collectors.evals.results import EvalFile, EvalScore, timestamp
-from collectors.source import ParseError
+from gapwatch.source import ParseError
 
 Number = StrictFloat | StrictInt
 

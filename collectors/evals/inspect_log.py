@@ -15,7 +15,7 @@ import math
 from typing import Any
 
 from collectors.evals.results import EvalFile, EvalScore, timestamp
-from collectors.source import ParseError
+from gapwatch.source import ParseError
 
 # Reported beside a metric, about it: not a score of its own.
 UNCERTAINTY = frozenset({"stderr", "std", "var", "bootstrap_stderr"})

@@ -14,7 +14,7 @@ import math
 from typing import Any
 
 from collectors.evals.results import EvalFile, EvalScore, timestamp
-from collectors.source import ParseError
+from gapwatch.source import ParseError
 
 BOOKKEEPING = frozenset({"alias", "samples", "name", "sample_len", "sample_count"})
 

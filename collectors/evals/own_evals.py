@@ -17,8 +17,8 @@ from datetime import timedelta
 
 from collectors.evals import every_eval_ever, inspect_log, lm_eval
 from collectors.evals.results import EvalFile, board_name
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, RowError, ScoreRow
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 FORMATS = "an Every Eval Ever aggregate record, an Inspect AI JSON log or an lm-evaluation-harness results file"
 
@@ -63,6 +63,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 
 SOURCE = Source(
     id="own_evals",
+    label="Your evaluations",
     kind="own",
     base_url="file://",
     paths=(),
@@ -71,4 +72,6 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(minutes=15)),
     description="Your own evaluation results (Every Eval Ever, Inspect AI, lm-eval) imported from files.",
     full_snapshot=False,
+    real_files="No upstream: your own files. Parsers built on the real logs of evaleval/every_eval_ever's tests/data "
+               "(Inspect AI, lm-eval) and its eval.schema.json 0.3.0 (realdata/evals, MANIFEST §17).",
 )

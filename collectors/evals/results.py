@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from collectors.source import ParseError
+from gapwatch.source import ParseError
 
 _SLUG = re.compile(r"[^a-z0-9._]+")
 

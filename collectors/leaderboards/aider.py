@@ -23,8 +23,8 @@ import yaml
 
 from collectors.leaderboards.values import to_date, to_int, with_ranks
 from collectors.parsing import to_float
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, RowError, ScoreRow
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 DATA_DIR = "/Aider-AI/aider/main/aider/website/_data"
 # File name prefix → (board, score field).
@@ -97,6 +97,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="aider",
     kind="leaderboard",
+    label="Aider",
     base_url="https://raw.githubusercontent.com",
     paths=tuple(f"{DATA_DIR}/{name}.yml" for name in BOARDS),
     row_types=(ScoreRow,),
@@ -105,4 +106,8 @@ SOURCE = Source(
     max_age=timedelta(days=180),  # the newest benchmark run date
     description="Aider coding leaderboards (polyglot, edit, refactor): best pass rate per model.",
     min_rows=5,
+    real_files=(
+        "realdata §3: Aider-AI/aider `aider/website/_data/{polyglot,edit,refactor}_leaderboard.yml` (10 "
+        "versions, 2024-05 to 2025-10), the paths the URLs name at HEAD."
+    ),
 )

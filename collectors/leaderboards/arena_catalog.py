@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 
 from collectors.leaderboards.values import with_ranks
 from collectors.parsing import load_json, to_float
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ModelRow, ParseResult, PriceRow, RowError, ScoreRow
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 BOARD = "arena-catalog-text"
 REPO_PATH = "/lmarena/arena-catalog/main/data"
@@ -109,6 +109,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="arena_catalog",
     kind="leaderboard",
+    label="LMArena catalog",
     base_url="https://raw.githubusercontent.com",
     paths=(f"{REPO_PATH}/{TEXT_FILE}", f"{REPO_PATH}/{PRICES_FILE}"),
     row_types=(ScoreRow, ModelRow, PriceRow),
@@ -119,4 +120,9 @@ SOURCE = Source(
                 "following, long prompts, languages) and Arena's price and licence list.",
     min_rows=50,
     labels_licences=True,  # scatterplot-data's `license` column: "Propretary", "Open", "Qwen" ...
+    real_files=(
+        "realdata §14: lmarena/arena-catalog `data/leaderboard-text.json` (4 versions, 2025-03-07 to "
+        "2025-12-11) and `data/scatterplot-data.json` (3 versions, 2025-03-04 to 2025-12-17), the files the "
+        "URLs name (checked against the repository, branch `main`)."
+    ),
 )

@@ -31,8 +31,8 @@ from typing import Any
 
 from collectors.leaderboards.values import read_csv, slug, to_date, with_ranks
 from collectors.parsing import to_float
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ModelRow, ParseResult, RowError, ScoreRow
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 HUB_BOARD = "epoch-benchmarks"
 TRENDS_BOARD = "epoch-open-model-trends"
@@ -196,6 +196,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="epoch_benchmarks",
     kind="leaderboard",
+    label="Epoch AI",
     base_url="https://epoch.ai",
     paths=("/data/benchmark_data.zip",),
     row_types=(ScoreRow, ModelRow),
@@ -203,4 +204,9 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=24)),
     description="Epoch AI Benchmarking Hub (benchmark_data.zip): scores per benchmark and model accessibility.",
     min_rows=10,
+    real_files=(
+        "realdata §9: Epoch's benchmark table with model accessibility (2024-10-22); no real copy of "
+        "`benchmark_data.zip` beyond the fixtures `benchmark_data_2024-06-01.zip`, "
+        "`benchmark_data_2024-10-22.zip`."
+    ),
 )

@@ -36,8 +36,8 @@ from statistics import fmean
 
 from collectors.leaderboards.values import read_csv, with_ranks
 from collectors.parsing import to_float
-from collectors.source import Discovery, DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ModelRow, ParseResult, RowError, ScoreRow
+from gapwatch.source import Discovery, DocMeta, ParseError, Schedule, Source
 
 SITE = "/LiveBench/livebench.github.io/main"
 APP_JS, MODEL_LINKS = f"{SITE}/src/App.js", f"{SITE}/src/Table/modelLinks.js"
@@ -176,6 +176,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="livebench",
     kind="leaderboard",
+    label="LiveBench",
     base_url="https://raw.githubusercontent.com",
     paths=(MODEL_LINKS,),
     discover=Discovery(APP_JS, current_release_paths),
@@ -186,4 +187,9 @@ SOURCE = Source(
     description="LiveBench: the current release (named by the site's src/App.js) per category and task "
                 "(percent); each release is a board of its own; modelLinks.js as identity evidence.",
     min_rows=20,
+    real_files=(
+        "realdata §15: LiveBench/livebench.github.io at HEAD 2026-07-01 (`src/App.js`, "
+        "`src/Table/modelLinks.js`, every `public/table_YYYY_MM_DD.csv` release, and the first version of the "
+        "2026-01-08 table); paths checked against the repository, branch `main`."
+    ),
 )

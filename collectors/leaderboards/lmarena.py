@@ -28,8 +28,8 @@ import polars as pl
 
 from collectors.leaderboards.values import to_date, to_int
 from collectors.parsing import decode_text, to_float
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, RowError, ScoreRow
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 HF_DATASET = "/datasets/lmarena-ai/leaderboard-dataset/resolve/main"
 # The language-model arenas of the dataset (image/video generation arenas are out of gapwatch's scope).
@@ -153,6 +153,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="lmarena",
     kind="leaderboard",
+    label="LMArena",
     base_url="https://huggingface.co",
     # Files under resolve/ are served from the Hub's CDNs (cdn-lfs.huggingface.co, cas-bridge.xethub.hf.co).
     redirect_hosts=("huggingface.co", "hf.co"),
@@ -163,4 +164,9 @@ SOURCE = Source(
     max_age=timedelta(days=30),  # the dataset publishes a new leaderboard date every week or two
     description="LMArena leaderboards (HF dataset lmarena-ai/leaderboard-dataset; older CSV exports).",
     min_rows=5,
+    real_files=(
+        "realdata §4: the CSV exports of fboulnois/llm-leaderboard-csv (2024-06-19 to 2025-08-06); no real "
+        "copy of the HF dataset's parquet files the live source fetches beyond the fixture "
+        "`text_latest_2025-07-27.parquet`."
+    ),
 )

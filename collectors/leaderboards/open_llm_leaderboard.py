@@ -24,8 +24,8 @@ import polars as pl
 
 from collectors.leaderboards.values import read_csv, to_date, with_ranks
 from collectors.parsing import to_float
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ModelRow, ParseResult, RowError, ScoreRow
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 BOARD = "open-llm-leaderboard"
 # field → column names, newest layout last; the first present column wins.
@@ -100,6 +100,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="open_llm_leaderboard",
     kind="leaderboard",
+    label="Open LLM Leaderboard",
     base_url="https://huggingface.co",
     # Files under resolve/ are served from the Hub's CDNs (cdn-lfs.huggingface.co, cas-bridge.xethub.hf.co).
     redirect_hosts=("huggingface.co", "hf.co"),
@@ -111,4 +112,8 @@ SOURCE = Source(
     min_rows=20,
     retired="Hugging Face retired the leaderboard (moved to Community Evals); its history stays for backfill "
             "and reparse",
+    real_files=(
+        "realdata §4b: the CSV exports of the leaderboard's contents (2024-07-13 and the final 2025-03-21); "
+        "the parquet URL is the retired dataset's, kept for history only."
+    ),
 )

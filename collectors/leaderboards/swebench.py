@@ -23,8 +23,8 @@ from typing import Any
 
 from collectors.leaderboards.values import slug, to_date, with_ranks
 from collectors.parsing import load_json, to_float
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, RowError, ScoreRow
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 CATEGORY = "resolved"
 
@@ -77,6 +77,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="swebench",
     kind="leaderboard",
+    label="SWE-bench",
     base_url="https://raw.githubusercontent.com",
     paths=("/SWE-bench/swe-bench.github.io/master/data/leaderboards.json",),
     row_types=(ScoreRow,),
@@ -86,4 +87,8 @@ SOURCE = Source(
     description="SWE-bench: bash-only (every model in the same minimal agent) and the agent-system splits "
                 "Verified, Lite, Test, Multimodal, % of issues resolved.",
     min_rows=10,
+    real_files=(
+        "realdata §16: SWE-bench/swe-bench.github.io `data/leaderboards.json` of 2025-07-31 and 2025-11-19; "
+        "path and branch `master` checked against the repository (HEAD 2026-03-04)."
+    ),
 )

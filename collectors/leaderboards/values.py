@@ -11,8 +11,8 @@ from datetime import date, datetime
 from typing import Any
 
 from collectors.parsing import decode_text, to_float
-from collectors.source import ParseError
 from gapwatch.rows import Row, ScoreRow
+from gapwatch.source import ParseError
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 

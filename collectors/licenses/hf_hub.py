@@ -23,8 +23,8 @@ from typing import Any
 from urllib.parse import unquote
 
 from collectors.parsing import load_json
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import HubModelRow, ModelRow, ParseResult, RowError
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 _REPO_IN_URL = re.compile(r"/api/models/([^/?#]+/[^/?#]+)")
 
@@ -95,6 +95,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="hf_hub",
     kind="license",
+    label="Hugging Face",
     base_url="https://huggingface.co",
     paths=(),
     paths_from="hf_repos",
@@ -104,4 +105,9 @@ SOURCE = Source(
     description="Hugging Face Hub licence facts (licence id, gating, base model) of every tracked open model.",
     full_snapshot=False,
     hub=True,
+    real_files=(
+        "no real copy of `/api/models/{repo}` answers in the staging set: built on recorded answers (fixtures "
+        "under `api/`); realdata §5c (the Hub's licence identifiers) is what its licence ids are classified "
+        "against."
+    ),
 )

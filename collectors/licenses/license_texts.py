@@ -17,8 +17,8 @@ import hashlib
 import re
 from datetime import timedelta
 
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import LicenseTextRow, ParseResult
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 # URL path on raw.githubusercontent.com → licence id (the Hub's licence id where it has one, else SPDX).
 DOCUMENTS: dict[str, str] = {
@@ -72,6 +72,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="license_texts",
     kind="license",
+    label="Licence texts",
     base_url="https://raw.githubusercontent.com",
     paths=tuple(DOCUMENTS),
     row_types=(LicenseTextRow,),
@@ -79,4 +80,8 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(days=1)),
     description="Licence texts of tracked open models (Llama, Qwen, DeepSeek, Apache-2.0, MIT), versioned.",
     min_rows=len(DOCUMENTS),
+    real_files=(
+        "no real copy in the staging set: built on the licence files as recorded in the fixtures (meta-llama, "
+        "QwenLM, deepseek-ai repositories)."
+    ),
 )

@@ -16,8 +16,8 @@ from datetime import timedelta
 
 from collectors.pricing import tiers
 from collectors.pricing.html_tables import Table, column, money, require, soup, tables
-from collectors.source import DocMeta, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, Schedule, Source
 
 PROVIDER = "anthropic"
 _THRESHOLD = re.compile(r">\s*(\d+)\s*K", re.IGNORECASE)
@@ -83,6 +83,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="anthropic_pricing",
     kind="pricing",
+    label="Anthropic",
     base_url="https://docs.anthropic.com",
     paths=("/en/docs/about-claude/pricing",),
     row_types=(PriceRow,),
@@ -90,4 +91,8 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=24)),
     description="Anthropic's own price list: base, cache writes/hits, batch and long-context prices.",
     min_rows=3,
+    real_files=(
+        "no real copy in the staging set: built on recorded pages (fixtures `pricing_2025-08-20.html`, "
+        "`pricing_2025-11-25.html`)."
+    ),
 )

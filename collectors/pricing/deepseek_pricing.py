@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from collectors.pricing import tiers
 from collectors.pricing.html_tables import money, require, soup, tables
-from collectors.source import DocMeta, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, Schedule, Source
 
 PROVIDER = "deepseek"
 
@@ -62,6 +62,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="deepseek_pricing",
     kind="pricing",
+    label="DeepSeek",
     base_url="https://api-docs.deepseek.com",
     paths=("/quick_start/pricing",),
     row_types=(PriceRow,),
@@ -69,4 +70,8 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=24)),
     description="DeepSeek's own price list: cache hit/miss input, output, off-peak discount when offered.",
     min_rows=2,
+    real_files=(
+        "no real copy in the staging set: built on recorded pages (fixtures `pricing_2025-08-01.html`, "
+        "`pricing_2025-09-10.html`)."
+    ),
 )

@@ -17,8 +17,8 @@ from typing import Any
 
 from collectors.parsing import load_json, to_float
 from collectors.pricing import tiers
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 _FIELDS = {"input_mtok": "input", "output_mtok": "output", "cache_read_mtok": "cache_read",
            "cache_write_mtok": "cache_write"}
@@ -142,6 +142,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="genai_prices",
     kind="pricing",
+    label="genai-prices",
     base_url="https://raw.githubusercontent.com",
     paths=("/pydantic/genai-prices/main/prices/data.json",),
     row_types=(PriceRow,),
@@ -149,4 +150,5 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=12)),
     description="pydantic/genai-prices: curated USD per 1M prices with dated periods and context tiers.",
     min_rows=10,
+    real_files="realdata §7: `prices/data.json` of pydantic/genai-prices, 4 versions (2025-06-23 to 2026-07-25).",
 )

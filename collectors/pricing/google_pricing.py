@@ -20,8 +20,8 @@ from bs4 import Tag
 
 from collectors.pricing import tiers
 from collectors.pricing.html_tables import Table, column, require, soup, tables
-from collectors.source import DocMeta, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, Schedule, Source
 
 PROVIDER = "google"
 _AMOUNT = re.compile(r"\$\s*(\d+(?:\.\d+)?)([^$]*)")
@@ -96,6 +96,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="google_pricing",
     kind="pricing",
+    label="Google",
     base_url="https://ai.google.dev",
     paths=("/gemini-api/docs/pricing",),
     row_types=(PriceRow,),
@@ -103,4 +104,8 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=24)),
     description="Google's Gemini API price list: paid tier, long-context and batch prices per model.",
     min_rows=3,
+    real_files=(
+        "no real copy in the staging set: built on recorded pages (fixtures `pricing_2025-06-01.html`, "
+        "`pricing_2025-07-20.html`)."
+    ),
 )

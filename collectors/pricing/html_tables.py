@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from bs4 import BeautifulSoup, Tag
 
 from collectors.parsing import decode_text
-from collectors.source import ParseError
+from gapwatch.source import ParseError
 
 HEADINGS = ("h1", "h2", "h3", "h4")
 _MONEY = re.compile(r"\$\s*(\d+(?:[.,]\d+)*)")

@@ -22,8 +22,8 @@ from typing import Any
 
 from collectors.parsing import load_json, per_token_to_per_mtok
 from collectors.pricing import tiers
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 GENERATION_MODES = frozenset({"chat", "completion", "responses", None})
 NOT_MODELS = frozenset({"sample_spec", "last_updated", "fallback_generalizations"})
@@ -147,6 +147,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="litellm",
     kind="pricing",
+    label="LiteLLM",
     base_url="https://raw.githubusercontent.com",
     paths=("/BerriAI/litellm/main/model_prices_and_context_window.json",),
     row_types=(PriceRow,),
@@ -154,4 +155,8 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=6)),
     description="LiteLLM price map: USD per token for ~2,000 chat models across providers, with tiers.",
     min_rows=10,
+    real_files=(
+        "realdata §1: 12 versions of `model_prices_and_context_window.json` on BerriAI/litellm `main` (2023-09"
+        " to 2026-03, read from a fork holding upstream history) and §1b (2026-07-24, via a mirror)."
+    ),
 )

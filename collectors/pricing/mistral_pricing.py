@@ -13,8 +13,8 @@ from datetime import timedelta
 
 from collectors.pricing import tiers
 from collectors.pricing.html_tables import column, money, require, soup, tables
-from collectors.source import DocMeta, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, Schedule, Source
 
 PROVIDER = "mistral"
 
@@ -55,6 +55,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="mistral_pricing",
     kind="pricing",
+    label="Mistral",
     base_url="https://mistral.ai",
     paths=("/pricing",),
     row_types=(PriceRow,),
@@ -62,4 +63,8 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=24)),
     description="Mistral's own API price list (input/output per model).",
     min_rows=3,
+    real_files=(
+        "no real copy in the staging set: built on recorded pages (fixtures `pricing_2024-09-01.html`, "
+        "`pricing_2024-09-20.html`)."
+    ),
 )

@@ -20,8 +20,8 @@ from typing import Any
 from collectors.parsing import load_json, to_float
 from collectors.pricing import tiers
 from collectors.pricing.models_dev_tree import api_document, deep_merge, omit, read_tarball
-from collectors.source import DocMeta, ParseError, Schedule, Source, TreeFormat
 from gapwatch.rows import ModelRow, ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, ParseError, Schedule, Source, TreeFormat
 
 _PRICE_FIELDS = ("input", "output", "cache_read", "cache_write")
 
@@ -153,6 +153,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="models_dev",
     kind="pricing",
+    label="models.dev",
     base_url="https://models.dev",
     paths=("/api.json",),
     row_types=(PriceRow, ModelRow),
@@ -162,4 +163,9 @@ SOURCE = Source(
     min_rows=10,
     # The site builds api.json from a repository of TOML files: its git history is the document's history.
     tree=TreeFormat(".toml", api_document, read_tarball),
+    real_files=(
+        "no real copy of `https://models.dev/api.json` itself: realdata §2 holds the models.dev TOML tree it "
+        "is built from (5 snapshots, which the source's tree backfill reads); fixtures `api_2025-09-30.json`, "
+        "`api_2026-03-21.json`."
+    ),
 )

@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from collectors.source import ParseError
+from gapwatch.source import ParseError
 
 
 # The build's inheritance rules, also applied by the parser to entries api.json still leaves unresolved.

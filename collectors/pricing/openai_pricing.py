@@ -12,8 +12,8 @@ from datetime import timedelta
 
 from collectors.pricing import tiers
 from collectors.pricing.html_tables import Table, column, money, require, soup, tables
-from collectors.source import DocMeta, Schedule, Source
 from gapwatch.rows import ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, Schedule, Source
 
 PROVIDER = "openai"
 _TIERS = (("batch", tiers.BATCH), ("flex", tiers.FLEX), ("priority", tiers.PRIORITY))
@@ -58,6 +58,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="openai_pricing",
     kind="pricing",
+    label="OpenAI",
     base_url="https://platform.openai.com",
     paths=("/docs/pricing",),
     row_types=(PriceRow,),
@@ -65,4 +66,8 @@ SOURCE = Source(
     schedule=Schedule(every=timedelta(hours=24)),
     description="OpenAI's own price list for text tokens: standard, batch, flex and priority tiers.",
     min_rows=3,
+    real_files=(
+        "no real copy in the staging set: built on recorded pages (fixtures `pricing_2025-06-01.html`, "
+        "`pricing_2025-06-15.html`)."
+    ),
 )

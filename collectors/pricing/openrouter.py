@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from collectors.parsing import load_json, per_token_to_per_mtok
-from collectors.source import DocMeta, ParseError, Schedule, Source
 from gapwatch.rows import ModelRow, ParseResult, PriceRow, RowError
+from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 
 def _price_tier(model_id: str) -> str:
@@ -80,6 +80,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
 SOURCE = Source(
     id="openrouter",
     kind="pricing",
+    label="OpenRouter",
     base_url="https://openrouter.ai",
     paths=("/api/v1/models",),
     row_types=(PriceRow, ModelRow),
@@ -88,4 +89,8 @@ SOURCE = Source(
     description="OpenRouter model list: per-token prices, context length, Hugging Face ids.",
     min_rows=10,
     reseller=True,
+    real_files=(
+        "realdata §6: a raw `GET /api/v1/models` response of 2026-05-15 (the URL fetched); fixtures "
+        "`models_2026-05-15.json`, `models_2026-07-17.json`."
+    ),
 )

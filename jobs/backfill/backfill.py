@@ -23,7 +23,7 @@ from datetime import datetime
 
 import duckdb
 
-from collectors.source import ParseError, Source
+from gapwatch.source import Outcome, ParseError, Source
 from jobs.backfill.versions import (
     BackfillError,
     Snapshot,
@@ -33,7 +33,7 @@ from jobs.backfill.versions import (
     parse_interval,
     snapshots,
 )
-from jobs.pipeline import Document, Outcome, Parsed, Pipeline
+from jobs.pipeline import Document, Parsed, Pipeline
 from warehouse import runs
 from warehouse.bulk import BulkWriter, appendable
 from warehouse.ingest import Unparseable

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 
-from collectors.source import Source, TreeFormat
+from gapwatch.source import Source, TreeFormat
 from jobs.backfill.dated_files import DatedFile
 from jobs.backfill.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
 

@@ -22,6 +22,7 @@ from rich.text import Text
 
 from collectors import registry
 from gapwatch.settings import get_settings
+from gapwatch.source import Outcome
 from jobs.backfill.backfill import (
     BackfillError,
     Snapshot,
@@ -34,7 +35,6 @@ from jobs.backfill.backfill import (
 from jobs.backfill.dated_files import ManifestError, dated_files, parse_timestamp
 from jobs.backfill.git_history import GitError
 from jobs.cli.writer import open_pipeline
-from jobs.pipeline import Outcome
 
 err = Console(stderr=True)
 

@@ -10,8 +10,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from collectors import registry
+from gapwatch.source import Outcome
 from jobs.cli.writer import open_pipeline
-from jobs.pipeline import Outcome
 
 console = Console()
 err = Console(stderr=True)
@@ -38,6 +38,10 @@ def collect(
         chosen = [registry.get(s) for s in sources] if sources else list(registry.SOURCES)
     except KeyError as exc:
         raise typer.BadParameter(str(exc.args[0])) from None
+    imported = [s.id for s in chosen if s in registry.IMPORTED]
+    if imported:
+        raise typer.BadParameter(f"{', '.join(imported)} is imported from your files, never fetched: use "
+                                 "`gapwatch evals import PATH…` (or the service's evals_dir)")
     failed = 0
     with open_pipeline() as pipe, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err

@@ -27,7 +27,7 @@ def status() -> None:
     for column in table.columns:
         column.overflow = "fold"
     with published_snapshot() as con:
-        statuses = source_status(con, registry.SOURCES)
+        statuses = source_status(con)
         for s in statuses:
             table.add_row(s.source, s.kind, output.when(s.last_success), output.when(s.last_run),
                           s.last_status or "-", f"{s.rows:,}", str(s.failure_streak), output.when(s.next_run, "-"),

@@ -26,11 +26,11 @@ from datetime import datetime
 from pathlib import Path
 
 from collectors import registry
-from collectors.source import Source
 from gapwatch.settings import Settings
+from gapwatch.source import Outcome, Source
 from jobs.demo.paths import DEMO_DATA, ROOT
 from jobs.demo.replay import Recordings, ReplayServer
-from jobs.pipeline import Outcome, make_pipeline
+from jobs.pipeline import make_pipeline
 from jobs.service import Service, stop_on_signals
 from jobs.up import App, run_together
 from warehouse.progress import clear_progress, write_progress

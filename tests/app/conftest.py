@@ -22,11 +22,12 @@ from werkzeug import Request, Response
 from collectors.leaderboards import aider, lmarena
 from collectors.licenses import license_texts
 from collectors.pricing import openrouter
+from collectors.registry import SOURCES
 from gapwatch.settings import Settings, get_settings
 from jobs.evals import import_documents, read_files
 from jobs.pipeline import make_pipeline
 from tests.conftest import FIXTURES, fixture_bytes
-from warehouse import db
+from warehouse import db, source_info
 from warehouse.publish import publish
 
 MAIN = Path(__file__).resolve().parents[2] / "app" / "main.py"
@@ -129,6 +130,7 @@ def filled_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def empty_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("empty")
     con = db.connect(root / "gapwatch.duckdb")
+    source_info.sync(con, SOURCES)  # as the writer opens it: sources declared, nothing collected
     target = root / "published" / "gapwatch.duckdb"
     publish(con, target)
     con.close()

@@ -15,6 +15,8 @@ import pytest
 from gapwatch.settings import Settings
 from jobs.up import streamlit_command
 
+pytestmark = pytest.mark.process  # starts gapwatch processes and signals or kills them
+
 REPO = Path(__file__).resolve().parents[2]
 
 

@@ -20,7 +20,7 @@ import pytest
 from app.links import entity_link
 from tests.app.conftest import MAIN, TITLES, view
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, pytest.mark.process]
 
 CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 REPO = MAIN.parents[1]

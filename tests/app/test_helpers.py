@@ -8,7 +8,7 @@ from app import decision, links
 def test_links_follow_the_event_kind() -> None:
     assert links.entity_link("price_cut", "openrouter/deepseek/x", "deepseek/x") == "prices?model=deepseek%2Fx"
     assert links.entity_link("license_change", "llama-4 <b>", None) == "licences?model_id=llama-4+%3Cb%3E"
-    assert links.entity_link("license_change", "llama3.1", None, "license_texts") == "licences?licence=llama3.1"
+    assert links.entity_link("license_change", "llama3.1", None, names_licence=True) == "licences?licence=llama3.1"
     assert links.entity_link("gap_threshold", "open-weights/coding/aider", None) == (
         "gap_trends?capability=coding&board=aider")
     assert links.entity_link("new_leader", "lmarena-text/overall", None) == "gap_trends"

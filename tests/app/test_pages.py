@@ -10,6 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from app import format
+from collectors.registry import SOURCES
 from gapwatch.vocabulary import CAPABILITIES
 from tests.app.conftest import PAGES, TITLES, open_app, relation_exists, view
 from warehouse.progress import clear_progress, write_progress
@@ -307,3 +308,10 @@ def test_history_loading_notice_while_a_build_runs(filled_snapshot: Path, use_sn
         clear_progress(filled_snapshot)
     at = open_app("landscape")
     assert not [w.value for w in at.warning if "History loading" in w.value]
+
+
+def test_sources_page_lists_every_declared_source_from_the_snapshot(empty_snapshot: Path, use_snapshot) -> None:
+    """The app reads the registry's declarations from the snapshot's `source_info`, never from collectors/."""
+    use_snapshot(empty_snapshot)
+    at = open_app("sources")
+    assert list(frame_with(at, "Failures in a row")["Source"]) == [s.id for s in SOURCES]

@@ -7,7 +7,7 @@ import polars as pl
 import pytest
 
 from collectors.leaderboards import lmarena
-from collectors.source import DocMeta, ParseError
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes, realdata
 
 

@@ -5,8 +5,8 @@ from datetime import date, datetime
 import pytest
 
 from collectors.pricing import openrouter
-from collectors.source import DocMeta, ParseError
 from gapwatch.rows import ModelRow, PriceRow
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes, realdata
 
 META = DocMeta(source="openrouter", url="https://openrouter.ai/api/v1/models", observed_at=datetime(2026, 5, 15))

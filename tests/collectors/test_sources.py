@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from collectors.registry import SOURCES
-from collectors.source import DocMeta, ParseError, Source
 from gapwatch.rows import Row, ScoreRow
+from gapwatch.source import DocMeta, ParseError, Source
 from tests.conftest import FIXTURES
 from warehouse.capabilities import load_map
 

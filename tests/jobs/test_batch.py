@@ -11,8 +11,9 @@ import pytest
 
 from collectors import registry
 from gapwatch.settings import Settings
+from gapwatch.source import Outcome
 from jobs.backfill.backfill import Snapshot, Version, backfill
-from jobs.pipeline import Document, Outcome, Pipeline, make_pipeline
+from jobs.pipeline import Document, Pipeline, make_pipeline
 from tests.conftest import fixture_bytes
 from warehouse.hooks import derive
 

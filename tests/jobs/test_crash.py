@@ -85,16 +85,17 @@ def gapwatch_env(tmp_path: Path, settings: Settings, extra: dict[str, str] | Non
 
 def kill_9_at_marker(script: str, marker: Path, env: dict[str, str]) -> None:
     """Run `script` until it writes `marker` (it then waits at the moment under test), then kill -9 it."""
-    proc = subprocess.Popen([sys.executable, "-c", script, str(marker)], cwd=ROOT, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        wait_until(lambda: marker.exists() or proc.poll() is not None, timeout_s=60)
-        assert marker.exists(), proc.communicate()[0]
-    finally:
-        proc.kill()  # SIGKILL: no handler, no cleanup, no checkpoint
-        proc.wait(timeout=30)
+    with subprocess.Popen([sys.executable, "-c", script, str(marker)], cwd=ROOT, env=env,  # exit closes the pipe
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) as proc:
+        try:
+            wait_until(lambda: marker.exists() or proc.poll() is not None, timeout_s=60)
+            assert marker.exists(), proc.communicate()[0]
+        finally:
+            proc.kill()  # SIGKILL: no handler, no cleanup, no checkpoint
+            proc.wait(timeout=30)
 
 
+@pytest.mark.process  # kills a gapwatch process with SIGKILL
 def test_kill_9_mid_ingest_rolls_back_and_the_restarted_service_continues(tmp_path: Path) -> None:
     origin = Origin()
     path = f"/openrouter{MODELS}"
@@ -179,6 +180,7 @@ REPARSE_KILLED_MID_WAY = textwrap.dedent("""
 """)
 
 
+@pytest.mark.process  # kills a gapwatch process with SIGKILL
 def test_kill_9_mid_reparse_leaves_the_old_history_whole(tmp_path: Path) -> None:
     """Reparse drops a source's history and replays it in one transaction: killed half way, nothing changed."""
     settings = Settings(data_dir=tmp_path / "data")
@@ -242,6 +244,7 @@ BACKFILL_KILLED_BEFORE_DERIVE = textwrap.dedent("""
 """)
 
 
+@pytest.mark.process  # kills a gapwatch process with SIGKILL
 def test_kill_9_between_a_batchs_last_snapshot_and_its_derive_stage_is_recovered_by_the_next_command(
     tmp_path: Path,
 ) -> None:

@@ -79,6 +79,7 @@ def killed_script(after: str) -> str:
     return BACKFILL_KILLED.replace("sys.argv[2]", repr(after))
 
 
+@pytest.mark.process  # kills a gapwatch process with SIGKILL
 @pytest.mark.parametrize("after", ["1", "2", "end"], ids=lambda a: f"after-{a}")
 def test_kill_9_in_a_deferred_backfill_then_settle_leaves_what_an_uninterrupted_one_does(
     tmp_path: Path, after: str,

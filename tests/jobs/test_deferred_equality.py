@@ -83,6 +83,7 @@ COMPARED_IN_FULL = {
     # change detection and the derive stage
     "change_event", "change_gap_state", "capability_map", "headline_preference", "price_provider_alias",
     "gap_by_capability", "gap_headline", "gap_over_time", "months_behind", "months_behind_summary", "openness_top",
+    "main_board_top",
     "price_blended", "price_frontier", "price_index", "price_moves", "tco_scenarios",
     "transform_names", "transform_touched", "transform_quality", "transform_quality_tier",
 }

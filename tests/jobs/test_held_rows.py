@@ -11,7 +11,6 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner
 from werkzeug import Response
 
-from collectors import registry
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings, get_settings
 from jobs.cli.main import app
@@ -66,7 +65,7 @@ def test_bad_rows_keep_their_interval_are_shown_and_raise_no_removal(
             assert price_rows(pipe, model) == rows and rows[-1][3] is None, model
         assert pipe.con.execute("SELECT count(*) FROM change_event WHERE kind = 'model_removed'").fetchone()[0] == 0
         assert pipe.con.execute("SELECT count(*) FROM source_model WHERE valid_to IS NOT NULL").fetchone()[0] == 0
-        status = {s.source: s for s in source_status(pipe.con, registry.SOURCES)}["openrouter"]
+        status = {s.source: s for s in source_status(pipe.con)}["openrouter"]
     assert status.held_back.startswith("4 rows held back: ")
     assert "not a number" in status.held_back and "absurd" in status.held_back and "without id" in status.held_back
 

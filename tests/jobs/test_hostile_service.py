@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
@@ -18,6 +19,8 @@ from jobs.pipeline import Pipeline
 from jobs.service import SHUTDOWN_GRACE_S, Service
 from tests.collectors.test_http_hostile import Trickle
 from tests.jobs.test_service import JULY, MAY, MODELS, ROOT, Origin, clone, service_settings, wait_until
+
+pytestmark = pytest.mark.process  # starts the service and signals it
 
 
 def runs(path: Path) -> list[tuple]:

@@ -25,15 +25,16 @@ from apscheduler.events import EVENT_JOB_MAX_INSTANCES
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
-from collectors import registry
 from collectors.pricing import openrouter
-from collectors.source import Schedule, Source
 from gapwatch.settings import Settings
+from gapwatch.source import Schedule, Source
 from jobs.pipeline import Pipeline
 from jobs.service import Service, first_run_at, trigger_for
 from tests.conftest import fixture_bytes
 from warehouse.publish import open_snapshot
 from warehouse.runs import source_status
+
+pytestmark = pytest.mark.process  # starts gapwatch processes and signals or kills them
 
 ROOT = Path(__file__).resolve().parents[2]
 MAY = fixture_bytes("openrouter", "models_2026-05-15.json")
@@ -214,7 +215,7 @@ def test_next_run_is_recorded_and_published_for_status(tmp_path: Path, loopback:
     service.stop()
     assert service.outcomes == Counter({("openrouter", "ok"): 1})  # the initial run of a never-collected source
     with open_snapshot(settings.published_file) as con:
-        status = {s.source: s for s in source_status(con, registry.SOURCES)}["openrouter"]
+        status = {s.source: s for s in source_status(con)}["openrouter"]
     assert status.last_status == "ok" and status.last_success is not None
     expected = status.last_run + openrouter.SOURCE.schedule.every
     assert abs(status.next_run - expected) < timedelta(seconds=openrouter.SOURCE.schedule.jitter_s + 5)

@@ -15,6 +15,8 @@ import pytest
 
 from tests.jobs.test_service import MAY, MODELS, Origin, wait_until
 
+pytestmark = pytest.mark.process  # starts gapwatch processes and signals or kills them
+
 ROOT = Path(__file__).resolve().parents[2]
 
 

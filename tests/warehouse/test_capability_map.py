@@ -1,4 +1,5 @@
-"""The capability map: loading and checking the TOML, precedence of patterns, and its views over real fixtures."""
+"""The capability map: loading and checking the TOML, precedence of patterns, and its views over the recorded
+documents of every leaderboard the registry lists."""
 
 from __future__ import annotations
 
@@ -10,56 +11,32 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from collectors.leaderboards import (
-    aider,
-    arena_catalog,
-    epoch_benchmarks,
-    livebench,
-    lmarena,
-    open_llm_leaderboard,
-    swebench,
-)
-from collectors.source import Source
+from collectors import registry
+from collectors.leaderboards import aider
 from gapwatch.settings import Settings
+from jobs.demo.replay import Recordings
 from jobs.hooks import default_hooks
 from jobs.pipeline import Document, Pipeline
 from tests.conftest import fixture_bytes
+from tests.recordings import RECORDINGS, recorded_documents
 from warehouse import capabilities, db
 from warehouse.capabilities import CAPABILITIES, CapabilityMapError, MapEntry
 
 T1 = datetime(2026, 7, 1, 12)
-LIVEBENCH_TABLE = "https://raw.githubusercontent.com/LiveBench/livebench.github.io/main/public/table_{}.csv"
-# Every fixture document of every leaderboard source, with a URL of the shape the source fetches.
-FIXTURES: list[tuple[Source, str, str]] = [
-    (lmarena.SOURCE, "lmsys_2024-10-16.csv", "https://x/csv/lmsys.csv"),
-    (lmarena.SOURCE, "text_latest_2025-07-27.parquet", lmarena.SOURCE.urls()[0]),
-    (aider.SOURCE, "polyglot_leaderboard_2025-08-25.yml", aider.SOURCE.urls()[0]),
-    (aider.SOURCE, "edit_leaderboard_2024-05-15.yml", aider.SOURCE.urls()[1]),
-    (aider.SOURCE, "refactor_leaderboard_2024-10-22.yml", aider.SOURCE.urls()[2]),
-    (livebench.SOURCE, "table_2026_01_08.csv", LIVEBENCH_TABLE.format("2026_01_08")),
-    (livebench.SOURCE, "table_2025_04_25.csv", LIVEBENCH_TABLE.format("2025_04_25")),
-    (arena_catalog.SOURCE, "leaderboard-text_2025-12-11.json", arena_catalog.SOURCE.urls()[0]),
-    (swebench.SOURCE, "leaderboards_2025-11-19.json", swebench.SOURCE.urls()[0]),
-    (open_llm_leaderboard.SOURCE, "contents_2024-07-13.csv", "https://x/contents.csv"),
-    (open_llm_leaderboard.SOURCE, "contents_2025-03-21.parquet", open_llm_leaderboard.SOURCE.urls()[0]),
-    (epoch_benchmarks.SOURCE, "benchmark_data_2024-10-22.zip", epoch_benchmarks.SOURCE.urls()[0]),
-    (epoch_benchmarks.SOURCE, "benchmarks_with_model_accessibility_2024-10-22.csv", "https://x/benchmarks.csv"),
-]
-
-
 def write_map(tmp_path: Path, text: str) -> Path:
     path = tmp_path / "map.toml"
     path.write_text(text, encoding="utf-8")
     return path
 
 
-def ingest_fixtures(pipe: Pipeline) -> None:
-    """Each fixture through the real ingest path (own observation time, so no document ends another's facts)."""
-    for hour, (source, name, url) in enumerate(FIXTURES):
-        body = fixture_bytes(source.id, name)
-        doc = Document(url, body, hashlib.sha256(body).hexdigest())
-        outcome = pipe.ingest_documents(source, [doc], T1.replace(hour=hour))
-        assert outcome.status == "ok", (name, outcome.error)
+def ingest_recordings(pipe: Pipeline) -> None:
+    """Every recorded collection of every leaderboard the registry lists, through the real ingest path."""
+    for source in registry.SOURCES:
+        if source.kind != "leaderboard":
+            continue
+        for day in Recordings(RECORDINGS).dates(source.id):
+            outcome = pipe.ingest_documents(source, recorded_documents(source, day), datetime.fromisoformat(day))
+            assert outcome.status == "ok", (source.id, day, outcome.error)
 
 
 @pytest.fixture
@@ -81,11 +58,11 @@ def test_packaged_map_loads_with_only_known_capabilities() -> None:
     assert all(0 < e.weight <= 1 for e in entries)
 
 
-def test_map_covers_every_category_the_fixtures_contain(settings: Settings) -> None:
-    settings = settings.model_copy(update={"min_row_ratio": 0})  # fixtures of one source differ in size
+def test_map_covers_every_category_the_recordings_contain(settings: Settings) -> None:
+    settings = settings.model_copy(update={"min_row_ratio": 0})  # recordings of one source differ in size
     hooks = [capabilities.ingest_hook(settings.capability_map_path)]
     with Pipeline(settings, hooks=hooks, publish_after_ingest=False) as pipe:
-        ingest_fixtures(pipe)
+        ingest_recordings(pipe)
         unmapped = pipe.con.execute("SELECT * FROM v_unmapped_categories").fetchall()
         assert unmapped == []
         mapped = dict(pipe.con.execute(

@@ -17,6 +17,7 @@ from datetime import UTC, datetime
 import duckdb
 
 from gapwatch.settings import Settings
+from gapwatch.source import Outcome, Source
 from warehouse.changes import boards, facts, gap, health, licence
 from warehouse.changes.events import (
     KINDS,
@@ -24,8 +25,6 @@ from warehouse.changes.events import (
     ChangeEvent,
     Context,
     Detector,
-    OutcomeLike,
-    SourceLike,
     context,
     evidence,
     record_events,
@@ -79,7 +78,7 @@ def change_detector(
     detector). The wiring (`jobs/hooks.py`) declares the state detectors' hook a derive hook instead."""
     chain = DETECTORS if chain is None else chain
 
-    def detect(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
+    def detect(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome,
                steps: tuple[Detector, ...]) -> tuple[list[ChangeEvent], bool]:
         if outcome.status not in ("ok", "failed", "rejected") or not steps:
             return [], False
@@ -98,10 +97,10 @@ def change_detector(
         # detected_at is the one wall-clock read: when gapwatch noticed, never part of the event's identity.
         record_events(con, found, detected_at=datetime.now(UTC).replace(tzinfo=None), backfill=replay)
 
-    def detect_changes(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike) -> None:
+    def detect_changes(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome) -> None:
         record(con, *detect(con, source, outcome, chain))
 
-    def over_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[SourceLike, OutcomeLike]]) -> None:
+    def over_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Source, Outcome]]) -> None:
         """Each deferred ingest in order with the diff detectors; the identity ones once, for the last accepted.
         Recorded together (no detector reads `change_event`): an event two ingests find is the first one's, as
         it would be recorded one ingest at a time."""

@@ -13,14 +13,14 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Protocol
+from typing import Any
 
 import duckdb
 import pyarrow as pa
 
 from gapwatch.settings import Settings
+from gapwatch.source import Outcome, Source
 from warehouse import runs
-from warehouse.history import Diff
 
 KINDS = (
     "new_leader",
@@ -39,22 +39,6 @@ KINDS = (
 
 # Runs that replay the past: their events are history, recorded but not pushed to channels unless asked.
 REPLAY_TRIGGERS = ("backfill", "reparse")
-
-
-class SourceLike(Protocol):
-    id: str
-
-
-class OutcomeLike(Protocol):
-    """What the hook needs of `jobs.pipeline.Outcome` (warehouse code does not import jobs)."""
-
-    source: str
-    status: str
-    observed_at: datetime
-    diff: Diff
-    error: str | None
-    run_id: int | None
-    rows: int
 
 
 def _clean(value: Any) -> Any:
@@ -104,7 +88,7 @@ class Context:
 
     con: duckdb.DuckDBPyConnection
     source: str
-    outcome: OutcomeLike
+    outcome: Outcome
     settings: Settings
     documents: tuple[str, ...]
     # True for the source's first accepted snapshot: everything in it is "added", none of it is news.
@@ -176,7 +160,7 @@ def record_events(
     return [k for k in unique if k in inserted]
 
 
-def context(con: duckdb.DuckDBPyConnection, source: SourceLike, outcome: OutcomeLike,
+def context(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome,
              settings: Settings) -> tuple[Context, bool]:
     trigger, documents, earlier = runs.run_context(con, source.id, outcome.observed_at, outcome.run_id)
     ctx = Context(con, source.id, outcome, settings, tuple(documents), baseline=earlier == 0)

@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from gapwatch.settings import Settings
+from gapwatch.source import FactChange
 from warehouse.changes.events import ChangeEvent, Context, evidence
 from warehouse.facts import FACT_TABLES
-from warehouse.history import FactChange
 from warehouse.transforms.prices import blend
 
 # The price fields compared one by one (and blended when they disagree).

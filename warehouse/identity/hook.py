@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import duckdb
 
+from gapwatch.source import Outcome, Source
 from warehouse.facts import table_for
 from warehouse.hooks import Hook, per_outcome
 from warehouse.identity import license_diff, openness
@@ -58,22 +59,13 @@ def names_added(source: str, diff: Any) -> set[tuple[str, str]] | None:
     return out
 
 
-class _Source(Protocol):
-    id: str
-    row_types: tuple[type, ...]
-
-
-class _Outcome(Protocol):
-    status: str
-
-
 def hook(aliases_path: Path | None) -> Hook:
     """The ingest hook (the first one, per outcome): refresh identity after every ingest that changed data."""
 
-    def identity_hook(con: duckdb.DuckDBPyConnection, source: _Source, outcome: _Outcome) -> None:
+    def identity_hook(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome) -> None:
         over_batch(con, [(source, outcome)])
 
-    def over_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[_Source, _Outcome]]) -> None:
+    def over_batch(con: duckdb.DuckDBPyConnection, items: Sequence[tuple[Source, Outcome]]) -> None:
         """One refresh for several ingests (a whole collection, a backfill): the union of what they brought."""
         accepted = [(s, o) for s, o in items if o.status == "ok"]
         if not accepted:

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Protocol
 
 import duckdb
 import polars as pl
 
 from gapwatch.settings import Settings
+from gapwatch.source import Outcome
 from warehouse.transforms import incremental, inputs
 from warehouse.transforms.families import FAMILIES, Frames
 
@@ -49,15 +49,11 @@ def refresh_transforms(con: duckdb.DuckDBPyConnection, settings: Settings, as_of
     return True
 
 
-class OutcomeLike(Protocol):
-    status: str
-
-
-def transforms_hook(settings: Settings) -> Callable[[duckdb.DuckDBPyConnection, object, OutcomeLike], None]:
+def transforms_hook(settings: Settings) -> Callable[[duckdb.DuckDBPyConnection, object, Outcome], None]:
     """The ingest hook: after every ingest that changed facts (status ok), recompute what those facts reach
     (`incremental.refresh`); skip every other outcome."""
 
-    def hook(con: duckdb.DuckDBPyConnection, source: object, outcome: OutcomeLike) -> None:
+    def hook(con: duckdb.DuckDBPyConnection, source: object, outcome: Outcome) -> None:
         if outcome.status == "ok":
             incremental.refresh(con, settings)  # only what the ingests since the last refresh touched
 

@@ -11,7 +11,7 @@ from datetime import datetime
 import pytest
 
 from collectors.evals import every_eval_ever, own_evals
-from collectors.source import DocMeta, ParseError
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes, realdata
 
 META = DocMeta(source="own_evals", url="file:///x.json", observed_at=datetime(2026, 1, 1))

@@ -5,8 +5,8 @@ from datetime import date, datetime
 import pytest
 
 from collectors.leaderboards import aider
-from collectors.source import DocMeta, ParseError
 from gapwatch.rows import ScoreRow
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes
 
 

@@ -5,8 +5,8 @@ from datetime import datetime
 import pytest
 
 from collectors.leaderboards import arena_catalog
-from collectors.source import DocMeta, ParseError
 from gapwatch.rows import ModelRow, PriceRow, ScoreRow
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes
 
 TEXT_URL, PRICES_URL = arena_catalog.SOURCE.urls()

@@ -7,8 +7,8 @@ from datetime import date, datetime
 import pytest
 
 from collectors.leaderboards import epoch_benchmarks as epoch
-from collectors.source import DocMeta, ParseError
 from gapwatch.rows import ModelRow, ScoreRow
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes
 
 

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from collectors.leaderboards import livebench
-from collectors.source import DocMeta, ParseError
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes
 
 URL = "https://raw.githubusercontent.com/LiveBench/livebench.github.io/main/public/table_{}.csv"

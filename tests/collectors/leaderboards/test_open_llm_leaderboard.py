@@ -5,8 +5,8 @@ from datetime import date, datetime
 import pytest
 
 from collectors.leaderboards import open_llm_leaderboard as oll
-from collectors.source import DocMeta, ParseError
 from gapwatch.rows import ModelRow, ScoreRow
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes
 
 

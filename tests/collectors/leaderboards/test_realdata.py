@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 
 from collectors.leaderboards import aider, epoch_benchmarks, lmarena, open_llm_leaderboard
-from collectors.source import DocMeta
 from gapwatch.rows import ModelRow, ScoreRow
+from gapwatch.source import DocMeta
 from tests.conftest import realdata
 
 pytestmark = pytest.mark.realdata

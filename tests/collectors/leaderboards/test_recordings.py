@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from collectors import registry
-from collectors.source import DocMeta, Source
-from jobs.demo.demo import as_recorded
+from gapwatch.source import DocMeta
 from jobs.demo.replay import Recordings
+from tests.recordings import RECORDINGS, url_paths
 
-RECORDINGS = Path(__file__).resolve().parents[3] / "demo" / "recordings"
-SOURCES = ("lmarena", "arena_catalog", "aider", "livebench", "swebench", "open_llm_leaderboard", "epoch_benchmarks")
-
-
-def url_paths(source: Source, day: str) -> list[str]:
-    """The URL paths a collection on `day` fetches: a discovering source's as its discovery document says; on a
-    day that holds an older export at its own upstream path instead, that one (as the demo collects it)."""
-    source = as_recorded(source, Recordings(RECORDINGS), day)
-    paths = [u.split("://", 1)[1].split("/", 1)[1] for u in source.urls()]
-    if source.discover is not None:
-        found = Recordings(RECORDINGS).find(source.id, day, source.discover.path)
-        assert found is not None, f"{source.id}: no recording of {source.discover.path} on or before {day}"
-        paths += [p.lstrip("/") for p in source.discover.paths(found.read_bytes())]
-    return list(dict.fromkeys(paths))
+# Every leaderboard the registry lists: the demo replays them all.
+SOURCES = [s.id for s in registry.SOURCES if s.kind == "leaderboard"]
 
 
 @pytest.mark.parametrize("source_id", SOURCES)

@@ -5,7 +5,7 @@ from datetime import date, datetime
 import pytest
 
 from collectors.leaderboards import swebench
-from collectors.source import DocMeta, ParseError
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes
 
 URL = swebench.SOURCE.urls()[0]

@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 
 from collectors.licenses import hf_hub, license_texts, spdx
-from collectors.source import DocMeta, ParseError
 from gapwatch.rows import HubModelRow, LicenseRow, LicenseTextRow, ModelRow
+from gapwatch.source import DocMeta, ParseError
 from tests.conftest import fixture_bytes, realdata
 
 AT = datetime(2025, 9, 5)

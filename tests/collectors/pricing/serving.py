@@ -7,9 +7,9 @@ from datetime import datetime
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from collectors.source import DocMeta, Source
 from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings
+from gapwatch.source import DocMeta, Source
 
 
 class Document:

@@ -7,8 +7,8 @@ from datetime import datetime
 import pytest
 
 from collectors.pricing import genai_prices
-from collectors.source import ParseError
 from gapwatch.rows import PriceRow
+from gapwatch.source import ParseError
 from tests.collectors.pricing.serving import parse, prices
 from tests.conftest import fixture_bytes, realdata
 from warehouse import validate

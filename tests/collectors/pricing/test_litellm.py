@@ -8,8 +8,8 @@ from datetime import datetime
 import pytest
 
 from collectors.pricing import litellm
-from collectors.source import ParseError
 from gapwatch.rows import PriceRow
+from gapwatch.source import ParseError
 from tests.collectors.pricing.serving import parse, prices
 from tests.conftest import fixture_bytes, realdata
 from warehouse import validate

@@ -9,8 +9,8 @@ import pytest
 
 from collectors.pricing import models_dev
 from collectors.pricing.models_dev_tree import read_tarball, tree_to_api
-from collectors.source import ParseError
 from gapwatch.rows import ModelRow, PriceRow
+from gapwatch.source import ParseError
 from tests.collectors.pricing.serving import parse, prices
 from tests.conftest import fixture_bytes, realdata
 from warehouse import validate

@@ -12,7 +12,7 @@ from collectors.pricing import (
     openai_pricing,
 )
 from collectors.pricing.html_tables import grid, soup
-from collectors.source import ParseError, Source
+from gapwatch.source import ParseError, Source
 from tests.collectors.pricing.serving import parse, prices
 from tests.conftest import fixture_bytes
 

@@ -14,9 +14,9 @@ from pytest_httpserver import HTTPServer
 from typer.testing import CliRunner, Result
 
 from collectors.pricing import openrouter
-from collectors.source import DocMeta
 from gapwatch.rows import ParseResult
 from gapwatch.settings import Settings, get_settings
+from gapwatch.source import DocMeta
 from jobs.backfill.backfill import backfill, dir_versions, snapshots
 from jobs.backfill.dated_files import date_in_name, dated_files
 from jobs.cli.main import app

@@ -88,17 +88,16 @@ def collect_while_held(cli: Run, settings: Settings, connect_args: str = "") -> 
     the command's result and the holder's pid."""
     with Pipeline(settings):  # creates the warehouse file
         pass
-    holder = subprocess.Popen(
+    with subprocess.Popen(  # leaving the block closes the holder's pipe and waits for it
         [sys.executable, "-c", f"import duckdb, time; c = duckdb.connect({str(settings.warehouse_file)!r}"
          f"{connect_args}); print('ready', flush=True); time.sleep(60)"],
         stdout=subprocess.PIPE, text=True,
-    )
-    try:
-        assert holder.stdout.readline().strip() == "ready"
-        return cli("collect", "openrouter"), holder.pid
-    finally:
-        holder.kill()
-        holder.wait()
+    ) as holder:
+        try:
+            assert holder.stdout.readline().strip() == "ready"
+            return cli("collect", "openrouter"), holder.pid
+        finally:
+            holder.kill()
 
 
 def test_a_second_writer_is_refused_with_advice(cli: Run, settings: Settings) -> None:

@@ -8,10 +8,10 @@ from datetime import datetime
 from pathlib import Path
 
 from gapwatch.settings import Settings
+from gapwatch.source import Diff
 from warehouse import db
 from warehouse.changes.events import Context
 from warehouse.changes.licence import canonical_license_moves
-from warehouse.history import Diff
 
 
 @dataclass

@@ -12,6 +12,7 @@ from collectors.leaderboards import lmarena
 from gapwatch.settings import Settings
 from jobs.pipeline import make_pipeline
 from tests.conftest import fixture_bytes
+from warehouse import source_info
 from warehouse.runs import source_status
 
 CSV = "/csv/lmsys_2024-06-19.csv"
@@ -30,5 +31,6 @@ def test_an_upstream_that_stopped_publishing_is_flagged_once(settings: Settings,
         events = pipe.con.execute("SELECT entity, observed_at, magnitude, after ->> 'newest_data' FROM change_event "
                                   "WHERE kind = 'source_stale'").fetchall()
         assert events == [("lmarena", datetime(2026, 2, 9), 39.0, "2026-01-01")]
-        status = next(s for s in source_status(pipe.con, [source]))
+        source_info.sync(pipe.con, [source])  # the declaration readers see: this source's max age
+        status = next(s for s in source_status(pipe.con, ["lmarena"]))
         assert status.stale and str(status.newest_data) == "2026-01-01"

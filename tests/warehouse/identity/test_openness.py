@@ -13,11 +13,12 @@ import pytest
 import yaml
 
 from collectors.licenses import spdx
+from collectors.registry import SOURCES
 from gapwatch.rows import LicenseRow, ModelRow, ScoreRow
-from jobs.pipeline import Outcome
+from gapwatch.source import Outcome
 from tests.conftest import realdata
 from tests.warehouse.identity.test_identity import ingest
-from warehouse import db, identity
+from warehouse import db, identity, source_info
 from warehouse.identity import refresh_identity
 from warehouse.identity.openness import classify
 
@@ -141,6 +142,7 @@ def arena(model: str, licence: str, org: str) -> ScoreRow:
 @pytest.fixture
 def market(tmp_path: Path) -> duckdb.DuckDBPyConnection:
     con = db.connect(tmp_path / "w.duckdb")
+    source_info.sync(con, SOURCES)  # the sources' roles (the hub), as the pipeline hands them
     ingest(con, "lmarena", [
         arena("Meta-Llama-3.1-405B-Instruct-bf16", "Llama 3.1 Community", "Meta"),
         arena("Mistral-7B-Instruct-v0.2", "Apache-2.0", "Mistral"),
@@ -256,6 +258,7 @@ def test_spdx_collection_reclassifies_terms(market: duckdb.DuckDBPyConnection) -
 
 def test_a_derivative_carries_its_base_terms_and_the_conflict_shows_both(tmp_path: Path) -> None:
     con = db.connect(tmp_path / "w.duckdb")
+    source_info.sync(con, SOURCES)  # the sources' roles (the hub), as the pipeline hands them
     ingest(con, "lmarena", [arena("Gemma-2-9b-it-SimPO", "MIT", "Princeton"),
                             arena("Gemma-2-9b-it", "Gemma license", "Google")])
     ingest(con, "livebench", [ScoreRow("livebench", "overall", "gemma-2-9b-it-simpo", 40.0, "pct")])

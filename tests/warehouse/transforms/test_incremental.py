@@ -17,10 +17,10 @@ from polars.testing import assert_frame_equal
 from collectors.leaderboards import lmarena
 from collectors.pricing import litellm, openrouter
 from gapwatch.settings import Settings
+from gapwatch.source import Diff, FactChange
 from jobs.pipeline import Document, make_pipeline
 from tests.conftest import fixture_bytes, realdata
 from warehouse import db
-from warehouse.history import Diff, FactChange
 from warehouse.transforms import families, incremental, inputs, score_state, touched
 from warehouse.transforms.refresh import compute
 

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from gapwatch.settings import Settings
-from jobs.pipeline import Outcome
+from gapwatch.source import Outcome
 from warehouse.db import connect, transaction
 from warehouse.transforms.refresh import refresh_transforms, transforms_hook
 

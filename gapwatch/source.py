@@ -1,12 +1,18 @@
-"""What a source declares. One module per source defines `SOURCE = Source(...)`; registry.py lists them."""
+"""The source declaration and what one ingest of it came to, shared by every part.
+
+One module per source (collectors/) defines `SOURCE = Source(...)` and collectors/registry.py lists them; jobs/
+hands that registry to the warehouse (`warehouse.source_info.sync`), which writes what readers need of each
+source into the `source_info` table. The warehouse's ingest returns an `Outcome`, which the hooks, the CLI and
+the service read. Neither type imports collectors/, warehouse/ or jobs/, so every part may use them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from gapwatch.rows import ParseResult, Row
 
@@ -68,6 +74,8 @@ class Discovery:
 class Source:
     id: str
     kind: Kind
+    # How the source is named in sentences and on the Sources page ("OpenRouter", "LMArena").
+    label: str
     base_url: str
     paths: tuple[str, ...]
     row_types: tuple[type[Row], ...]
@@ -104,6 +112,11 @@ class Source:
     # How old its newest data may be before the source counts as stale (a `source_stale` event, flagged on the
     # Sources page): its newest publish date, else its last content change. None: not checked.
     max_age: timedelta | None = None
+    # Which real upstream files the parser was built and tested on (docs/sources.md): "realdata §N" is a section
+    # of the staging set of real public files (../shared/realdata/MANIFEST.md) the realdata-marked tests read;
+    # "fixture" names the trimmed real documents under tests/fixtures/<source>/. Where no real copy of the
+    # document exists, it says so: the parser was built on a recording, and a live run is the first real check.
+    real_files: str = ""
 
     @property
     def documents_per_collection(self) -> int:
@@ -114,3 +127,66 @@ class Source:
     def urls(self, base_override: str | None = None, paths: list[str] | None = None) -> list[str]:
         base = (base_override or self.base_url).rstrip("/")
         return [base + p for p in (self.paths if paths is None else paths)]
+
+
+@dataclass(frozen=True)
+class FactChange:
+    """One fact an ingest added, changed or ended: its table, key, values before and after, and evidence."""
+
+    table: str
+    key: dict[str, Any]
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    evidence: str | None
+
+
+@dataclass
+class Diff:
+    added: list[FactChange] = field(default_factory=list)
+    changed: list[FactChange] = field(default_factory=list)
+    removed: list[FactChange] = field(default_factory=list)
+
+    def extend(self, other: Diff) -> None:
+        self.added += other.added
+        self.changed += other.changed
+        self.removed += other.removed
+
+    @property
+    def counts(self) -> tuple[int, int, int]:
+        return len(self.added), len(self.changed), len(self.removed)
+
+
+HELD_EXAMPLES = 5
+
+
+def held_back_text(held: Sequence[str], total: int | None = None) -> str:
+    """"3 rows held back: a; b; c" — what `gapwatch status` and the app's Sources page say."""
+    n = len(held) if total is None else total
+    more = "; …" if n > min(len(held), HELD_EXAMPLES) else ""
+    return f"{n} row{'s' * (n != 1)} held back: " + "; ".join(held[:HELD_EXAMPLES]) + more
+
+
+@dataclass
+class Outcome:
+    """What one ingest (or failed collection) of a source came to, as `warehouse.ingest` returns it."""
+
+    source: str
+    status: str  # ok | unchanged | failed | rejected | cancelled
+    observed_at: datetime
+    rows: int = 0
+    skipped: int = 0
+    diff: Diff = field(default_factory=Diff)
+    error: str | None = None
+    run_id: int | None = None
+    held: list[str] = field(default_factory=list)  # entries that failed validation; their facts kept as they were
+
+    def summary(self) -> str:
+        added, changed, removed = self.diff.counts
+        text = f"{self.source}: {self.status}"
+        if self.status == "ok":
+            text += f" ({self.rows} rows; +{added} ~{changed} -{removed})"
+            if self.held:
+                text += f"; {held_back_text(self.held)}"
+        if self.error:
+            text += f" — {self.error}"
+        return text
