@@ -131,8 +131,11 @@ def price_quality_tables(
     if since is not None:
         index_days = index_days.filter(pl.col("date") >= since)
         frontier_days = frontier_days.filter(pl.col("date") >= since)
+    cheapest = cheapest_on_grid(priced, index_days)
     return {
-        "price_index": price_index(cheapest_on_grid(priced, index_days), tiers, index_days),
+        "price_index": price_index(cheapest, tiers, index_days),
+        "transform_cheapest": cheapest.join(index_days, on="k").select("model_id", "openness", "date",
+                                                                       "blended_price"),
         "price_frontier": price_frontier(
             cheapest_on_grid(priced, frontier_days),
             quality_on_grid(quality, frontier_days),
@@ -155,7 +158,7 @@ FAMILIES: tuple[Family, ...] = (
            frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}), gap_tables),
     Family("prices", ("price_blended", "price_moves"), frozenset({PRICE, IDENTITY, SETTINGS}),
            lambda f: price_tables(f.priced)),
-    Family("price_quality", ("price_index", "price_frontier", "tco_scenarios"),
+    Family("price_quality", ("price_index", "price_frontier", "tco_scenarios", "transform_cheapest"),
            frozenset({PRICE, QUALITY, IDENTITY, AS_OF, SETTINGS}),
            lambda f: price_quality_tables(f.priced, f.quality, f.tiers, f.as_of, first_day(f.priced), f.settings)),
     Family("top", ("main_board_top", "openness_top"), frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}),

@@ -49,8 +49,8 @@ from warehouse.transforms.families import (
     price_quality_tables,
     price_tables,
 )
-from warehouse.transforms.grid import last_grid_day
-from warehouse.transforms.prices import blended
+from warehouse.transforms.grid import grid, last_grid_day
+from warehouse.transforms.prices import blended, price_index
 from warehouse.transforms.score_state import FULL, REFERENCE_BOARD
 from warehouse.transforms.touched import PRICE_KEY
 from warehouse.transforms.write import replace
@@ -211,18 +211,17 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         dirty.add(PRICE)
         _update_prices(con, settings, [key for key, _ in prices])
     grid_since = _earliest(*(day for _, day in prices), quality_since, *added.values())
+    tiers_moved = False
     if QUALITY in dirty or new_day:
         tiers = score_state.tiers_now(con, as_of)
         stored = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
-        if not _same(stored, tiers):  # a tier rates the model's whole price history: every grid day moves
+        if not _same(stored, tiers):
             _write(con, "transform_quality_tier", tiers)
-            quality = con.sql('SELECT model_id, openness, score, "start", "end" FROM transform_quality').pl()
-            for name, frame in price_quality_tables(frames.priced, quality, tiers, as_of,
-                                                     _first_price_day(state), settings).items():
-                _write(con, name, frame)
-            grid_since = None  # the grid tables are whole again
+            tiers_moved = True
     if grid_since is not None:
         _update_price_quality(con, settings, as_of, _first_price_day(state), grid_since)
+    if tiers_moved:  # a tier rates the model's whole price history: every day of the index moves
+        _reaggregate_price_index(con, settings, as_of, _first_price_day(state))
     for family in FAMILIES:  # the others: whole, when one of their inputs changed
         if family.name not in UPDATED_ABOVE and family.depends_on & (dirty | ({AS_OF} if new_day else set())):
             _recompute(con, family, frames)
@@ -300,6 +299,15 @@ def _update_prices(con: duckdb.DuckDBPyConnection, settings: Settings, keys: lis
         con.unregister("_touched")
 
 
+def _reaggregate_price_index(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date,
+                             first: date | None) -> None:
+    """`price_index` whole, from the cheapest prices on its grid (`transform_cheapest`) and the tiers now."""
+    days = grid(as_of, first, settings.price_index_grid_days)
+    cheapest = con.sql("SELECT model_id, openness, date, blended_price FROM transform_cheapest").pl()
+    tiers = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
+    _write(con, "price_index", price_index(cheapest.join(days, on="date").drop("date"), tiers, days))
+
+
 def _update_price_quality(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, first: date | None,
                           since: date) -> None:
     """The price index and frontier from grid day `since` on, and the default scenario, from the price and
@@ -312,6 +320,6 @@ def _update_price_quality(con: duckdb.DuckDBPyConnection, settings: Settings, as
     ).pl()
     tiers = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
     tables = price_quality_tables(priced, quality, tiers, as_of, first, settings, since=since)
-    for name in ("price_index", "price_frontier"):
+    for name in ("price_index", "price_frontier", "transform_cheapest"):
         _write(con, name, tables[name], "WHERE date >= ?", [since])
     _write(con, "tco_scenarios", tables["tco_scenarios"])
