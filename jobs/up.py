@@ -33,7 +33,8 @@ def app_url(settings: Settings) -> str:
 
 def streamlit_command(settings: Settings) -> list[str]:
     return [
-        sys.executable, "-m", "streamlit", "run", str(APP_ENTRY),
+        # `streamlit run app/main.py` with the imports and the snapshot connection warmed before it listens.
+        sys.executable, "-m", "app.server",
         "--server.address", settings.app_address,
         "--server.port", str(settings.app_port),
         "--server.headless", "true",
