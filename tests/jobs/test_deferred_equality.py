@@ -86,6 +86,7 @@ COMPARED_IN_FULL = {
     "main_board_top",
     "price_blended", "price_frontier", "price_index", "price_moves", "tco_scenarios",
     "transform_names", "transform_touched", "transform_quality", "transform_quality_tier",
+    "transform_score_group", "transform_board_fresh", "transform_score_record", "transform_cheapest",
 }
 
 EVENT_FIELDS = ("kind", "entity", "source", "before", "after", "magnitude", "evidence", "observed_at", "backfill")
