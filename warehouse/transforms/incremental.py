@@ -195,7 +195,9 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         if score_state.update_boards(con, settings, as_of, sorted(boards), min(boards.values()), before) == FULL:
             full(con, settings, as_of, state)
             return "full"
-    if (boards or new_day) and score_state.update_as_of(con, settings, as_of, before, frames.preferences) == FULL:
+    same_day = None if new_day else sorted(boards)  # the other capabilities' as-of figures stand
+    if (boards or new_day) and score_state.update_as_of(con, settings, as_of, before, frames.preferences,
+                                                        same_day) == FULL:
         full(con, settings, as_of, state)
         return "full"
     quality_since = min(boards.values()) if before[REFERENCE_BOARD] in boards else None

@@ -30,7 +30,7 @@ from gapwatch.settings import Settings
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
 from warehouse.transforms.headline import board_freshness, gap_headline
-from warehouse.transforms.main_board import TOP_N, openness_of_top, reference_board, top_now, top_on_grid
+from warehouse.transforms.main_board import GENERAL, TOP_N, openness_of_top, reference_board, top_now, top_on_grid
 from warehouse.transforms.months_behind import (
     RECORDS_SCHEMA,
     extend_records,
@@ -177,23 +177,41 @@ def update_reference(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: 
 
 
 def update_as_of(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state: dict[str, str],
-                 preferences: pl.DataFrame) -> str | None:
+                 preferences: pl.DataFrame, boards: list[str] | None = None) -> str | None:
     """The figures "as of" the newest day, from the intervals alive then: the headline, the gap table, the
-    reference board (FULL when it moved) and its top N now. Returns FULL or None."""
+    reference board (FULL when it moved) and its top N now. Returns FULL or None.
+
+    With `boards` (a change of those boards on the day the figures are already as of), only the capabilities
+    those boards score (and the general and quality capabilities, which the reference board is chosen by) are
+    recomputed: no other capability's figures read anything that changed."""
     groups = _groups(con)
     day = "CAST(s.valid_from AS DATE) <= ? AND (s.valid_to IS NULL OR CAST(s.valid_to AS DATE) > ?)"
-    current = _scores(con, day, [as_of, as_of])
+    params: list = [as_of, as_of]
+    ours = groups
+    if boards is not None:
+        capabilities = sorted({*groups.filter(pl.col("board").is_in(boards))["capability"].to_list(),
+                               GENERAL, settings.quality_capability})
+        day += f" AND {_among(capabilities, 'g.capability')}"
+        params += capabilities
+        ours = groups.filter(pl.col("capability").is_in(capabilities))
+    current = _scores(con, day, params)
     scored = comparable_scores(current, groups)
     fresh = dict(con.execute("SELECT board, newest FROM transform_board_fresh").fetchall())
-    headline = gap_headline(current, groups, preferences, as_of, settings.headline_max_age_days, fresh)
+    headline = gap_headline(current, ours, preferences, as_of, settings.headline_max_age_days, fresh)
+    mine = pl.lit(True) if boards is None else pl.col("capability").is_in(ours["capability"].unique().to_list())
+    kept = con.sql("SELECT * FROM gap_headline").pl().filter(~mine) if boards is not None else None
+    if kept is not None:
+        headline = pl.concat([kept.select(headline.columns).cast(dict(headline.schema)), headline.filter(mine)])
     board = reference_board(scored, headline, as_of, settings.quality_capability, settings.gap_board_priority,
-                            groups)
+                            ours)
     if str(board) != state.get(REFERENCE_BOARD, "None"):
         return FULL  # quality, tiers and the top N are read from another board now
-    over_time = con.sql("SELECT * FROM gap_over_time").pl()
-    replace(con, "gap_headline", headline)
+    over_time = con.sql("SELECT * FROM gap_over_time").pl().filter(mine)
+    where = "" if boards is None else f"WHERE {_among(ours['capability'].unique().to_list(), 'capability')}"
+    where_params = [] if boards is None else ours["capability"].unique().to_list()
+    replace(con, "gap_headline", headline.filter(mine), where, where_params)
     replace(con, "gap_by_capability", gap_table(scored, over_time, as_of, headline,
-                                                groups.select(*GROUP, "newest")))
+                                                ours.select(*GROUP, "newest")).filter(mine), where, where_params)
     step = settings.price_index_grid_days
     days = grid(as_of, None, step)  # the as-of day alone
     replace(con, "main_board_top", top_now(top_on_grid(scored, days, board, settings.quality_capability, TOP_N),
