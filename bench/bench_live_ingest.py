@@ -227,6 +227,8 @@ def one_size(models: int, args: argparse.Namespace, base: dict, board: bytes, ar
             doc = document(board_url, rescored(board, run), "text/csv")
             return pipe.ingest_documents(arena, [doc], last + timedelta(minutes=run)).status, 0.0
 
+        print(f"peak RSS so far (both warehouses, the warm-up's full derive included): {peak_rss_mib():,.0f} MiB")
+        reset_peak_rss()
         out = {}
         for case, step in zip(CASES, (price, new_day, leaderboard), strict=True):
             times = paired(args.runs, pipes, step)
@@ -235,9 +237,24 @@ def one_size(models: int, args: argparse.Namespace, base: dict, board: bytes, ar
                 print(f"{models:>6,} {case:>11} {name:>5}: ingest median {m['ingest']:.3f} s "
                       f"(min {min(times[name]['ingest']):.3f}), publish median {m['publish']:.3f} s; "
                       f"load {os.getloadavg()[0]:.2f}")
+        print(f"{models:,} models: peak RSS during the live cases (both warehouses in this process): "
+              f"{peak_rss_mib():,.0f} MiB")
         for pipe in pipes.values():
             pipe.close()
     return out
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident set (VmHWM) since start or the last `reset_peak_rss`."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak_rss() -> None:
+    """Start the peak over from the current resident set (Linux: writing 5 to clear_refs resets VmHWM)."""
+    Path("/proc/self/clear_refs").write_text("5")
 
 
 def main() -> None:
