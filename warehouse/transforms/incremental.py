@@ -214,7 +214,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         _update_prices(con, settings, [key for key, _ in prices])
     grid_since = _earliest(*(day for _, day in prices), quality_since, *added.values())
     tiers_moved = False
-    if QUALITY in dirty or new_day:
+    if QUALITY in dirty:  # a new day alone starts no quality interval: the tiers stand
         tiers = score_state.tiers_now(con, as_of)
         stored = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
         if not _same(stored, tiers):
