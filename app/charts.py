@@ -101,12 +101,19 @@ def gap_small_multiples(frame: pl.DataFrame) -> alt.FacetChart:
     ).resolve_scale(y="independent", x="independent")
 
 
-def price_index(frame: pl.DataFrame) -> alt.Chart:
-    return alt.Chart(frame).mark_line(point=True, interpolate="step-after").encode(
+def price_index(frame: pl.DataFrame, step_days: int) -> alt.Chart:
+    """The open and closed index on a log scale (a $0.30 line and a $30 one both readable); a day without enough
+    models on a side (no row) breaks that side's line instead of joining across it."""
+    gap = pl.col("date").diff().over("openness_group") > pl.duration(days=step_days)
+    segmented = frame.sort("openness_group", "date").with_columns(
+        segment=gap.fill_null(False).cum_sum().over("openness_group"))
+    return alt.Chart(segmented).mark_line(point=True, interpolate="step-after").encode(
         x=alt.X("date:T", axis=TIME_AXIS),
-        y=alt.Y("index_value:Q", title="$ / 1M tokens (blended, median of the tier)"),
+        y=alt.Y("index_value:Q", title="$ / 1M tokens (log scale)",
+                scale=alt.Scale(type="log")),
         color=alt.Color("openness_group:N", legend=LEGEND,
                         scale=alt.Scale(domain=["open", "closed"], range=[OPEN_COLOUR, CLOSED_COLOUR])),
+        detail="segment:N",
         tooltip=[alt.Tooltip("date:T", title="date"), alt.Tooltip("openness_group:N", title="models"),
                  alt.Tooltip("index_value:Q", title="$ / 1M", format="$,.2f"),
                  alt.Tooltip("models:Q", title="models priced")],
@@ -114,15 +121,24 @@ def price_index(frame: pl.DataFrame) -> alt.Chart:
 
 
 def price_frontier(frame: pl.DataFrame) -> alt.LayerChart:
-    """Quality against blended price (log scale); the frontier points joined by a line."""
-    points = alt.Chart(frame).mark_circle(size=70).encode(
+    """Quality against blended price (log scale), open and closed models told apart; the frontier points (filled)
+    joined by a line."""
+    shown = frame.with_columns(
+        frontier=pl.when(pl.col("on_frontier")).then(pl.lit("on the frontier")).otherwise(pl.lit("behind it")))
+    sides = [s for s in ("open", "closed", "unknown") if s in set(shown["side"])]
+    colours = {"open": OPEN_COLOUR, "closed": CLOSED_COLOUR, "unknown": "#999999"}
+    points = alt.Chart(shown).mark_point(size=70, filled=True).encode(
         x=alt.X("blended_price:Q", title="blended $ / 1M tokens (log scale)", scale=alt.Scale(type="log")),
         y=alt.Y("quality_score:Q", title="quality (Elo, main general board)", scale=alt.Scale(zero=False)),
-        color=alt.Color("on_frontier:N", title="on the frontier", legend=LEGEND),
-        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("blended_price:Q", title="$ / 1M", format="$,.2f"),
+        color=alt.Color("side:N", legend=LEGEND, sort=sides,
+                        scale=alt.Scale(domain=sides, range=[colours[s] for s in sides])),
+        shape=alt.Shape("frontier:N", legend=LEGEND, sort=["on the frontier", "behind it"],
+                        scale=alt.Scale(domain=["on the frontier", "behind it"], range=["circle", "triangle"])),
+        tooltip=[alt.Tooltip("model:N"), alt.Tooltip("side:N", title="open or closed"),
+                 alt.Tooltip("blended_price:Q", title="$ / 1M", format="$,.2f"),
                  alt.Tooltip("quality_score:Q", title="Elo", format=",.0f")],
     )
-    line = alt.Chart(frame.filter(pl.col("on_frontier"))).mark_line(color="#264653").encode(
+    line = alt.Chart(shown.filter(pl.col("on_frontier"))).mark_line(color="#264653").encode(
         x="blended_price:Q", y="quality_score:Q", order="blended_price:Q"
     )
     return alt.layer(line, points)

@@ -20,6 +20,7 @@ import streamlit as st
 
 from gapwatch.settings import get_settings
 from gapwatch.vocabulary import CAPABILITIES, is_open
+from warehouse import schedule_file
 from warehouse.db import first
 from warehouse.publish import attach_snapshot, open_snapshot
 from warehouse.runs import source_status
@@ -201,15 +202,18 @@ def open_share_top(top: pl.DataFrame | None, definition: str) -> float | None:
 
 
 def model_prices(snap: Snapshot | None) -> pl.DataFrame | None:
-    """The price of each matched model, as board-wide figures read it: model_id, price (blended $/1M tokens), since.
-    The one place that picks it: today the cheapest current standard-tier blended listing of any provider (as the
-    frontier prices a model); the maker's list price (v_model_price) is to replace it here."""
+    """The price of each matched model, as board-wide figures read it: model_id, price (blended $/1M tokens), since,
+    whose price it is (kind `list` or `market`, provider, tier), and its input and output prices. The one place
+    that picks it: the price a buyer pays (`v_price_of_model`: the maker's list price, else the cheapest host's
+    market price; never a reseller's or a grey market's), standard tier."""
     return read(
         snap,
-        "SELECT model_id, blended_price AS price, valid_from AS since FROM v_price_blended "
-        "WHERE valid_to IS NULL AND tier = 'standard' AND model_id IS NOT NULL AND blended_price IS NOT NULL "
-        "QUALIFY row_number() OVER (PARTITION BY model_id ORDER BY blended_price, valid_from, provider, source) = 1",
-        needs=("v_price_blended",),
+        "SELECT p.model_id, p.blended_per_mtok AS price, p.kind, p.provider, p.tier, l.since, p.input_per_mtok, "
+        "p.output_per_mtok "
+        "FROM v_price_of_model p LEFT JOIN (SELECT model_id, tier, provider, max(since) AS since "
+        "  FROM v_model_listings GROUP BY ALL) l USING (model_id, tier, provider) "
+        "WHERE p.tier = 'standard' AND p.blended_per_mtok IS NOT NULL",
+        needs=("v_price_of_model", "v_model_listings"),
     )
 
 
@@ -219,7 +223,7 @@ def cheapest_of_top(snap: Snapshot | None) -> pl.DataFrame | None:
     if not present(top) or prices is None:
         return None
     return (top.join(prices, on="model_id").sort("price", "rank").head(1)
-            .select("rank", "model", "price", "since"))
+            .select("rank", "model", "price", "since", "kind", "provider", "tier"))
 
 
 # What an event's row says of its source, from its declaration (`source_info i`): how it names itself, and
@@ -330,13 +334,23 @@ def price_index(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def price_moves(snap: Snapshot | None, limit: int = 20) -> pl.DataFrame | None:
-    """The biggest cuts first (most negative change)."""
+    """The biggest cuts first (most negative change), one row per (provider, model, tier) and move however many
+    sources saw it (o3's June 2025 cut is one move per tier, not one per source), with the tier shown. A move
+    the price guard took as a correction of a wrong price (`v_price_jumps`) is not a cut."""
     return read(
         snap,
-        "SELECT provider, model, source, tier, from_date, to_date, before_blended, after_blended, change_pct "
-        "FROM v_price_moves ORDER BY change_pct, model LIMIT ?",
+        "WITH moves AS (SELECT m.* FROM v_price_moves m WHERE NOT EXISTS (SELECT 1 FROM v_price_jumps j "
+        "  WHERE j.action = 'corrected' AND j.source = m.source AND j.provider = m.provider AND j.model = m.model "
+        "  AND j.tier = m.tier AND CAST(j.observed_at AS DATE) = m.to_date)) "
+        "SELECT lower(provider) AS provider, any_value(model ORDER BY length(model)) AS model, tier, "
+        "min(from_date) AS from_date, min(to_date) AS to_date, any_value(before_blended) AS before_blended, "
+        "any_value(after_blended) AS after_blended, any_value(change_pct) AS change_pct, "
+        "string_agg(DISTINCT source, ', ' ORDER BY source) AS sources "
+        "FROM moves GROUP BY lower(provider), regexp_replace(lower(model), '^.*/', ''), tier, "
+        "round(before_blended, 4), round(after_blended, 4) "
+        "ORDER BY change_pct, model, tier LIMIT ?",
         (limit,),
-        needs=("v_price_moves",),
+        needs=("v_price_moves", "v_price_jumps"),
     )
 
 
@@ -346,12 +360,16 @@ def frontier_dates(snap: Snapshot | None) -> list[date]:
 
 
 def price_frontier(snap: Snapshot | None, on: date) -> pl.DataFrame | None:
+    """The frontier on `on`, each model with its side (`open`, `closed`, `unknown`) for the legend."""
     return read(
         snap,
-        "SELECT model, quality_score, blended_price, on_frontier FROM v_price_frontier WHERE date = ? "
-        "ORDER BY blended_price, model",
+        "SELECT f.model, f.quality_score, f.blended_price, f.on_frontier, "
+        "CASE WHEN o.openness = 'closed' THEN 'closed' WHEN o.openness LIKE 'open-%' THEN 'open' "
+        "ELSE 'unknown' END AS side "
+        "FROM v_price_frontier f LEFT JOIN v_model_openness o ON o.model_id = f.model WHERE f.date = ? "
+        "ORDER BY f.blended_price, f.model",
         (on,),
-        needs=("v_price_frontier",),
+        needs=("v_price_frontier", "v_model_openness"),
     )
 
 
@@ -400,23 +418,22 @@ def tco_scenarios(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def tco_prices(snap: Snapshot | None) -> pl.DataFrame | None:
-    """Current standard prices of matched models with both sides known: one row per model and provider (provider
-    names through `price_provider_alias`, so LiteLLM's `gemini` and Google's own list are one provider), the
-    cheapest listing of each; `reseller` marks a provider that sells other makers' models (source_info)."""
+    """Every current standard-tier listing of a matched token model with both sides known, one per model and
+    provider (the value most sources agree on), with its role (`v_model_listings`: `maker`, `host`, `reseller`,
+    `grey_market`) and the model's list and market price (`v_model_price`) beside it."""
     return read(
         snap,
-        "WITH resellers AS (SELECT source FROM source_info WHERE reseller) "
-        "SELECT b.model_id, b.openness, coalesce(a.provider, lower(b.provider)) AS provider, b.input_per_mtok, "
-        "b.output_per_mtok, b.blended_price, "
-        "(b.source IN (SELECT source FROM resellers) OR lower(b.provider) IN (SELECT source FROM resellers)) "
-        "AS reseller "
-        "FROM v_price_blended b LEFT JOIN price_provider_alias a ON a.alias = lower(b.provider) "
-        "WHERE b.valid_to IS NULL AND b.tier = 'standard' AND b.model_id IS NOT NULL "
-        "AND b.input_per_mtok IS NOT NULL AND b.output_per_mtok IS NOT NULL "
-        "QUALIFY row_number() OVER (PARTITION BY b.model_id, coalesce(a.provider, lower(b.provider)) "
-        "  ORDER BY b.blended_price, b.source) = 1 "
-        "ORDER BY b.model_id, provider",
-        needs=("v_price_blended", "source_info", "price_provider_alias"),
+        "WITH listed AS (SELECT *, count(DISTINCT source) OVER (PARTITION BY model_id, provider, "
+        "  round(input_per_mtok, 6), "
+        "  round(output_per_mtok, 6)) AS agreeing FROM v_model_listings "
+        "  WHERE tier = 'standard' AND input_per_mtok IS NOT NULL AND output_per_mtok IS NOT NULL) "
+        "SELECT l.model_id, l.openness, l.provider, l.role, l.role NOT IN ('maker', 'host') AS reseller, l.tier, "
+        "l.input_per_mtok, l.output_per_mtok, l.blended_per_mtok AS blended_price "
+        "FROM listed l "
+        "QUALIFY row_number() OVER (PARTITION BY l.model_id, l.provider ORDER BY l.agreeing DESC, l.since DESC, "
+        "  l.source) = 1 "
+        "ORDER BY l.model_id, l.provider",
+        needs=("v_model_listings",),
     )
 
 
@@ -478,9 +495,9 @@ def license_text_versions(snap: Snapshot | None, license_id: str) -> pl.DataFram
 # -- Sources -----------------------------------------------------------------------------------------------------
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFrame:
+def _source_health(path: str, version: int | None, mtime_ns: int, schedule_mtime_ns: int) -> pl.DataFrame:
     with _cursor(path, version, mtime_ns) as con:
-        rows = source_status(con)
+        rows = source_status(con, schedule=schedule_file.newer_than_snapshot(con, Path(path)))
     return pl.DataFrame(
         [
             {"source": s.source, "kind": s.kind, "last_success": s.last_success, "last_run": s.last_run,
@@ -499,7 +516,11 @@ def _source_health(path: str, version: int | None, mtime_ns: int) -> pl.DataFram
 def source_health(snap: Snapshot | None) -> pl.DataFrame | None:
     if not has(snap, "collection_run", "source_schedule"):
         return None
-    return _source_health(snap.path, snap.version, snap.mtime_ns)
+    try:  # the service's schedule file moves every run, the snapshot only when data or health changed
+        schedule_mtime = schedule_file.path_for(Path(snap.path)).stat().st_mtime_ns
+    except OSError:
+        schedule_mtime = 0
+    return _source_health(snap.path, snap.version, snap.mtime_ns, schedule_mtime)
 
 
 def names_seen(snap: Snapshot | None) -> int | None:

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
 import streamlit as st
 
 from app import data
+from warehouse.publish import SnapshotUnreadable
 
 # Not `pages/`: Streamlit treats a `pages/` folder next to the entry script as the old file-based navigation and
 # then serves /<page> URLs without running this script (no router, no frame).
@@ -35,10 +37,16 @@ with st.sidebar:
     for listed in PAGES:
         st.page_link(listed, label=listed.title)
 
-snap = data.snapshot()
-if snap is None:
-    st.sidebar.caption("No snapshot published yet.")
-else:
-    published = snap.published_at.strftime("%Y-%m-%d %H:%M UTC") if snap.published_at else "unknown time"
-    st.sidebar.caption(f"Data version {snap.version} · published {published}")
-page.run()
+# A damaged snapshot (truncated, overwritten) is said once, in words, on every page: no traceback, no server path.
+try:
+    snap = data.snapshot()
+    if snap is None:
+        st.sidebar.caption("No snapshot published yet.")
+    else:
+        published = snap.published_at.strftime("%Y-%m-%d %H:%M UTC") if snap.published_at else "unknown time"
+        st.sidebar.caption(f"Data version {snap.version} · published {published}")
+    page.run()
+except SnapshotUnreadable as exc:
+    st.error(str(exc))
+except duckdb.IOException as exc:  # the header read but a data block is cut off
+    st.error(str(SnapshotUnreadable(exc)))

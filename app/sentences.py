@@ -49,6 +49,24 @@ def _score(value: Any) -> str:
     return format.num(value, 1) if isinstance(value, int | float) else format.MISSING
 
 
+def _new_leader(entity: str | None, model: str, before: dict[str, Any], after: dict[str, Any]) -> str:
+    """The leader (or the models sharing the lead) at the snapshot, and where the previous leader stands now: its
+    score before the snapshot can be higher than the new leader's (the board was rescored, or it left)."""
+    leaders = [after.get("model", model), *after.get("tied_with", [])]
+    verb = f"{' and '.join(leaders)} share the lead on" if len(leaders) > 1 else f"{leaders[0]} leads"
+    lead = f"{verb} {_board(entity)} with {_score(after.get('score'))}"
+    old, was = before.get("model"), _score(before.get("score"))
+    if not old:
+        return lead
+    if "previous_leader_score" not in after:  # recorded before the detector kept it: only the past is known
+        return f"{lead}, replacing {old} ({was} before)"
+    now = after["previous_leader_score"]
+    if now is None:
+        return f"{lead}; the previous leader, {old} ({was}), is no longer listed"
+    moved = "" if _score(now) == was else f", was {was}"
+    return f"{lead}, ahead of the previous leader {old} (now {_score(now)}{moved})"
+
+
 def sentence(kind: str, entity: str | None, source: str | None, magnitude: float | None,
              before: dict[str, Any], after: dict[str, Any], label: str | None = None) -> str:
     """One event as a sentence: "OpenRouter cut DeepSeek V3 by 10.0 %: $0.35 → $0.32 per 1M". `label` is how the
@@ -68,9 +86,7 @@ def sentence(kind: str, entity: str | None, source: str | None, magnitude: float
     if kind == "model_removed":
         return f"{who} no longer lists {entity or model}"
     if kind == "new_leader":
-        old = before.get("model")
-        lead = f"{after.get('model', model)} leads {_board(entity)} with {_score(after.get('score'))}"
-        return f"{lead}, ahead of {old} ({_score(before.get('score'))})" if old else lead
+        return _new_leader(entity, model, before, after)
     if kind in ("open_overtakes_closed", "closed_overtakes_open"):
         ahead, behind = (("open", "closed") if kind == "open_overtakes_closed" else ("closed", "open"))
         return (f"On {_board(entity)} the best {ahead} model, {after.get(f'{ahead}_model', '?')} "

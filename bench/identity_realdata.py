@@ -12,7 +12,7 @@ set is absent.
 from __future__ import annotations
 
 import os
-import re
+import shutil
 import sys
 import tempfile
 import time
@@ -40,10 +40,35 @@ FILES: dict[str, tuple[str, ...]] = {
     "openrouter": ("openrouter/modelsdev_api-v1-models_*.json",),
     "lmarena": ("lmarena/lmsys_*.csv", "lmarena/lmarena_text_*.csv"),
     "aider": ("aider/*.yml",),
-    "livebench": ("livebench/table_20??_??_??.csv",),
+    "livebench": ("livebench/table_*.csv", "livebench/modelLinks.js"),
     "open_llm_leaderboard": ("hf_open_llm_leaderboard/*.csv",),
     "epoch_benchmarks": ("epoch_open_model_trends/benchmarks_*.csv",),
+    "arena_catalog": ("arena_catalog/*.json",),
+    "swebench": ("swebench/leaderboards_*.json",),
 }
+# The makers' own price pages are not in the staging set; the demo's recordings of them are (real pages, dated
+# directories `<source>/<date>/<path>`).
+RECORDINGS = Path(__file__).resolve().parents[1] / "demo" / "recordings"
+MAKER_PAGES = ("anthropic_pricing", "openai_pricing", "google_pricing", "mistral_pricing", "deepseek_pricing")
+
+
+LIVEBENCH = "https://raw.githubusercontent.com/LiveBench/livebench.github.io/main"
+
+
+def livebench_manifest(out: Path) -> Path:
+    """LiveBench names its tables by release: each release's table as of its release day, the table updated in
+    place and the identity list (`modelLinks.js`) as of the snapshot's HEAD (2026-07-01, MANIFEST §15)."""
+    lines = ["file,observed_at,url"]
+    for path in sorted((REALDATA / "livebench").glob("table_*.csv")):
+        if "_at_" in path.name:
+            lines.append(f"{path.name},2026-01-08,{LIVEBENCH}/public/table_2026_01_08.csv")
+            continue
+        release = path.stem.removeprefix("table_")
+        at = "2026-07-01" if release == "2026_01_08" else release.replace("_", "-")
+        lines.append(f"{path.name},{at},{LIVEBENCH}/public/{path.name}")
+    lines.append(f"modelLinks.js,2026-07-01,{LIVEBENCH}/src/Table/modelLinks.js")
+    out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return out
 
 
 def load(settings: Settings) -> None:
@@ -54,17 +79,29 @@ def load(settings: Settings) -> None:
         if not files:
             continue
         with tempfile.TemporaryDirectory(prefix=f"gapwatch-{source_id}-") as tmp:
-            for f in files:
-                # LiveBench names its tables by release (`table_2024_06_24.csv`): prefix the ISO date backfill reads
-                underscored = re.search(r"(20\d\d)_(\d\d)_(\d\d)", f.name)
-                prefix = "-".join(underscored.groups()) + "_" if underscored and source_id == "livebench" else ""
-                (Path(tmp) / f"{prefix}{f.name}").symlink_to(f)
-            found, _ = dated_files(Path(tmp))
+            for f in files:  # a copy: backfill refuses links to files outside its directory
+                shutil.copyfile(f, Path(tmp) / f.name)
+            manifest = livebench_manifest(Path(f"{tmp}.csv")) if source_id == "livebench" else None
+            found, _ = dated_files(Path(tmp), manifest)
+            if manifest is not None:
+                manifest.unlink()
             start = time.perf_counter()
             try:
                 report = backfill(pipe, source, snapshots(source, dir_versions(found, source.tree)))
                 print(f"{source_id}: {len(files)} files, {report}"[:200], f"{time.perf_counter() - start:.1f}s")
             except Exception as exc:  # a parser gap in one source must not hide the others' figures
+                print(f"{source_id}: failed ({exc})"[:300])
+    for source_id in MAKER_PAGES:
+        with tempfile.TemporaryDirectory(prefix=f"gapwatch-{source_id}-") as tmp:
+            for f in sorted(p for p in (RECORDINGS / source_id).rglob("*") if p.is_file()):
+                day = f.relative_to(RECORDINGS / source_id).parts[0]
+                shutil.copyfile(f, Path(tmp) / f"{day}_{f.name}.html")
+            found, _ = dated_files(Path(tmp))
+            source = registry.get(source_id)
+            try:
+                report = backfill(pipe, source, snapshots(source, dir_versions(found, source.tree)))
+                print(f"{source_id}: {len(found)} pages, {report}"[:200])
+            except Exception as exc:
                 print(f"{source_id}: failed ({exc})"[:300])
     pipe.close()
 

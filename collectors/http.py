@@ -21,6 +21,7 @@ import contextlib
 import hashlib
 import ipaddress
 import logging
+import math
 import random
 import re
 import socket
@@ -42,6 +43,8 @@ log = logging.getLogger("gapwatch.http")
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 ROBOTS_MAX_BYTES = 512 * 1024
+# The longest wait a server's Retry-After may impose on a source; past a day it is a broken or hostile header.
+RETRY_AFTER_MAX_S = 24 * 3600.0
 ROBOTS_MAX_AGE_S = 24 * 3600  # RFC 9309 §2.4: a cached robots.txt should not be used for more than 24 hours
 LOCATION = "gapwatch.location"  # where `_hold_location` keeps a redirect's Location, out of httpx's reach
 
@@ -116,16 +119,24 @@ class Stopped(Exception):
 
 
 def _retry_after_seconds(value: str | None) -> float | None:
+    """The wait a Retry-After header asks for (RFC 9110: delay-seconds or an HTTP-date), clamped to
+    [0, RETRY_AFTER_MAX_S]; None when absent or unreadable. The server controls this number: `inf`, `1e308` or a
+    date in the year 5000 must not stop a source for good (nor overflow the schedule's arithmetic)."""
     if not value:
         return None
     try:
-        return max(0.0, float(value))
+        seconds = float(value)
     except ValueError:
         try:
             when = parsedate_to_datetime(value)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             return None
-        return max(0.0, (when - datetime.now(UTC)).total_seconds())
+        if when.tzinfo is None:  # "-0000": UTC by RFC 5322
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    if math.isnan(seconds):
+        return None
+    return min(RETRY_AFTER_MAX_S, max(0.0, seconds))
 
 
 def redact(url: str) -> str:

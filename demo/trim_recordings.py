@@ -7,7 +7,10 @@ trimmed to what the demo needs so the repository stays small:
 - lmarena: the text arena's CSV exports (fboulnois/llm-leaderboard-csv `csv/lmsys.csv`, at the commit of each
   snapshot, as served by raw.githubusercontent.com), the best rows and the next open models of each;
 - litellm: the price map at each dated commit, only the chat models of the families in `FAMILIES`;
-- genai_prices: the price data at each dated commit, only the providers and model families in `FAMILIES`.
+- genai_prices: the price data at each dated commit, only the providers and model families in `FAMILIES`. The
+  upstream moved its live data to `prices/new_data/v2/data.json` on 2026-07-30 (the old path froze): the
+  2026-08-21 recording is that file at commit 47df840a5ab1, trimmed the same way (`--v2 FILE`; it is not in the
+  staging set).
 Rows are kept as they are (never edited), so each recording still parses as the upstream file does.
 """
 
@@ -54,6 +57,8 @@ LITELLM_PATH = "BerriAI/litellm/main/model_prices_and_context_window.json"
 GENAI = ("data_2025-06-23_c56491a944.json", "data_2025-10-27_99922c2a3c.json", "data_2026-02-25_6104d55811.json",
          "data_2026-07-25_c885e32894.json")
 GENAI_PATH = "pydantic/genai-prices/main/prices/data.json"
+GENAI_V2_PATH = "pydantic/genai-prices/main/prices/new_data/v2/data.json"
+GENAI_V2_DAY = "2026-08-21"
 
 
 def write(source: str, day: str, path: str, body: bytes) -> None:
@@ -88,30 +93,37 @@ def litellm(realdata: Path) -> None:
         write("litellm", day, LITELLM_PATH, json.dumps(kept, indent=4).encode())
 
 
-def genai_prices(realdata: Path) -> None:
+def genai_trimmed(providers: list[dict]) -> bytes:
+    kept = []
+    for provider in providers:
+        if provider.get("id") not in GENAI_PROVIDERS:
+            continue
+        models = [m for m in provider.get("models", []) if FAMILIES.search(m.get("id", ""))]
+        if models:
+            kept.append({**provider, "models": models[:12]})
+    return json.dumps(kept, indent=2).encode()
+
+
+def genai_prices(realdata: Path, v2: Path | None) -> None:
     for name in GENAI:
         day = name[5:15]
-        providers = json.loads((realdata / "genai-prices" / name).read_text(encoding="utf-8"))
-        kept = []
-        for provider in providers:
-            if provider.get("id") not in GENAI_PROVIDERS:
-                continue
-            models = [m for m in provider.get("models", []) if FAMILIES.search(m.get("id", ""))]
-            if models:
-                kept.append({**provider, "models": models[:12]})
-        write("genai_prices", day, GENAI_PATH, json.dumps(kept, indent=2).encode())
+        write("genai_prices", day, GENAI_PATH,
+              genai_trimmed(json.loads((realdata / "genai-prices" / name).read_text(encoding="utf-8"))))
+    if v2 is not None:
+        write("genai_prices", GENAI_V2_DAY, GENAI_V2_PATH, genai_trimmed(json.loads(v2.read_text(encoding="utf-8"))))
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--realdata", type=Path, default=REALDATA)
+    parser.add_argument("--v2", type=Path, help="pydantic/genai-prices prices/new_data/v2/data.json at 47df840a5ab1")
     args = parser.parse_args()
     realdata = args.realdata.resolve()
     if not (realdata / "MANIFEST.md").exists():
         raise SystemExit(f"no real-data staging set at {realdata} (MANIFEST.md missing); pass --realdata PATH")
     lmarena(realdata)
     litellm(realdata)
-    genai_prices(realdata)
+    genai_prices(realdata, args.v2)
 
 
 if __name__ == "__main__":

@@ -62,6 +62,9 @@ class PriceRow:
     cache_read_per_mtok: float | None = None
     cache_write_per_mtok: float | None = None
     currency: str = "USD"
+    # `text` (a token model), `image`, `audio`, `video`, `embedding`, or None when the source does not say
+    # (collectors/pricing/modality.py): per-token comparisons keep text models only.
+    modality: str | None = None
 
     def __post_init__(self) -> None:
         with _identified(PriceRow, provider=self.provider, model=self.model, tier=self.tier):

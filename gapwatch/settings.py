@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import difflib
 import os
+import tomllib
 from functools import lru_cache
+from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import Any
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -150,7 +154,7 @@ class Settings(BaseSettings):
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         toml_file = Path(os.environ.get("GAPWATCH_CONFIG", "gapwatch.toml"))
-        return (init_settings, env_settings, TomlConfigSettingsSource(settings_cls, toml_file=toml_file))
+        return (init_settings, env_settings, _CheckedToml(settings_cls, toml_file=toml_file))
 
     @property
     def warehouse_file(self) -> Path:
@@ -165,6 +169,40 @@ class Settings(BaseSettings):
         return self.raw_dir or self.data_dir / "raw"
 
 
+class ConfigError(ValueError):
+    """The configuration cannot be used: its message names the file (and line) or the variable, and the fix."""
+
+
+class _CheckedToml(TomlConfigSettingsSource):
+    """gapwatch.toml, refused with its file and line when it is not TOML, and when it names a key that is no
+    setting: a misspelt key would otherwise be ignored and its setting silently left at its default."""
+
+    def _read_file(self, file_path: Path | Traversable) -> dict[str, Any]:
+        try:
+            data = super()._read_file(file_path)
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{file_path} is not valid TOML: {exc}. Fix that line (or point GAPWATCH_CONFIG "
+                              "at another file).") from None
+        unknown = sorted(set(data) - set(Settings.model_fields))
+        if unknown:
+            close = {k: difflib.get_close_matches(k, Settings.model_fields, n=1) for k in unknown}
+            named = ", ".join(f"`{k}`" + (f" (did you mean `{close[k][0]}`?)" if close[k] else "") for k in unknown)
+            raise ConfigError(f"{file_path}: no setting is called {named}. The settings are listed in "
+                              "docs/configuration.md; fix or remove the key.")
+        return data
+
+
+def load_settings() -> Settings:
+    """The settings, or ConfigError saying which value of which source (file or GAPWATCH_* variable) is wrong."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        toml = os.environ.get("GAPWATCH_CONFIG", "gapwatch.toml")
+        wrong = "; ".join(f"`{'.'.join(map(str, e['loc']))}`: {e['msg']} (got {e.get('input')!r})"
+                          for e in exc.errors())
+        raise ConfigError(f"invalid setting in {toml} or a GAPWATCH_* variable: {wrong}.") from None
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    return load_settings()

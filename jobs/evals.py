@@ -40,22 +40,33 @@ class EvalDocument:
     found: EvalFile
 
 
-def _read(path: Path) -> EvalDocument:
+def _check_size(path: Path, size: int) -> None:
+    if size > MAX_FILE_BYTES:
+        raise EvalImportError(f"{path}: {size} bytes is larger than {MAX_FILE_BYTES} — not an eval summary")
+
+
+def _body(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise EvalImportError(f"{path}: {size} bytes is larger than {MAX_FILE_BYTES} — not an eval summary")
-        body = path.read_bytes()
+        _check_size(path, path.stat().st_size)
+        return path.read_bytes()
     except OSError as exc:
         raise EvalImportError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+
+
+def _document(path: Path, body: bytes, sha: str) -> EvalDocument:
+    """`body` (read from `path`) checked whole: every score, before anything of any file is written."""
     try:
         found = own_evals.read(body)
-        own_evals.rows(found)  # every score checked now, before anything of any file is written
+        own_evals.rows(found)
     except ParseError as exc:
         raise EvalImportError(f"{path}: {exc}") from None
-    sha = hashlib.sha256(body).hexdigest()
     return EvalDocument(path, Document(url=path.resolve().as_uri(), body=body, sha256=sha,
                                        content_type="application/json"), found)
+
+
+def _read(path: Path) -> EvalDocument:
+    body = _body(path)
+    return _document(path, body, hashlib.sha256(body).hexdigest())
 
 
 def read_files(paths: Iterable[Path]) -> list[EvalDocument]:
@@ -105,19 +116,20 @@ def import_folder(pipe: Pipeline, folder: Path, trigger: str = "schedule") -> li
             body = path.read_bytes()
         except OSError:
             continue  # being written or removed: the next cycle sees it
-        if imported(pipe, hashlib.sha256(body).hexdigest()):
+        sha = hashlib.sha256(body).hexdigest()
+        if imported(pipe, sha):
             continue
         try:
-            docs.append(_read(path))
+            _check_size(path, len(body))
+            docs.append(_document(path, body, sha))
         except EvalImportError as exc:
-            outcomes.append(_reject(pipe, path, body, str(exc)))
+            outcomes.append(_reject(pipe, path, body, sha, str(exc)))
     return outcomes + import_documents(pipe, docs, trigger=trigger)
 
 
-def _reject(pipe: Pipeline, path: Path, body: bytes, reason: str) -> Outcome:
+def _reject(pipe: Pipeline, path: Path, body: bytes, sha: str, reason: str) -> Outcome:
     """A broken file in the watched folder: ingested through the pipeline, so it is quarantined and recorded as a
     rejected run with its reason (a source-health event), and never read again."""
-    sha = hashlib.sha256(body).hexdigest()
     outcome = pipe.ingest_documents(SOURCE, [Document(path.resolve().as_uri(), body, sha, "application/json")],
                                     utcnow(), trigger="schedule")
     if outcome.status == "ok":  # cannot happen (the file failed to parse), but never hide a surprise

@@ -120,11 +120,12 @@ class Fetching:
             etag, modified, prev_sha = (validators.get(shown, (None, None, None)) if validators is not None
                                         else self._validators(shown))
             out.previous[shown] = prev_sha
-            have_body = prev_sha is not None and self.raw.has(prev_sha)
+            # Read (and checked) before asking "not modified?": a damaged stored copy means fetching it whole.
+            stored = self.raw.intact(prev_sha) if prev_sha is not None else None
             res = self.client.fetch(
                 url,
-                etag=etag if have_body else None,
-                last_modified=modified if have_body else None,
+                etag=etag if stored is not None else None,
+                last_modified=modified if stored is not None else None,
                 max_bytes=source.max_body_bytes,
                 hosts=(urlsplit(source.base_url).hostname or "", *source.redirect_hosts),
             )
@@ -135,8 +136,8 @@ class Fetching:
             if res.error:
                 out.error = f"{shown}: {res.error}"
                 return out
-            if res.not_modified:
-                out.docs.append(Document(shown, self.raw.get(prev_sha), prev_sha, res.content_type))
+            if res.not_modified and stored is not None and prev_sha is not None:
+                out.docs.append(Document(shown, stored, prev_sha, res.content_type))
             else:
                 out.docs.append(Document(shown, res.body, res.sha256 or "", res.content_type))
         if failures and not out.docs:

@@ -31,7 +31,9 @@ from warehouse.hooks import Hook, HookFn
 from warehouse.identity.refresh import identity_keys
 from warehouse.ingest import Document, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
+from warehouse.publish import publish_if_owed
 from warehouse.rawstore import RawStore
+from warehouse.writer_lock import WriterLock
 
 __all__ = ["Document", "Fetched", "Outcome", "Parsed", "Pipeline", "make_pipeline", "utcnow"]
 
@@ -51,7 +53,13 @@ class Pipeline(Fetching, HookSchedule):
         publish_after_ingest: bool = True,
     ) -> None:
         self.settings = settings
-        self.con = db.connect(settings.warehouse_file, settings.published_file)
+        # Taken before the warehouse is opened and held until close(), whatever this process opens or closes.
+        self.writer_lock = WriterLock(settings.warehouse_file).acquire()
+        try:
+            self.con = db.connect(settings.warehouse_file, settings.published_file)
+        except BaseException:
+            self.writer_lock.release()
+            raise
         source_info.sync(self.con, (*registry.SOURCES, *registry.IMPORTED))
         remove_leftovers(settings.raw_root, settings.published_file, all_of_them=True)  # we hold the lock
         self.raw = RawStore(settings.raw_root)
@@ -63,8 +71,11 @@ class Pipeline(Fetching, HookSchedule):
         self._atomic = False
 
     def close(self) -> None:
-        self.client.close()
-        self.con.close()
+        try:
+            self.client.close()
+            self.con.close()
+        finally:
+            self.writer_lock.release()
 
     def __enter__(self) -> Pipeline:
         return self
@@ -105,8 +116,12 @@ class Pipeline(Fetching, HookSchedule):
                        for s in order}
             with self.batch(defer_events=appends):
                 self._ingest_as_completed(futures, observed_at, trigger, started, outcomes, on_outcome)
-        if self.publish_after_ingest and not self._atomic and any(o.status != "unchanged" for o in outcomes):
-            self.publish()
+        if self.publish_after_ingest and not self._atomic:
+            if any(o.status != "unchanged" for o in outcomes):
+                self.publish()
+            else:  # nothing new, but what a reader sees of health may be (a source_stale event, a failure)
+                with self.locked() as con:
+                    publish_if_owed(con, self.settings.published_file)
         return outcomes
 
     def _ingest_as_completed(self, futures: dict, observed_at: datetime, trigger: str, started: datetime,
@@ -204,6 +219,8 @@ def make_pipeline(settings: Settings, **kwargs) -> Pipeline:
     pipe = Pipeline(settings, hooks=default_hooks(settings), **kwargs)
     try:
         pipe.settle()
+        with pipe.locked() as con:  # a publish a killed writer owed, or a damaged snapshot: published now
+            publish_if_owed(con, settings.published_file)
     except BaseException:
         pipe.close()
         raise

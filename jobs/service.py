@@ -26,11 +26,13 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from collectors import registry
+from collectors.http import RETRY_AFTER_MAX_S
 from gapwatch.settings import Settings
 from gapwatch.source import Source
 from jobs.alerts.worker import DeliveryWorker
 from jobs.pipeline import Pipeline, make_pipeline, utcnow
-from warehouse import db, runs
+from warehouse import db, runs, schedule_file
+from warehouse.publish import publish_if_owed
 
 log = logging.getLogger("gapwatch.service")
 HOST_BUSY_RETRY_S = 5.0
@@ -183,21 +185,27 @@ class Service:
         except Exception:  # a bug in one source's run must not stop the others; its transaction rolled back
             log.exception("%s: collection crashed", source.id)
         self._honour_retry_after(source, started)
-        with self.pipe.locked():
+        with self.pipe.locked() as con:
             self._save_schedule()
-            # An unchanged run wrote only its run record and schedule: no fact, no event. Publishing copies the
-            # whole warehouse, so those reach readers with the next run that changes something.
+            # An unchanged run wrote its run record and schedule (readers get the schedule from the schedule file),
+            # perhaps a health event (source_stale). Publishing copies the whole warehouse: only when the snapshot
+            # lacks what readers must see (that event) or is damaged or missing (`publish_if_owed`).
             if status != "unchanged":
                 self.pipe.publish()
+            else:
+                publish_if_owed(con, self.settings.published_file)
         self.outcomes[(source.id, status)] += 1  # counted once the run's schedule and snapshot are out
         self.alerts.request()
 
     def _retry_after_until(self, source: Source, since: datetime) -> datetime | None:
         """Until when a server that answered 429/503 with Retry-After (in a fetch since `since`) asked us to wait."""
+        # Clamped again as read: a warehouse written before the clamp may hold `inf` or 1e308, which would fail
+        # the cast and kill every run (and every start) of the service.
         with self.pipe.locked() as con:
-            row = con.execute("SELECT max(fetched_at + to_microseconds((retry_after_s * 1e6)::BIGINT)) "
-                              "FROM fetch_log WHERE source = ? AND fetched_at >= ? AND retry_after_s IS NOT NULL",
-                              [source.id, since]).fetchall()
+            row = con.execute("SELECT max(fetched_at + to_microseconds((least(greatest(retry_after_s, 0), ?) * 1e6)"
+                              "::BIGINT)) FROM fetch_log WHERE source = ? AND fetched_at >= ? "
+                              "AND retry_after_s IS NOT NULL AND NOT isnan(retry_after_s)",
+                              [RETRY_AFTER_MAX_S, source.id, since]).fetchall()
         return row[0][0].replace(tzinfo=UTC) if row and row[0][0] is not None else None
 
     def _honour_retry_after(self, source: Source, since: datetime) -> None:
@@ -229,11 +237,17 @@ class Service:
             [job.id, job.next_run_time.astimezone(UTC).replace(tzinfo=None) if job.next_run_time else None, now]
             for job in self.scheduler.get_jobs()
         ]
-        with self.pipe.locked() as con, db.transaction(con):
-            # Whole table: a source no longer scheduled (disabled, removed) must not show a next run.
-            con.execute("DELETE FROM source_schedule")
-            if rows:
-                con.executemany("INSERT INTO source_schedule VALUES (?, ?, ?)", rows)
+        with self.pipe.locked() as con:
+            with db.transaction(con):
+                # Whole table: a source no longer scheduled (disabled, removed) must not show a next run.
+                con.execute("DELETE FROM source_schedule")
+                if rows:
+                    con.executemany("INSERT INTO source_schedule VALUES (?, ?, ?)", rows)
+            last = con.execute("SELECT source, arg_max(finished_at, run_id), arg_max(status, run_id) "
+                               "FROM collection_run WHERE trigger <> 'backfill' GROUP BY source").fetchall()
+        # Readers learn the schedule from this file after every run; the snapshot only when a publish is due.
+        schedule_file.write(self.settings.published_file, {r[0]: r[1] for r in rows},
+                            {s: (at, status) for s, at, status in last}, now)
 
     def _import_evals(self) -> None:
         """New files of the watched folder (`evals_dir`): imported, derived and published (jobs/evals.py); a broken

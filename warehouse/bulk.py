@@ -76,7 +76,8 @@ class BulkWriter:
         source = self.source
         outcome, parsed, evidence, _ = ingest.judge(
             self.con, source, observed_at, parse, self.min_row_ratio,
-            complete=len(docs) >= source.documents_per_collection, state=self.alive, previous=self._counts())
+            complete=len(docs) >= source.documents_per_collection, state=self.alive, previous=self._counts(),
+            documents=lambda: [(d.sha256, d.body) for d in docs])
         if outcome.status != "ok":
             return outcome
         by_type: dict[type, list] = {t: [] for t in source.row_types}

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import price_roles
+
 _MIGRATION = re.compile(r"^(\d{3})_[a-z0-9_]+\.sql$")
 
 
@@ -66,6 +68,7 @@ def connect(path: Path, published: Path | None = None) -> duckdb.DuckDBPyConnect
             raise WarehouseLocked(locked_message(path, str(exc), published)) from exc
         raise
     migrate(con)
+    price_roles.sync(con)  # the role file is data of the warehouse, not of the registry
     return con
 
 

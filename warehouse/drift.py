@@ -55,9 +55,11 @@ def found_counts(parsed: ParseResult) -> dict[tuple[str, tuple], int]:
 
 
 def problems(previous: dict[tuple[str, tuple], int], found: dict[tuple[str, tuple], int],
-             min_ratio: float) -> list[str]:
-    """A scope whose row count collapsed below `min_ratio` of its own previous count; a whole fact table the
-    source had facts in that the snapshot has no rows of at all."""
+             min_ratio: float, *, complete: bool = True) -> list[str]:
+    """A scope whose row count collapsed below `min_ratio` of its own previous count; in a `complete` snapshot
+    (every document of a collection), a whole fact table the source had facts in that it has no rows of at all.
+    A lone document of a multi-document source lacks the other documents' tables by nature, and a table it has
+    no rows of keeps its facts (`history.plan_snapshot` ends none)."""
     specs = {spec.name: spec for spec in FACT_TABLES.values()}
     out: list[str] = []
     before_by_table: Counter[str] = Counter()
@@ -65,7 +67,7 @@ def problems(previous: dict[tuple[str, tuple], int], found: dict[tuple[str, tupl
         before_by_table[table] += n
     now_by_table = Counter(table for table, _ in found)
     for table, before in sorted(before_by_table.items()):
-        if not now_by_table[table]:
+        if complete and not now_by_table[table]:
             out.append(f"no {specs[table].row_type.__name__} rows at all (the source had {before} such facts): "
                        "layout change or partial response?")
     for (table, scope), now in sorted(found.items(), key=str):

@@ -26,10 +26,21 @@ class FactTable:
     name: str
     row_type: type
     key: tuple[str, ...]
+    # The key fields that identify the entry a fact comes from, its naming field last (a provider's model, a
+    # board's model, a licence, a repository): an entry still in a snapshot keeps its facts when one of them is
+    # missing or bad, rather than ending them (warehouse/bad_rows.py).
+    entry: tuple[str, ...]
     # A document covers whole scopes (e.g. a leaderboard file covers whole boards): facts of a scope the
     # snapshot does not mention are not "removed", they were simply not in this document.
     scope: tuple[str, ...] = ()
     guard: Guard | None = None
+    # Values a parser computes from an entry's place among its siblings (a rank from the scores' order): they
+    # move when a sibling goes missing, so they stay as they were while a sibling is held.
+    derived: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.entry or not set(self.entry) <= set(self.key):
+            raise ValueError(f"{self.name}: entry {self.entry!r} must be some of its key fields {self.key}")
 
     # Cached: ingest reads these for every row of every snapshot.
     @cached_property
@@ -68,12 +79,14 @@ def _tuple_getter(names: tuple[str, ...]) -> Callable[[Any], tuple]:
 
 
 FACT_TABLES: dict[type, FactTable] = {
-    PriceRow: FactTable("price", PriceRow, key=("provider", "model", "tier"), guard=price_guard.check),
-    ModelRow: FactTable("source_model", ModelRow, key=("model",)),
-    ScoreRow: FactTable("leaderboard_score", ScoreRow, key=("board", "category", "model"), scope=("board",)),
-    LicenseRow: FactTable("license", LicenseRow, key=("license_id",)),
-    LicenseTextRow: FactTable("license_text", LicenseTextRow, key=("license_id",)),
-    HubModelRow: FactTable("hub_model", HubModelRow, key=("repo",)),
+    PriceRow: FactTable("price", PriceRow, key=("provider", "model", "tier"), entry=("provider", "model"),
+                        guard=price_guard.check),
+    ModelRow: FactTable("source_model", ModelRow, key=("model",), entry=("model",)),
+    ScoreRow: FactTable("leaderboard_score", ScoreRow, key=("board", "category", "model"), entry=("board", "model"),
+                        scope=("board",), derived=("rank",)),
+    LicenseRow: FactTable("license", LicenseRow, key=("license_id",), entry=("license_id",)),
+    LicenseTextRow: FactTable("license_text", LicenseTextRow, key=("license_id",), entry=("license_id",)),
+    HubModelRow: FactTable("hub_model", HubModelRow, key=("repo",), entry=("repo",)),
 }
 
 

@@ -18,6 +18,7 @@ import duckdb
 from gapwatch.rows import Held, ParseResult
 from gapwatch.source import HELD_EXAMPLES, Outcome, Source
 from warehouse import drift, history, runs, validate
+from warehouse.bad_rows import hold_bad_rows
 from warehouse.facts import FACT_TABLES, table_for
 from warehouse.rawstore import RawStore
 from warehouse.transforms import touched
@@ -100,7 +101,8 @@ def ingest(
     outcome, parsed, evidence, alive = judge(con, source, observed_at, parse, min_row_ratio,
                                               complete=len(docs) >= source.documents_per_collection,
                                               state={t: {} for t in FACT_TABLES} if fresh else None,
-                                              previous={} if fresh else None)
+                                              previous={} if fresh else None,
+                                              documents=lambda: [(d.sha256, d.body) for d in docs])
     # A rejected document writes only its run (no transaction of its own); accepted facts commit with theirs.
     with transaction() if outcome.status == "ok" else nullcontext():
         if outcome.status == "ok":
@@ -151,11 +153,14 @@ def judge(
     con: duckdb.DuckDBPyConnection, source: Source, observed_at: datetime, parse: Callable[[], Parsed],
     min_row_ratio: float, complete: bool = True, *,
     state: dict[type, dict] | None = None, previous: dict[tuple[str, tuple], int] | None = None,
+    documents: Callable[[], Sequence[tuple[str, bytes]]] = list,
 ) -> tuple[Outcome, ParseResult, list[str], dict[type, dict]]:
-    """Parse, validate and guard: an `ok` outcome with what to write, or a `rejected` one (quarantined).
+    """Parse, hold bad rows, validate and guard: an `ok` outcome with what to write, or a `rejected` one
+    (quarantined).
 
     `state` (the facts alive at `observed_at` per row type, every fact table) and `previous` (their counts per
     scope, `drift.previous_counts`) spare the warehouse reads, for a bulk writer that holds them in memory.
+    `documents`: the snapshot's (sha256, body) pairs, which the bad-row rule reads when a fact would end.
     """
     try:
         parsed, evidence = parse()
@@ -163,22 +168,25 @@ def judge(
         return (Outcome(source.id, "rejected", observed_at, error=f"{exc} — document quarantined, "
                         f"history unchanged; after a parser fix run `gapwatch reparse {source.id}`"),
                 ParseResult(), [], {})
-    # Read once: a table's guard and the history write compare the snapshot with the same state.
+    # Read once: the bad-row rule, a table's guard and the history write compare the snapshot with the same state.
     alive = state if state is not None else {
         t: history.alive_at(con, table_for(t), source.id, observed_at)
-        for t in source.row_types if table_for(t).guard is not None}
+        for t in dict.fromkeys([*source.row_types, *map(type, parsed.rows)])}
+    hold_bad_rows(parsed, alive, source.row_types, full_snapshot=source.full_snapshot, documents=documents,
+                  evidence=evidence)
     found = validate.problems(
         parsed,
         # Each document of a multi-document source yields some of its row types: only a snapshot of every
         # document (as a live collection fetches it) must yield them all.
         expected_types=source.row_types if complete else (),
-        min_rows=source.min_rows,
+        # A source's minimum counts a collection's rows; a lone document of several holds only its share.
+        min_rows=source.min_rows if complete else 1,
     )
     # Row counts per board, never across boards; a per-target source covers a different subset each run, and a
     # partial snapshot (own evaluations: one file, one model) never ends a fact it omits, so their counts say nothing.
     if not source.paths_from and source.full_snapshot:
         found += drift.problems(drift.previous_counts(con, source.id, observed_at) if previous is None else previous,
-                                drift.found_counts(parsed), min_row_ratio)
+                                drift.found_counts(parsed), min_row_ratio, complete=complete)
     found = found or _guard_problems(con, source.id, parsed, evidence, observed_at, alive)
     if found:
         return (Outcome(source.id, "rejected", observed_at, rows=len(parsed.rows), skipped=len(parsed.skipped),

@@ -158,12 +158,28 @@ def _missing(path: Path) -> FileNotFoundError:
     return FileNotFoundError(f"no published snapshot at {path}; run `gapwatch collect` (or `make demo`) first")
 
 
+class SnapshotUnreadable(RuntimeError):
+    """The published snapshot exists but cannot be read (truncated, overwritten, another DuckDB version). The
+    message is for readers (app visitors, SQL users): what happened and what heals it, no server paths."""
+
+    def __init__(self, error: duckdb.Error) -> None:
+        self.error = error  # DuckDB's own words, paths included: for the writer's log, not for readers
+        kind = type(error).__name__.removesuffix("Exception")
+        super().__init__(
+            "The published snapshot cannot be read: it is damaged or incomplete "
+            f"(DuckDB {kind} error). The collector replaces it with its next publish: every gapwatch writer "
+            "checks it when it starts, so restarting `gapwatch serve` or running `gapwatch collect` repairs it.")
+
+
 def open_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the snapshot published at `path` now (what the app and `gapwatch sql` use),
     opened by its version's own name so a process that still holds an older version sees this one."""
     if not path.exists():
         raise _missing(path)
-    return duckdb.connect(str(current_path(path)), read_only=True)
+    try:
+        return duckdb.connect(str(current_path(path)), read_only=True)
+    except duckdb.Error as exc:
+        raise SnapshotUnreadable(exc) from None
 
 
 def attach_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
@@ -173,12 +189,67 @@ def attach_snapshot(path: Path) -> duckdb.DuckDBPyConnection:
     version (the app's long-lived connection)."""
     if not path.exists():
         raise _missing(path)
+    return _attach(current_path(path))
+
+
+def _attach(path: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:")
     try:
-        quoted = str(current_path(path)).replace("'", "''")
+        quoted = str(path).replace("'", "''")
         con.execute(f"ATTACH '{quoted}' AS snapshot (READ_ONLY)")
         con.execute("USE snapshot")
+    except duckdb.Error as exc:
+        con.close()
+        raise SnapshotUnreadable(exc) from None
     except BaseException:
         con.close()
         raise
     return con
+
+
+# The newest run a publish owes readers: an unchanged run (nothing fetched was new) waits for the next publish.
+_LAST_PUBLISHED_RUN = "SELECT max(run_id) FROM collection_run WHERE status <> 'unchanged'"
+
+
+def snapshot_problem(con: duckdb.DuckDBPyConnection, target: Path) -> str | None:
+    """Why the snapshot at `target` is not the warehouse's (`con`) last publish of its current state, or None.
+
+    Missing, unreadable (truncated, overwritten, zero bytes), another version than the warehouse last published
+    (an old copy put back), or data or run records the warehouse has since changed (a crash between a batch's
+    end and its publish). Every table is counted on both sides (`fingerprint`), which reads each history
+    table's `valid_to` column: a snapshot whose data blocks are cut off fails here, not only one whose header is.
+    """
+    last = first(con.execute("SELECT version FROM publish_log ORDER BY version DESC LIMIT 1").fetchall())
+    if not target.exists():
+        ran = first(con.execute("SELECT count(*) FROM collection_run").fetchall())[0]
+        return "no snapshot is published" if last is not None or ran else None  # else: nothing to publish yet
+    try:
+        with _attach(target) as snap:
+            names = {r[0] for r in snap.execute("SELECT table_name FROM duckdb_tables() "
+                                                "WHERE database_name = 'snapshot'").fetchall()}
+            if not {"snapshot_info", "collection_run"} <= names:
+                return "the snapshot lacks its version (snapshot_info)"
+            version = first(snap.execute("SELECT max(version) FROM snapshot_info").fetchall())[0]
+            digest = fingerprint(snap)
+            run = first(snap.execute(_LAST_PUBLISHED_RUN).fetchall())[0]
+    except (SnapshotUnreadable, duckdb.Error) as exc:
+        error = exc.error if isinstance(exc, SnapshotUnreadable) else exc
+        return f"the snapshot cannot be read ({str(error).splitlines()[0][:200]})"
+    if last is None or version != last[0]:
+        return f"the snapshot is version {version}, the warehouse last published {last[0] if last else 'none'}"
+    if digest != fingerprint(con):
+        return "the warehouse holds data the snapshot lacks (a publish was cut short)"
+    if run != first(con.execute(_LAST_PUBLISHED_RUN).fetchall())[0]:
+        return "the warehouse holds runs the snapshot lacks (a publish was cut short)"
+    return None
+
+
+def publish_if_owed(con: duckdb.DuckDBPyConnection, target: Path) -> int | None:
+    """Publish when the snapshot is missing, damaged or behind the warehouse (`snapshot_problem`); the new
+    version, or None when the snapshot was current. Every writer calls it on opening the warehouse: a publish
+    is owed until it is done, whatever killed the process that owed it."""
+    problem = snapshot_problem(con, target)
+    if problem is None:
+        return None
+    log.warning("publishing again: %s", problem)
+    return publish(con, target)

@@ -6,11 +6,27 @@ name; an orphan file (document stored, transaction rolled back) is harmless and 
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
+import logging
 import os
 import threading
+import zlib
 from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+
+class DamagedDocument(ValueError):
+    """A stored document that cannot be read back as it was fetched (truncated, overwritten, removed)."""
+
+    def __init__(self, sha256: str, path: Path, why: str) -> None:
+        self.sha256, self.path = sha256, path
+        super().__init__(
+            f"raw document {sha256[:12]}… ({path}) is {why}. A collection fetches it again whole; a reparse "
+            "cannot replay it: restore the file from a backup, or delete it and run `gapwatch collect` for its "
+            "source (the history it recorded stays in the warehouse).")
 
 
 class RawStore:
@@ -37,10 +53,32 @@ class RawStore:
         return sha, target.stat().st_size
 
     def get(self, sha256: str) -> bytes:
-        body = gzip.decompress(self.path(sha256).read_bytes())
+        """The document's bytes; DamagedDocument (naming it and what to do) when its file is missing or damaged."""
+        path = self.path(sha256)
+        try:
+            body = gzip.decompress(path.read_bytes())
+        except FileNotFoundError:
+            raise DamagedDocument(sha256, path, "missing") from None
+        # A truncated gzip raises EOFError, which the command line would report as a bare "Aborted.".
+        except (OSError, EOFError, zlib.error) as exc:
+            raise DamagedDocument(sha256, path, f"unreadable: {exc}") from None
         if hashlib.sha256(body).hexdigest() != sha256:
-            raise ValueError(f"raw document {sha256} is corrupt on disk ({self.path(sha256)})")
+            raise DamagedDocument(sha256, path, "its content no longer matches its sha256")
         return body
+
+    def intact(self, sha256: str) -> bytes | None:
+        """The document's bytes when stored intact, else None. A damaged file is moved aside (`.damaged`), so the
+        next fetch of its URL asks for the whole document again and stores a good copy under its name."""
+        if not self.has(sha256):
+            return None
+        try:
+            return self.get(sha256)
+        except DamagedDocument as exc:
+            aside = exc.path.with_name(exc.path.name + ".damaged")
+            with contextlib.suppress(OSError):
+                os.replace(exc.path, aside)
+            log.warning("%s; moved to %s, fetching the document whole again", exc, aside.name)
+            return None
 
     def has(self, sha256: str) -> bool:
         return self.path(sha256).exists()

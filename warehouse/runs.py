@@ -14,6 +14,7 @@ import duckdb
 import pyarrow as pa
 
 from gapwatch.source import held_back_text
+from warehouse import schedule_file
 from warehouse.db import first
 from warehouse.freshness import is_stale, newest_data
 
@@ -318,9 +319,12 @@ def _held_back(con: duckdb.DuckDBPyConnection, source: str) -> str | None:
     return held_back_text(row[1] or [], row[0]) if row and row[0] else None
 
 
-def source_status(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None) -> list[SourceStatus]:
+def source_status(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = None,
+                  schedule: dict | None = None) -> list[SourceStatus]:
     """Health of each registered source (in registry order; `only`: of these ids), read from the published
-    snapshot (or any connection to the warehouse). What a source declares comes from `source_info`."""
+    snapshot (or any connection to the warehouse). What a source declares comes from `source_info`. `schedule`:
+    the service's schedule file when newer than the snapshot: each next run, and a last run newer than the
+    snapshot's, come from it."""
     declared = con.execute("SELECT source, kind, retired, max_age, fact_tables FROM source_info "
                            "ORDER BY position").fetchall()
     wanted = None if only is None else set(only)
@@ -349,6 +353,11 @@ def source_status(con: duckdb.DuckDBPyConnection, only: Iterable[str] | None = N
             for table in fact_tables
         )
         nxt = first(con.execute("SELECT next_run_at FROM source_schedule WHERE source = ?", [source]).fetchall())
+        if schedule is not None:  # the service's schedule file, newer than the snapshot (warehouse/schedule_file.py)
+            nxt = (schedule_file.next_run(schedule, source, nxt[0] if nxt else None),)
+            latest = schedule.get("last_run", {}).get(source)
+            if latest and (not runs or datetime.fromisoformat(latest["at"]) > runs[0][1]):
+                runs = [(latest["status"], datetime.fromisoformat(latest["at"]), None), *runs]
         newest, seen = newest_data(con, source), last_observed(con, source)
         out.append(
             SourceStatus(

@@ -29,19 +29,24 @@ col3.metric("Tokens per month", format.tokens(monthly_tokens))
 workload = tco.Workload(monthly_tokens=monthly_tokens, input_share=input_share)
 
 prices = data.tco_prices(snap)
+# Token models only (image and audio models are not priced per token here) and only models with a price a buyer
+# can count on: a closed model's list price, an open model's maker or hosts.
 if data.present(prices):
     scenario = data.tco_scenarios(snap)
     picked = dict(zip(scenario["option"], scenario["model"], strict=True)) if data.present(scenario) else {}
-    open_rows = pl.col("openness").is_in(open_classes(definition))
-    closed_models = prices.filter(pl.col("openness") == "closed")["model_id"].unique(maintain_order=True).to_list()
+    open_rows = pl.col("openness").is_in(open_classes(definition)) & ~pl.col("reseller")
+    closed_models = prices.filter((pl.col("openness") == "closed") & (pl.col("role") == "maker"))[
+        "model_id"].unique(maintain_order=True).to_list()
     open_models = prices.filter(open_rows)["model_id"].unique(maintain_order=True).to_list()
 else:
     prices, picked, closed_models, open_models = None, {}, [], []
     st.info("No live prices in this snapshot yet: enter prices below (they default to the seed's example).")
 
-
-NO_LISTINGS = pl.DataFrame(schema={"provider": pl.String, "reseller": pl.Boolean, "input_per_mtok": pl.Float64,
-                                   "output_per_mtok": pl.Float64, "per_mtok": pl.Float64})
+ROLE_LABELS = {"maker": "list price", "host": "host", "reseller": "reseller, not counted",
+               "grey_market": "grey market, not counted"}
+NO_LISTINGS = pl.DataFrame(schema={"provider": pl.String, "role": pl.String, "reseller": pl.Boolean,
+                                   "tier": pl.String, "input_per_mtok": pl.Float64, "output_per_mtok": pl.Float64,
+                                   "per_mtok": pl.Float64})
 
 
 def listings(model_id: str | None) -> pl.DataFrame:
@@ -54,9 +59,9 @@ def listings(model_id: str | None) -> pl.DataFrame:
 def providers_text(rows: pl.DataFrame) -> str:
     if rows.is_empty():
         return "no live price"
-    named = [f"{r['provider']}{' (reseller)' if r['reseller'] else ''} {format.usd(r['per_mtok'])}"
+    named = [f"{r['provider']} ({ROLE_LABELS.get(r['role'], r['role'])}) {format.usd(r['per_mtok'])}"
              for r in rows.sort("per_mtok").iter_rows(named=True)]
-    return ", ".join(named)
+    return ", ".join(named) + f" — {rows['tier'][0]} tier"
 
 
 st.subheader("Options")
@@ -67,8 +72,8 @@ with left:
     if closed is None:
         st.caption("No closed model with a live price in this snapshot: enter its prices.")
     closed_rows = listings(closed)
-    own = closed_rows.filter(~pl.col("reseller"))
-    first = (own if not own.is_empty() else closed_rows).sort("per_mtok").head(1)
+    # The maker's list price (resellers and grey markets below it are shown, flagged, never the default).
+    first = closed_rows.filter(pl.col("role") == "maker").sort("per_mtok").head(1)
     live_in = float(first["input_per_mtok"][0]) if first.height else 1.0
     live_out = float(first["output_per_mtok"][0]) if first.height else 2.0
     closed_in = st.number_input("$ per 1M input tokens", 0.0, value=live_in, step=0.05, format="%.3f",
@@ -81,8 +86,7 @@ with middle:
     st.markdown("**Hosted open model**")
     open_model = filters.choose(f"Model ({definition})", open_models, "tco_open", default=picked.get("hosted_open"))
     open_rows = listings(open_model)
-    makers = open_rows.filter(~pl.col("reseller"))
-    span = makers if not makers.is_empty() else open_rows
+    span = open_rows.filter(~pl.col("reseller"))  # the maker's API and the hosts: the market
     live_low = float(span["per_mtok"].min()) if span.height else 0.8
     live_high = float(span["per_mtok"].max()) if span.height else 1.07
     hosted_low = st.number_input("$ per 1M tokens, cheapest provider", 0.0, value=live_low, step=0.05,

@@ -31,20 +31,21 @@ daily_mtok = col1.number_input(
 input_share = col2.slider("Share of input tokens", 0.0, 1.0, defaults.tco_input_share, 0.05, key="own_input_share")
 monthly_mtok = daily_mtok * cost_options.DAYS_PER_MONTH
 
-prices = data.tco_prices(snap)
+prices = data.model_prices(snap)
 
 
 def monthly_cost(model: str | None) -> str:
-    """The cheapest current listing of `model` that is not a reseller's, at the volume above."""
+    """What `model` costs at the volume above, at the price a buyer pays (`data.model_prices`: the maker's list
+    price, else the cheapest host's; never a reseller's or a grey market's)."""
     if model is None or not data.present(prices):
         return "—"
     assert prices is not None
-    rows = prices.filter((pl.col("model_id") == model) & ~pl.col("reseller"))
-    if rows.is_empty():
+    rows = prices.filter(pl.col("model_id") == model)
+    if rows.is_empty() or rows["input_per_mtok"][0] is None or rows["output_per_mtok"][0] is None:
         return "no live price"
-    per_mtok = rows.select((pl.col("input_per_mtok") * input_share
-                            + pl.col("output_per_mtok") * (1 - input_share)).min()).item()
-    return f"{format.usd(per_mtok * monthly_mtok, cents=False)}/month"
+    r = rows.row(0, named=True)
+    per_mtok = r["input_per_mtok"] * input_share + r["output_per_mtok"] * (1 - input_share)
+    return f"{format.usd(per_mtok * monthly_mtok, cents=False)}/month ({r['kind']}, {r['provider']})"
 
 
 def score(value: float | None, signed: bool = False) -> str:
@@ -73,4 +74,10 @@ for r in gaps.iter_rows(named=True):
 ui.text_table(pl.DataFrame(rows))
 
 st.subheader("What the newest import changed")
-ui.table_or_empty(data.own_changes(snap), "own evaluation scores")
+changed = data.own_changes(snap)
+if data.present(changed):
+    assert changed is not None
+    ui.table(changed.with_columns(pl.col("before").map_elements(score, return_dtype=pl.Utf8),
+                                  pl.col("after").map_elements(score, return_dtype=pl.Utf8)))
+else:
+    ui.no_data("own evaluation scores")

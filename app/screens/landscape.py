@@ -6,6 +6,9 @@ from __future__ import annotations
 import streamlit as st
 
 from app import charts, data, filters, format, sentences, ui
+from warehouse.changes import KINDS
+
+MARKET_KINDS = tuple(k for k in KINDS if not k.startswith("source_"))
 
 st.title("Landscape")
 snap = ui.snapshot_or_stop()
@@ -44,9 +47,12 @@ col2.metric(f"Open share of the top {data.TOP_N}", "—" if share is None else f
             help=f"Current top {data.TOP_N} on {board_name}; open = {definition}.")
 if data.present(cheapest):
     col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['price'][0])} / 1M",
-                help=f"Of the same top {data.TOP_N} on {board_name}, the cheapest current blended price "
-                     "(3 input : 1 output tokens) of any provider.")
-    col3.caption(f"{cheapest['model'][0]} (rank {cheapest['rank'][0]}), since {format.day(cheapest['since'][0])}")
+                help=f"Of the same top {data.TOP_N} on {board_name}, the cheapest blended price (3 input : 1 output "
+                     "tokens) a buyer pays: the maker's list price, else the cheapest host's market price; never a "
+                     "reseller's or a grey market's.")
+    row = cheapest.row(0, named=True)
+    col3.caption(f"{row['model']} (rank {row['rank']}): {row['kind']} price at {row['provider']} ({row['tier']}), "
+                 f"since {format.day(row['since'])}")
 else:
     col3.metric(f"Cheapest of the top {data.TOP_N} by quality", "—")
 
@@ -66,7 +72,9 @@ if data.present(headline):
                    "board's data are of. Below zero, an open model leads.")
 
 st.subheader("Latest changes")
-recent = data.changes(snap, limit=10)
+# The market's moves; a source's health (stale, failing, quarantined) is the Sources page's, where it cannot
+# crowd out a new leader.
+recent = data.changes(snap, MARKET_KINDS, limit=10)
 if data.present(recent):
     ui.text_table(sentences.change_feed(recent).select("observed_at", "sentence"))
     st.page_link("screens/changes.py", label="All changes →")

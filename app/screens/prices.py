@@ -6,6 +6,8 @@ import polars as pl
 import streamlit as st
 
 from app import charts, data, filters, format, ui
+from gapwatch.settings import get_settings
+from warehouse.transforms.prices import MIN_INDEX_MODELS
 
 st.title("Prices")
 snap = ui.snapshot_or_stop()
@@ -19,20 +21,25 @@ if data.present(index):
     tier = filters.choose("Quality tier", tiers, "quality_tier", default="top",
                           label_of=lambda t: f"{t} third by quality")
     shown = index.filter(pl.col("quality_tier") == tier)
-    st.altair_chart(charts.price_index(shown), width="stretch")
+    step = get_settings().price_index_grid_days
+    st.altair_chart(charts.price_index(shown, step), width="stretch")
     sides = set(shown["openness_group"])
     missing = [s for s in ("open", "closed") if s not in sides]
-    note = (f" No {missing[0]} model of this tier has a price yet, so only one line is drawn." if len(missing) == 1
-            else "")
-    st.caption("Median blended price (3 input : 1 output tokens) of the cheapest listing of each model in the "
-               f"tier, in $ per 1M tokens, sampled weekly.{note}")
+    note = (f" No day has {MIN_INDEX_MODELS} {missing[0]} models of this tier with a price yet, so only one line "
+            "is drawn." if len(missing) == 1 else "")
+    st.caption("Median blended price (3 input : 1 output tokens) of the models in the tier, each at its maker's "
+               "or cheapest host's price (never a reseller's), in $ per 1M tokens on a log scale, sampled every "
+               f"{step} days. A point needs {MIN_INDEX_MODELS} models of its side: a gap in a line is a day with "
+               f"fewer.{note}")
 else:
     ui.no_data("the price index (v_price_index)")
 
 st.subheader("Biggest price cuts")
 moves = data.price_moves(snap)
 if data.present(moves):
-    ui.table(moves.drop("source", "tier"), key="price_moves")
+    ui.table(moves, key="price_moves")
+    st.caption("List and market prices only (a maker's or a host's listing), one row per provider, model and tier "
+               "however many sources saw the move; a fix of a wrong price is not a cut.")
 else:
     ui.no_data("price moves (v_price_moves)")
 

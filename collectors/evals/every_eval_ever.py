@@ -16,7 +16,6 @@ else when the record was made (`retrieved_timestamp`).
 
 from __future__ import annotations
 
-import json
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictFloat, StrictInt, ValidationError
@@ -141,11 +140,11 @@ def validate(doc: Any) -> Record:
     return record
 
 
-def read(body: bytes) -> EvalFile:
-    try:
-        doc = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ParseError(f"Every Eval Ever record is not JSON ({exc}); truncated file?") from None
+def looks_like(doc: Any) -> bool:
+    return isinstance(doc, dict) and "schema_version" in doc and "evaluation_results" in doc
+
+
+def read_doc(doc: dict) -> EvalFile:
     record = validate(doc)
     first = record.evaluation_timestamp or next(
         (r.evaluation_timestamp for r in record.evaluation_results if r.evaluation_timestamp), None)

@@ -10,7 +10,6 @@ Inspect's binary `.eval` logs (a zip) are not read: convert them to JSON first.
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -69,13 +68,3 @@ def read_doc(doc: dict) -> EvalFile:
         raise ParseError("Inspect log: no metric besides standard errors")
     return EvalFile("inspect", when, tuple(scores))
 
-
-def read(body: bytes) -> EvalFile:
-    try:
-        doc = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ParseError(f"Inspect log is not JSON ({exc}); truncated file, or a binary .eval log "
-                         "(convert it: `inspect log convert --to json`)") from None
-    if not looks_like(doc):
-        raise ParseError("not an Inspect log: expected top-level `eval`, `status` and `results`")
-    return read_doc(doc)

@@ -9,7 +9,6 @@ ran at `date` (Unix seconds).
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -58,12 +57,3 @@ def read_doc(doc: dict) -> EvalFile:
         raise ParseError("lm-eval results: no metric in `results`")
     return EvalFile("lm_eval", when, tuple(scores))
 
-
-def read(body: bytes) -> EvalFile:
-    try:
-        doc = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ParseError(f"lm-eval results file is not JSON ({exc}); truncated file?") from None
-    if not looks_like(doc):
-        raise ParseError("not an lm-evaluation-harness results file: expected `results` with `configs`/`n-shot`")
-    return read_doc(doc)

@@ -28,13 +28,11 @@ def read(body: bytes) -> EvalFile:
     try:
         doc = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ParseError(f"not JSON ({exc}); expected {FORMATS} (a truncated file?)") from None
-    if isinstance(doc, dict) and "schema_version" in doc and "evaluation_results" in doc:
-        return every_eval_ever.read(body)
-    if inspect_log.looks_like(doc):
-        return inspect_log.read_doc(doc)
-    if lm_eval.looks_like(doc):
-        return lm_eval.read_doc(doc)
+        raise ParseError(f"not JSON ({exc}); expected {FORMATS} (a truncated file? an Inspect binary .eval log: "
+                         "convert it with `inspect log convert --to json`)") from None
+    for fmt in (every_eval_ever, inspect_log, lm_eval):
+        if fmt.looks_like(doc):
+            return fmt.read_doc(doc)
     raise ParseError(f"unknown evaluation format: expected {FORMATS}")
 
 

@@ -43,14 +43,20 @@ def board_for(url: str) -> tuple[str, str]:
     raise ParseError(f"aider {url}: unknown leaderboard file (expected one of {', '.join(BOARDS)})")
 
 
-def _best_runs(runs: list[dict[str, Any]], score_field: str, out: ParseResult) -> dict[str, dict[str, Any]]:
+def _best_runs(runs: list[dict[str, Any]], board: str, score_field: str,
+               out: ParseResult) -> dict[str, dict[str, Any]]:
     best: dict[str, dict[str, Any]] = {}
     superseded = 0
     for run in runs:
         model = str(run.get("model") or "").strip()
         score = to_float(run.get(score_field))
-        if not model or score is None:
-            out.skipped.append(f"run {run.get('dirname')!r}: no model or no {score_field}")
+        if model and score is None:
+            # The model's best run is unknown while one of its runs is unreadable: its score is held as it was.
+            out.hold(f"run {run.get('dirname')!r} of {model}: no readable {score_field} ({run.get(score_field)!r})",
+                     ScoreRow, board=board, category="overall", model=model)
+            continue
+        if not model:
+            out.skipped.append(f"run {run.get('dirname')!r}: no model")
             continue
         run = {**run, "model": model, "_score": score, "_date": to_date(run.get("date")) or date.min}
         held = best.get(model)
@@ -75,7 +81,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
     if not isinstance(runs, list) or not all(isinstance(r, dict) for r in runs):
         raise ParseError(f"aider {meta.url}: expected a YAML list of benchmark runs")
     out = ParseResult()
-    for model, run in _best_runs(runs, score_field, out).items():
+    for model, run in _best_runs(runs, board, score_field, out).items():
         try:
             out.rows.append(
                 ScoreRow(

@@ -202,6 +202,7 @@ SOURCE = Source(
     row_types=(ScoreRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=120),  # stale when its content stands still longer: the hub adds runs every few weeks
     description="Epoch AI Benchmarking Hub (benchmark_data.zip): scores per benchmark and model accessibility.",
     min_rows=10,
     real_files=(

@@ -24,8 +24,11 @@ error rather than guess a file name.
 
 `src/Table/modelLinks.js` (`"model-key": {url, organization, displayName, version?, reasoner?,
 openweight?}`) is LiveBench's own identity list: each entry becomes a catalogue row (name = displayName,
-organization, and `open_weights` = true where LiveBench marks the model `openweight`; its absence says
-nothing, so it is left unknown).
+organization, and `open_weights` = true where LiveBench marks the model `openweight`; its absence is left
+unknown here, and identity reads it as weak evidence, "not open weights per LiveBench": docs/identity.md). A
+`url` on the Hugging Face Hub that names the model itself (`https://huggingface.co/Qwen/QwQ-32B-Preview` for
+`qwq-32b-preview`) is its `hugging_face_id`, so the hub's licence of the repo reaches it; a link to another repo
+(the base model's) is not.
 """
 
 from __future__ import annotations
@@ -94,6 +97,15 @@ def _entries(text: str) -> list[tuple[str, str]]:
     return out
 
 
+_HUB_URL = re.compile(r"^https?://huggingface\.co/([^/?#\s]+/[^/?#\s]+)")
+
+
+def _hub_repo(url: object, model: str) -> str | None:
+    """The repo a link points to, when it is named as the model (case aside): LiveBench sometimes links the base."""
+    found = _HUB_URL.match(str(url or ""))
+    return found.group(1) if found and found.group(1).split("/")[1].lower() == model.lower() else None
+
+
 def _parse_links(body: bytes, meta: DocMeta) -> ParseResult:
     text = body.decode("utf-8", errors="replace")
     out = ParseResult()
@@ -109,6 +121,7 @@ def _parse_links(body: bytes, meta: DocMeta) -> ParseResult:
             try:
                 out.rows.append(ModelRow(model=model, name=str(display) if display else None,
                                          organization=str(own["organization"]) if own.get("organization") else None,
+                                         hugging_face_id=_hub_repo(own.get("url"), model),
                                          open_weights=True if own.get("openweight") is True else None))
             except RowError as exc:
                 out.skipped.append(f"{model}: {exc}")

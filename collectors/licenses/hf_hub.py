@@ -8,7 +8,8 @@ Fields used: `id` (differs from the requested repo when it was renamed), `author
 licence id such as `apache-2.0`, `llama3.1`, `other`),
 `cardData.license_name`/`license_link` (the licence's own name and URL when `license` is `other`), the
 `license:*` tags (same ids, present when the card has no metadata block), `gated` (`false`, `"auto"`,
-`"manual"`), `cardData.base_model` (a string or a list), `pipeline_tag`. Download and like counts change every
+`"manual"`), `cardData.base_model` (a string or a list), `pipeline_tag`, `createdAt` (when the repo was made:
+the release date of the weights it holds, as months behind reads it). Download and like counts change every
 day and say nothing about openness, so they are not kept.
 
 Each run fetches never-fetched repos first, then the stalest, at most `max_targets_per_run`; a repo that
@@ -22,6 +23,7 @@ from datetime import timedelta
 from typing import Any
 from urllib.parse import unquote
 
+from collectors.leaderboards.values import to_date
 from collectors.parsing import load_json
 from gapwatch.rows import HubModelRow, ModelRow, ParseResult, RowError
 from gapwatch.source import DocMeta, ParseError, Schedule, Source
@@ -85,6 +87,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                 hugging_face_id=repo,
                 open_weights=True,
                 license=licence_name if licence == "other" and licence_name else licence,
+                released=to_date(doc.get("createdAt")),
             )
         )
     except RowError as exc:
@@ -102,6 +105,7 @@ SOURCE = Source(
     row_types=(HubModelRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(days=1)),
+    max_age=timedelta(days=90),  # stale when its content stands still longer: followed repos change every few weeks
     description="Hugging Face Hub licence facts (licence id, gating, base model) of every tracked open model.",
     full_snapshot=False,
     hub=True,

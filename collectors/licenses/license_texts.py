@@ -78,6 +78,7 @@ SOURCE = Source(
     row_types=(LicenseTextRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(days=1)),
+    max_age=timedelta(days=730),  # stale when its content stands still longer: texts change in years
     description="Licence texts of tracked open models (Llama, Qwen, DeepSeek, Apache-2.0, MIT), versioned.",
     min_rows=len(DOCUMENTS),
     real_files=(

@@ -48,6 +48,7 @@ SOURCE = Source(
     row_types=(LicenseRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(days=7)),
+    max_age=timedelta(days=240),  # stale when its content stands still longer: released every 3-6 months
     description="SPDX licence list: licence ids, names, OSI approval, deprecation.",
     min_rows=100,
     real_files=(

@@ -89,6 +89,7 @@ SOURCE = Source(
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=180),  # stale when its content stands still longer: a maker's prices move a few times a year
     description="Anthropic's own price list: base, cache writes/hits, batch and long-context prices.",
     min_rows=3,
     real_files=(

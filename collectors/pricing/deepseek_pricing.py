@@ -68,6 +68,7 @@ SOURCE = Source(
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=180),  # stale when its content stands still longer: a maker's prices move a few times a year
     description="DeepSeek's own price list: cache hit/miss input, output, off-peak discount when offered.",
     min_rows=2,
     real_files=(

@@ -1,4 +1,9 @@
-"""pydantic/genai-prices `prices/data.json`: a list of providers, each with models and prices in USD per 1M.
+"""pydantic/genai-prices `prices/new_data/v2/data.json`: a list of providers, each with models and prices in USD
+per 1M.
+
+The upstream stopped updating `prices/data.json` on 2026-07-25 and publishes its current data under
+`prices/new_data/v2/` (same schema; `v3/` is a new, different one): that frozen file kept answering, so nothing
+failed. The old file's history (the realdata staging set) still backfills through the same parser.
 
 `prices` is one object or a list of periods. Periods constrained by `start_date` are price history: the
 one in force at `meta.observed_at` is emitted (the last whose start date has passed), so parsing stays pure
@@ -144,10 +149,11 @@ SOURCE = Source(
     kind="pricing",
     label="genai-prices",
     base_url="https://raw.githubusercontent.com",
-    paths=("/pydantic/genai-prices/main/prices/data.json",),
+    paths=("/pydantic/genai-prices/main/prices/new_data/v2/data.json",),
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=12)),
+    max_age=timedelta(days=30),  # stale when its content stands still longer: weekly releases
     description="pydantic/genai-prices: curated USD per 1M prices with dated periods and context tiers.",
     min_rows=10,
     real_files="realdata §7: `prices/data.json` of pydantic/genai-prices, 4 versions (2025-06-23 to 2026-07-25).",

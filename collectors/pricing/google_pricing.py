@@ -102,6 +102,7 @@ SOURCE = Source(
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=180),  # stale when its content stands still longer: a maker's prices move a few times a year
     description="Google's Gemini API price list: paid tier, long-context and batch prices per model.",
     min_rows=3,
     real_files=(

@@ -21,7 +21,7 @@ from functools import lru_cache
 from typing import Any
 
 from collectors.parsing import load_json, per_token_to_per_mtok
-from collectors.pricing import tiers
+from collectors.pricing import modality, tiers
 from gapwatch.rows import ParseResult, PriceRow, RowError
 from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
@@ -115,7 +115,11 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             out.skipped.append(f"{key}: mode {mode!r} is not token-priced text generation")
             continue
         provider = str(entry.get("litellm_provider") or derive_provider(key))
-        by_tier, base_of = _costs(entry)
+        try:
+            by_tier, base_of = _costs(entry)
+        except RowError as exc:  # one unreadable price holds this model's prices, not the whole document
+            out.hold_error(exc, f"{key}: {exc}", PriceRow, provider=provider, model=key)
+            continue
         standard = by_tier.get(tiers.STANDARD, {})
         if tiers.not_priced(standard.get("input"), standard.get("output"), key):
             out.skipped.append(f"{key}: no price (missing or 0.0)")
@@ -137,6 +141,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                         output_per_mtok=price_out,
                         cache_read_per_mtok=prices.get("cache_read"),
                         cache_write_per_mtok=prices.get("cache_write"),
+                        modality=modality.of_litellm_mode(mode),
                     )
                 )
             except RowError as exc:
@@ -153,6 +158,7 @@ SOURCE = Source(
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=6)),
+    max_age=timedelta(days=14),  # stale when its content stands still longer: the map is edited almost daily
     description="LiteLLM price map: USD per token for ~2,000 chat models across providers, with tiers.",
     min_rows=10,
     real_files=(

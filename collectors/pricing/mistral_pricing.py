@@ -61,6 +61,7 @@ SOURCE = Source(
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=180),  # stale when its content stands still longer: a maker's prices move a few times a year
     description="Mistral's own API price list (input/output per model).",
     min_rows=3,
     real_files=(

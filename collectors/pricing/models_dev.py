@@ -18,7 +18,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from collectors.parsing import load_json, to_float
-from collectors.pricing import tiers
+from collectors.pricing import modality, tiers
 from collectors.pricing.models_dev_tree import api_document, deep_merge, omit, read_tarball
 from gapwatch.rows import ModelRow, ParseResult, PriceRow, RowError
 from gapwatch.source import DocMeta, ParseError, Schedule, Source, TreeFormat
@@ -137,13 +137,17 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             if tiers.not_priced(standard.get("input"), standard.get("output"), model_name):
                 out.skipped.append(f"{provider_id}/{model_name}: no price (missing or 0)")
                 continue
+            shown = entry.get("modalities")
+            output_modality = modality.of_modalities(*(shown.get(k) for k in ("input", "output"))) \
+                if isinstance(shown, dict) else None
             for tier, prices in by_tier.items():
                 try:
                     out.rows.append(PriceRow(provider=str(provider_id), model=model_name,
                                              tier=tiers.label(tier, model_name),
                                              input_per_mtok=prices["input"], output_per_mtok=prices["output"],
                                              cache_read_per_mtok=prices["cache_read"],
-                                             cache_write_per_mtok=prices["cache_write"]))
+                                             cache_write_per_mtok=prices["cache_write"],
+                                             modality=output_modality))
                 except RowError as exc:
                     out.hold_error(exc, f"{provider_id}/{model_name} [{tier}]: {exc}")
     out.rows += [_consensus(catalogue[name]) for name in sorted(catalogue)]
@@ -159,6 +163,7 @@ SOURCE = Source(
     row_types=(PriceRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=12)),
+    max_age=timedelta(days=14),  # stale when its content stands still longer: the repository changes almost daily
     description="models.dev: USD per 1M prices per provider, open_weights flags, release dates, limits.",
     min_rows=10,
     # The site builds api.json from a repository of TOML files: its git history is the document's history.

@@ -18,6 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from collectors.tree_links import TreeFiles, follow
 from gapwatch.source import ParseError
 
 
@@ -45,16 +46,24 @@ def omit(entry: dict[str, Any], dotted_paths: list[str]) -> dict[str, Any]:
     return entry
 
 
-def read_tarball(path: Path) -> dict[str, bytes]:
-    """Every `.toml` in a `git archive --prefix=<x>/` tarball, keyed by its path inside the repository."""
+def read_tarball(path: Path) -> TreeFiles:
+    """Every `.toml` in a `git archive --prefix=<x>/` tarball, keyed by its path inside the repository; a
+    symbolic link reads as the file it points to (counted in `links_followed`)."""
     files: dict[str, bytes] = {}
+    links: dict[str, str] = {}
+
+    def inside(name: str) -> str:
+        return name.split("/", 1)[1] if "/" in name else name
+
     with tarfile.open(path, "r:gz") as tar:
         for member in tar.getmembers():
-            if member.isfile() and member.name.endswith(".toml"):
+            if member.issym():
+                links[inside(member.name)] = member.linkname
+            elif member.isfile() and member.name.endswith(".toml"):
                 handle = tar.extractfile(member)
                 if handle is not None:
-                    files[member.name.split("/", 1)[1] if "/" in member.name else member.name] = handle.read()
-    return files
+                    files[inside(member.name)] = handle.read()
+    return follow(files, links, lambda _: None, lambda link: link.endswith(".toml"))
 
 
 def _jsonable(value: Any) -> Any:

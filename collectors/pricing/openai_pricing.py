@@ -64,6 +64,7 @@ SOURCE = Source(
     row_types=(PriceRow,),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=24)),
+    max_age=timedelta(days=180),  # stale when its content stands still longer: a maker's prices move a few times a year
     description="OpenAI's own price list for text tokens: standard, batch, flex and priority tiers.",
     min_rows=3,
     real_files=(

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from collectors.parsing import load_json, per_token_to_per_mtok
+from collectors.pricing import modality
 from gapwatch.rows import ModelRow, ParseResult, PriceRow, RowError
 from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
@@ -52,6 +53,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             out.skipped.append(f"{model_id}: variable pricing (-1 sentinel)")
             continue
         tier = _price_tier(model_id)
+        architecture = entry.get("architecture") if isinstance(entry.get("architecture"), dict) else {}
         try:
             price_in, price_out = per_token_to_per_mtok(raw_in), per_token_to_per_mtok(raw_out)
         except RowError as exc:
@@ -70,6 +72,8 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
                     output_per_mtok=price_out,
                     cache_read_per_mtok=per_token_to_per_mtok(pricing.get("input_cache_read")),
                     cache_write_per_mtok=per_token_to_per_mtok(pricing.get("input_cache_write")),
+                    modality=modality.of_modalities(architecture.get("input_modalities"),
+                                                    architecture.get("output_modalities")),
                 )
             )
         except RowError as exc:
@@ -86,6 +90,7 @@ SOURCE = Source(
     row_types=(PriceRow, ModelRow),
     parse=parse,
     schedule=Schedule(every=timedelta(hours=6)),
+    max_age=timedelta(days=14),  # stale when its content stands still longer: new models are listed every few days
     description="OpenRouter model list: per-token prices, context length, Hugging Face ids.",
     min_rows=10,
     reseller=True,

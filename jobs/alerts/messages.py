@@ -61,6 +61,31 @@ def _score(entry: dict[str, Any], model: str = "model", score: str = "score") ->
     return f"{entry.get(model)} ({entry.get(score):g})" if entry.get(score) is not None else str(entry.get(model))
 
 
+_ROLES = {"maker": "the maker's list price", "host": "a host's market price", "reseller": "a reseller's listing",
+          "grey_market": "a grey-market listing"}
+
+
+def _listing(a: dict[str, Any]) -> str:
+    """Whose price moved and what the model costs from its maker or hosts (v_model_price), when known."""
+    role = a.get("role")
+    if role is None:
+        return ""
+    text = f" This is {_ROLES.get(role, role)}"
+    if role not in ("maker", "host") and a.get("model_price_blended") is not None:
+        text += (f"; the model's {a.get('model_price_kind')} price at {a.get('model_price_provider')} is "
+                 f"{_money(a.get('model_price_blended'))} blended")
+    return text + "."
+
+
+def _previous_leader(before: dict[str, Any], after: dict[str, Any]) -> str:
+    """Where the replaced leader stands at the snapshot: its score before it may exceed the new leader's."""
+    said = [f"{before['score']:g} before"] if before.get("score") is not None else []
+    if "previous_leader_score" in after:  # absent from events recorded before the detector kept it
+        now = after["previous_leader_score"]
+        said.append("no longer listed" if now is None else f"now {now:g}")
+    return f" ({'; '.join(said)})" if said else ""
+
+
 def title(e: StoredEvent) -> str:
     b, a = e.before, e.after
     match e.kind:
@@ -72,7 +97,8 @@ def title(e: StoredEvent) -> str:
         case "model_removed":
             return f"Model removed from {e.source}: {e.entity}"
         case "new_leader":
-            return f"New leader on {e.entity}: {a.get('model')}"
+            shared = f" (tied with {', '.join(a['tied_with'])})" if a.get("tied_with") else ""
+            return f"New leader on {e.entity}: {a.get('model')}{shared}"
         case "open_overtakes_closed":
             return f"Open model leads on {e.entity}: {a.get('open_model')} passes {a.get('closed_model')}"
         case "closed_overtakes_open":
@@ -100,14 +126,15 @@ def _detail(e: StoredEvent) -> str:
         case "price_cut" | "price_hike":
             return (f"input {_money(b.get('input_per_mtok'))} → {_money(a.get('input_per_mtok'))}"
                     f"{_pct(a.get('input_change_pct'))}, output {_money(b.get('output_per_mtok'))} → "
-                    f"{_money(a.get('output_per_mtok'))}{_pct(a.get('output_change_pct'))} per 1M tokens.")
+                    f"{_money(a.get('output_per_mtok'))}{_pct(a.get('output_change_pct'))} per 1M tokens."
+                    + _listing(a))
         case "new_model":
             openness = a.get("openness") or ("open weights" if a.get("open_weights") else "openness unknown")
             return f"{a.get('name') or e.entity} by {a.get('organization') or 'unknown organisation'}, {openness}."
         case "model_removed":
             return f"{b.get('name') or e.entity} is no longer listed."
         case "new_leader":
-            return f"{_score(a)} replaces {_score(b)}."
+            return f"{_score(a)} replaces {b.get('model')}{_previous_leader(b, a)}."
         case "open_overtakes_closed" | "closed_overtakes_open":
             return (f"open {_score(a, 'open_model', 'open_score')} vs closed "
                     f"{_score(a, 'closed_model', 'closed_score')}; before: open "

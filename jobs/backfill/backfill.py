@@ -26,6 +26,7 @@ import duckdb
 from gapwatch.source import Outcome, ParseError, Source
 from jobs.backfill.versions import (
     BackfillError,
+    LinkTally,
     Snapshot,
     Version,
     dir_versions,
@@ -40,8 +41,8 @@ from warehouse.ingest import Unparseable
 from warehouse.ingest import utcnow as runs_now
 
 # What a backfill replays is gathered in jobs/backfill/versions.py; its names stay importable from here.
-__all__ = ["BULK_FLUSH_ROWS", "BackfillError", "BackfillReport", "Snapshot", "Version", "backfill", "dir_versions",
-           "git_versions", "parse_interval", "snapshots"]
+__all__ = ["BULK_FLUSH_ROWS", "BackfillError", "BackfillReport", "LinkTally", "Snapshot", "Version", "backfill",
+           "dir_versions", "git_versions", "parse_interval", "snapshots"]
 
 log = logging.getLogger(__name__)
 # A bulk backfill writes what it holds in memory once this many intervals are waiting (each flush commits):
@@ -57,6 +58,7 @@ class BackfillReport:
     documents: int = 0
     seconds: float = 0.0
     published: int | None = None
+    links: LinkTally | None = None  # a tree source's symbolic links, when the versions were read with a tally
 
     def count(self, status: str) -> int:
         return sum(o.status == status for o in self.outcomes)
@@ -70,6 +72,11 @@ class BackfillReport:
         text = (f"{self.source}: {self.documents} documents in {len(self.outcomes) + self.already} snapshots — "
                 f"{self.count('ok')} ok, {self.count('unchanged')} unchanged, {self.count('rejected')} rejected, "
                 f"{self.already} already ingested; {self.rows} rows; {rate:.1f} documents/s")
+        if self.links is not None and (self.links.followed or self.links.broken):
+            text += f"; {self.links.followed} symbolic links read as the files they point to"
+            if self.links.broken:
+                text += (f", {len(self.links.broken)} broken (left out, e.g. "
+                         f"{sorted(self.links.broken)[0]})")
         if self.published is not None:
             text += f"; published snapshot v{self.published}"
         return text

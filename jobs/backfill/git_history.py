@@ -74,18 +74,22 @@ def tree_commits(repo: Path, paths: list[str]) -> list[tuple[str, datetime]]:
     return commits
 
 
-def tree_files(repo: Path, commit: str, paths: list[str]) -> dict[str, str]:
-    """Path → blob id of every file under `paths` at `commit`."""
+# git's file mode of a symbolic link: its blob holds the path it points to.
+LINK_MODE = "120000"
+
+
+def tree_files(repo: Path, commit: str, paths: list[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """(path → blob id of every file, path → blob id of every symbolic link) under `paths` at `commit`."""
     out = _git(repo, "ls-tree", "-r", "-z", commit, "--", *paths)
-    files = {}
+    files, links = {}, {}
     for entry in out.split(b"\0"):
         if not entry:
             continue
         meta, _, path = entry.partition(b"\t")
-        _mode, kind, blob = meta.decode().split()
+        mode, kind, blob = meta.decode().split()
         if kind == "blob":
-            files[path.decode()] = blob
-    return files
+            (links if mode == LINK_MODE else files)[path.decode()] = blob
+    return files, links
 
 
 class BlobReader:
@@ -105,8 +109,13 @@ class BlobReader:
         stdin.write(f"{spec}\n".encode())
         stdin.flush()
         header = stdout.readline().decode().split()
+        if header[-1:] == ["missing"]:
+            raise GitError(
+                f"{spec} is missing from the repository's objects (a shallow, partial or damaged clone): complete "
+                "it (`git fetch --unshallow`, `git fetch --refetch`, `git fsck`) or backfill with --since a date "
+                "after that commit")
         if len(header) != 3 or header[1] != "blob":
-            raise GitError(f"{spec} is not a file in the repository ({' '.join(header)})")
+            raise GitError(f"{spec} is not a file in the repository ({' '.join(header) or 'git said nothing'})")
         body = stdout.read(int(header[2]))
         stdout.read(1)  # the newline git writes after each object
         return body

@@ -7,16 +7,25 @@ What `jobs/backfill/backfill.py` ingests, oldest first; nothing here touches the
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from itertools import groupby
 from pathlib import Path
 
+from collectors.tree_links import follow
 from gapwatch.source import Source, TreeFormat
 from jobs.backfill.dated_files import DatedFile
-from jobs.backfill.git_history import BlobReader, FileVersion, file_versions, object_type, tree_commits, tree_files
+from jobs.backfill.git_history import (
+    BlobReader,
+    FileVersion,
+    GitError,
+    file_versions,
+    object_type,
+    tree_commits,
+    tree_files,
+)
 
 _EPOCH = datetime(1970, 1, 1)
 _INTERVAL = re.compile(r"^\s*(\d+)\s*([smhdw])\s*$")
@@ -124,18 +133,39 @@ def series_of(source: Source, url: str) -> str | None:
     return None
 
 
-def dir_versions(files: list[DatedFile], tree: TreeFormat | None = None) -> list[Version]:
+@dataclass
+class LinkTally:
+    """Symbolic links a tree backfill read as the files they point to, and those it could not read."""
+
+    followed: int = 0
+    broken: set[str] = field(default_factory=set)
+
+    def add(self, files: Mapping[str, bytes]) -> None:
+        self.followed += getattr(files, "links_followed", 0)
+        self.broken.update(getattr(files, "broken", ()))
+
+
+def dir_versions(files: list[DatedFile], tree: TreeFormat | None = None,
+                 tally: LinkTally | None = None) -> list[Version]:
     """One version per dated file; for a tree source, a `git archive` tarball is one version of the tree."""
+    def from_tarball(path: Path) -> bytes:
+        assert tree is not None
+        found = tree.from_tarball(path)
+        if tally is not None:
+            tally.add(found)
+        return tree.to_document(found)
+
     def reader(path: Path) -> Callable[[], bytes]:
         if tree is not None and path.name.endswith(TARBALL_SUFFIXES):
-            return lambda: tree.to_document(tree.from_tarball(path))
+            return lambda: from_tarball(path)
         return path.read_bytes
 
     return [Version(f.observed_at, f.url, reader(f.path)) for f in files]
 
 
 @contextmanager
-def git_versions(repo: Path, paths: list[str], tree: TreeFormat | None = None) -> Iterator[list[Version]]:
+def git_versions(repo: Path, paths: list[str], tree: TreeFormat | None = None,
+                 tally: LinkTally | None = None) -> Iterator[list[Version]]:
     """The versions of each path in `repo`'s history, readable while the context is open.
 
     Directory paths are one tree, rebuilt into the source's document at every commit that changed it,
@@ -149,7 +179,8 @@ def git_versions(repo: Path, paths: list[str], tree: TreeFormat | None = None) -
             "history cannot be backfilled for it; export dated snapshots to files and use --dir instead"
         )
     with BlobReader(repo) as reader:
-        yield _tree_versions(repo, paths, reader, tree) if dirs and tree else _file_versions(repo, paths, reader)
+        yield (_tree_versions(repo, paths, reader, tree, tally) if dirs and tree
+               else _file_versions(repo, paths, reader))
 
 
 def _file_versions(repo: Path, paths: list[str], reader: BlobReader) -> list[Version]:
@@ -170,19 +201,32 @@ def _reader(reader: BlobReader, version: FileVersion) -> Callable[[], bytes]:
     return lambda: reader.read(version.commit, version.path)
 
 
-def _tree_versions(repo: Path, paths: list[str], reader: BlobReader, tree: TreeFormat) -> list[Version]:
+def _tree_versions(repo: Path, paths: list[str], reader: BlobReader, tree: TreeFormat,
+                   tally: LinkTally | None) -> list[Version]:
     commits = tree_commits(repo, paths)
     if not commits:
         raise BackfillError(f"{', '.join(paths)} has no history in {repo}")
     newest_per_time = {at: commit for commit, at in commits}
     return [Version(at, f"{repo.as_uri()}?commit={commit}&tree={','.join(paths)}",
-                    _tree_reader(repo, commit, paths, reader, tree), series="tree")
+                    _tree_reader(repo, commit, paths, reader, tree, tally), series="tree")
             for at, commit in newest_per_time.items()]
 
 
 def _tree_reader(repo: Path, commit: str, paths: list[str], reader: BlobReader,
-                 tree: TreeFormat) -> Callable[[], bytes]:
+                 tree: TreeFormat, tally: LinkTally | None) -> Callable[[], bytes]:
+    def elsewhere(path: str) -> bytes | None:
+        """A file a link points to outside `paths` (a provider's entry linked to `models/`), at the same commit."""
+        try:
+            return reader.read(commit, path)
+        except GitError:
+            return None
+
     def read() -> bytes:
-        blobs = tree_files(repo, commit, paths)
-        return tree.to_document({p: reader.read_object(b) for p, b in blobs.items() if p.endswith(tree.suffix)})
+        blobs, links = tree_files(repo, commit, paths)
+        files = {p: reader.read_object(b) for p, b in blobs.items() if p.endswith(tree.suffix)}
+        targets = {p: reader.read_object(b).decode() for p, b in links.items() if p.endswith(tree.suffix)}
+        found = follow(files, targets, elsewhere, lambda link: True)
+        if tally is not None:
+            tally.add(found)
+        return tree.to_document(found)
     return read

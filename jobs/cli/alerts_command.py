@@ -12,6 +12,7 @@ from gapwatch.settings import get_settings
 from jobs.alerts.delivery import deliver, send_test
 from jobs.alerts.messages import load_events, title
 from jobs.alerts.rules import AlertConfigError
+from jobs.cli import output
 from jobs.cli.snapshot import published_snapshot
 from jobs.cli.writer import open_pipeline
 from warehouse.changes import KINDS
@@ -52,12 +53,10 @@ def list_events(
     with published_snapshot() as con:
         events = load_events(con, "list_contains(?, kind)" if kind else "TRUE", [kind] if kind else [], limit)
         sent = dict(con.execute("SELECT event_key, delivered_to FROM v_changes").fetchall())
-    table = Table("observed", "kind", "source", "change", "magnitude", "delivered to")
-    for e in events:
-        table.add_row(f"{e.observed_at:%Y-%m-%d %H:%M}" + (" (backfill)" if e.backfill else ""), e.kind,
-                      e.source or "", title(e), "" if e.magnitude is None else f"{e.magnitude:g}",
-                      ", ".join(sent.get(e.event_key) or []))
-    console.print(table)
+    output.print_table(console, ["observed", "kind", "source", "change", "magnitude", "delivered to"],
+                       [[f"{e.observed_at:%Y-%m-%d %H:%M}" + (" (backfill)" if e.backfill else ""), e.kind,
+                         e.source or "", title(e), "" if e.magnitude is None else f"{e.magnitude:g}",
+                         ", ".join(sent.get(e.event_key) or [])] for e in events])
     err.print(f"{len(events)} events")
 
 

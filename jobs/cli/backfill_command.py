@@ -25,6 +25,7 @@ from gapwatch.settings import get_settings
 from gapwatch.source import Outcome
 from jobs.backfill.backfill import (
     BackfillError,
+    LinkTally,
     Snapshot,
     backfill,
     dir_versions,
@@ -34,6 +35,7 @@ from jobs.backfill.backfill import (
 )
 from jobs.backfill.dated_files import ManifestError, dated_files, parse_timestamp
 from jobs.backfill.git_history import GitError
+from jobs.cli.future import ahead_of_now, future_message
 from jobs.cli.writer import open_pipeline
 
 err = Console(stderr=True)
@@ -80,6 +82,7 @@ def command(
         since_at = parse_timestamp(since) if since else None
     except ValueError:
         raise typer.BadParameter(f"--since {since!r} is not an ISO date (e.g. 2025-01-01)") from None
+    links = LinkTally()
     with ExitStack() as stack:
         try:
             if directory is not None:
@@ -87,10 +90,14 @@ def command(
                 for path in undated:
                     err.print(f"[yellow]no date in {path.relative_to(directory.resolve())}: left out[/yellow]",
                               soft_wrap=True)
-                versions = dir_versions(found, src.tree)
+                versions = dir_versions(found, src.tree, links)
             else:
-                versions = stack.enter_context(git_versions(repo, paths or [], src.tree))
+                versions = stack.enter_context(git_versions(repo, paths or [], src.tree, links))
             snaps = snapshots(src, versions, since=since_at, every=parse_interval(every) if every else None)
+            if snaps and ahead_of_now(last := snaps[-1].observed_at):  # a file name or commit date from the future
+                dated = ", ".join(v.url for v in snaps[-1].versions) + " is dated"
+                raise BackfillError(future_message(
+                    last, dated, "Nothing was ingested: fix its date (with --manifest for --dir) and run again."))
         except (BackfillError, GitError, ManifestError) as exc:
             err.print(f"[red]{exc}[/red]", soft_wrap=True)
             raise typer.Exit(2) from None
@@ -100,7 +107,7 @@ def command(
             err.print(f"{len(snaps)} snapshots, {sum(len(s.versions) for s in snaps)} documents")
             return
         settings = get_settings()
-        pipe = stack.enter_context(open_pipeline(settings, publish_after_ingest=False))
+        pipe = stack.enter_context(open_pipeline(settings, create=True, publish_after_ingest=False))
         progress = stack.enter_context(Progress(
             TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), RateColumn(),
             TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(), console=err,
@@ -118,9 +125,10 @@ def command(
 
         try:
             report = backfill(pipe, src, snaps, on_snapshot=advance)
-        except BackfillError as exc:
+        except (BackfillError, GitError) as exc:  # GitError: a version's object could not be read
             progress.stop()
-            err.print(f"[red]{exc} Snapshots before it are kept.[/red]", soft_wrap=True)
+            err.print(f"{str(exc).rstrip('.')}. Snapshots before it are kept.", style="red", markup=False,
+                      highlight=False, soft_wrap=True)
             raise typer.Exit(2) from None
         except KeyboardInterrupt:
             progress.stop()
@@ -130,6 +138,7 @@ def command(
                       "(snapshots already judged are skipped)[/yellow]", soft_wrap=True)
             raise typer.Exit(130) from None
         progress.stop()
+        report.links = links
         err.print(report.summary(), soft_wrap=True)
         undelivered = 0
         if alerts:

@@ -11,7 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from collectors import registry
 from gapwatch.source import Outcome
+from jobs.cli.future import ahead_of_now, future_message
 from jobs.cli.writer import open_pipeline
+from warehouse.rawstore import DamagedDocument
 
 console = Console()
 err = Console(stderr=True)
@@ -25,7 +27,10 @@ def _parse_ts(value: str | None) -> datetime | None:
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not an ISO date or timestamp (e.g. 2025-06-01T12:00)") from None
     # Stored timestamps are naive UTC: an offset converts to UTC, never to this machine's zone (TZ).
-    return ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
+    ts = ts.astimezone(UTC).replace(tzinfo=None) if ts.tzinfo else ts
+    if ahead_of_now(ts):
+        raise typer.BadParameter(future_message(ts, "--as-of"))
+    return ts
 
 
 def collect(
@@ -43,7 +48,7 @@ def collect(
         raise typer.BadParameter(f"{', '.join(imported)} is imported from your files, never fetched: use "
                                  "`gapwatch evals import PATH…` (or the service's evals_dir)")
     failed = 0
-    with open_pipeline() as pipe, Progress(
+    with open_pipeline(create=True) as pipe, Progress(
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
     ) as progress:
         task = progress.add_task("collecting", total=len(chosen))
@@ -71,6 +76,11 @@ def reparse(source: Annotated[str, typer.Argument(help="Source id whose stored d
     with open_pipeline() as pipe, Progress(TextColumn("reparse " + source), BarColumn(), MofNCompleteColumn(),
                                            console=err) as progress:
         task = progress.add_task("reparse", total=None)
-        outcomes = run_reparse(pipe, src, lambda done, total: progress.update(task, completed=done, total=total))
+        try:
+            outcomes = run_reparse(pipe, src, lambda done, total: progress.update(task, completed=done, total=total))
+        except DamagedDocument as exc:  # one transaction: the history before the reparse is kept whole
+            progress.stop()
+            err.print(f"[red]reparse {source} stopped, nothing changed: {exc}[/red]", soft_wrap=True, highlight=False)
+            raise typer.Exit(2) from None
     ok = sum(o.status == "ok" for o in outcomes)
     console.print(f"{source}: re-parsed {len(outcomes)} runs ({ok} ok, {len(outcomes) - ok} rejected)")

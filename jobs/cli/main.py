@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import typer
+from rich.console import Console
 
-from gapwatch.settings import get_settings
+from gapwatch.settings import ConfigError, get_settings
 from jobs.cli import (
     backfill_command,
     capability_map_command,
@@ -24,7 +25,11 @@ app = typer.Typer(help="Track the open-weights vs closed AI model market.", no_a
 @app.callback()
 def _start() -> None:
     """Every command starts by removing what killed processes left behind (temporary raw and snapshot files)."""
-    settings = get_settings()
+    try:
+        settings = get_settings()
+    except ConfigError as exc:
+        Console(stderr=True).print(f"[red]{exc}[/red]", highlight=False)
+        raise typer.Exit(2) from None
     remove_leftovers(settings.raw_root, settings.published_file)
 
 

@@ -11,9 +11,8 @@ from typing import Annotated
 import duckdb
 import typer
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
+from jobs.cli import output
 from jobs.cli.snapshot import published_snapshot
 from warehouse.db import first
 from warehouse.identity.license_diff import license_diff
@@ -26,12 +25,10 @@ err = Console(stderr=True)
 
 def _table(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None, title: str | None = None) -> int:
     cur = con.execute(sql, params or [])
-    table = Table(*[d[0] for d in cur.description or []], title=title)
     rows = cur.fetchall()
-    for row in rows:
-        # Text, not str: names such as `FLUX.1 [dev]` and `[[alias]]` are data, not rich markup
-        table.add_row(*(Text("" if v is None else str(v)) for v in row))
-    console.print(table)
+    # Whole names, never cut: they are what an [[alias]] entry is written from (`FLUX.1 [dev]` is text, not markup).
+    output.print_table(console, [d[0] for d in cur.description or []],
+                       [["" if v is None else str(v) for v in row] for row in rows], title=title)
     return len(rows)
 
 

@@ -14,10 +14,10 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-# Below this many characters per column a table cuts every cell to a few letters; records then print one field
-# per line instead.
-MIN_COLUMN_WIDTH = 12
+# A table's frame: one character of padding each side of a cell, one rule between columns and at each edge.
+_FRAME_PER_COLUMN, _FRAME_EDGE = 3, 1
 
 
 class Format(StrEnum):
@@ -75,7 +75,7 @@ def _json_value(value: Any) -> Any:
 
 def print_rows(names: Sequence[str], rows: Sequence[Sequence[Any]], fmt: Format, console: Console) -> None:
     if fmt is Format.csv:
-        writer = csv.writer(sys.stdout)
+        writer = csv.writer(sys.stdout, lineterminator="\n")  # a Unix pipe's lines, not RFC 4180's CRLF
         writer.writerow(names)
         writer.writerows([[("" if v is None else v) for v in row] for row in rows])
     elif fmt is Format.json:
@@ -88,17 +88,38 @@ def print_rows(names: Sequence[str], rows: Sequence[Sequence[Any]], fmt: Format,
         lines = ["| " + " | ".join(escape(n) for n in names) + " |", "|" + "---|" * len(names)]
         lines += ["| " + " | ".join(escape(cell(v)) for v in row) + " |" for row in rows]
         sys.stdout.write("\n".join(lines) + "\n")
-    elif names and console.width // len(names) < MIN_COLUMN_WIDTH:
-        # Too many columns for the terminal: one record at a time, one field per line, values wrapped.
-        label = max(len(n) for n in names)
-        for i, row in enumerate(rows, 1):
-            console.print(f"[bold]-[ row {i} ]-[/bold]", highlight=False)
-            for name, value in zip(names, row, strict=True):
-                console.print(f"{name.ljust(label)} | {cell(value)}", highlight=False, markup=False)
     else:
-        table = Table(*names, show_lines=False)
+        print_table(console, names, [[cell(v) for v in row] for row in rows])
+
+
+def _longest_word(text: str) -> int:
+    return max(map(len, text.split()), default=0)
+
+
+def fits(names: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> bool:
+    """Whether a table of these cells fits `width` with no word broken: each column as wide as its longest word."""
+    widest = [max([_longest_word(n), *(_longest_word(r[i]) for r in rows)]) for i, n in enumerate(names)]
+    return sum(widest) + _FRAME_PER_COLUMN * len(names) + _FRAME_EDGE <= width
+
+
+def print_table(console: Console, names: Sequence[str], rows: Sequence[Sequence[str]], *,
+                title: str | None = None) -> None:
+    """Rows as a table, its cells wrapped between words, when every column fits its longest word in the console's
+    width (a pipe's is 80); else one record at a time, one field per line, so that no name (one to copy into an
+    alias or a query) is ever cut or broken inside a word. Cells are text, never rich markup."""
+    if names and fits(names, rows, console.width):
+        table = Table(*names, title=title)
         for column in table.columns:
-            column.overflow = "fold"  # wrap long values instead of cutting them to "…"
+            column.overflow = "fold"  # wraps between words; `fits` leaves no word longer than its column
         for row in rows:
-            table.add_row(*(cell(v) for v in row))
+            table.add_row(*map(Text, row))
         console.print(table)
+        return
+    if title:
+        console.print(Text(title, style="bold"))
+    label = max(map(len, names), default=0)
+    for i, row in enumerate(rows, 1):
+        console.print(Text(f"-[ row {i} ]-", style="bold"))
+        for name, value in zip(names, row, strict=True):
+            # Wrapped between words; a word longer than the line stays whole (a terminal shows it wrapped).
+            console.print(Text(f"{name.ljust(label)} | {value}"), overflow="ignore", crop=False)

@@ -17,7 +17,7 @@ from rich.console import Console
 
 from gapwatch.settings import Settings, get_settings
 from jobs.demo.paths import DEMO_DATA
-from warehouse.publish import open_snapshot
+from warehouse.publish import SnapshotUnreadable, open_snapshot
 
 err = Console(stderr=True)
 
@@ -49,6 +49,12 @@ def snapshot_file() -> Path:
     return path
 
 
+def unreadable(exc: SnapshotUnreadable) -> typer.Exit:
+    """Say that the snapshot is damaged and what repairs it; the exit to raise."""
+    err.print(f"[red]{exc}[/red]", highlight=False)
+    return typer.Exit(1)
+
+
 @contextmanager
 def published_snapshot() -> Iterator[duckdb.DuckDBPyConnection]:
     try:
@@ -56,5 +62,10 @@ def published_snapshot() -> Iterator[duckdb.DuckDBPyConnection]:
     except FileNotFoundError:  # removed between the check and the open: say so like a missing one
         snapshot_file()
         raise
+    except SnapshotUnreadable as exc:
+        raise unreadable(exc) from None
     with con:
-        yield con
+        try:
+            yield con
+        except duckdb.IOException as exc:  # a data block cut off: the header read, a table does not
+            raise unreadable(SnapshotUnreadable(exc)) from None

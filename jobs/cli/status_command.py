@@ -13,26 +13,24 @@ from collectors import registry
 from gapwatch.settings import get_settings
 from jobs.cli import output
 from jobs.cli.snapshot import published_snapshot, snapshot_file
-from warehouse import sql_guard
+from warehouse import schedule_file, sql_guard
 from warehouse.runs import source_status
 
 console = Console()
 err = Console(stderr=True)
+# What `gapwatch sql` prints at most: a terminal or a pipe, not a browser table, so more than the app shows.
+SQL_MAX_BYTES = 256 * 2**20
 
 
 def status() -> None:
     """Per source: last success, last error, rows, next run (times in UTC, to the second)."""
-    table = Table("source", "kind", "last success", "last run", "status", "rows", "fails in a row", "next run",
-                  "last error")
-    for column in table.columns:
-        column.overflow = "fold"
     with published_snapshot() as con:
-        statuses = source_status(con)
-        for s in statuses:
-            table.add_row(s.source, s.kind, output.when(s.last_success), output.when(s.last_run),
-                          s.last_status or "-", f"{s.rows:,}", str(s.failure_streak), output.when(s.next_run, "-"),
-                          (s.last_error or "")[:120])
-    console.print(table)
+        statuses = source_status(con, schedule=schedule_file.newer_than_snapshot(con, snapshot_file()))
+    output.print_table(console, ["source", "kind", "last success", "last run", "status", "rows", "fails in a row",
+                                 "next run", "last error"],
+                       [[s.source, s.kind, output.when(s.last_success), output.when(s.last_run), s.last_status or "-",
+                         f"{s.rows:,}", str(s.failure_streak), output.when(s.next_run, "-"), s.last_error or ""]
+                        for s in statuses])
     for s in statuses:
         if s.held_back:  # entries that failed validation: their facts kept their previous values
             console.print(f"{s.source}: {s.held_back}", markup=False, soft_wrap=True)
@@ -43,31 +41,33 @@ def sql(
     fmt: Annotated[output.Format, typer.Option(
         "--format", help="table (one field per line when the terminal is too narrow) | csv | json | markdown",
     )] = output.Format.table,
+    max_rows: Annotated[int, typer.Option("--max-rows", min=1, help="Print at most this many rows.")] = 100_000,
+    timeout: Annotated[float, typer.Option("--timeout", min=0.1, help="Stop the query after this many seconds.")
+                       ] = 60.0,
 ) -> None:
     """Run one read-only query on the published snapshot (never blocks the collector).
 
-    The same guard as the app's SQL page: one SELECT, external access off, configuration locked.
+    The same guard and limits as the app's SQL page: one SELECT, external access off, configuration locked, in a
+    process of its own bounded in memory (1 GB) and time; the result stops at `--max-rows` rows or 256 MB.
     """
+    limits = sql_guard.Limits(max_rows=max_rows, max_bytes=SQL_MAX_BYTES, timeout_s=timeout)
+    with published_snapshot():  # a damaged snapshot is said as such (no paths), before a worker meets it
+        pass
     try:
-        sql_guard.check(query)
+        result = sql_guard.run(snapshot_file(), query, limits)
     except sql_guard.RejectedQuery as exc:
         err.print(f"Rejected: {exc}", markup=False)
         raise typer.Exit(1) from None
-    try:
-        con = sql_guard.connect(snapshot_file())
-    except FileNotFoundError as exc:  # removed since it was found
+    except (sql_guard.QueryStopped, duckdb.Error, FileNotFoundError) as exc:  # a snapshot removed since found
         err.print(str(exc), markup=False)
         raise typer.Exit(1) from None
-    with con:
-        try:
-            cur = con.execute(query)
-        except duckdb.Error as exc:
-            err.print(str(exc), markup=False)
-            raise typer.Exit(1) from None
-        names = [d[0] for d in cur.description or []]
-        rows = cur.fetchall()
+    names = result.table.column_names
+    rows = [tuple(record.values()) for record in result.table.to_pylist()]
     output.print_rows(names, rows, fmt, console)
-    if fmt is output.Format.table:
+    if result.truncated:
+        err.print(f"Only the first {len(rows):,} rows (at most {max_rows:,} rows or {SQL_MAX_BYTES // 2**20} MB); "
+                  "raise --max-rows, or narrow the query.", markup=False)
+    elif fmt is output.Format.table:
         err.print(f"{len(rows):,} rows")
 
 

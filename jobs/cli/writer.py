@@ -12,9 +12,19 @@ from warehouse.db import WarehouseLocked
 err = Console(stderr=True)
 
 
-def open_pipeline(settings: Settings | None = None, **kwargs) -> Pipeline:
+def open_pipeline(settings: Settings | None = None, *, create: bool = False, **kwargs) -> Pipeline:
+    """The writer. `create`: the command may start a new warehouse (collect, backfill); the others work on
+    collected data, and creating an empty warehouse where none was (a mistyped or forgotten data directory)
+    would leave every later command reading nothing."""
+    settings = settings or get_settings()
+    if not create and not settings.warehouse_file.exists():
+        err.print(f"[red]No warehouse in {settings.data_dir} ({settings.warehouse_file} does not exist): this "
+                  "command works on collected data. Run `gapwatch collect` (or `gapwatch backfill`) first, or "
+                  "point GAPWATCH_DATA_DIR (the `data_dir` setting) at the data directory you meant.[/red]",
+                  highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     try:
-        return make_pipeline(settings or get_settings(), **kwargs)
+        return make_pipeline(settings, **kwargs)
     except WarehouseLocked as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from None

@@ -39,6 +39,7 @@ log = logging.getLogger("gapwatch.demo")
 
 RECORDINGS = ROOT / "demo" / "recordings"
 DEMO_CONFIG = ROOT / "demo" / "gapwatch.toml"
+DEMO_EVALS = ROOT / "demo" / "evals"
 MARKER = ".gapwatch-demo"
 PUBLISH_EVERY_S = 5.0
 # Locations that would send the demo's writes into a live install if inherited from the environment.
@@ -70,6 +71,7 @@ def demo_settings(data_dir: Path, server: ReplayServer, sources: list[Source]) -
     os.environ["GAPWATCH_CONFIG"] = str(DEMO_CONFIG)
     os.environ["GAPWATCH_DATA_DIR"] = str(data_dir.resolve())
     os.environ["GAPWATCH_ENABLED_SOURCES"] = json.dumps([s.id for s in sources])
+    os.environ["GAPWATCH_EVALS_DIR"] = str(DEMO_EVALS)  # your own evaluations, watched (docs/evals.md)
     for source in sources:
         os.environ[f"GAPWATCH_BASE_URLS__{source.id.upper()}"] = server.base_url(source.id)
     # One loopback origin stands in for every upstream host: the per-host limit would queue all sources behind it.

@@ -21,7 +21,7 @@ from werkzeug import Request, Response
 
 from collectors.leaderboards import aider, lmarena
 from collectors.licenses import license_texts
-from collectors.pricing import openrouter
+from collectors.pricing import models_dev, openrouter
 from collectors.registry import SOURCES
 from gapwatch.settings import Settings, get_settings
 from jobs.evals import import_documents, read_files
@@ -50,12 +50,16 @@ LICENCE_VERSIONS = ((datetime(2025, 3, 1, 12), "llama3_1_v1.txt"), (datetime(202
 OWN_EVALS = ("inspect_arc_easy_qwen.json", "inspect_arc_easy_sonnet.json")
 CATALOGUES = (("models_2026-05-15.json", datetime(2026, 5, 15, 12)),
               ("models_2026-07-17.json", datetime(2026, 7, 17, 12)))
+# The makers' and hosts' own prices (OpenRouter resells: its prices are never a model's list or market price);
+# DeepSeek cut deepseek-chat between the two.
+MODELS_DEV = (("api_2025-09-30.json", datetime(2025, 9, 30, 12)), ("api_2026-03-21.json", datetime(2026, 3, 21, 12)))
 
 
 def loopback_settings(data_dir: Path, base: str) -> Settings:
     return Settings(
         data_dir=data_dir,
-        base_urls={name: f"{base}/{name}" for name in ("openrouter", "lmarena", "aider", "license_texts")},
+        base_urls={name: f"{base}/{name}" for name in ("openrouter", "lmarena", "aider", "license_texts",
+                                                       "models_dev")},
         host_min_interval_s=0, backoff_base_s=0.01, backoff_max_s=0.2, http_timeout_s=5, http_attempts=2,
         # The arena fixtures are of 2024, the catalogues of 2026: let the 2024 board still head the table.
         headline_max_age_days=1000,
@@ -78,8 +82,9 @@ def fill(data_dir: Path) -> Path:
     server.start()
     try:
         server.expect_request("/robots.txt").respond_with_data("User-agent: *\nAllow: /\n", content_type="text/plain")
-        catalogue, polyglot = Switchable(), Switchable()
+        catalogue, polyglot, prices = Switchable(), Switchable(), Switchable()
         server.expect_request("/openrouter/api/v1/models").respond_with_handler(catalogue)
+        server.expect_request("/models_dev/api.json").respond_with_handler(prices)
         server.expect_request(f"/aider{aider.DATA_DIR}/polyglot_leaderboard.yml").respond_with_handler(polyglot)
         for board, name in AIDER_STATIC.items():
             server.expect_request(f"/aider{aider.DATA_DIR}/{board}.yml").respond_with_data(
@@ -108,6 +113,10 @@ def fill(data_dir: Path) -> Path:
             for at, name in LICENCE_VERSIONS:
                 llama31.body = fixture_bytes("license_texts", "versions", name)
                 outcome = pipe.collect(license_texts.SOURCE, at)
+                assert outcome.status == "ok", outcome.summary()
+            for name, at in MODELS_DEV:
+                prices.body = fixture_bytes("models_dev", name)
+                outcome = pipe.collect(models_dev.SOURCE, at)
                 assert outcome.status == "ok", outcome.summary()
             for name, at in CATALOGUES:
                 catalogue.body = fixture_bytes("openrouter", name)

@@ -130,7 +130,9 @@ def test_no_raw_names_or_none_on_any_page(page: str, filled_snapshot: Path, use_
 def test_latest_changes_are_the_feed_head_as_sentences(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("landscape")
-    expected = view(filled_snapshot, "SELECT kind, entity FROM v_changes ORDER BY observed_at DESC, event_key LIMIT 10")
+    # The market's moves only: a source's health events belong to the Sources page.
+    expected = view(filled_snapshot, "SELECT kind, entity FROM v_changes WHERE kind NOT LIKE 'source_%' "
+                    "ORDER BY observed_at DESC, event_key LIMIT 10")
     assert expected, "the fixtures produce change events (a price cut, a new model, a new leader)"
     table = frame_with(at, "What changed")
     assert len(table) == len(expected)
@@ -218,13 +220,14 @@ def test_headline_open_share_matches_top_models(filled_snapshot: Path, use_snaps
 def test_biggest_cuts_equal_the_view(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("prices")
-    expected = view(filled_snapshot, "SELECT model, before_blended, after_blended, change_pct FROM v_price_moves "
+    expected = view(filled_snapshot, "SELECT model, tier, before_blended, after_blended, change_pct FROM v_price_moves "
                     "ORDER BY change_pct, model LIMIT 20")
-    assert expected, "the July catalogue cuts DeepSeek V3's price"
+    assert ("deepseek-chat", "standard") in [e[:2] for e in expected], "DeepSeek's own list cuts deepseek-chat"
+    assert all(not m.startswith(("openrouter", "deepseek/")) for m, *_ in expected), "a reseller's move is no cut"
     table = frame_with(at, "Change")
-    shown = list(zip(table["Model"], table["Before ($/1M, blended)"], table["After ($/1M, blended)"], table["Change"],
-                     strict=True))
-    assert shown == [(m, format.usd(b), format.usd(a), f"{c:+,.1f} %") for m, b, a, c in expected]
+    shown = list(zip(table["Model"], table["Tier"], table["Before ($/1M, blended)"], table["After ($/1M, blended)"],
+                     table["Change"], strict=True))
+    assert shown == [(m, t, format.usd(b), format.usd(a), f"{c:+,.1f} %") for m, t, b, a, c in expected]
 
 
 def keyed(at: AppTest, prefix: str):

@@ -19,6 +19,7 @@ from jobs.pipeline import Pipeline, make_pipeline
 from jobs.reparse import reparse
 from tests.conftest import fixture_bytes
 from warehouse.hooks import derive
+from warehouse.publish import snapshot_problem
 
 PATH = "/api/v1/models"
 MAY = fixture_bytes("openrouter", "models_2026-05-15.json")
@@ -214,10 +215,15 @@ def test_collecting_sources_together_derives_and_publishes_once(settings: Settin
         assert derives == ["openrouter"]  # once, for the batch
         assert count(pipe, "price_blended") == count(pipe, "price")  # the derived tables follow the facts
         assert pipe.con.execute("SELECT count(*) FROM publish_log").fetchall() == [(1,)]
+        events = count(pipe, "change_event")
         assert pipe.collect_all([openrouter.SOURCE], T2)[0].status == "unchanged"
-        assert pipe.con.execute("SELECT count(*) FROM publish_log").fetchall() == [(1,)]  # nothing changed
+        # No new data: published again only for what readers must see of health (openrouter's recorded catalogue
+        # is older than its max age by T2: a source_stale event), and the snapshot is then the warehouse's.
+        health = count(pipe, "change_event") - events
+        assert pipe.con.execute("SELECT count(*) FROM publish_log").fetchall() == [(1 + (health > 0),)]
+        assert snapshot_problem(pipe.con, settings.published_file) is None
     with duckdb.connect(str(settings.published_file), read_only=True) as snap:
-        assert snap.execute("SELECT count(*) FROM collection_run").fetchall() == [(2,)]
+        assert snap.execute("SELECT count(*) FROM collection_run").fetchall() == [(2 + (health > 0),)]
 
 
 def test_a_whole_collection_defers_its_events_only_when_it_appends(settings: Settings, upstream: Upstream) -> None:

@@ -82,6 +82,7 @@ COMPARED_IN_FULL = {
     "manual_model", "openness_evidence", "license_term", "license_text_diff", "identity_state",
     # change detection and the derive stage
     "change_event", "change_gap_state", "capability_map", "headline_preference", "price_provider_alias",
+    "price_maker", "price_maker_provider", "price_provider_role", "price_media_pattern",
     "gap_by_capability", "gap_headline", "gap_over_time", "months_behind", "months_behind_summary", "openness_top",
     "main_board_top",
     "price_blended", "price_frontier", "price_index", "price_moves", "tco_scenarios",
@@ -101,9 +102,25 @@ def columns(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
     return [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
 
 
+# Annotations of an event read at detection time from identity as it then stands (never part of the event's key):
+# the live path's identity grows snapshot by snapshot, the deferred path's is the batch's end. A price event's
+# listing role and its model's price (warehouse/changes/facts.py) are compared without them.
+DETECTION_TIME_ANNOTATIONS = {
+    ("change_event", "after"): ("role", "model_price_kind", "model_price_provider", "model_price_blended"),
+}
+
+
+def _compared(table: str, column: str) -> str:
+    dropped = DETECTION_TIME_ANNOTATIONS.get((table, column))
+    if not dropped:
+        return f'"{column}"'
+    patch = "{" + ", ".join(f'"{k}": null' for k in dropped) + "}"
+    return f"json_merge_patch(\"{column}\", '{patch}')"
+
+
 def rows(con: duckdb.DuckDBPyConnection, table: str, where: str = "") -> list[str]:
     """The table's rows, compared columns only, as sorted reprs (a NaN equals itself, types are compared too)."""
-    keep = [f'"{c}"' for c in columns(con, table) if c not in IGNORED_COLUMNS.get(table, {})]
+    keep = [_compared(table, c) for c in columns(con, table) if c not in IGNORED_COLUMNS.get(table, {})]
     return sorted(repr(r) for r in con.execute(f"SELECT {', '.join(keep)} FROM {table} {where}").fetchall())
 
 
@@ -144,6 +161,9 @@ def compare_events(live: duckdb.DuckDBPyConnection, deferred: duckdb.DuckDBPyCon
             fields = dict(zip(EVENT_FIELDS, r[1:], strict=True))
             for side in ("before", "after"):  # JSON: compared as values, not as spellings
                 fields[side] = None if fields[side] is None else json.loads(fields[side])
+            for key in DETECTION_TIME_ANNOTATIONS[("change_event", "after")]:
+                if fields["after"] is not None:
+                    fields["after"].pop(key, None)
             out[r[0]] = fields
         return out
 

@@ -31,6 +31,7 @@ from gapwatch.source import Schedule, Source
 from jobs.pipeline import Pipeline
 from jobs.service import Service, first_run_at, trigger_for
 from tests.conftest import fixture_bytes
+from warehouse import schedule_file
 from warehouse.publish import open_snapshot
 from warehouse.runs import source_status
 
@@ -372,3 +373,23 @@ def test_an_unchanged_run_publishes_nothing(tmp_path: Path, loopback: Origin) ->
     assert settings.published_file.stat().st_mtime_ns == published
     with open_snapshot(settings.published_file) as con:
         assert con.execute("SELECT version FROM snapshot_info").fetchone()[0] == 1
+
+
+@pytest.mark.process
+def test_status_tells_the_next_run_after_unchanged_runs_without_a_publish(tmp_path: Path, loopback: Origin) -> None:
+    """Unchanged runs publish nothing (no data, no new health event), yet `gapwatch status` and the Sources page
+    must not show a next run in the past: the service's schedule file carries it after every run."""
+    loopback.serve(f"/openrouter{MODELS}", MAY)
+    settings = service_settings(tmp_path, loopback, ["openrouter"], schedule_every_s={"openrouter": 1.0})
+    service = Service(settings, sources=[openrouter.SOURCE])
+    service.start()
+    try:
+        wait_until(lambda: service.outcomes[("openrouter", "unchanged")] >= 3, timeout_s=60)
+    finally:
+        service.stop()
+    with open_snapshot(settings.published_file) as con:
+        in_snapshot = {s.source: s for s in source_status(con)}["openrouter"]
+        told = {s.source: s for s in source_status(
+            con, schedule=schedule_file.newer_than_snapshot(con, settings.published_file))}["openrouter"]
+    assert told.next_run > in_snapshot.next_run  # the snapshot's is older: it was not republished every run
+    assert told.last_status == "unchanged" and told.last_run > in_snapshot.last_run

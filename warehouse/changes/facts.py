@@ -12,6 +12,7 @@ from gapwatch.settings import Settings
 from gapwatch.source import FactChange
 from warehouse.changes.events import ChangeEvent, Context, evidence
 from warehouse.facts import FACT_TABLES
+from warehouse.price_roles import with_roles
 from warehouse.transforms.prices import blend
 
 # The price fields compared one by one (and blended when they disagree).
@@ -67,21 +68,52 @@ def price_move(change: FactChange, settings: Settings) -> tuple[str, float, dict
     return ("price_cut" if magnitude < 0 else "price_hike"), magnitude, moves
 
 
+# What a moved listing is to its model (warehouse/price_roles.py) and the model's price a buyer pays now
+# (`v_price_of_model`), for the alert to say whether the move is the list price's or a reseller's.
+_LISTING_SQL = """
+WITH _moved AS (
+    SELECT c.source, c.provider, c.model, n.model_id, n.openness, NULL::VARCHAR AS modality
+    FROM (SELECT ? AS source, unnest(?::VARCHAR[]) AS provider, unnest(?::VARCHAR[]) AS model) c
+    LEFT JOIN v_model_names n ON n.source = c.source AND n.source_model = c.model
+)
+SELECT r.provider, r.model, r.role, p.kind, p.provider, p.blended_per_mtok
+FROM ({roles}) r LEFT JOIN v_price_of_model p ON p.model_id = r.model_id AND p.tier = 'standard'
+"""
+_LISTING_NEEDS = ("v_model_names", "v_price_of_model", "price_maker")
+
+
+def _listings(ctx: Context, keys: list[tuple[str, str]]) -> dict[tuple[str, str], dict[str, Any]]:
+    if not keys or not all(ctx.has(n) for n in _LISTING_NEEDS):
+        return {}
+    sql = _LISTING_SQL.format(roles=with_roles("SELECT * FROM _moved"))
+    rows = ctx.con.execute(sql, [ctx.source, [k[0] for k in keys], [k[1] for k in keys]]).fetchall()
+    return {(provider, model): {"role": role, "model_price_kind": kind, "model_price_provider": seller,
+                                "model_price_blended": blended}
+            for provider, model, role, kind, seller, blended in rows}
+
+
 def price_changes(ctx: Context) -> list[ChangeEvent]:
-    """`price_cut` / `price_hike` for each price this ingest changed by at least the configured percentage."""
-    out = []
+    """`price_cut` / `price_hike` for each price this ingest changed by at least the configured percentage, with
+    the listing's role and its model's list (or market) price as annotations."""
+    moved = []
     for change in ctx.outcome.diff.changed:
         if change.table != "price":
             continue
         move = price_move(change, ctx.settings)
         if move is None or abs(move[1]) < ctx.settings.price_change_min_pct:
             continue
-        kind, magnitude, detail = move
+        moved.append((change, move))
+    listed = _listings(ctx, sorted({(c.key["provider"], c.key["model"]) for c, _ in moved}))
+    out = []
+    for change, (kind, magnitude, detail) in moved:
         key = change.key
         entity = f"{key['provider']}/{key['model']}" + ("" if key["tier"] == "standard" else f" [{key['tier']}]")
+        listing = listed.get((key["provider"], key["model"]), {})
         out.append(ChangeEvent(
-            kind, entity, ctx.source, {**key, **(change.before or {})}, {**key, **(change.after or {}), **detail},
+            kind, entity, ctx.source, {**key, **(change.before or {})},
+            {**key, **(change.after or {}), **detail, **listing},
             round(magnitude, 4), evidence(change.evidence, previous_evidence(ctx, change)), ctx.at,
+            annotations=tuple(listing),
         ))
     return out
 

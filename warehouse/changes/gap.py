@@ -35,7 +35,9 @@ def gap_crossings(ctx: Context) -> list[ChangeEvent]:
             after = {"gap_abs": gap, "thresholds": crossed, "best_open_model": open_model,
                      "best_closed_model": closed_model, "as_of": as_of,
                      "direction": "narrowed" if gap < previous else "widened"}
-            out.append(ChangeEvent("gap_threshold", f"{definition}/{capability}/{board}", ctx.source,
+            # The gap is every source's state together: keyed without the source whose ingest happened to
+            # recompute it (in a collection, the last one), so the order of sources never changes the event.
+            out.append(ChangeEvent("gap_threshold", f"{definition}/{capability}/{board}", None,
                                    {"gap_abs": previous}, after, round(gap - previous, 4),
                                    evidence(*ctx.documents), ctx.at))
     if moved:  # one statement for every moved gap: a first derive records hundreds

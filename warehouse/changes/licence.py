@@ -17,12 +17,14 @@ from warehouse.changes.facts import previous_evidence
 MAX_DIFF_CHARS = 4000
 
 
-# Every model whose verdict differs from the last one recorded (or that has none recorded yet).
+# Every model whose verdict differs from the last one recorded (or that has none recorded yet). SPDX ids are
+# case-insensitive: the Hub's `cc-by-nc-4.0` becoming SPDX's `CC-BY-NC-4.0` once the list is in is no change.
 _MOVED = """
 SELECT m.model_id, m.organization, m.license_id, m.openness, s.model_id IS NOT NULL AS seen, s.license_id,
        s.openness
 FROM model m LEFT JOIN change_model_state s USING (model_id)
-WHERE s.model_id IS NULL OR s.license_id IS DISTINCT FROM m.license_id OR s.openness IS DISTINCT FROM m.openness
+WHERE s.model_id IS NULL OR lower(s.license_id) IS DISTINCT FROM lower(m.license_id)
+   OR s.openness IS DISTINCT FROM m.openness
 ORDER BY m.model_id
 """
 
@@ -48,13 +50,14 @@ def canonical_license_moves(ctx: Context) -> list[ChangeEvent]:
     for model_id, organization, license_id, openness, seen, before_license, before_openness in moved:
         # Gaining a licence where none was known is resolution filling in, not the licence changing.
         if seen and before_license is not None and license_id is not None:
+            # A verdict of every source together: keyed without the source that happened to be ingested last.
             out.append(ChangeEvent(
-                "license_change", model_id, ctx.source,
+                "license_change", model_id, None,
                 {"license_id": before_license, "openness": before_openness},
                 {"license_id": license_id, "openness": openness, "organization": organization},
                 None, evidence(*ctx.documents), ctx.at,
             ))
-    ctx.con.execute(_RECORD, [ctx.at])
+    ctx.con.execute(_RECORD, [ctx.at])  # a case-only move too, silently: the state keeps the spelling in force
     return out
 
 

@@ -54,6 +54,7 @@ WITH weights AS (
 ), names AS (
     SELECT DISTINCT key FROM _keyed WHERE key NOT IN (SELECT key FROM weights)
 )
+SELECT * FROM (
 SELECT n.key, n.key || '-instruct' AS to_key, 'implied instruct' AS method
 FROM names n JOIN _known kn ON kn.key = n.key || '-instruct'
 WHERE regexp_matches(n.key, '-(\d+(\.\d+)?[bmk]|\d+x\d+b|a\d+b)$')
@@ -64,7 +65,16 @@ WHERE n.key LIKE '%-thinking'
    -- `-reasoning` only where the vendor also sells the `-non-reasoning` mode of that model (Perplexity's
    -- `sonar-reasoning` is another model than `sonar`)
    OR (n.key LIKE '%-reasoning' AND EXISTS (SELECT 1 FROM model_name_key v
-                                            WHERE v.key = kn.key AND v.variant = 'non-reasoning'));
+                                            WHERE v.key = kn.key AND v.variant = 'non-reasoning'))
+UNION ALL
+-- a leaderboard's own catalogue that lists each model's display name beside its API name (Arena's scatterplot:
+-- `Athene-v2-Chat-72B` / `athene-v2-chat`): a name spelled as the display name is that API name's model, when
+-- the display name stands for one API name only and is not a model of its own
+SELECT display_key, min(api_key), 'display name' FROM _display_names
+WHERE display_key <> api_key AND display_key NOT IN (SELECT key FROM _known)
+  AND api_key IN (SELECT key FROM _known)
+GROUP BY display_key HAVING count(DISTINCT api_key) = 1
+) QUALIFY row_number() OVER (PARTITION BY key ORDER BY method) = 1;
 
 -- When each name was first seen, and whether only leaderboards name it under its source: a board scores one
 -- checkpoint, the one its name meant when the board first listed it; a price list's name moves with the maker.
@@ -77,27 +87,61 @@ SELECT source, model, min(valid_from) AS seen, bool_and(board) AS board_only FRO
 
 -- Dated snapshots and when each appeared: its date when the version is one, else its first fact.
 CREATE OR REPLACE TEMP TABLE _snapshot AS
-WITH first_seen AS (SELECT source, model, seen FROM _first_seen)
+WITH first_seen AS (SELECT source, model, seen FROM _first_seen),
+family_seen AS (  -- when any name of a family (its undated name or a snapshot) was first seen
+    SELECT k.family, min(f.seen) AS seen FROM _keyed k JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
+    GROUP BY k.family
+),
+-- an undated name and one snapshot of it named by different sources confirm each other (Arena's `Athene-70B` and
+-- the catalogue's `athene-70b-0725`) when the family has that one snapshot only
+pair_confirmed AS (
+    SELECT family FROM _keyed WHERE version IS NOT NULL AND family <> key GROUP BY family
+    HAVING count(DISTINCT key) = 1 AND EXISTS (
+        SELECT 1 FROM _keyed u WHERE u.key = _keyed.family AND u.source <> '@hugging_face'
+          AND u.source NOT IN (SELECT d.source FROM _keyed d WHERE d.family = _keyed.family AND d.version IS NOT NULL))
+)
 -- A snapshot only one source names that appeared after a snapshot several sources name (a slip such as
 -- `anthropic/claude-4-sonnet-20250522`, another spelling such as Epoch's `GPT-4o mini-0718`) is no candidate:
 -- new snapshots are confirmed as sources catch up, while old ones drop out of price lists (Arena's
--- `Command R+ (04-2024)` stays one).
+-- `Command R+ (04-2024)` stays one). Nor is one first listed after such a snapshot and dated months before
+-- anything of its family was seen: a slip (LiteLLM's `anthropic.claude-3-7-sonnet-20240620-v1:0` carries Claude
+-- 3.5 Sonnet's date), where a board renaming its entry once the next snapshot arrives dates it near the family's
+-- first sighting (Arena's `Command R (04-2024)`).
 SELECT family, model_id, appeared, sources FROM (
     SELECT k.family, k.key AS model_id,
            least(min(CASE WHEN regexp_matches(k.version, '^20\d\d-\d\d$') THEN CAST(k.version || '-01' AS TIMESTAMP)
                           ELSE TRY_CAST(k.version AS TIMESTAMP) END), min(f.seen)) AS appeared,
+           min(f.seen) AS seen, any_value(fs.seen) AS family_seen,
            count(DISTINCT k.source) FILTER (WHERE k.source <> '@hugging_face') AS sources
     FROM _keyed k
     LEFT JOIN first_seen f ON f.source = k.source AND f.model = k.source_model
+    LEFT JOIN family_seen fs ON fs.family = k.family
     WHERE k.version IS NOT NULL AND k.family <> k.key
-      AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known))
+      AND (k.key IN (SELECT key FROM _known) OR k.family IN (SELECT key FROM _known)
+           OR k.family IN (SELECT family FROM pair_confirmed))
     GROUP BY k.family, k.key
 )
 QUALIFY sources >= 2
-     OR coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) > appeared, true);
+     OR (coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) > appeared, true)
+         AND NOT coalesce(min(appeared) FILTER (WHERE sources >= 2) OVER (PARTITION BY family) <= seen
+                          AND appeared < family_seen - INTERVAL 120 DAY, false));
 
 -- A dated snapshot only one source names is still a model when its undated name is known: the two are one.
 INSERT INTO _known SELECT model_id FROM _snapshot WHERE model_id NOT IN (SELECT key FROM _known);
+
+-- A revision name is the maker's n-th dated snapshot: Vertex's `claude-3-5-sonnet-v2` is the second Claude 3.5
+-- Sonnet, `claude-3-5-sonnet-20241022` (a `-v1` is an API version, not a revision).
+INSERT INTO _instructed
+WITH revised AS (
+    SELECT DISTINCT key, regexp_extract(key, '^(.*)-v(\d+)$', 1) AS stem,
+           CAST(regexp_extract(key, '-v(\d+)$', 1) AS INTEGER) AS nth
+    FROM _keyed WHERE version IS NULL AND regexp_matches(key, '-v[2-9]$')
+), dated AS (
+    SELECT family, model_id, row_number() OVER (PARTITION BY family ORDER BY model_id) AS nth FROM _snapshot
+    WHERE regexp_matches(model_id, '-20\d\d-\d\d-\d\d$')
+)
+SELECT r.key, d.model_id, 'revision' FROM revised r JOIN dated d ON d.family = r.stem AND d.nth = r.nth
+WHERE r.key NOT IN (SELECT key FROM _instructed);
 
 -- Every name's model over time. In order: a manual name alias; a declared key alias (time-aware when several);
 -- an undated name with dated snapshots of its family, unless weights are published under it (then it is a
@@ -137,12 +181,21 @@ WITH named AS (
     FROM named n JOIN _snapshot s ON s.family = n.key
     LEFT JOIN _first_seen f ON f.source = n.source AND f.model = n.source_model
     WHERE n.version IS NULL AND n.key NOT IN (SELECT key FROM weights_named)
+), listed_undated AS (  -- when a price list or catalogue first listed each undated key: the model existed then
+    SELECT k.key, min(f.seen) AS seen FROM _keyed k
+    JOIN _first_seen f ON f.source = k.source AND f.model = k.source_model
+    WHERE k.version IS NULL AND NOT f.board_only GROUP BY k.key
 ), anchored AS (
     -- a board's name: the snapshot in force when the board first listed it, for all time; when none had
     -- appeared yet, a known undated name is a model of its own (Arena's 2023 `Mistral Medium`), else the first
     SELECT * FROM candidates
     WHERE NOT board_only OR appeared = in_force_when_seen
        OR (in_force_when_seen IS NULL AND appeared = first_appeared AND key NOT IN (SELECT key FROM _known))
+       -- unless no price list or catalogue listed the undated name before the first snapshot: then the board's
+       -- date is its release, to which it added the model later (LiveBench dates its tables by release and adds
+       -- models for months: `gpt-5.4` in the 2026-01-08 table is `gpt-5.4-2026-03-05`)
+       OR (in_force_when_seen IS NULL AND appeared = first_appeared
+           AND coalesce((SELECT l.seen FROM listed_undated l WHERE l.key = candidates.key) >= appeared, true))
 ), snap AS (
     SELECT n.source, n.source_model, s.model_id, s.appeared,
            CASE WHEN count(*) OVER w = 1 THEN 'snapshot' ELSE 'snapshot in force' END AS method,
@@ -231,6 +284,36 @@ WITH lb AS (
 SELECT a.model_id, f.source, f.model, f.kind, f.value, f.openness, f.license_id, f.rank, f.rule
 FROM facts f LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model;
 
+-- An experimental checkpoint is open only with evidence of its own weights: a leaderboard's licence column names
+-- the family's licence (Arena's `Llama` for `llama-4-maverick-03-26-experimental`, whose weights were never
+-- published). Without a licence of its own repo, a curated list's or a published-weights flag for the model,
+-- such a column says closed (kept visible with the reason). `preview` is not this class: previews are often the
+-- release itself under an early name (Arena's `DBRX-Instruct-Preview`, `QwQ-32B-Preview`).
+UPDATE openness_evidence AS e
+SET openness = 'closed', license_id = NULL, kind = 'leaderboard licence of an unreleased checkpoint',
+    rule = 'an experimental checkpoint is open only with evidence of its own weights; the column '
+           || 'names its family''s licence (' || coalesce(e.rule, e.value) || ')'
+WHERE e.kind = 'leaderboard licence' AND e.openness LIKE 'open-%'
+  AND regexp_matches(lower(e.source_model), '(^|[-_ /(])(experimental|exp)([-_ )]|$)')
+  AND NOT EXISTS (
+      SELECT 1 FROM openness_evidence w
+      WHERE (w.model_id = e.model_id OR (e.model_id IS NULL AND w.source = e.source AND w.source_model = e.source_model))
+        AND w.openness LIKE 'open-%' AND (w.rank <= 2 OR w.kind = 'open_weights flag'));
+
+-- A leaderboard whose own catalogue marks the open-weight models it lists (LiveBench's `openweight`) says, by
+-- leaving the mark off, "not open weights": weak evidence (rank 6) that any licence or weights evidence overrides.
+INSERT INTO openness_evidence
+WITH flagging AS (
+    SELECT s.source FROM source_model s JOIN source_info i ON i.source = s.source
+    WHERE i.kind = 'leaderboard' AND s.open_weights GROUP BY s.source
+), unflagged AS (
+    SELECT s.source, s.model FROM source_model s JOIN flagging f ON f.source = s.source
+    GROUP BY s.source, s.model HAVING bool_and(s.open_weights IS NULL)
+)
+SELECT a.model_id, u.source, u.model, 'no open-weights mark', 'openweight flag absent', 'closed', NULL, 6,
+       'not open weights per ' || u.source || ' (it marks the open-weight models it lists)'
+FROM unflagged u LEFT JOIN model_alias a ON a.source = u.source AND a.source_model = u.model;
+
 -- A leaderboard licence column that only names the brand (`Qwen` for Qwen-Max-0919) is no licence of these
 -- weights. When another snapshot of the same product line has positive closed evidence and nothing in the line
 -- shows weights, the line is API-only: the name gets that closed evidence too (listed as a conflict).
@@ -288,6 +371,24 @@ FROM bases
 UNION ALL
 SELECT model_id, 'manual', model_id, 'aliases file', note, openness, license_id, 0, 'manual override'
 FROM manual_model WHERE openness IS NOT NULL;
+
+-- The maker publishes no weights for the model's family (closed_families.toml, with the maker's page and date;
+-- `_closed_family_keys` holds the keys its patterns match): the weakest evidence (rank 6), for models and for
+-- names that match no model.
+INSERT INTO openness_evidence
+WITH ids AS (
+    SELECT DISTINCT model_id FROM model_alias UNION SELECT model_id FROM manual_model
+), unmatched AS (
+    SELECT k.source, k.source_model, k.key FROM model_name_key k
+    ANTI JOIN model_alias a ON a.source = k.source AND a.source_model = k.source_model
+    WHERE k.source NOT LIKE '@%'
+), named AS (
+    SELECT model_id, 'closed_families' AS source, model_id AS source_model, model_id AS key FROM ids
+    UNION ALL SELECT NULL, source, source_model, key FROM unmatched
+)
+SELECT n.model_id, n.source, n.source_model, 'maker: no weights for the family', f.url, 'closed', NULL, 6,
+       f.maker || ' publishes no weights for this family (' || f.url || ', as of ' || f.stated || ')'
+FROM named n JOIN _closed_family_keys f ON f.key = n.key;
 
 -- 3. Models: every aliased or declared model, its attributes and its decided openness.
 CREATE OR REPLACE TEMP TABLE _model AS

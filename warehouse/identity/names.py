@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 # Bump when `normalise` changes: stored keys of every name are then recomputed on the next refresh.
-NORMALISER_VERSION = "5"
+NORMALISER_VERSION = "6"
 
 # Path segments that name where a model is served, not who made it.
 RESELLERS = frozenset({
@@ -32,9 +32,19 @@ RESELLERS = frozenset({
 })
 _REGION = re.compile(r"^(?:us|eu|apac|ap|global|regional|us-gov|jp|au|ca|in)\.")
 # Bedrock's `<vendor>.<model>`: a leading word and a dot before a letter (`gpt-3.5` has a digit before it).
-_DOTTED_VENDOR = re.compile(r"^[a-z][a-z0-9-]*[a-z]\.(?=[a-z])")
+_DOTTED_VENDOR = re.compile(r"^(?:[a-z][a-z0-9-]*[a-z]|ai21)\.(?=[a-z])")  # AI21's `ai21.jamba-…` too
 # OpenRouter's routing variants of one model; other colons (`ft:gpt-4o:org`) are part of the name.
 _ROUTE_SUFFIX = re.compile(r":(?:free|beta|thinking|extended|nitro|floor|online|exacto|standard)$")
+# A reasoning effort after a colon (models.dev's `anthropic/claude-opus-4.6:thinking:low`).
+_ROUTE_EFFORT = re.compile(r":(?P<v>x?high|medium|low|minimal|max)$")
+# SAP AI Core's `<vendor>--<model>` (`anthropic--claude-4-opus`).
+_DOUBLE_DASH_VENDOR = re.compile(r"^[a-z][a-z0-9]*--(?=[a-z])")
+# A maker's or host's name glued before a model brand with a dash: Databricks' `databricks-claude-opus-4-5`,
+# models.dev's `anthropic-claude-opus-4`, `groq-llama-4-maverick-…`, Cohere For AI's `c4ai-aya-expanse-32b`. Not before
+# `command`: Cohere's weights repo `c4ai-command-r-plus` (the 04-2024 model) is not the API's undated `command-r-plus`.
+_GLUED_PREFIX = re.compile(
+    r"^(?:databricks|anthropic|openai|google|amazon|nvidia|groq|cerebras|c4ai|xai|snowflake)-"
+    r"(?=(?:claude|gpt|o\d|gemini|gemma|llama|mistral|mixtral|qwen|deepseek|grok|aya|phi|glm|kimi)(?:[-.\d]|$))")
 # Bedrock's API version: `:0` always; `-v1`, or `-vN` right after a date (`claude-3-5-sonnet-20241022-v2:0`).
 # Another `-vN:0` is the model's own version (`nvidia.nemotron-nano-9b-v2:0`).
 _BEDROCK_SUFFIX = re.compile(r"(?:(?<=\d{8})-v\d+|-v?1)?(?::\d+)+$")
@@ -61,9 +71,17 @@ _QUANT = re.compile(r"(?<![a-z0-9])(bf16|fp8|fp16|fp4|int4|int8|awq|gptq|gguf|ml
 _OLLAMA_TAG = re.compile(r":(?=\d+(?:\.\d+)?[bm](?:-|$))")
 # Aider's notes on a run, not a model: `(deprecated)`, `(original)`, `(prev)`.
 _RUN_NOTE = re.compile(r"\s*\((?:deprecated|original|prev)\)\s*$")
-_SERVING_SUFFIX = re.compile(r"-(tput|maas|versatile|instant|specdec)$|(?<=fp8|awq)-(fast)$")
+# Groq's `-instant` only after a size (`llama-3.1-8b-instant`): `claude-instant` is a model of its own.
+_SERVING_SUFFIX = re.compile(r"-(tput|maas|versatile|specdec)$|(?<=\db)-(instant)$|(?<=fp8|awq)-(fast)$")
 # Groq's early names end in the context length: `llama3-70b-8192`, `mixtral-8x7b-32768`.
 _CONTEXT_SUFFIX = re.compile(r"(?<=\d[bB])-(4096|8192|16384|32768|131072)$")
+# Arena's codenames with the real name in brackets: `chocolate (Early Grok-3)` (a lower-case codename).
+_CODENAME = re.compile(r"^[a-z][a-z0-9-]* \((.+)\)$")
+# A month name with a two-digit year: Arena's `Phi-3-Mini-4k-Instruct-June-24` = `…-june-2024`.
+_MONTH_NAME_YY = re.compile(r"(?<![a-z])(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?"
+                            r"|aug(?:ust)?|sep(?:tember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)[- ](\d\d)$")
+# Google's preview snapshots by month and day: `gemini-2.5-pro-preview-06-05` = LiveBench's `gemini-2.5-pro-06-05`.
+_PREVIEW_DAY = re.compile(r"[- ]preview[- ]((?:0[1-9]|1[0-2])[- ](?:0[1-9]|[12]\d|3[01]))$")
 _DATE_ISO = re.compile(r"(?<!\d)(20\d\d)[-_.]?(0[1-9]|1[0-2])[-_.]?(0[1-9]|[12]\d|3[01])(?!\d)")
 _MONTH_YEAR = re.compile(r"(?<!\d)(0[1-9]|1[0-2])-(20\d\d)(?!\d)")  # Cohere's `(08-2024)`
 _MONTH_YY = re.compile(r"\((0[1-9]|1[0-2])-(2[3-9])\)")            # Aider's `Command R+ (08-24)`
@@ -111,6 +129,10 @@ def _strip_prefixes(name: str) -> tuple[str, str | None]:
         if not re.search(r"[a-z]{3}", rest.split("-", 1)[0]):  # `deepseek.r1-v1:0`: the vendor is the name
             return f"{vendor.group(0)[:-1]}-{rest}", org
         last = rest
+    for prefix in (_DOUBLE_DASH_VENDOR, _GLUED_PREFIX):
+        if (found := prefix.match(last)) is not None:
+            org = org or found.group(0).strip("-")
+            last = last[found.end():]
     return last, org
 
 
@@ -165,13 +187,39 @@ def _render(tokens: list[str]) -> str:
 
 
 def _claude_order(tokens: list[str]) -> list[str]:
-    """`claude 4 sonnet` → `claude sonnet 4` (and `4 5 sonnet` → `sonnet 4 5`): the order Anthropic uses from 4 on."""
-    if len(tokens) >= 3 and tokens[0] == "claude" and tokens[1].isdigit() and int(tokens[1]) >= 4:
-        end = 2
-        while end < len(tokens) and _short_number(tokens[end]) and end < 3:
-            end += 1
-        if end < len(tokens) and tokens[end] in _CLAUDE_TIERS:
-            return [tokens[0], tokens[end], *tokens[1:end], *tokens[end + 1:]]
+    """Anthropic's order: `claude-<version>-<tier>` up to 3.x, `claude-<tier>-<version>` from 4 on. Either
+    spelling of either era (`claude-4-sonnet`, the price page's `Claude Sonnet 3.7`) becomes the maker's, and the
+    `-0` alias of a whole version (`claude-opus-4-0`, `claude-4.0-opus`) is that version (`claude-opus-4`)."""
+    if len(tokens) < 3 or tokens[0] != "claude":
+        return tokens
+    if tokens[1] in _CLAUDE_TIERS:
+        tier, start = tokens[1], 2
+    elif tokens[1].isdigit():
+        tier, start = None, 1
+    else:
+        return tokens
+    end = start
+    while end < len(tokens) and _short_number(tokens[end]) and end < start + 2:
+        end += 1
+    version = tokens[start:end]
+    if not version:
+        return tokens
+    rest = tokens[end:]
+    if tier is None:
+        if not rest or rest[0] not in _CLAUDE_TIERS:
+            return tokens
+        tier, rest = rest[0], rest[1:]
+    if int(version[0]) >= 4 and version[1:] == ["0"]:
+        version = version[:1]
+    if int(version[0]) >= 4:
+        return ["claude", tier, *version, *rest]
+    return ["claude", *version, tier, *rest]
+
+
+def _whole_version(tokens: list[str]) -> list[str]:
+    """`gemini-3.0-pro-preview` = `gemini-3-pro-preview`: Google names its majors from 3 on without `.0`."""
+    if len(tokens) >= 3 and tokens[0] == "gemini" and tokens[1].isdigit() and int(tokens[1]) >= 3 and tokens[2] == "0":
+        return [tokens[0], tokens[1], *tokens[3:]]
     return tokens
 
 
@@ -209,10 +257,19 @@ def normalise(name: str) -> NameKey:
         variants.append(found.group("v").replace(" ", "-"))
         text = text[:found.start()]
         rule = True
-    if _ROUTE_SUFFIX.search(text):
-        text = _ROUTE_SUFFIX.sub("", text)
+    while (found := _ROUTE_SUFFIX.search(text) or _ROUTE_EFFORT.search(text)) is not None:
+        if "v" in found.re.groupindex:
+            variants.append(found.group("v"))
+        text = text[:found.start()]
         rule = True
+    if re.search(r"[-_ ]latest$", text):  # `grok-4-1-fast-non-reasoning-latest`: the pointer, then the settings
+        text = text[: -len("latest") - 1]
+        rule = True
+    if (codename := _CODENAME.match(text)) is not None and raw[:1].islower():
+        text, rule = codename.group(1), True  # Arena's `chocolate (Early Grok-3)`: the real name is in brackets
     text = _MONTH_YY.sub(lambda m: f" 20{m.group(2)}-{m.group(1)} ", text)
+    text = _MONTH_NAME_YY.sub(lambda m: f"{m.group(1)}-20{m.group(2)}", text)
+    text = _PREVIEW_DAY.sub(lambda m: "-" + m.group(1).replace(" ", "-"), text)
     text, implied = _vendor_spellings(text)
     text = text.replace("@", "-").replace("+", " plus ")  # `Command R+` is not `Command R`
     served = False
@@ -220,13 +277,17 @@ def normalise(name: str) -> NameKey:
         while (found := pattern.search(text)) is not None:
             variants.append(found.group(found.lastindex or 1))
             text = text[:found.start()]
-            served = rule = True
+            # Vertex's `-maas` names the maker's model as published (`gpt-oss-120b-maas` has no instruct twin)
+            served = served or variants[-1] != "maas"
+            rule = True
     for found in _QUANT.finditer(text):  # the same weights served at another precision
         variants.append(found.group(1))
         served = rule = True
     text = _QUANT.sub(" ", text).strip(" -_")
     text = re.sub(r"[-_ ]+$", "", text)
-    if (found := _EFFORT_SUFFIX.search(text)) is not None and found.start() > 0:
+    # Stacked settings (`-thinking-64k-high-effort`, `-06-05-highthinking`): strip every one, last first.
+    # A stem without a version digit names a tier, not a setting: `mistral-medium`, `sonar-medium`.
+    while (found := _EFFORT_SUFFIX.search(text)) is not None and re.search(r"\d", text[:found.start()]):
         variants.append(found.group("v"))
         text = text[:found.start()]
         rule = True
@@ -236,7 +297,7 @@ def normalise(name: str) -> NameKey:
         text = _FIREWORKS_VERSION.sub(".", text)
         if text.startswith("llama-v"):
             text = "llama-" + text[len("llama-v"):]
-    tokens = _claude_order(_tokens(text))
+    tokens = _whole_version(_claude_order(_tokens(text)))
     kept: list[str] = []
     for i, tok in enumerate(tokens):
         prev = kept[-1] if kept else ""

@@ -19,6 +19,9 @@ import pyarrow as pa
 
 from gapwatch.vocabulary import CLASSES
 
+# Bump when `classify` changes: every stored licence term is then classified again on the next refresh.
+CLASSIFIER_VERSION = "2"
+
 # OSI-approved licences seen on model repositories (lower-case → SPDX id); the SPDX list, once collected, wins.
 BUILTIN_OSI = {
     lid.lower(): lid
@@ -74,7 +77,7 @@ _RULES: tuple[tuple[str, str, str | Callable[[str], str] | None, str], ...] = (
     (r"^mrl$|mistral research|research[ -]licen|research[ -]use|research[ -]only|research purposes only"
      r"|^h-research$|^intel-research$|^apple-amlr$|deepfloyd|exaone|^opt-", "open-weights-noncommercial", None,
      "research-only licence"),
-    (r"modified mit", "open-weights-permissive", "modified-mit", "MIT with an attribution condition (Kimi)"),
+    (r"modified[ -]mit", "open-weights-permissive", "modified-mit", "MIT with an attribution condition (Kimi)"),
     (r"llama", "open-weights-restricted", _llama_id, "Llama community licence: 700M MAU cap, acceptable use policy"),
     (r"gemma", "open-weights-restricted", "gemma", "Gemma terms: prohibited-use policy, remote restriction right"),
     (r"qwen|qianwen|tongyi", "open-weights-restricted", "qwen", "Qwen licence: 100M MAU cap"),

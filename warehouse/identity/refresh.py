@@ -16,6 +16,7 @@ import duckdb
 import pyarrow as pa
 
 from warehouse.identity import openness
+from warehouse.identity.families import Families, load_families
 from warehouse.identity.names import NORMALISER_VERSION, normalise
 from warehouse.identity.overrides import Overrides, load_overrides
 
@@ -107,8 +108,10 @@ def identity_keys(con: duckdb.DuckDBPyConnection) -> frozenset[tuple[str, str]]:
     return frozenset(con.execute("SELECT source, source_model FROM model_name_key").fetchall())
 
 
-def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, str]] | None) -> tuple[int, bool]:
-    """Key names never seen before; return how many, and whether any of them may match a model."""
+def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, str]] | None,
+                   families: Families) -> tuple[int, bool]:
+    """Key names never seen before; return how many, and whether any of them may match a model or gets evidence
+    of its own from the closed-family list (a name only one source lists is still closed by its maker's family)."""
     names = _unkeyed(con, candidates)
     if not names:
         return 0, False
@@ -131,7 +134,7 @@ def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, st
         may_match = con.execute(_MAY_MATCH).fetchall()[0][0]
     finally:
         con.unregister("_new_name_keys")
-    return len(names), bool(may_match)
+    return len(names), bool(may_match) or families.matching([k.key for k in keys]).num_rows > 0
 
 
 def refresh_identity(
@@ -152,13 +155,43 @@ def refresh_identity(
         con.execute("DELETE FROM model_name_key")
         _set_state(con, "normaliser_version", NORMALISER_VERSION)
     overrides = load_overrides(aliases_path)
-    overrides_changed = _load_overrides(con, overrides, state.get("aliases_digest"))
-    new, may_match = _key_new_names(con, None if rekey else candidates)
+    # What decides besides the evidence: the aliases file, the licence rules and the closed-family list; when
+    # any changed, every licence term is classified again and every decision is made again.
+    rules_changed = _load_overrides(con, overrides, state.get("aliases_digest"))
+    families = load_families()
+    for name, value in (("classifier_version", openness.CLASSIFIER_VERSION), ("families_digest", families.digest)):
+        if state.get(name) != value:
+            _set_state(con, name, value)
+            rules_changed = True
+    new, may_match = _key_new_names(con, None if rekey else candidates, families)
     # Licence terms come from names' evidence: with no new name, no evidence change and the same overrides
     # there is no term to classify (the common case: a price list that only moved prices).
-    terms = (openness.refresh_license_terms(con, overrides.licenses, reclassify=overrides_changed)
-             if new or overrides_changed or rekey or evidence_changed else 0)
-    if may_match or terms or overrides_changed or rekey or evidence_changed:
-        for statement in _statements():
-            con.execute(statement)
+    terms = (openness.refresh_license_terms(con, overrides.licenses, reclassify=rules_changed)
+             if new or rules_changed or rekey or evidence_changed else 0)
+    if may_match or terms or rules_changed or rekey or evidence_changed:
+        con.register("_display_names", _display_names(con))
+        con.register("_closed_family_keys", families.matching([k for (k,) in con.execute(_KEYS).fetchall()]))
+        try:
+            for statement in _statements():
+                con.execute(statement)
+        finally:
+            con.unregister("_display_names")
+            con.unregister("_closed_family_keys")
     return new
+
+
+# Every key a model or a name can have: what the closed-family patterns are matched against.
+_KEYS = "SELECT key FROM model_name_key UNION SELECT model_id FROM manual_model"
+
+# A leaderboard's catalogue rows that give a display name beside the model's API name (Arena's scatterplot).
+_DISPLAY = """
+SELECT DISTINCT s.model, s.name FROM source_model s JOIN source_info i ON i.source = s.source
+WHERE i.kind = 'leaderboard' AND s.name IS NOT NULL AND s.name <> s.model
+"""
+
+
+def _display_names(con: duckdb.DuckDBPyConnection) -> pa.Table:
+    """(display_key, api_key) of every leaderboard's display name (a few hundred: keyed on each refresh, cached)."""
+    pairs = [(normalise(name).key, normalise(model).key) for model, name in con.execute(_DISPLAY).fetchall()]
+    return pa.table({"display_key": pa.array([d for d, _ in pairs], pa.string()),
+                     "api_key": pa.array([a for _, a in pairs], pa.string())})

@@ -28,8 +28,8 @@ from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
 from warehouse.transforms.headline import gap_headline
 from warehouse.transforms.main_board import TOP_N, openness_of_top, reference_board, top_now, top_on_grid
-from warehouse.transforms.months_behind import months_behind, months_behind_summary
-from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves
+from warehouse.transforms.months_behind import months_behind, months_behind_summary, release_dates
+from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves, trusted
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
 from warehouse.transforms.scores import comparable_scores
 from warehouse.transforms.tco_default import default_scenario
@@ -106,7 +106,7 @@ class Family:
 def gap_tables(f: Frames) -> dict[str, pl.DataFrame]:
     s = f.settings
     over_time = gap_over_time(f.scored)
-    behind = months_behind(f.scored, s.months_behind_tolerance)
+    behind = months_behind(f.scored, s.months_behind_tolerance, release_dates(f.scores))
     return {
         "gap_by_capability": gap_table(f.scored, over_time, f.as_of, f.headline),
         "gap_headline": f.headline,
@@ -117,7 +117,8 @@ def gap_tables(f: Frames) -> dict[str, pl.DataFrame]:
 
 
 def price_tables(priced: pl.DataFrame) -> dict[str, pl.DataFrame]:
-    return {"price_blended": priced.drop("start", "end"), "price_moves": price_moves(priced)}
+    moves = price_moves(priced.filter(trusted()))  # list and market prices of token models only
+    return {"price_blended": priced.drop("start", "end"), "price_moves": moves}
 
 
 def price_quality_tables(

@@ -1,9 +1,10 @@
 """The price-quality frontier: on each grid day, which matched models no other model beats on both axes.
 
-Quality is the model's score on the reference (capability, board); price its cheapest standard-tier blended
-price. Both sides join on the resolved model_id, so only models matched on both sides appear. A model is on the
-frontier when every strictly cheaper model scores lower and it has the best score at its own price (equal
-points are all on it: neither dominates the other).
+Quality is the model's score on the reference (capability, board); price the standard-tier blended price a buyer
+pays (`prices.cheapest_on_grid`: the list price, else the cheapest host). Both sides join on the resolved
+model_id, so only models matched on both sides appear. A model is on the frontier when every strictly cheaper
+model scores lower and it has the best score at its own price (equal points are all on it: neither dominates
+the other).
 """
 
 from __future__ import annotations

@@ -144,6 +144,16 @@ def _row(b: _Board, as_of: date, lag: int, patterns: list[str], note: str) -> di
     return row
 
 
+def _reasons(passed: list[tuple[int, str]], too_old: list[tuple[int, str]], max_age_days: int,
+             before: int) -> list[str]:
+    """Why the candidates tried before index `before` were passed over; those beyond the age limit in one phrase."""
+    out = [why for index, why in passed if index < before]
+    old = [name for index, name in too_old if index < before]
+    if old:
+        out.append(f"newest data more than {max_age_days} days old: {', '.join(old)}")
+    return out
+
+
 def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.DataFrame, as_of: date,
                  max_age_days: int, fresh: dict[str, date] | None = None) -> pl.DataFrame:
     """One row per (definition, capability) of the six (and of the user's own with [headline] boards).
@@ -172,21 +182,23 @@ def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.Dat
             here = current.filter(pl.col("capability") == capability)
             boards = sorted(set(scored.filter(pl.col("capability") == capability)["board"].to_list()))
             qualifying: list[_Board] = []
-            passed: list[str] = []
-            for position, board in _candidates(patterns, boards, fresh):
+            passed: list[tuple[int, str]] = []  # (candidate index, why), to name only boards tried before the chosen
+            too_old: list[tuple[int, str]] = []  # beyond the absolute age limit: named together, briefly
+            order: dict[str, int] = {}
+            for index, (position, board) in enumerate(_candidates(patterns, boards, fresh)):
+                order[board] = index
                 newest = fresh.get(board)
                 if newest is None or (as_of - newest).days > max_age_days:
-                    passed.append(f"{board} ({newest}): newest data more than {max_age_days} days before the "
-                                  f"warehouse's newest observation ({as_of})")
+                    too_old.append((index, f"{board} ({newest})"))
                     continue
                 judged = _judge(here.filter(pl.col("board") == board), opens, position, board, newest)
                 if judged.best_open is None or judged.best_closed is None:
                     side = "open" if judged.best_open is None else "closed"
-                    passed.append(f"{board}: no current {side} model of known openness")
+                    passed.append((index, f"{board}: no current {side} model of known openness"))
                 elif judged.unknown is not None and judged.unknown[1] > max(judged.best_open[1], judged.best_closed[1]):
                     # It would lead the board on either side: which side leads would be a guess.
-                    passed.append(f"{board}: {judged.unknown[0]} ({judged.unknown[1]:g}) leads the board and its "
-                                  "openness is unknown")
+                    passed.append((index, f"{board}: {judged.unknown[0]} ({judged.unknown[1]:g}) leads the board and "
+                                          "its openness is unknown"))
                 else:
                     qualifying.append(judged)
             row: dict = {"definition": definition, "capability": capability}
@@ -197,14 +209,16 @@ def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.Dat
                           if b.newest and (freshest.newest - b.newest).days <= lag)
                 chosen = qualifying[at]
                 # Fresher board first: why a preferred board does not answer "today".
+                before = order[chosen.board]
                 reasons = [f"{b.board} (data of {b.newest}): {(freshest.newest - b.newest).days} days older than "
                            f"{freshest.board} ({freshest.newest}), more than the {lag}-day lag"
-                           for b in qualifying[:at] if b.newest] + passed
+                           for b in qualifying[:at] if b.newest]
+                reasons += _reasons(passed, too_old, max_age_days, before)
                 note = ("passed over " + "; ".join(reasons)) if reasons else (
                     "its first preference" if chosen.position == 1 else "the boards preferred before it have no scores")
                 row |= _row(chosen, as_of, lag, patterns, note)
             else:
-                why = "; ".join(passed) or (
+                why = "; ".join(_reasons(passed, too_old, max_age_days, len(order))) or (
                     "no board of its [headline] preferences in the capability map has scores"
                     if patterns else "the capability map lists no [headline] boards for it")
                 row["note"] = f"no usable board: {why}"

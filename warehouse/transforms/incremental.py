@@ -11,13 +11,15 @@ by `warehouse.ingest` with the history write) in `transform_touched`; the derive
   model's quality tier moved (a tier rates a model's whole price history).
 - A new day (the first collection of a day) adds the grid days it reaches and moves the as-of rows: the grids
   sample fixed dates (`grid`), so nothing older is recomputed.
-- A name identity gave another model or openness (`transform_names` keeps the verdicts the tables were
-  computed with; they are compared only when a fingerprint of aliases, models and openness evidence moved)
+- A name identity gave another model, openness, maker or modality (`transform_names` keeps the verdicts the
+  tables were computed with; they are compared only when a fingerprint of aliases, models, openness evidence
+  and non-text models moved)
   counts as a change of its price keys, over their whole history, and of its boards.
 - Anything else the diffs do not describe is compared as a fingerprint with what the tables were last computed
-  from: the capability map, the settings and the first price day. A difference, or no record at all (a new
-  warehouse, a reparse), recomputes everything, as `refresh_transforms` (`gapwatch transforms`) does; so do
-  the few changes `score_state` cannot extend (a group compares another category, the reference board moved).
+  from: the capability map, the price roles (warehouse/price_roles.py), the settings, the models' release dates
+  and the first price day. A difference, or no record at all (a new warehouse, a reparse), recomputes
+  everything, as `refresh_transforms` (`gapwatch transforms`) does; so do the few changes `score_state` cannot
+  extend (a group compares another category, the reference board moved).
 - Any other family declared in `families.FAMILIES` is recomputed whole when one of its inputs changed.
 
 The result equals a full recompute (`tests/warehouse/transforms/test_incremental.py` checks it on random and
@@ -34,6 +36,7 @@ import duckdb
 import polars as pl
 
 from gapwatch.settings import Settings
+from warehouse.price_roles import with_roles
 from warehouse.transforms import inputs, score_state
 from warehouse.transforms.families import (
     AS_OF,
@@ -62,6 +65,10 @@ log = logging.getLogger(__name__)
 UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality", "top"})
 
 FIRST_PRICE_DAY = "first_price_day"
+PRICE_ROLES = "price_roles"
+# Months behind dates models by their release (`inputs.RELEASES_SQL`): a release date that moved recomputes
+# everything, as no fact key it could mark touched changed.
+RELEASE_DATES = "release_dates"
 
 # The openness of a fact's name exactly as `v_model_names` gives it, for the names of the `_facts` rows only
 # (the view itself unions the names of every fact table first, which is what a small update must not pay for).
@@ -76,7 +83,7 @@ WITH _facts AS MATERIALIZED ({facts}), own AS (
 )
 SELECT p.source, p.provider, p.model, p.tier, a.model_id,
        coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness, p.input_per_mtok,
-       p.output_per_mtok, p.valid_from, p.valid_to
+       p.output_per_mtok, p.valid_from, p.valid_to, p.modality
 FROM _facts p
 LEFT JOIN model_alias a ON a.source = p.source AND a.source_model = p.model
 LEFT JOIN model m ON m.model_id = a.model_id
@@ -94,11 +101,14 @@ WITH own AS (
     SELECT source, source_model FROM model_alias UNION SELECT source, source_model FROM own
 )
 SELECT n.source, n.source_model, a.model_id,
-       coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness
+       coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness, mm.maker,
+       mo.modality AS model_modality
 FROM named n
 LEFT JOIN model_alias a ON a.source = n.source AND a.source_model = n.source_model
 LEFT JOIN model m ON m.model_id = a.model_id
 LEFT JOIN own ON own.source = n.source AND own.source_model = n.source_model
+LEFT JOIN v_model_maker mm ON mm.model_id = a.model_id
+LEFT JOIN v_model_modality mo ON mo.model_id = a.model_id
 """
 
 # Names whose model or openness differs from what the tables were computed with.
@@ -109,21 +119,35 @@ SELECT coalesce(now.source, t.source) AS source, coalesce(now.source_model, t.so
 FROM now FULL JOIN transform_names t ON t.source = now.source AND t.source_model = now.source_model
 WHERE now.model_id IS DISTINCT FROM t.model_id
    OR coalesce(now.openness, 'unknown') IS DISTINCT FROM coalesce(t.openness, 'unknown')
+   -- a listing's role and whether it is a token model's price follow the model's maker and modality
+   OR now.maker IS DISTINCT FROM t.maker OR now.model_modality IS DISTINCT FROM t.model_modality
 """
 
 _FINGERPRINTS = {
     # Not a reason for a full recompute: when it differs, the names whose verdict moved are looked for.
     IDENTITY: """SELECT concat_ws('/',
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(source, source_model, model_id)), 0) FROM model_alias),
-        (SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, openness)), 0) FROM model),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, openness, organization)), 0) FROM model),
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(source, source_model, openness, rank)), 0)
-         FROM openness_evidence))""",
+         FROM openness_evidence),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, modality)), 0) FROM v_model_modality
+         WHERE modality <> 'text'))""",
+    # The role file and the registry's reseller flags: any change recomputes every listing's role.
+    PRICE_ROLES: """SELECT concat_ws('/',
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(maker, position, match, pattern)), 0) FROM price_maker),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(maker, provider)), 0) FROM price_maker_provider),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(provider, role)), 0) FROM price_provider_role),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(pattern, modality)), 0) FROM price_media_pattern),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(alias, provider)), 0) FROM price_provider_alias),
+        (SELECT count(*) || ':' || coalesce(bit_xor(hash(source)), 0) FROM source_info WHERE reseller))""",
     CAPABILITY_MAP: """SELECT concat_ws('/',
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(board, category, capability, weight)), 0)
          FROM capability_map),
         (SELECT count(*) || ':' || coalesce(bit_xor(hash(capability, position, board, lag_days)), 0)
          FROM headline_preference))""",
     FIRST_PRICE_DAY: "SELECT CAST(min(valid_from)::DATE AS VARCHAR) FROM price",
+    RELEASE_DATES: "SELECT count(*) || ':' || coalesce(bit_xor(hash(model_id, release_date)), 0) "
+                   f"FROM ({inputs.RELEASES_SQL})",
 }
 
 
@@ -282,7 +306,8 @@ def _same(a: pl.DataFrame, b: pl.DataFrame) -> bool:
 
 def _prices_where(con: duckdb.DuckDBPyConnection, where: str, params: list | None = None) -> pl.DataFrame:
     """Price intervals matching `where` (on table `price`), with their names' model and openness."""
-    return con.sql(_NAMES.format(facts=f"SELECT * FROM price WHERE {where}"), params=params or None).pl()
+    query = with_roles(_NAMES.format(facts=f"SELECT * FROM price WHERE {where}"))
+    return con.sql(query, params=params or None).pl()
 
 
 def _update_prices(con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[tuple[str, ...]]) -> None:

@@ -12,17 +12,38 @@ import duckdb
 import polars as pl
 
 from warehouse import runs
+from warehouse.price_roles import with_roles
 
-SCORES_SQL = """
+# A model's release date as months behind reads it: the operator's (`manual_model`), else the date most of the
+# catalogue entries aliased to it give (the earliest on a tie). Not the earliest of them, as the `model` table
+# keeps: one provider's placeholder (models.dev lists some models as released on 1970-01-01 or on the 1st of
+# January of a year) or an older model merged into the same id would date it years early. A date before 2015
+# is a placeholder: no model on these boards is that old.
+RELEASES_SQL = """
+WITH votes AS (
+    SELECT a.model_id, s.released, count(DISTINCT (s.source, s.model)) AS votes
+    FROM model_alias a JOIN source_model s ON s.source = a.source AND s.model = a.source_model
+    WHERE s.released >= DATE '2015-01-01' GROUP BY a.model_id, s.released
+), consensus AS (
+    SELECT model_id, first(released ORDER BY votes DESC, released) AS released FROM votes GROUP BY model_id
+), manual AS (
+    SELECT model_id, min(release_date) AS released FROM manual_model WHERE release_date IS NOT NULL GROUP BY model_id
+)
+SELECT model_id, coalesce(m.released, c.released) AS release_date
+FROM consensus c FULL JOIN manual m USING (model_id)
+"""
+
+SCORES_SQL = f"""
 SELECT s.board, s.category, s.capability, s.weight, s.model, n.model_id, n.openness, s.score, s.valid_from,
-       s.valid_to, s.publish_date
+       s.valid_to, s.publish_date, r.release_date
 FROM v_capability_scores s
 LEFT JOIN v_model_names n ON n.source = s.source AND n.source_model = s.model
+LEFT JOIN ({RELEASES_SQL}) r ON r.model_id = n.model_id
 """
 
 PRICES_SQL = """
 SELECT p.source, p.provider, p.model, p.tier, n.model_id, n.openness, p.input_per_mtok, p.output_per_mtok,
-       p.valid_from, p.valid_to
+       p.valid_from, p.valid_to, p.modality
 FROM v_price_history p
 LEFT JOIN v_model_names n ON n.source = p.source AND n.source_model = p.model
 """
@@ -38,7 +59,7 @@ def headline_preferences(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
 
 
 def prices(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql(PRICES_SQL).pl()
+    return con.sql(with_roles(PRICES_SQL)).pl()
 
 
 def as_of(con: duckdb.DuckDBPyConnection) -> date | None:

@@ -16,6 +16,9 @@ from gapwatch.vocabulary import open_classes
 from warehouse.transforms.grid import extreme_on_grid
 
 STANDARD_TIER = "standard"
+# Listings a buyer can trust (warehouse/price_roles.py): the maker's own API and hosts of open weights.
+TRUSTED_ROLES = ("maker", "host")
+MIN_INDEX_MODELS = 3
 
 P = TypeVar("P", float, pl.Expr)
 
@@ -58,23 +61,45 @@ def price_moves(prices: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def trusted() -> pl.Expr:
+    """Rows of a token model's price from its maker or a host (never a reseller's or a grey market's)."""
+    return pl.col("per_token") & pl.col("role").is_in(TRUSTED_ROLES)
+
+
 def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
-    """Per matched model and grid day: its cheapest standard-tier blended price over providers and sources.
-    Returns model_id, k, blended_price, openness."""
+    """Per matched token model and grid day: the standard-tier blended price a buyer pays then, as
+    `v_price_of_model` has it now: its list price (the maker's listings; each source's cheapest, then the median
+    over sources, so one source's slip is outvoted), else its market price (the cheapest host). Resellers and grey
+    markets never count. Returns model_id, k, blended_price, openness."""
     usable = prices.filter(
         (pl.col("tier") == STANDARD_TIER) & pl.col("model_id").is_not_null() & pl.col("blended_price").is_not_null()
+        & trusted()
     )
     openness = usable.unique("model_id").select("model_id", "openness")
-    return extreme_on_grid(usable, "model_id", "blended_price", days, largest=False).join(
-        openness, on="model_id"
+    by_source = usable.filter(pl.col("role") == "maker").with_columns(
+        seller=pl.concat_str("model_id", "source", separator="\x1f"))
+    listed = (
+        extreme_on_grid(by_source, "seller", "blended_price", days, largest=False)
+        .with_columns(model_id=pl.col("seller").str.split("\x1f").list.first())
+        .group_by("model_id", "k").agg(pl.col("blended_price").median().alias("list_price"))
+    )
+    hosted = extreme_on_grid(usable.filter(pl.col("role") == "host"), "model_id", "blended_price", days,
+                             largest=False).rename({"blended_price": "market_price"})
+    return (
+        listed.join(hosted, on=["model_id", "k"], how="full", coalesce=True)
+        .select("model_id", "k", pl.coalesce("list_price", "market_price").alias("blended_price"))
+        .join(openness, on="model_id")
     )
 
 
-def price_index(cheapest: pl.DataFrame, tiers: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
+def price_index(cheapest: pl.DataFrame, tiers: pl.DataFrame, days: pl.DataFrame,
+                min_models: int = MIN_INDEX_MODELS) -> pl.DataFrame:
     """Median cheapest blended price (USD/1M tokens) of open vs closed models per quality tier on each grid day.
 
     open = any `open-*` class (the open-weights definition); models of unknown openness or without a tier are
-    left out. `days` is the `grid` frame used to build `cheapest`.
+    left out. A point needs `min_models` models of its side: the median of one or two models is that
+    model's price, not an index (one closed model at $93.75 flattened every other line for months), so such a
+    day is left out and the line shows a gap. `days` is the `grid` frame used to build `cheapest`.
     """
     openness = pl.col("openness")
     group = (
@@ -87,6 +112,7 @@ def price_index(cheapest: pl.DataFrame, tiers: pl.DataFrame, days: pl.DataFrame)
         .join(tiers, on="model_id")
         .group_by("k", "openness_group", "quality_tier")
         .agg(pl.col("blended_price").median().alias("index_value"), pl.len().cast(pl.Int64).alias("models"))
+        .filter(pl.col("models") >= min_models)
         .join(days, on="k")
         .select("date", "openness_group", "quality_tier", "index_value", "models")
         .sort("date", "openness_group", "quality_tier")

@@ -6,8 +6,10 @@ figure "as of" the newest day:
 
 - `gap_over_time` rows of B's (capability, board) groups from S on, from B's intervals alive on or after S and
   each group's row in force the day before (`gap.gap_over_time(since=...)`);
-- the records behind `months_behind` (`transform_score_record`) from S on, from the intervals starting then
-  and the best score before (`months_behind.extend_records`); `months_behind` itself from the records;
+- the records behind `months_behind` (`transform_score_record`) from the earliest day D a changed interval
+  counts from (S, or the release of a model first scored since S: `months_behind.dated`), from the intervals
+  counting from D or later and the best score before (`months_behind.extend_records`); `months_behind` itself
+  from the records;
 - what is "as of" the newest day (`gap_by_capability`, `gap_headline`, the reference board, `main_board_top`,
   quality tiers) from the intervals alive on that day, with the few figures of the whole history they need
   kept in `transform_score_group` (each group's compared category and newest start) and
@@ -30,13 +32,17 @@ from gapwatch.settings import Settings
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
 from warehouse.transforms.headline import board_freshness, gap_headline
+from warehouse.transforms.inputs import RELEASES_SQL
 from warehouse.transforms.main_board import GENERAL, TOP_N, openness_of_top, reference_board, top_now, top_on_grid
 from warehouse.transforms.months_behind import (
     RECORDS_SCHEMA,
+    dated,
     extend_records,
     months_behind_from_records,
     months_behind_summary,
+    release_dates,
     score_records,
+    stamped,
 )
 from warehouse.transforms.quality import quality_tiers, reference_quality
 from warehouse.transforms.scores import GROUP, comparable_scores, primary_categories
@@ -83,6 +89,20 @@ GROUP BY board, capability, category
 """
 
 
+# Each (capability, board) model's first start (what `months_behind.dated` compares a start with), per source
+# name, over the compared categories of the boards given: an aggregate, where the intervals themselves would be
+# the board's whole history.
+_FIRSTS = """
+SELECT g.capability, s.board, s.model AS name, coalesce(a.model_id, s.model) AS model,
+       min(CAST(s.valid_from AS DATE)) AS first
+FROM leaderboard_score s JOIN transform_score_group g ON g.board = s.board AND g.category = s.category
+LEFT JOIN model_alias a ON a.source = s.source AND a.source_model = s.model
+WHERE s.score_unit <> 'rank' AND {boards}
+  AND (s.valid_to IS NULL OR CAST(s.valid_to AS DATE) > CAST(s.valid_from AS DATE))
+GROUP BY ALL
+"""
+
+
 def _among(boards: list[str], column: str = "board") -> str:
     return f"{column} IN ({', '.join('?' * len(boards))})"
 
@@ -107,7 +127,7 @@ def save(con: duckdb.DuckDBPyConnection, scores: pl.DataFrame, scored: pl.DataFr
     fresh = board_freshness(scores.filter(pl.col("capability").is_not_null()))
     replace(con, "transform_board_fresh", pl.DataFrame(
         {"board": list(fresh), "newest": list(fresh.values())}, schema={"board": pl.String, "newest": pl.Date}))
-    replace(con, "transform_score_record", score_records(scored))
+    replace(con, "transform_score_record", score_records(dated(scored, release_dates(scores))))
     return {FIRST_SCORE_DAY: str(scored["start"].min()) if scored.height else "None"}
 
 
@@ -145,15 +165,46 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
                      params=[boards, since]).pl()
     replace(con, "gap_over_time", gap_over_time(scored, since, before), f"WHERE {mine} AND date >= ?",
             [boards, since])
-    earlier = con.sql(f'SELECT * FROM transform_score_record WHERE {mine} AND "start" < ?',
-                      params=[boards, since]).pl().cast(RECORDS_SCHEMA)
-    replace(con, "transform_score_record", extend_records(earlier, scored, since),
-            f'WHERE {mine} AND "start" >= ?', [boards, since])
+    _update_records(con, boards, since, scored)
     found = con.sql("SELECT * FROM transform_score_record").pl().cast(RECORDS_SCHEMA)
     behind = months_behind_from_records(found, settings.months_behind_tolerance)
     replace(con, "months_behind", behind)
     replace(con, "months_behind_summary", months_behind_summary(behind))
     return None
+
+
+def _update_records(con: duckdb.DuckDBPyConnection, boards: list[str], since: date, scored: pl.DataFrame) -> None:
+    """The records of `boards` from the earliest day an interval starting on or after `since` counts from
+    (`months_behind.dated`), `scored` holding at least every interval of theirs starting on or after `since`.
+
+    An interval starting before `since` counts from the same day as before (its model's first start and release
+    are older than the change or unchanged), so the records before that day stand, but for those of intervals
+    listed since `since` (which may have changed). What counts from it or later:
+    the intervals starting then, and every interval of a model released then (a score listed before the
+    release counts from the release)."""
+    names = con.sql(_FIRSTS.format(boards=_among(boards, "s.board")), params=boards).pl()
+    firsts = names.group_by(*GROUP, "model").agg(pl.col("first").min())
+    known = con.sql(f"SELECT model_id AS model, release_date FROM ({RELEASES_SQL}) "
+                    "WHERE release_date IS NOT NULL AND list_contains(?, model_id)",
+                    params=[firsts["model"].unique().to_list()]).pl()
+    releases = firsts.select("model").unique().join(known, on="model", how="left").select(
+        "model", pl.coalesce(stamped(pl.col("model")), pl.col("release_date")).alias("release"))
+    new = dated(scored.filter(pl.col("start") >= since), known, firsts)
+    # A record of an interval listed since `since` may go: its interval may have changed or moved to another model.
+    suspect = con.execute(f'SELECT min("start") FROM transform_score_record WHERE {_among(boards)} AND listed >= ?',
+                          [*boards, since]).fetchall()[0][0]
+    day = min(d for d in (since, new["start"].min() if new.height else None, suspect) if d is not None)
+    late = releases.filter(pl.col("release") >= day)["model"].to_list()
+    if day < since or late:  # the intervals counting from `day` on are not all in `scored`
+        wanted = names.filter(pl.col("model").is_in(late))["name"].unique().to_list()
+        read = (f"{_among(boards, 's.board')} AND (CAST(s.valid_from AS DATE) >= ? OR list_contains(?, s.model))")
+        scored = comparable_scores(_scores(con, read, [*boards, day, wanted]), _groups(con))
+        new = dated(scored, known, firsts)
+    mine = "list_contains(?, board)"
+    earlier = con.sql(f'SELECT * FROM transform_score_record WHERE {mine} AND "start" < ?',
+                      params=[boards, day]).pl().cast(RECORDS_SCHEMA)
+    replace(con, "transform_score_record", extend_records(earlier, new, day), f'WHERE {mine} AND "start" >= ?',
+            [boards, day])
 
 
 def update_reference(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state: dict[str, str],

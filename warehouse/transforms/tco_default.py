@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 
 from gapwatch.settings import Settings
-from warehouse.transforms.prices import STANDARD_TIER
+from warehouse.transforms.prices import STANDARD_TIER, trusted
 from warehouse.transforms.scores import alive_at, is_open
 from warehouse.transforms.tco import ApiPrice, SelfHosting, Workload, cost_table
 
@@ -29,11 +29,12 @@ def self_hosting(settings: Settings) -> SelfHosting:
 
 
 def current_prices(priced: pl.DataFrame) -> pl.DataFrame:
-    """Current standard-tier prices of matched models with both sides known, cheapest per provider."""
+    """Current standard-tier prices of matched token models with both sides known, from their maker or hosts
+    (never a reseller or a grey market), cheapest per provider."""
     return (
         priced.filter(
             pl.col("valid_to").is_null() & (pl.col("tier") == STANDARD_TIER) & pl.col("model_id").is_not_null()
-            & pl.col("input_per_mtok").is_not_null() & pl.col("output_per_mtok").is_not_null()
+            & pl.col("input_per_mtok").is_not_null() & pl.col("output_per_mtok").is_not_null() & trusted()
         )
         .sort("blended_price")
         .unique(["model_id", "provider"], keep="first")

@@ -82,6 +82,10 @@ def test_model_links_are_catalogue_rows_with_variants_inheriting_the_base() -> N
     xhigh = rows["gpt-5.5-xhigh"]  # a reasoning-effort variant listed under the base entry
     assert (xhigh.name, xhigh.organization, xhigh.open_weights) == ("GPT-5.5 Thinking xHigh Effort", "OpenAI", None)
     assert rows["gpt-5.5"].name == "GPT-5.5"
+    # a Hub link named as the model is its repo (hf_hub then fetches its licence); a link to the base is not
+    assert rows["deepseek-v3.2"].hugging_face_id == "deepseek-ai/DeepSeek-V3.2"
+    assert rows["gemma-2-27b-it"].hugging_face_id is None
+    assert rows["gpt-5.5"].hugging_face_id is None
 
 
 @pytest.mark.parametrize("body", [b"<!DOCTYPE html><html></html>", b"name,score\nx,1\n", b"model\nx\n", b""])

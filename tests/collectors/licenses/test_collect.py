@@ -154,8 +154,9 @@ def test_hf_hub_fetches_the_repos_catalogues_link_to(pipe: Pipeline, hub: HTTPSe
         "deepseek/deepseek-r1": "open-source",
         # the Hub had no page: only OpenRouter's hugging_face_id says the weights are published
         "qwen/qwen-2.5-72b-instruct": "open-weights-restricted",
-        "openai/gpt-4o-2024-08-06": "unknown",
-        "anthropic/claude-3.5-sonnet": "unknown",
+        # no licence anywhere: the makers' closed families (weak evidence) decide; Cohere's is not such a family
+        "openai/gpt-4o-2024-08-06": "closed",
+        "anthropic/claude-3.5-sonnet": "closed",
         "cohere/command-r-plus-04-2024": "unknown",
     }
     # OpenRouter's `deepseek/deepseek-chat` slug joins the DeepSeek-V3 repo it links to

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from datetime import date, datetime
 
 import pytest
 
@@ -62,7 +62,7 @@ def test_hub_model_licence_gating_and_base_model() -> None:
     assert hub == HubModelRow(repo=repo, license="gemma", gated="manual", base_model="google/gemma-2-9b",
                               pipeline_tag="text-generation")
     assert model == ModelRow(model=repo, organization="google", hugging_face_id=repo, open_weights=True,
-                             license="gemma")
+                             license="gemma", released=date(2024, 6, 24))  # the repo's `createdAt`
 
 
 def test_hub_other_licence_uses_the_licence_name() -> None:

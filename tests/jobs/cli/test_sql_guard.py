@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import os
+import resource
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -15,7 +17,7 @@ from typer.testing import CliRunner, Result
 from app import readonly_sql
 from gapwatch.settings import get_settings
 from jobs.cli.main import app
-from warehouse import db
+from warehouse import db, sql_guard
 from warehouse.publish import open_snapshot, publish
 
 
@@ -29,10 +31,10 @@ def data_dir(tmp_path: Path) -> Path:
     return root
 
 
-def gapwatch_sql(data_dir: Path, query: str) -> subprocess.CompletedProcess:
+def gapwatch_sql(data_dir: Path, query: str, *options: str) -> subprocess.CompletedProcess:
     """`gapwatch sql` as a real process."""
     env = {**os.environ, "GAPWATCH_DATA_DIR": str(data_dir)}
-    return subprocess.run([sys.executable, "-m", "jobs.cli", "sql", query, "--format", "csv"], env=env,
+    return subprocess.run([sys.executable, "-m", "jobs.cli", "sql", query, "--format", "csv", *options], env=env,
                           capture_output=True, text=True, timeout=60)
 
 
@@ -133,3 +135,53 @@ def test_the_sql_page_and_other_pages_read_the_snapshot_at_the_same_time(data_di
         with pytest.raises(duckdb.Error):  # and the guard still holds
             readonly_sql.run(published, "SELECT * FROM read_text('/etc/hostname')")
         assert page.execute("SELECT count(*) FROM wide").fetchone() == (2000,)
+
+
+# 2,048 rows of 1 MB strings: DuckDB builds a whole chunk (2 GB) before the first row can be counted, whatever
+# the reader's batch size or DuckDB's memory_limit; the query's own process must be what bounds it.
+HUGE_CHUNK = "SELECT repeat('x', 1000000) AS s FROM range(3000)"
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def test_app_query_is_stopped_at_its_memory_limit_outside_the_app(data_dir: Path) -> None:
+    before = _peak_rss_mb()
+    started = time.monotonic()
+    with pytest.raises(readonly_sql.QueryStopped, match="memory"):
+        readonly_sql.run(data_dir / "published" / "gapwatch.duckdb", HUGE_CHUNK)
+    assert time.monotonic() - started < 30
+    assert _peak_rss_mb() - before < 300, "the query's result grew the app's own process"
+
+
+def test_queries_beyond_the_concurrency_limit_wait_then_are_refused(data_dir: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sql_guard, "WAIT_FOR_SLOT_S", 0.5)
+    slow = "SELECT count(*) FROM range(1000000000000) a"
+    path = data_dir / "published" / "gapwatch.duckdb"
+
+    def one(_: int) -> str:
+        try:
+            sql_guard.run(path, slow, sql_guard.Limits(timeout_s=4))
+        except sql_guard.QueryStopped as exc:
+            return str(exc)
+        return "finished"
+
+    with ThreadPoolExecutor(sql_guard.MAX_CONCURRENT + 2) as pool:
+        said = list(pool.map(one, range(sql_guard.MAX_CONCURRENT + 2)))
+    assert sum("already running" in s for s in said) == 2, said
+    assert sum("longer than 4 s" in s for s in said) == sql_guard.MAX_CONCURRENT, said
+
+
+def test_cli_sql_has_time_memory_and_row_limits(data_dir: Path) -> None:
+    started = time.monotonic()
+    endless = gapwatch_sql(data_dir, "SELECT count(*) FROM range(1000000000000) a", "--timeout", "1")
+    assert endless.returncode == 1 and "longer than 1 s" in endless.stderr, endless.stderr
+    assert time.monotonic() - started < 20
+    huge = gapwatch_sql(data_dir, HUGE_CHUNK)
+    assert huge.returncode == 1 and "memory" in huge.stderr, huge.stderr[-500:]
+    many = gapwatch_sql(data_dir, "SELECT range AS i FROM range(1000000)", "--max-rows", "10")
+    assert many.returncode == 0, many.stderr
+    assert many.stdout.splitlines() == ["i", *map(str, range(10))]
+    assert "Only the first 10 rows" in many.stderr

@@ -6,6 +6,9 @@ Files (tests/fixtures/identity/, see README.md there):
   reasoning variant included); models in one group are hard negatives of each other (base vs instruct, sizes,
   snapshots, tiers, derivatives).
 - `openness_labels.tsv`: source, name, class, why.
+- `identity_clusters_2026.tsv`, `openness_labels_2026.tsv`: the same for 2025/2026 names from files the first
+  set did not label. Their groups are split in two halves by a hash of the group name (`half`): rules are
+  developed on `dev` and measured on `held-out`.
 - `name_facts.jsonl`: the real rows the sources publish under those names (written by
   `bench/identity_labelled.py --facts` from the realdata staging set), so a warehouse can be built offline.
 """
@@ -14,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import zlib
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -21,38 +25,48 @@ from pathlib import Path
 
 import duckdb
 
+from collectors import registry
 from gapwatch.rows import ModelRow, PriceRow, ScoreRow
-from warehouse import history
+from warehouse import history, source_info
 from warehouse.facts import table_for
 
 FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "identity"
 ROW_TYPES = {"price": PriceRow, "score": ScoreRow, "model": ModelRow}
 
 Name = tuple[str, str]  # (source, name)
+FIRST, NEW = "identity_clusters.tsv", "identity_clusters_2026.tsv"
+LABELS_FIRST, LABELS_NEW = "openness_labels.tsv", "openness_labels_2026.tsv"
 
 
-def clusters() -> list[tuple[str, str, Name]]:
+def half(key: str) -> str:
+    """`dev` or `held-out`: a fixed split by hash, so nobody chooses which groups a rule is measured on."""
+    return "held-out" if zlib.crc32(key.encode()) % 2 else "dev"
+
+
+def clusters(file: str = FIRST, part: str | None = None) -> list[tuple[str, str, Name]]:
     out = []
-    for line in (FIXTURES / "identity_clusters.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (FIXTURES / file).read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             group, model, source, name = line.split("\t")
-            out.append((group, model, (source, name)))
+            if part is None or half(group) == part:
+                out.append((group, model, (source, name)))
     return out
 
 
-def openness_labels() -> dict[Name, str]:
+def openness_labels(file: str = LABELS_FIRST, part: str | None = None) -> dict[Name, str]:
     out = {}
-    for line in (FIXTURES / "openness_labels.tsv").read_text(encoding="utf-8").splitlines():
+    for line in (FIXTURES / file).read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             source, name, cls, _why = line.split("\t")
-            out[(source, name)] = cls
+            if part is None or half(f"{source}/{name}") == part:
+                out[(source, name)] = cls
     return out
 
 
-def pairs() -> list[tuple[Name, Name, bool]]:
+def pairs(file: str = FIRST, part: str | None = None) -> list[tuple[Name, Name, bool]]:
     """Every pair of names in one model (same), and every pair across models of one group (different)."""
     by_group: dict[str, dict[str, list[Name]]] = defaultdict(lambda: defaultdict(list))
-    for group, model, name in clusters():
+    for group, model, name in clusters(file, part):
         by_group[group][model].append(name)
     out = []
     for models in by_group.values():
@@ -64,7 +78,9 @@ def pairs() -> list[tuple[Name, Name, bool]]:
 
 
 def load_facts(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
-    """Write the recorded rows into a warehouse, one snapshot per (source, time, table) as Pipeline does."""
+    """Write the recorded rows into a warehouse, one snapshot per (source, time, table) as Pipeline does, with the
+    registry's declarations in `source_info` as the Pipeline syncs them (identity reads a source's roles there)."""
+    source_info.sync(con, registry.SOURCES)
     batches: dict[tuple[str, str, str], list] = defaultdict(list)
     for line in (path or FIXTURES / "name_facts.jsonl").read_text(encoding="utf-8").splitlines():
         rec = json.loads(line)
@@ -92,14 +108,14 @@ class Score:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def alias_scores(con: duckdb.DuckDBPyConnection) -> dict[str, Score]:
+def alias_scores(con: duckdb.DuckDBPyConnection, file: str = FIRST, part: str | None = None) -> dict[str, Score]:
     """Precision and recall of `model_alias` over the labelled pairs: overall (`*`) and per source of a pair.
 
     Pairs with a name the warehouse has never seen (a source not loaded) are left out."""
     model = {(s, n): m for s, n, m in con.execute("SELECT source, source_model, model_id FROM model_alias").fetchall()}
     seen = set(con.execute("SELECT source, source_model FROM v_model_names").fetchall())
     out: dict[str, Score] = defaultdict(Score)
-    for a, b, same in pairs():
+    for a, b, same in pairs(file, part):
         if a not in seen or b not in seen:
             continue
         ma, mb = model.get(a), model.get(b)
@@ -113,9 +129,23 @@ def alias_scores(con: duckdb.DuckDBPyConnection) -> dict[str, Score]:
     return dict(out)
 
 
-def openness_scores(con: duckdb.DuckDBPyConnection) -> tuple[int, int, list[str]]:
+def openness_scores(con: duckdb.DuckDBPyConnection, file: str = LABELS_FIRST,
+                    part: str | None = None) -> tuple[int, int, list[str]]:
     """How many labelled names have exactly their class in `v_model_names`; the misses."""
     got = {(s, n): o for s, n, o in con.execute("SELECT source, source_model, openness FROM v_model_names").fetchall()}
-    labels = {n: c for n, c in openness_labels().items() if n in got}
+    labels = {n: c for n, c in openness_labels(file, part).items() if n in got}
     misses = [f"{name}: {got.get(name)} (labelled {cls})" for name, cls in labels.items() if got.get(name) != cls]
     return len(labels) - len(misses), len(labels), misses
+
+
+def side(cls: str | None) -> str:
+    """Open vs closed: every open-weights class is one side; `unknown` (or no name) is neither."""
+    return "open" if cls and cls.startswith("open-") else cls or "unknown"
+
+
+def open_closed_scores(con: duckdb.DuckDBPyConnection, file: str = LABELS_FIRST,
+                       part: str | None = None) -> tuple[int, int]:
+    """How many labelled names are on the right side of open vs closed, of how many seen."""
+    got = {(s, n): o for s, n, o in con.execute("SELECT source, source_model, openness FROM v_model_names").fetchall()}
+    labels = {n: c for n, c in openness_labels(file, part).items() if n in got}
+    return sum(side(got[n]) == side(c) for n, c in labels.items()), len(labels)

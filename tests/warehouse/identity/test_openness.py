@@ -38,6 +38,7 @@ TERMS = [
     ("MRL", "open-weights-noncommercial", None),
     ("DeepSeek License", "open-weights-permissive", "deepseek"),
     ("Modified MIT", "open-weights-permissive", "modified-mit"),
+    ("modified-mit", "open-weights-permissive", "modified-mit"),  # the Hub's license_name on Kimi's repos
     ("AI2 ImpACT Low-risk", "open-weights-permissive", "ai2-impact-lr"),
     ("Jamba Open", "open-weights-restricted", "jamba-open"),
     # Hugging Face Hub licence ids

@@ -14,7 +14,8 @@ SCORE_SCHEMA = {
 PRICE_SCHEMA = {
     "source": pl.String, "provider": pl.String, "model": pl.String, "tier": pl.String, "model_id": pl.String,
     "openness": pl.String, "input_per_mtok": pl.Float64, "output_per_mtok": pl.Float64,
-    "valid_from": pl.Datetime("us"), "valid_to": pl.Datetime("us"),
+    "valid_from": pl.Datetime("us"), "valid_to": pl.Datetime("us"), "modality": pl.String, "role": pl.String,
+    "per_token": pl.Boolean,
 }
 
 
@@ -34,6 +35,8 @@ def scores(*rows: tuple) -> pl.DataFrame:
 
 
 def prices(*rows: tuple) -> pl.DataFrame:
-    """Rows of (provider, model, openness, input, output, from_day, to_day or None); source `s`, tier standard."""
-    data = [("s", p, m, "standard", m, o, i, out, at(f), at(t) if t else None) for p, m, o, i, out, f, t in rows]
+    """Rows of (provider, model, openness, input, output, from_day, to_day or None); source `s`, tier standard,
+    the maker's own listing of a text model."""
+    data = [("s", p, m, "standard", m, o, i, out, at(f), at(t) if t else None, "text", "maker", True)
+            for p, m, o, i, out, f, t in rows]
     return pl.DataFrame(data, schema=PRICE_SCHEMA, orient="row")

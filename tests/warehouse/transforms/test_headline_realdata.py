@@ -3,8 +3,11 @@ hand from the same real files (optional tier: skipped when ../shared/realdata is
 
 from __future__ import annotations
 
+import csv
 import json
+import re
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -75,22 +78,102 @@ def test_six_capabilities_with_both_sides_under_open_weights(warehouse: duckdb.D
     assert main == {capability: board for capability, board, *_ in rows}
 
 
-def test_the_top_10_are_the_best_distinct_models_of_arenas_overall_category(
+def livebench_by_hand() -> dict[str, dict[str, float]]:
+    """LiveBench's 2026-01-08 release as of 2026-07-01, averaged as the site does: each category over the tasks a
+    model was scored on (categories_2026_01_08.json), the global average over the categories; per raw row name."""
+    categories = json.loads(realdata("livebench", "categories_2026_01_08.json").read_text())
+    rows = list(csv.DictReader(realdata("livebench", "table_2026_01_08.csv").read_text().splitlines()))
+    out: dict[str, dict[str, float]] = {}
+    for row in rows:
+        averages = {}
+        for category, tasks in categories.items():
+            known = [float(row[t]) for t in tasks if row.get(t) not in (None, "")]
+            if known:
+                averages[category] = sum(known) / len(known)
+        if len(averages) == len(categories):
+            averages["global_average"] = sum(averages.values()) / len(averages)
+            out[row["model"]] = averages
+    return out
+
+
+def livebench_sides() -> dict[str, str]:
+    """Each raw name's side by LiveBench's own mark in modelLinks.js: `openweight: true` is open; a listed model
+    without it is LiveBench's "not open weights" (its variants, by rawName, share their model's mark)."""
+    side: dict[str, str] = {}
+    key, mark = None, "closed"
+    for line in realdata("livebench", "modelLinks.js").read_text().splitlines():
+        top = re.match(r'^    "([^"]+)": \{', line)
+        if top:
+            key, mark = top.group(1), "open" if "openweight: true" in line else "closed"
+            side[key] = mark
+        elif key and "openweight: true" in line:
+            side[key] = mark = "open"
+        for raw in re.findall(r'rawName: "([^"]+)"', line):
+            side[raw] = mark if key else "closed"
+    return side
+
+
+LIVEBENCH_CATEGORY = {"general": "global_average", "coding": "Coding", "math": "Mathematics",
+                      "instruction_following": "IF"}
+
+
+@pytest.mark.parametrize("capability", list(LIVEBENCH_CATEGORY))
+def test_livebench_heads_today_and_its_gap_is_the_hand_computed_one(warehouse: duckdb.DuckDBPyConnection,
+                                                                   capability: str) -> None:
+    """The freshest board that can answer heads the four capabilities LiveBench measures: its 2026-01-08 release
+    in its 2026-07-01 version (Arena's December data are more than the 60-day lag older), both sides known (the
+    makers' closed families, LiveBench's own open-weights mark), the gap equal to the raw file's."""
+    row = headline(warehouse, capability)
+    assert row["board"] == "livebench-2026-01-08" and row["data_date"] == date(2026, 7, 1)
+    assert row["age_days"] == 0 and row["stale"] is False
+    scores, side = livebench_by_hand(), livebench_sides()
+    category = LIVEBENCH_CATEGORY[capability]
+    rated = sorted(((v[category], name) for name, v in scores.items() if name in side), reverse=True)
+    best_open = next((score, name) for score, name in rated if side[name] == "open")
+    best_closed = next((score, name) for score, name in rated if side[name] == "closed")
+    # the board keeps LiveBench's averages to three decimals, as the site shows them
+    assert (row["best_open_score"], row["best_closed_score"]) == pytest.approx((best_open[0], best_closed[0]),
+                                                                               abs=1e-3)
+    assert row["gap_abs"] == pytest.approx(best_closed[0] - best_open[0], abs=2e-3)
+    canonical = dict(warehouse.execute("SELECT source_model, model_id FROM v_model_names WHERE source = 'livebench' "
+                                       "AND source_model IN (?, ?)", [best_open[1], best_closed[1]]).fetchall())
+    assert (row["best_open_model"], row["best_closed_model"]) == (canonical[best_open[1]], canonical[best_closed[1]])
+    if capability == "general":  # the issue's worked figure
+        assert (row["best_open_model"], row["best_closed_model"], round(row["gap_abs"], 1)) == (
+            "glm-5.2", "gpt-5.5", 4.5)
+    assert "more than the 60-day lag" in row["note"] or "its first preference" in row["note"]
+
+
+@pytest.mark.parametrize("capability", ["multilingual", "long_context"])
+def test_what_only_arena_measures_keeps_arena_marked_stale(warehouse: duckdb.DuckDBPyConnection,
+                                                            capability: str) -> None:
+    row = headline(warehouse, capability)
+    assert row["board"] == "arena-catalog-text" and row["data_date"] == date(2025, 12, 11)
+    assert row["stale"] is True and row["age_days"] == (date(2026, 7, 1) - date(2025, 12, 11)).days
+
+
+def test_the_top_10_are_the_best_distinct_models_of_the_main_boards_category(
         warehouse: duckdb.DuckDBPyConnection) -> None:
-    """Distinct models: two of Arena's names that identity resolved to one model count once, at the better."""
-    ratings = json.loads(realdata("arena_catalog", "leaderboard-text_2025-12-11_ea8297b54.json").read_text())["full"]
+    """Distinct models: LiveBench's effort variants that identity resolved to one model count once, at the best."""
     canonical = dict(warehouse.execute("SELECT source_model, model_id FROM v_model_names "
-                                       "WHERE source = 'arena_catalog' AND model_id IS NOT NULL").fetchall())
+                                       "WHERE source = 'livebench' AND model_id IS NOT NULL").fetchall())
     best: dict[str, float] = {}
-    for name, entry in ratings.items():
+    for name, averages in livebench_by_hand().items():
         model = canonical.get(name, name)
-        best[model] = max(best.get(model, entry["rating"]), entry["rating"])
+        best[model] = max(best.get(model, averages["global_average"]), averages["global_average"])
     expected = sorted(best.items(), key=lambda item: (-item[1], item[0]))[:10]
     top = warehouse.execute("SELECT board, rank, model, score FROM v_main_board_top ORDER BY rank").fetchall()
-    assert {board for board, *_ in top} == {"arena-catalog-text"}
+    assert {board for board, *_ in top} == {"livebench-2026-01-08"}
     assert [rank for _, rank, *_ in top] == list(range(1, 11))
     assert [model for _, _, model, _ in top] == [model for model, _ in expected]
-    assert [score for *_, score in top] == pytest.approx([score for _, score in expected])
+    assert [score for *_, score in top] == pytest.approx([score for _, score in expected], abs=1e-3)
+
+
+def board_row(con: duckdb.DuckDBPyConnection, capability: str, board: str) -> dict:
+    cur = con.execute("SELECT * FROM v_gap_by_capability WHERE definition = 'open-weights' AND capability = ? "
+                      "AND board = ?", [capability, board])
+    names = [d[0] for d in cur.description]
+    return dict(zip(names, cur.fetchone(), strict=True))
 
 
 def arena_by_hand(category: str) -> tuple[str, float, str, float]:
@@ -105,14 +188,12 @@ def arena_by_hand(category: str) -> tuple[str, float, str, float]:
     return (*best_open, *best_closed)
 
 
-@pytest.mark.parametrize("capability, category", [("general", "full"), ("math", "math")])
-def test_arena_gaps_by_hand(warehouse: duckdb.DuckDBPyConnection, capability: str, category: str) -> None:
-    row = headline(warehouse, capability)
-    open_model, open_score, closed_model, closed_score = arena_by_hand(category)
-    assert row["board"] == "arena-catalog-text"
+def test_arena_general_gap_by_hand(warehouse: duckdb.DuckDBPyConnection) -> None:
+    """Arena no longer heads general (it is months older than LiveBench), but its own gap row stays exact."""
+    row = board_row(warehouse, "general", "arena-catalog-text")
+    open_model, open_score, closed_model, closed_score = arena_by_hand("full")
     assert (row["best_open_score"], row["best_closed_score"]) == pytest.approx((open_score, closed_score))
     assert row["gap_abs"] == pytest.approx(closed_score - open_score)
-    assert str(row["as_of"]).startswith("2025-12-11")  # the file's commit day, not the refresh time
     canonical = dict(warehouse.execute(
         "SELECT source_model, model_id FROM v_model_names WHERE source = 'arena_catalog' AND source_model IN (?, ?)",
         [open_model, closed_model]).fetchall())
@@ -130,8 +211,7 @@ def test_coding_gap_by_hand(warehouse: duckdb.DuckDBPyConnection) -> None:
               if t.startswith("Model: ")}
     best_open = max(v for m, v in scores.items() if m in open_weights)
     best_closed = max(v for m, v in scores.items() if m not in open_weights)
-    row = headline(warehouse, "coding")
-    assert row["board"] == "swebench-bash-only"
+    row = board_row(warehouse, "coding", "swebench-bash-only")
     assert (row["best_open_score"], row["best_closed_score"], row["gap_abs"]) == pytest.approx(
         (best_open, best_closed, best_closed - best_open))
     assert (best_open, best_closed) == (55.4, 74.2)

@@ -4,6 +4,7 @@ pure function over the whole warehouse), and a change recomputes only the famili
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -15,7 +16,7 @@ import pytest
 from polars.testing import assert_frame_equal
 
 from collectors.leaderboards import lmarena
-from collectors.pricing import litellm, openrouter
+from collectors.pricing import litellm, models_dev, openrouter
 from gapwatch.settings import Settings
 from gapwatch.source import Diff, FactChange
 from jobs.pipeline import Document, make_pipeline
@@ -274,3 +275,26 @@ def test_a_new_family_is_recomputed_when_one_of_its_inputs_changed(
     assert len(calls) == 2
     rows = w.con.execute("SELECT count(*) FROM price").fetchall()[0][0]
     assert w.con.execute("SELECT n FROM price_rows").fetchall() == [(rows,)]
+
+
+def test_a_catalogue_that_redates_a_board_model_recomputes_months_behind(tmp_path: Path) -> None:
+    """A release date that moves changes no score and no name's model or openness, but months behind."""
+    settings = Settings(_env_file=None, data_dir=tmp_path / "data", respect_robots=False)
+    csv = lmarena.SOURCE.__class__(**{**lmarena.SOURCE.__dict__, "paths": ("/lmsys.csv",)})
+
+    def catalogue(released: str) -> bytes:
+        """The models.dev fixture, also listing GPT-4-1106-preview (on the arena's board) released that day."""
+        api = json.loads(fixture_bytes("models_dev", "api_2025-09-30.json"))
+        openai = api["openai"]["models"]
+        openai["gpt-4-1106-preview"] = {**openai["gpt-4o"], "id": "gpt-4-1106-preview", "name": "GPT-4 Turbo",
+                                        "release_date": released}
+        return json.dumps(api).encode()
+
+    with make_pipeline(settings, publish_after_ingest=False) as pipe:
+        pipe.ingest_documents(csv, [_doc(fixture_bytes("lmarena", "lmsys_2024-06-19.csv"))], datetime(2024, 6, 19, 12))
+        pipe.ingest_documents(models_dev.SOURCE, [_doc(catalogue("2024-06-01"))], datetime(2024, 6, 19, 13))
+        dated = "SELECT closed_date FROM months_behind WHERE closed_model = 'gpt-4-1106-preview'"
+        assert pipe.con.execute(dated).fetchall() == []  # released after GPT-4-Turbo-2024-04-09: no record
+        pipe.ingest_documents(models_dev.SOURCE, [_doc(catalogue("2023-11-06"))], datetime(2024, 6, 19, 14))
+        assert pipe.con.execute(dated).fetchall() == [(date(2023, 11, 6),), (date(2023, 11, 6),)]
+        assert_tables_equal_full(pipe.con, settings)

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 import pytest
 
 from tests.warehouse.transforms.frames import scores
-from warehouse.transforms.months_behind import DAYS_PER_MONTH, months_behind, months_behind_summary
+from warehouse.transforms.months_behind import (
+    DAYS_PER_MONTH,
+    dated,
+    months_behind,
+    months_behind_summary,
+    release_dates,
+    stamped,
+)
 from warehouse.transforms.scores import comparable_scores
 
 A, B2 = "arena", "bench2"
@@ -38,7 +45,8 @@ def behind() -> pl.DataFrame:
 
 
 def test_each_closed_sota_and_the_open_model_that_matched_it(behind: pl.DataFrame) -> None:
-    table = behind.filter(definition="open-weights").drop("definition", "capability", "months_behind")
+    table = behind.filter(definition="open-weights").drop("definition", "capability", "months_behind",
+                                                          "closed_date_basis", "open_date_basis")
     assert table.rows() == [
         (A, "A", D("2024-01-01"), 1000.0, "O1", D("2024-02-01")),
         (A, "B", D("2024-03-01"), 1100.0, "O2", D("2024-06-01")),
@@ -73,3 +81,55 @@ def test_tolerance_zero_needs_the_full_score() -> None:
         ("A", "O2", D("2024-06-01")), ("B", None, None), ("D", None, None), ("Q", "P", D("2024-02-01"))
     ]
     assert strict["months_behind"][0] == pytest.approx(152 / DAYS_PER_MONTH)
+
+
+def test_date_stamped_ids_name_their_release_day() -> None:
+    names = ["gpt-4o-2024-08-06", "claude-sonnet-4-20250514", "o1-2024-12-17-high", "ChatGPT-4o-latest (2024-09-03)",
+             "claude-3-5-sonnet-20241022", "gemini-exp-1121", "gemini-2.5-pro-exp-03-25", "deepseek-v3-0324",
+             "mistral-large-2407", "model-20251399", "qwen2.5-72b-instruct", "command-r-2024-08"]
+    found = pl.DataFrame({"model": names}).select(stamped(pl.col("model")))["model"].to_list()
+    assert found == [D("2024-08-06"), D("2025-05-14"), D("2024-12-17"), D("2024-09-03"), D("2024-10-22"),
+                     None, None, None, None, None, None, D("2024-08-01")]
+
+
+# One board first listed on 2024-06-01, when X (released 2023-03-14, a catalogue's date) and gpt-4o (its id's date)
+# were already out. By release, X is a closed SOTA of its own, matched by Llama (released 2024-07-23) 16 months
+# later; by first listing it would be hidden behind gpt-4o, listed the same day. `anon-checkpoint` and
+# `gemma-exp-0315` have no release date (a stamp without its year is not one): they count from their listing.
+RELEASED = scores(
+    (A, "overall", "general", "X", "closed", 1250, "2024-06-01", None),
+    (A, "overall", "general", "gpt-4o-2024-05-13", "closed", 1280, "2024-06-01", None),
+    (A, "overall", "general", "anon-checkpoint", "closed", 1300, "2024-09-01", None),
+    (A, "overall", "general", "llama-3.1-405b", "open-weights-restricted", 1265, "2024-08-01", None),
+    (A, "overall", "general", "gemma-exp-0315", "open-weights-restricted", 1290, "2024-10-01", None),
+).with_columns(release_date=pl.col("model").replace_strict(
+    {"X": D("2023-03-14"), "llama-3.1-405b": D("2024-07-23")}, default=None, return_dtype=pl.Date))
+
+
+def test_models_count_from_their_release_where_a_source_gives_one() -> None:
+    behind = months_behind(comparable_scores(RELEASED), 0.01, release_dates(RELEASED)).filter(definition="open-weights")
+    assert behind.select("closed_model", "closed_date", "closed_date_basis", "open_model", "open_date",
+                         "open_date_basis").rows() == [
+        ("X", D("2023-03-14"), "release_date", "llama-3.1-405b", D("2024-07-23"), "release_date"),
+        ("gpt-4o-2024-05-13", D("2024-05-13"), "release_date", "gemma-exp-0315", D("2024-10-01"), "listing"),
+        ("anon-checkpoint", D("2024-09-01"), "listing", "gemma-exp-0315", D("2024-10-01"), "listing"),
+    ]
+    assert behind["months_behind"][0] == pytest.approx(497 / DAYS_PER_MONTH)
+
+
+def test_a_score_re_estimated_after_the_release_counts_from_its_listing() -> None:
+    # X's second estimate (1320, from 2024-11-01) is a new closed record, listed long after X's release.
+    frame = pl.concat([RELEASED, RELEASED.filter(model="X").with_columns(
+        score=pl.lit(1320.0), valid_from=pl.lit(datetime(2024, 11, 1, 12)))])
+    behind = months_behind(comparable_scores(frame), 0.01, release_dates(frame)).filter(definition="open-weights")
+    # A model counts once, when it first set a record: X on its release day, not again in November.
+    assert behind["closed_model"].to_list() == ["X", "gpt-4o-2024-05-13", "anon-checkpoint"]
+    # Dated at the release, the re-estimate would have been X's score on its release day.
+    assert behind.filter(closed_model="X")["closed_score"].to_list() == [1250.0]
+
+
+def test_a_date_stamped_id_outweighs_the_catalogues_date_of_its_family() -> None:
+    # Identity merges `gpt-4-turbo-2024-04-09` with the catalogues' `gpt-4-turbo` (released 2023-11-06).
+    frame = scores((A, "overall", "general", "gpt-4-turbo-2024-04-09", "closed", 1250, "2024-06-01", None)
+                   ).with_columns(release_date=pl.lit(D("2023-11-06")))
+    assert dated(comparable_scores(frame), release_dates(frame))["start"].to_list() == [D("2024-04-09")]

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from collectors.leaderboards import lmarena
-from collectors.pricing import openrouter
+from collectors.pricing import models_dev, openrouter
 from gapwatch.settings import Settings
 from jobs.pipeline import Document, Pipeline, make_pipeline
 from tests.conftest import fixture_bytes
@@ -54,13 +54,20 @@ def test_gap_follows_the_ingested_leaderboards(pipe: Pipeline) -> None:
 
 
 def test_prices_are_blended_after_a_price_ingest(pipe: Pipeline) -> None:
-    may = doc("openrouter", "models_2026-05-15.json")
-    july = doc("openrouter", "models_2026-07-17.json")
-    pipe.ingest_documents(openrouter.SOURCE, [may], datetime(2026, 5, 15, 12))
-    pipe.ingest_documents(openrouter.SOURCE, [july], datetime(2026, 7, 17, 12))
+    pipe.ingest_documents(models_dev.SOURCE, [doc("models_dev", "api_2025-09-30.json")], datetime(2025, 9, 30, 12))
+    pipe.ingest_documents(models_dev.SOURCE, [doc("models_dev", "api_2026-03-21.json")], datetime(2026, 3, 21, 12))
+    pipe.ingest_documents(openrouter.SOURCE, [doc("openrouter", "models_2026-05-15.json")], datetime(2026, 5, 15, 12))
+    pipe.ingest_documents(openrouter.SOURCE, [doc("openrouter", "models_2026-07-17.json")], datetime(2026, 7, 17, 12))
     moves = pipe.con.execute(
-        "SELECT before_blended, after_blended FROM v_price_moves WHERE model = 'deepseek/deepseek-chat-v3-0324'"
-    ).fetchall()
-    # 0.20/0.77 → 0.18/0.72 per 1M tokens (see tests/jobs/test_collect.py), blended 3:1.
-    assert moves == [(pytest.approx((3 * 0.2 + 0.77) / 4), pytest.approx((3 * 0.18 + 0.72) / 4))]
+        "SELECT before_blended, after_blended FROM v_price_moves "
+        "WHERE provider = 'deepseek' AND model = 'deepseek-chat'").fetchall()
+    # DeepSeek's own list: 0.57/1.68 → 0.28/0.42 per 1M tokens, blended 3:1.
+    assert moves == [(pytest.approx((3 * 0.57 + 1.68) / 4), pytest.approx((3 * 0.28 + 0.42) / 4))]
+    # OpenRouter's July cut of DeepSeek V3 (0.20/0.77 → 0.18/0.72) is blended too, but a reseller's move is no
+    # move of a price a buyer can count on.
+    resold = pipe.con.execute("SELECT role, blended_price FROM v_price_blended "
+                              "WHERE model = 'deepseek/deepseek-chat-v3-0324' ORDER BY valid_from").fetchall()
+    assert resold == [("reseller", pytest.approx((3 * 0.2 + 0.77) / 4)),
+                      ("reseller", pytest.approx((3 * 0.18 + 0.72) / 4))]
+    assert pipe.con.execute("SELECT count(*) FROM v_price_moves WHERE source = 'openrouter'").fetchone() == (0,)
     assert pipe.con.execute("SELECT count(*) FROM v_tco_scenarios").fetchone() == (3,)

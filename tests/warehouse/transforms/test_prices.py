@@ -99,7 +99,8 @@ def test_price_index_is_the_median_cheapest_price_per_group_and_tier() -> None:
     )
     as_of = D("2026-03-01")
     days = grid(as_of, D("2026-02-01"), 7)
-    index = price_index(cheapest_on_grid(blended(frame, 3, 1), days), quality_tiers(QUALITY, as_of), days)
+    cheapest = cheapest_on_grid(blended(frame, 3, 1), days)
+    index = price_index(cheapest, quality_tiers(QUALITY, as_of), days, min_models=1)
     assert index.rows() == [
         (D("2026-02-01"), "closed", "middle", 4.0, 1),
         (D("2026-02-01"), "closed", "top", 10.0, 1),
@@ -129,11 +130,60 @@ def test_price_index_median_over_models() -> None:
     as_of = D("2026-02-01")
     tiers = pl.DataFrame({"model_id": ["m1", "m2", "m3", "m4", "m5"], "quality_tier": ["top"] * 5})
     days = grid(as_of, as_of, 7)
-    index = price_index(cheapest_on_grid(blended(frame, 3, 1), days), tiers, days)
+    index = price_index(cheapest_on_grid(blended(frame, 3, 1), days), tiers, days, min_models=2)
     assert index.rows() == [(as_of, "closed", "top", 7.0, 2), (as_of, "open", "top", 2.0, 3)]
+
+
+def test_a_point_of_the_index_needs_three_models_of_its_side() -> None:
+    """Two closed models are two prices, not an index: that side has no point (a gap on the page)."""
+    frame = prices(
+        ("a", "m1", "closed", 10.0, 10.0, "2026-02-01", None),
+        ("a", "m3", "closed", 4.0, 4.0, "2026-02-01", None),
+        ("a", "m2", "open-source", 1.0, 1.0, "2026-02-01", None),
+        ("a", "m4", "open-source", 2.0, 2.0, "2026-02-01", None),
+        ("a", "m5", "open-source", 9.0, 9.0, "2026-02-01", None),
+    )
+    as_of = D("2026-02-01")
+    tiers = pl.DataFrame({"model_id": ["m1", "m2", "m3", "m4", "m5"], "quality_tier": ["top"] * 5})
+    days = grid(as_of, as_of, 7)
+    index = price_index(cheapest_on_grid(blended(frame, 3, 1), days), tiers, days)
+    assert index.rows() == [(as_of, "open", "top", 2.0, 3)]
+
+
+@pytest.mark.parametrize("role", ["reseller", "grey_market"])
+def test_a_resellers_or_grey_markets_price_is_never_a_models_price(role: str) -> None:
+    frame = pl.concat([
+        prices(("anthropic", "claude-opus-4.5", "closed", 5.0, 25.0, "2026-02-01", None)),
+        prices(("cheapapi", "claude-opus-4.5", "closed", 0.5, 2.5, "2026-02-01", None)).with_columns(role=pl.lit(role)),
+    ])
+    cheapest = cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7))
+    assert cheapest["blended_price"].to_list() == [10.0]
+
+
+def test_an_image_models_price_is_not_a_per_token_price() -> None:
+    frame = prices(("openai", "gpt-image-1", "closed", 5.0, 40.0, "2026-02-01", None)).with_columns(
+        per_token=pl.lit(False))
+    assert cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7)).height == 0
 
 
 @pytest.mark.parametrize("tier", ["batch", "flex"])
 def test_only_standard_tier_prices_enter_the_index(tier: str) -> None:
     frame = prices(("a", "m1", "closed", 1.0, 1.0, "2026-02-01", None)).with_columns(tier=pl.lit(tier))
     assert cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7)).height == 0
+
+
+def test_a_models_price_on_a_day_is_its_list_price_outvoting_one_sources_slip() -> None:
+    """genai-prices listed DeepSeek's deepseek-chat at $0.014/$0.028 for four months (10-40× too cheap, under
+    the guard's 100×) while LiteLLM and models.dev said $0.27/$1.10: the list price is the sources' median."""
+    frame = pl.concat([
+        prices(("deepseek", "deepseek-chat", "open-weights-permissive", 0.014, 0.028, "2026-02-01", None)),
+        prices(("deepseek", "deepseek-chat", "open-weights-permissive", 0.27, 1.1, "2026-02-01", None))
+        .with_columns(source=pl.lit("litellm")),
+        prices(("deepseek", "deepseek-chat", "open-weights-permissive", 0.27, 1.1, "2026-02-01", None))
+        .with_columns(source=pl.lit("models_dev")),
+        # a host sells the weights cheaper: the model's price is still its maker's list price
+        prices(("deepinfra", "deepseek-chat", "open-weights-permissive", 0.2, 0.8, "2026-02-01", None))
+        .with_columns(role=pl.lit("host")),
+    ])
+    cheapest = cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7))
+    assert cheapest["blended_price"].to_list() == [pytest.approx((3 * 0.27 + 1.1) / 4)]
