@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 import duckdb
 import polars as pl
@@ -52,7 +52,7 @@ from warehouse.transforms.families import (
     price_quality_tables,
     price_tables,
 )
-from warehouse.transforms.grid import grid, last_grid_day
+from warehouse.transforms.grid import grid
 from warehouse.transforms.prices import blended, price_index
 from warehouse.transforms.score_state import FULL, REFERENCE_BOARD
 from warehouse.transforms.touched import PRICE_KEY
@@ -65,6 +65,7 @@ log = logging.getLogger(__name__)
 UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality", "top"})
 
 FIRST_PRICE_DAY = "first_price_day"
+ALIVE_PRICES = "transform_price_alive"
 PRICE_ROLES = "price_roles"
 # Months behind dates models by their release (`inputs.RELEASES_SQL`): a release date that moved recomputes
 # everything, as no fact key it could mark touched changed.
@@ -172,6 +173,7 @@ def _save_state(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> None:
 
 def _save_quality(con: duckdb.DuckDBPyConnection, frames: Frames) -> None:
     _write(con, "transform_quality", frames.quality)
+    score_state.save_quality(con)
     _write(con, "transform_quality_tier", frames.tiers)
 
 
@@ -182,7 +184,8 @@ def full(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state:
         for name, frame in family.compute(frames).items():
             _write(con, name, frame)
     _save_quality(con, frames)
-    kept = score_state.save(con, frames.scores, frames.scored) | {REFERENCE_BOARD: str(frames.reference_board)}
+    _save_alive_prices(con, frames.prices, as_of)
+    kept = score_state.save(con, frames.scores, frames.scored, as_of) | {REFERENCE_BOARD: str(frames.reference_board)}
     _save_state(con, state | kept)
 
 
@@ -216,7 +219,8 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     dirty: set[str] = {IDENTITY} if identity_moved else set()
     if boards:
         dirty.add(SCORE)
-        if score_state.update_boards(con, settings, as_of, sorted(boards), min(boards.values()), before) == FULL:
+        if score_state.update_boards(con, settings, as_of, sorted(boards), min(boards.values()), before,
+                                     whole=identity_moved) == FULL:
             full(con, settings, as_of, state)
             return "full"
     same_day = None if new_day else sorted(boards)  # the other capabilities' as-of figures stand
@@ -225,9 +229,9 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         full(con, settings, as_of, state)
         return "full"
     quality_since = min(boards.values()) if before[REFERENCE_BOARD] in boards else None
-    # A new day adds the grid days after the last one before it, and moves the as-of row.
-    added = {step: last_grid_day(last_day, step) + timedelta(days=1) for step in
-             (settings.price_index_grid_days, settings.frontier_grid_days)} if new_day else {}
+    # A new day moves the as-of row (on the last day, kept only where that is a fixed grid day) and adds the grid
+    # days after it; every older row is of a fixed day whose inputs stand.
+    added = dict.fromkeys((settings.price_index_grid_days, settings.frontier_grid_days), last_day) if new_day else {}
     top_since = _earliest(quality_since, added.get(settings.price_index_grid_days))
     if top_since is not None and before[REFERENCE_BOARD] != "None":  # no reference board: no top N
         score_state.update_reference(con, settings, as_of, before, quality_since, top_since)
@@ -235,7 +239,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         dirty.add(QUALITY)
     if prices:
         dirty.add(PRICE)
-        _update_prices(con, settings, [key for key, _ in prices])
+        _update_prices(con, settings, [key for key, _ in prices], as_of)
     grid_since = _earliest(*(day for _, day in prices), quality_since, *added.values())
     tiers_moved = False
     if QUALITY in dirty:  # a new day alone starts no quality interval: the tiers stand
@@ -245,7 +249,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
             _write(con, "transform_quality_tier", tiers)
             tiers_moved = True
     if grid_since is not None:
-        _update_price_quality(con, settings, as_of, _first_price_day(state), grid_since)
+        _update_price_quality(con, settings, as_of, _first_price_day(state), grid_since, last_day)
     if tiers_moved:  # a tier rates the model's whole price history: every day of the index moves
         _reaggregate_price_index(con, settings, as_of, _first_price_day(state))
     for family in FAMILIES:  # the others: whole, when one of their inputs changed
@@ -310,18 +314,40 @@ def _prices_where(con: duckdb.DuckDBPyConnection, where: str, params: list | Non
     return con.sql(query, params=params or None).pl()
 
 
-def _update_prices(con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[tuple[str, ...]]) -> None:
-    """Rewrite the `price_blended` and `price_moves` rows of `keys` from those keys' whole history."""
+def _not_ended(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The intervals of `frame` not ended before `as_of`: what the derive may read on that day or later."""
+    return frame.filter(pl.col("valid_to").is_null() | (pl.col("valid_to").dt.date() >= as_of))
+
+
+def _save_alive_prices(con: duckdb.DuckDBPyConnection, prices: pl.DataFrame, as_of: date) -> None:
+    _write(con, ALIVE_PRICES, _not_ended(prices, as_of))
+
+
+def _alive_prices(con: duckdb.DuckDBPyConnection, since: date, cached: date) -> pl.DataFrame:
+    """The price intervals alive on `since` or later. `transform_price_alive` holds every interval not ended
+    before day `cached` (the touched keys' brought up to date): all of them when `since` is that day or later;
+    before it, the price table is read."""
+    alive = "valid_to IS NULL OR CAST(valid_to AS DATE) > ?"
+    if since >= cached:
+        return con.sql(f"SELECT * FROM {ALIVE_PRICES} WHERE {alive}", params=[since]).pl()
+    return _prices_where(con, alive, [since])
+
+
+def _update_prices(con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[tuple[str, ...]],
+                   as_of: date) -> None:
+    """Rewrite the `price_blended` and `price_moves` rows of `keys` from those keys' whole history, and their
+    intervals in `transform_price_alive`."""
     frame = pl.DataFrame([list(k) for k in keys], schema=list(PRICE_KEY), orient="row")
     con.register("_touched", frame.to_arrow())
     try:
         # EXISTS on the key columns: a hash join, where a row-constructor IN compares structs row by row.
         match = ("EXISTS (SELECT 1 FROM _touched t WHERE t.source = {0}.source AND t.provider = {0}.provider "
                  "AND t.model = {0}.model AND t.tier = {0}.tier)")
-        priced = blended(_prices_where(con, match.format("price")), settings.blend_input_weight,
-                         settings.blend_output_weight)
+        history = _prices_where(con, match.format("price"))
+        priced = blended(history, settings.blend_input_weight, settings.blend_output_weight)
         for name, rows in price_tables(priced).items():
             _write(con, name, rows, "WHERE " + match.format(name))
+        _write(con, ALIVE_PRICES, _not_ended(history, as_of), "WHERE " + match.format(ALIVE_PRICES))
     finally:
         con.unregister("_touched")
 
@@ -336,11 +362,10 @@ def _reaggregate_price_index(con: duckdb.DuckDBPyConnection, settings: Settings,
 
 
 def _update_price_quality(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, first: date | None,
-                          since: date) -> None:
+                          since: date, cached: date) -> None:
     """The price index and frontier from grid day `since` on, and the default scenario, from the price and
-    quality intervals alive on one of those days."""
-    alive = "valid_to IS NULL OR CAST(valid_to AS DATE) > ?"
-    priced = blended(_prices_where(con, alive, [since]), settings.blend_input_weight, settings.blend_output_weight)
+    quality intervals alive on one of those days (`_alive_prices`)."""
+    priced = blended(_alive_prices(con, since, cached), settings.blend_input_weight, settings.blend_output_weight)
     quality = con.sql(
         'SELECT model_id, openness, score, start, "end" FROM transform_quality WHERE "end" IS NULL OR "end" > $since',
         params={"since": since},

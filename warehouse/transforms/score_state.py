@@ -29,6 +29,7 @@ import duckdb
 import polars as pl
 
 from gapwatch.settings import Settings
+from warehouse.transforms.families import AS_OF
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
 from warehouse.transforms.headline import board_freshness, gap_headline
@@ -49,6 +50,14 @@ from warehouse.transforms.scores import GROUP, comparable_scores, primary_catego
 from warehouse.transforms.write import insert, replace
 
 FULL = "full"
+ALIVE = "transform_score_alive"
+MODELS = "transform_score_model"
+LATEST = "transform_quality_latest"
+QUALITY_COLUMNS = ["model_id", "openness", "score", "start", "end"]
+# Each model's newest quality interval start and its best score then (what `quality.quality_tiers` ranks).
+_LATEST = """SELECT model_id, max({'s': "start", 'v': score}).s AS "start", max({'s': "start", 'v': score}).v AS score
+FROM transform_quality"""
+MODEL_COLUMNS = ["capability", "board", "model", "first", "release"]
 REFERENCE_BOARD, FIRST_SCORE_DAY = "reference_board", "first_score_day"
 
 # The score facts of the compared categories (`transform_score_group`: what `comparable_scores` keeps of
@@ -111,13 +120,38 @@ def _scores(con: duckdb.DuckDBPyConnection, where: str, params: list) -> pl.Data
     return con.sql(_SCORES.format(where=where), params=params).pl()
 
 
+def _alive(con: duckdb.DuckDBPyConnection, since: date, cached: date, capabilities: list[str] | None = None,
+           board: str | None = None) -> pl.DataFrame:
+    """The score intervals (of `board`, of `capabilities`, where given) not ended before day `since`, as
+    `_scores` gives them. `transform_score_alive` holds every interval not ended before day `cached` (the
+    changed boards' brought up to date): all of them when `since` is that day or later; before it, the score
+    table is read."""
+    cache = since >= cached
+    where, params = ["(s.valid_to IS NULL OR CAST(s.valid_to AS DATE) >= ?)"], [since]
+    if capabilities is not None:
+        where.append(_among(capabilities, "s.capability" if cache else "g.capability"))
+        params += capabilities
+    if board is not None:
+        where.append("s.board = ?")
+        params.append(board)
+    if cache:
+        return con.sql(f"SELECT * FROM {ALIVE} s WHERE {' AND '.join(where)}", params=params).pl()
+    return _scores(con, " AND ".join(where), params)
+
+
+def _not_ended(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The intervals of `frame` not ended before `as_of`: what the derive may read on that day or later."""
+    return frame.filter(pl.col("valid_to").is_null() | (pl.col("valid_to").dt.date() >= as_of))
+
+
 def _groups(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     """Every (capability, board) with its compared category and `g`, as `primary_categories` numbers them."""
     return con.sql("SELECT board, capability, category, newest FROM transform_score_group "
                    "ORDER BY board, capability").pl().with_row_index("g")
 
 
-def save(con: duckdb.DuckDBPyConnection, scores: pl.DataFrame, scored: pl.DataFrame) -> dict[str, str]:
+def save(con: duckdb.DuckDBPyConnection, scores: pl.DataFrame, scored: pl.DataFrame, as_of: date
+         ) -> dict[str, str]:
     """After a full recompute: the score state from the whole warehouse. Returns the state values to keep
     with the fingerprints."""
     groups = (scored.group_by("capability", "board", "category").agg(pl.col("start").max().alias("newest"))
@@ -127,14 +161,20 @@ def save(con: duckdb.DuckDBPyConnection, scores: pl.DataFrame, scored: pl.DataFr
     fresh = board_freshness(scores.filter(pl.col("capability").is_not_null()))
     replace(con, "transform_board_fresh", pl.DataFrame(
         {"board": list(fresh), "newest": list(fresh.values())}, schema={"board": pl.String, "newest": pl.Date}))
-    replace(con, "transform_score_record", score_records(dated(scored, release_dates(scores))))
+    releases = release_dates(scores)
+    replace(con, "transform_score_record", score_records(dated(scored, releases)))
+    firsts = scored.group_by(*GROUP, "model").agg(pl.col("start").min().alias("first"))
+    replace(con, MODELS, firsts.join(releases, on="model", how="left").select(
+        *GROUP, "model", "first", pl.coalesce(stamped(pl.col("model")), pl.col("release_date")).alias("release")))
+    replace(con, ALIVE, _scores(con, "s.valid_to IS NULL OR CAST(s.valid_to AS DATE) >= ?", [as_of]))
     return {FIRST_SCORE_DAY: str(scored["start"].min()) if scored.height else "None"}
 
 
 def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, boards: list[str], since: date,
-                  state: dict[str, str]) -> str | None:
-    """Bring the gap tables' history and the records up to date with a change of `boards` from day `since` on;
-    the as-of figures are `update_as_of`'s. Returns FULL when the change cannot be extended, else None."""
+                  state: dict[str, str], whole: bool = False) -> str | None:
+    """Bring the gap tables' history and the records up to date with a change of `boards` from day `since` on
+    (`whole`: names of theirs moved to another model); the as-of figures are `update_as_of`'s. Returns FULL when
+    the change cannot be extended, else None."""
     figures = con.sql(_BOARD_FIGURES.format(boards=_among(boards)), params=boards).pl()
     chosen = primary_categories(figures).drop("g")
     known = con.sql("SELECT capability, board, category FROM transform_score_group WHERE list_contains(?, board)",
@@ -155,7 +195,8 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
 
     groups = _groups(con)
     at = f"{_among(boards, 's.board')} AND (s.valid_to IS NULL OR s.valid_to >= ?)"
-    scored = comparable_scores(_scores(con, at, [*boards, since]), groups)
+    raw = _scores(con, at, [*boards, since])
+    scored = comparable_scores(raw, groups)
     first = state.get(FIRST_SCORE_DAY)
     if scored.height and (first in (None, "None") or scored["start"].min() < date.fromisoformat(first)):
         return FULL  # history now begins earlier: the grids reach further back
@@ -165,12 +206,85 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
                      params=[boards, since]).pl()
     replace(con, "gap_over_time", gap_over_time(scored, since, before), f"WHERE {mine} AND date >= ?",
             [boards, since])
+    _update_models(con, boards, since, raw, scored, whole)
     _update_records(con, boards, since, scored)
+    replace(con, ALIVE, _not_ended(raw, as_of), f"WHERE {mine}", [boards])
     found = con.sql("SELECT * FROM transform_score_record").pl().cast(RECORDS_SCHEMA)
     behind = months_behind_from_records(found, settings.months_behind_tolerance)
     replace(con, "months_behind", behind)
     replace(con, "months_behind_summary", months_behind_summary(behind))
     return None
+
+
+def _model_state(con: duckdb.DuckDBPyConnection, where: str, params: list) -> pl.DataFrame:
+    """Each (capability, board) model's first start and release (`_FIRSTS` under `where`), as `dated` needs
+    them."""
+    names = con.sql(_FIRSTS.format(boards=where), params=params).pl()
+    firsts = names.group_by(*GROUP, "model").agg(pl.col("first").min())
+    return firsts.join(_releases(con, firsts["model"].unique().to_list()), on="model", how="left")
+
+
+def _with(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame, query: str, params: list | None = None
+          ) -> pl.DataFrame:
+    """`query` run with `frame` registered as `_wanted` (a hash join, where a long list parameter is compared
+    with every row)."""
+    con.register("_wanted", frame.to_arrow())
+    try:
+        return con.sql(query, params=params or None).pl()
+    finally:
+        con.unregister("_wanted")
+
+
+def _releases(con: duckdb.DuckDBPyConnection, models: list[str]) -> pl.DataFrame:
+    """model → release (`months_behind.dated`'s: the date-stamped id, else the catalogues' release date)."""
+    wanted = pl.DataFrame({"model": models}, schema={"model": pl.String})
+    known = _with(con, wanted, f"SELECT model_id AS model, release_date FROM ({RELEASES_SQL}) r "
+                               "WHERE release_date IS NOT NULL AND model_id IN (SELECT model FROM _wanted)")
+    return wanted.join(known, on="model", how="left").select(
+        "model", pl.coalesce(stamped(pl.col("model")), pl.col("release_date")).alias("release"))
+
+
+def _stored_models(con: duckdb.DuckDBPyConnection, boards: list[str], models: pl.Series) -> pl.DataFrame:
+    """The `transform_score_model` rows of `models` on `boards`."""
+    return _with(con, pl.DataFrame({"model": models.unique()}),
+                 f"SELECT * FROM {MODELS} WHERE list_contains(?, board) AND model IN (SELECT model FROM _wanted)",
+                 [boards])
+
+
+def _update_models(con: duckdb.DuckDBPyConnection, boards: list[str], since: date, raw: pl.DataFrame,
+                   scored: pl.DataFrame, whole: bool) -> None:
+    """Bring `transform_score_model` up to date for a change of `boards` from day `since` on: `raw` and `scored`
+    hold every interval of theirs alive since then. Only the models of intervals starting or ending since then
+    can have another first start; a first start only moves earlier, unless an interval that began and ended
+    within a day (which `comparable_scores` drops) was the first: those models, and every model of the boards
+    when `whole` (a name moved to another model), are read again from the score table."""
+    mine = "list_contains(?, board)"
+    if whole:
+        replace(con, MODELS, _model_state(con, _among(boards, "s.board"), boards), f"WHERE {mine}", [boards])
+        return
+    moved = scored.filter((pl.col("start") >= since) | pl.col("end").is_not_null()).group_by(*GROUP, "model").agg(
+        pl.col("start").min().alias("first"))
+    dropped = raw.filter(pl.col("valid_to").is_not_null()
+                         & (pl.col("valid_to").dt.date() == pl.col("valid_from").dt.date()))
+    again = dropped.select(pl.coalesce("model_id", "model").alias("model")).unique()["model"].to_list()
+    stored = _stored_models(con, boards, moved["model"])
+    rows = (moved.join(stored.select(*GROUP, "model", pl.col("first").alias("was")), on=[*GROUP, "model"],
+                       how="left")
+            .select(*GROUP, "model", pl.min_horizontal("first", "was").alias("first"))
+            .filter(~pl.col("model").is_in(again)))
+    rows = rows.join(_releases(con, rows["model"].unique().to_list()), on="model", how="left")
+    if again:  # every name of those models, on these boards
+        names = [*dropped["model"].unique().to_list(), *(r[0] for r in con.execute(
+            "SELECT source_model FROM model_alias WHERE list_contains(?, model_id)", [again]).fetchall())]
+        rows = pl.concat([rows, _model_state(con, f"{_among(boards, 's.board')} AND list_contains(?, s.model)",
+                                             [*boards, names]).filter(pl.col("model").is_in(again))])
+    con.register("_moved", moved.select(*GROUP, "model").to_arrow())
+    try:
+        con.execute(f"DELETE FROM {MODELS} m WHERE EXISTS (SELECT 1 FROM _moved o WHERE o.capability = m.capability "
+                    "AND o.board = m.board AND o.model = m.model)")
+    finally:
+        con.unregister("_moved")
+    replace(con, MODELS, rows.select(*MODEL_COLUMNS), f"WHERE {mine} AND list_contains(?, model)", [boards, again])
 
 
 def _update_records(con: duckdb.DuckDBPyConnection, boards: list[str], since: date, scored: pl.DataFrame) -> None:
@@ -179,27 +293,28 @@ def _update_records(con: duckdb.DuckDBPyConnection, boards: list[str], since: da
 
     An interval starting before `since` counts from the same day as before (its model's first start and release
     are older than the change or unchanged), so the records before that day stand, but for those of intervals
-    listed since `since` (which may have changed). What counts from it or later:
-    the intervals starting then, and every interval of a model released then (a score listed before the
-    release counts from the release)."""
-    names = con.sql(_FIRSTS.format(boards=_among(boards, "s.board")), params=boards).pl()
-    firsts = names.group_by(*GROUP, "model").agg(pl.col("first").min())
-    known = con.sql(f"SELECT model_id AS model, release_date FROM ({RELEASES_SQL}) "
-                    "WHERE release_date IS NOT NULL AND list_contains(?, model_id)",
-                    params=[firsts["model"].unique().to_list()]).pl()
-    releases = firsts.select("model").unique().join(known, on="model", how="left").select(
-        "model", pl.coalesce(stamped(pl.col("model")), pl.col("release_date")).alias("release"))
-    new = dated(scored.filter(pl.col("start") >= since), known, firsts)
+    listed since `since` (which may have changed). What counts from it or later: the intervals starting then,
+    and every interval of a model released then and listed before (a score listed before the release counts
+    from the release)."""
+    mine = "list_contains(?, board)"
+    new = scored.filter(pl.col("start") >= since)
+    models = _stored_models(con, boards, new["model"])
+    known = models.select("model", pl.col("release").alias("release_date")).unique("model")
+    new = dated(new, known, models)
     # A record of an interval listed since `since` may go: its interval may have changed or moved to another model.
     suspect = con.execute(f'SELECT min("start") FROM transform_score_record WHERE {_among(boards)} AND listed >= ?',
                           [*boards, since]).fetchall()[0][0]
     day = min(d for d in (since, new["start"].min() if new.height else None, suspect) if d is not None)
-    late = releases.filter(pl.col("release") >= day)["model"].to_list()
+    late = [r[0] for r in con.execute(f"SELECT DISTINCT model FROM {MODELS} WHERE {mine} AND release >= ? "
+                                      "AND first < ?", [boards, day, day]).fetchall()]
     if day < since or late:  # the intervals counting from `day` on are not all in `scored`
-        wanted = names.filter(pl.col("model").is_in(late))["name"].unique().to_list()
-        read = (f"{_among(boards, 's.board')} AND (CAST(s.valid_from AS DATE) >= ? OR list_contains(?, s.model))")
+        wanted = [*late, *(r[0] for r in con.execute(
+            "SELECT source_model FROM model_alias WHERE list_contains(?, model_id)", [late]).fetchall())]
+        read = f"{_among(boards, 's.board')} AND (CAST(s.valid_from AS DATE) >= ? OR list_contains(?, s.model))"
         scored = comparable_scores(_scores(con, read, [*boards, day, wanted]), _groups(con))
-        new = dated(scored, known, firsts)
+        models = _stored_models(con, boards, scored["model"])
+        known = models.select("model", pl.col("release").alias("release_date")).unique("model")
+        new = dated(scored, known, models)
     mine = "list_contains(?, board)"
     earlier = con.sql(f'SELECT * FROM transform_score_record WHERE {mine} AND "start" < ?',
                       params=[boards, day]).pl().cast(RECORDS_SCHEMA)
@@ -214,13 +329,11 @@ def update_reference(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: 
     board = state[REFERENCE_BOARD]
     since = min(d for d in (quality_since, top_since) if d is not None)
     capability = settings.quality_capability
-    alive = "s.board = ? AND g.capability = ? AND (s.valid_to IS NULL OR s.valid_to >= ?)"
-    scored = comparable_scores(_scores(con, alive, [board, capability, since]), _groups(con))
+    scored = comparable_scores(_alive(con, since, _cached(state), [capability], board), _groups(con))
     if quality_since is not None:
-        replace(con, "transform_quality",
-                reference_quality(scored.filter(pl.col("end").is_null() | (pl.col("end") >= quality_since)),
-                                  capability, board),
-                'WHERE "end" IS NULL OR "end" >= ?', [quality_since])
+        _update_quality(con, reference_quality(
+            scored.filter(pl.col("end").is_null() | (pl.col("end") >= quality_since)), capability, board),
+            quality_since)
     if top_since is not None:
         days = grid(as_of, date.fromisoformat(state[FIRST_SCORE_DAY]), settings.price_index_grid_days)
         top = top_on_grid(scored, days.filter(pl.col("date") >= top_since), board, capability, TOP_N)
@@ -236,16 +349,14 @@ def update_as_of(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
     those boards score (and the general and quality capabilities, which the reference board is chosen by) are
     recomputed: no other capability's figures read anything that changed."""
     groups = _groups(con)
-    day = "CAST(s.valid_from AS DATE) <= ? AND (s.valid_to IS NULL OR CAST(s.valid_to AS DATE) > ?)"
-    params: list = [as_of, as_of]
-    ours = groups
+    ours, capabilities = groups, None
     if boards is not None:
         capabilities = sorted({*groups.filter(pl.col("board").is_in(boards))["capability"].to_list(),
                                GENERAL, settings.quality_capability})
-        day += f" AND {_among(capabilities, 'g.capability')}"
-        params += capabilities
         ours = groups.filter(pl.col("capability").is_in(capabilities))
-    current = _scores(con, day, params)
+    on_day = (pl.col("valid_from").dt.date() <= as_of) & (
+        pl.col("valid_to").is_null() | (pl.col("valid_to").dt.date() > as_of))
+    current = _alive(con, as_of, _cached(state), capabilities).filter(on_day)
     scored = comparable_scores(current, groups)
     fresh = dict(con.execute("SELECT board, newest FROM transform_board_fresh").fetchall())
     headline = gap_headline(current, ours, preferences, as_of, settings.headline_max_age_days, fresh)
@@ -270,9 +381,42 @@ def update_as_of(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
     return None
 
 
-def tiers_now(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
-    """The quality tiers on `as_of` from the stored reference quality: each model's newest interval only."""
-    newest = con.sql('''SELECT model_id, openness, score, "start", "end" FROM transform_quality WHERE "start" <= ?
-                        QUALIFY "start" = max("start") OVER (PARTITION BY model_id)''', params=[as_of]).pl()
-    return quality_tiers(newest, as_of)
+def _cached(state: dict[str, str]) -> date:
+    """The as-of day `transform_score_alive` was last brought up to date for every board (the last derive's)."""
+    return date.fromisoformat(state[AS_OF])
 
+
+def _update_quality(con: duckdb.DuckDBPyConnection, quality: pl.DataFrame, since: date) -> None:
+    """Replace the reference quality intervals alive since `since` by `quality`, those of the models whose
+    intervals changed only, and bring those models' newest quality (`transform_quality_latest`) up to date."""
+    alive = '"end" IS NULL OR "end" >= ?'
+    columns = ', '.join(f'"{c}"' for c in QUALITY_COLUMNS)
+    stored = con.sql(f"SELECT {columns} FROM transform_quality WHERE {alive}", params=[since]).pl()
+    quality = quality.select(QUALITY_COLUMNS).cast(dict(stored.schema))
+    changed = pl.concat([stored.join(quality, on=QUALITY_COLUMNS, how="anti", nulls_equal=True),
+                         quality.join(stored, on=QUALITY_COLUMNS, how="anti", nulls_equal=True)])
+    models = changed["model_id"].unique()
+    if not models.len():
+        return
+    wanted = pl.DataFrame({"model_id": models})
+    con.register("_changed", wanted.to_arrow())
+    try:
+        mine = "model_id IN (SELECT model_id FROM _changed)"
+        replace(con, "transform_quality", quality.filter(pl.col("model_id").is_in(models.implode())),
+                f"WHERE ({alive}) AND {mine}", [since])
+        con.execute(f"DELETE FROM {LATEST} WHERE {mine}")
+        con.execute(f"INSERT INTO {LATEST} {_LATEST} WHERE {mine} GROUP BY model_id")
+    finally:
+        con.unregister("_changed")
+
+
+def save_quality(con: duckdb.DuckDBPyConnection) -> None:
+    """After a full recompute: each model's newest reference quality, from `transform_quality`."""
+    con.execute(f"DELETE FROM {LATEST}")
+    con.execute(f"INSERT INTO {LATEST} {_LATEST} GROUP BY model_id")
+
+
+def tiers_now(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
+    """The quality tiers on `as_of` from each model's newest reference quality (`transform_quality_latest`: no
+    interval starts after the newest collection day)."""
+    return quality_tiers(con.sql(f'SELECT model_id, score, "start" FROM {LATEST}').pl(), as_of)
