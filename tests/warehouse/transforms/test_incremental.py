@@ -171,6 +171,37 @@ def test_new_days_and_score_changes_extend_the_tables(tmp_path: Path, seed: int)
         assert_tables_equal_full(w.con)
 
 
+def test_a_model_listed_and_removed_within_a_day_counts_from_its_release_when_listed_again(tmp_path: Path) -> None:
+    """A date-stamped model's first listing began and ended within one day (no day closed on it, so it is
+    dropped): listed again days later, that listing is its first and counts from its release, as in full."""
+    w = Warehouse(tmp_path / "w.duckdb", 12)
+    model = "m900-20240601"  # released before the history began, scoring above every other: a closed record
+    w.con.execute("INSERT INTO model (model_id, openness) VALUES (?, 'closed')", [model])
+    w.con.execute("INSERT INTO model_alias VALUES ('arena', ?, ?, 'exact', 1.0)", [model, model])
+    key = {"board": "arena", "category": "overall", "model": model}
+
+    def step(days: int, hours: int, listed: bool) -> None:
+        w.now += timedelta(days=days, hours=hours)
+        if days:
+            w.collected()
+        w.con.execute("UPDATE leaderboard_score SET valid_to = ? WHERE model = ? AND valid_to IS NULL", [w.now, model])
+        if listed:
+            w.con.execute("INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, "
+                          "valid_from) VALUES ('arena', 'arena', 'overall', ?, 2000, 'elo', ?)", [model, w.now])
+        out = Outcome("arena", w.now)
+        (out.diff.added if listed else out.diff.removed).append(FactChange("leaderboard_score", key, None, None,
+                                                                           None))
+        touched.record_touches(w.con, "arena", out)
+        assert incremental.refresh(w.con, SETTINGS) == "partial"
+        assert_tables_equal_full(w.con)
+
+    step(1, 0, listed=True)
+    step(0, 1, listed=False)  # gone within the day it came
+    step(5, 0, listed=True)
+    assert w.con.execute("SELECT closed_date FROM months_behind WHERE closed_model = ? LIMIT 1",
+                         [model]).fetchall() == [(date(2024, 6, 1),)]
+
+
 def test_a_price_change_leaves_the_gap_tables_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     w = Warehouse(tmp_path / "w.duckdb", 7)
     w.now += timedelta(minutes=5)
