@@ -86,17 +86,30 @@ LEFT JOIN model m ON m.model_id = a.model_id
 LEFT JOIN own ON own.source = f.source AND own.source_model = f.model
 """
 
-# What the groups and the freshness of boards need of a board's whole history: aggregates, one row per category.
-# A list of constants (`board IN (?, …)`) lets DuckDB filter the capability map's resolution by board too.
-_BOARD_FIGURES = """
-SELECT board, capability, category, max(weight) AS weight, count(DISTINCT model) AS models,
+# What the groups and the freshness of boards need of a board's whole history, per category: the distinct names
+# it ever scored (`transform_score_name`) and its newest lasting start, publish date and change
+# (`transform_score_category`), kept up to date from the intervals alive since a change. The capability map's
+# resolution, filtered to the boards given, adds each category's capability and weight.
+_CATEGORY_FIGURES = """
+SELECT board, category,
        max(CAST(valid_from AS DATE)) FILTER (valid_to IS NULL OR CAST(valid_to AS DATE) > CAST(valid_from AS DATE))
            AS newest,
        max(publish_date) AS published, max(CAST(valid_from AS DATE)) AS changed
-FROM v_capability_scores WHERE {boards}
-GROUP BY board, capability, category
+FROM {rows} GROUP BY board, category
 """
-
+_BOARD_FIGURES = """
+WITH names AS (
+    SELECT board, category, count(*) AS models FROM transform_score_name WHERE {boards} GROUP BY board, category
+)
+SELECT c.board, r.capability, c.category, max(r.weight) AS weight, any_value(n.models) AS models,
+       any_value(c.newest) AS newest, any_value(c.published) AS published, any_value(c.changed) AS changed
+FROM transform_score_category c
+JOIN names n ON n.board = c.board AND n.category = c.category
+JOIN v_capability_resolution r ON r.board = c.board AND r.category = c.category
+WHERE r.capability <> 'none' AND c.{boards}
+GROUP BY c.board, r.capability, c.category
+"""
+_RANKED = "score_unit <> 'rank'"  # as v_capability_scores: a rank is no capability evidence
 
 # Each (capability, board) model's first start (what `months_behind.dated` compares a start with), per source
 # name, over the compared categories of the boards given: an aggregate, where the intervals themselves would be
@@ -175,7 +188,8 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
     """Bring the gap tables' history and the records up to date with a change of `boards` from day `since` on
     (`whole`: names of theirs moved to another model); the as-of figures are `update_as_of`'s. Returns FULL when
     the change cannot be extended, else None."""
-    figures = con.sql(_BOARD_FIGURES.format(boards=_among(boards)), params=boards).pl()
+    _update_figures(con, boards, since)
+    figures = con.sql(_BOARD_FIGURES.format(boards=_among(boards)), params=[*boards, *boards]).pl()
     chosen = primary_categories(figures).drop("g")
     known = con.sql("SELECT capability, board, category FROM transform_score_group WHERE list_contains(?, board)",
                     params=[boards]).pl()
@@ -249,6 +263,41 @@ def _stored_models(con: duckdb.DuckDBPyConnection, boards: list[str], models: pl
     return _with(con, pl.DataFrame({"model": models.unique()}),
                  f"SELECT * FROM {MODELS} WHERE list_contains(?, board) AND model IN (SELECT model FROM _wanted)",
                  [boards])
+
+
+def save_figures(con: duckdb.DuckDBPyConnection) -> None:
+    """After a full recompute: every board category's names and figures (`_BOARD_FIGURES`)."""
+    con.execute("DELETE FROM transform_score_name")
+    con.execute(f"INSERT INTO transform_score_name SELECT DISTINCT board, category, model FROM leaderboard_score "
+                f"WHERE {_RANKED}")
+    replace(con, "transform_score_category", con.sql(_CATEGORY_FIGURES.format(
+        rows=f"leaderboard_score WHERE {_RANKED}")).pl())
+
+
+def _update_figures(con: duckdb.DuckDBPyConnection, boards: list[str], since: date) -> None:
+    """Bring the names and figures of `boards` up to date with a change from day `since` on, from their intervals
+    alive since then: names are only ever added, and every figure is a maximum, which only grows unless an
+    interval that began and ended within a day (which no longer counts as lasting) was a category's newest; such
+    a category is read again whole."""
+    recent = (f"leaderboard_score WHERE {_RANKED} AND {_among(boards)} "
+              "AND (valid_to IS NULL OR CAST(valid_to AS DATE) >= ?)")
+    params = [*boards, since]
+    con.execute(f"INSERT INTO transform_score_name SELECT DISTINCT board, category, model FROM {recent} "
+                "EXCEPT SELECT board, category, model FROM transform_score_name", params)
+    now = con.sql(_CATEGORY_FIGURES.format(rows=recent), params=params).pl()
+    stored = con.sql(f"SELECT * FROM transform_score_category WHERE {_among(boards)}", params=boards).pl()
+    dropped = con.sql(f"SELECT DISTINCT board, category, CAST(valid_from AS DATE) AS day FROM {recent} "
+                      "AND CAST(valid_to AS DATE) = CAST(valid_from AS DATE)", params=params).pl()
+    again = (dropped.join(stored, on=["board", "category"]).filter(pl.col("day") >= pl.col("newest"))
+             .select("board", "category").unique())
+    merged = (pl.concat([stored, now.cast(dict(stored.schema))]).group_by("board", "category")
+              .agg(pl.col("newest", "published", "changed").max())
+              .join(again, on=["board", "category"], how="anti"))
+    if again.height:
+        whole = con.sql(_CATEGORY_FIGURES.format(rows=f"leaderboard_score WHERE {_RANKED} AND {_among(boards)}"),
+                        params=boards).pl().join(again, on=["board", "category"])
+        merged = pl.concat([merged, whole.cast(dict(merged.schema))])
+    replace(con, "transform_score_category", merged, f"WHERE {_among(boards)}", boards)
 
 
 def _update_models(con: duckdb.DuckDBPyConnection, boards: list[str], since: date, raw: pl.DataFrame,
