@@ -17,8 +17,9 @@ timed), then R times each of the three live cases, each followed by a publish:
 The runs alternate between the two warehouses (which goes first alternates too) so load on the shared machine
 hits both alike. Every run goes through `make_pipeline` (every hook: identity, change detection, capability
 map, transforms, gap thresholds), as `gapwatch collect` does. Its last line is
-`live ingest big/small: price X.XXx, new day Y.YYx, leaderboard Z.ZZx; publish big/small: W.WWx` (medians;
-the worst of the sizes, and for publish of the cases).
+`live ingest big/small: price X.XXx, new day Y.YYx, leaderboard Z.ZZx; publish big/small: W.WWx`: wall-clock,
+the median over the pairs of big/small within a pair (a load swing between pairs cancels out), the worst of the
+sizes, and for publish of the cases. The line before it gives the same ratios of the process's CPU time.
 """
 
 from __future__ import annotations
@@ -161,22 +162,31 @@ def document(url: str, body: bytes, content_type: str) -> Document:
 
 def paired(runs: int, pipes: dict, step: Callable[[object, int], tuple[str, float]]
            ) -> dict[str, dict[str, list[float]]]:
-    """`runs` timed ingests + publishes on each warehouse, alternating which goes first."""
-    times = {name: {"ingest": [], "publish": []} for name in pipes}
+    """`runs` timed ingests + publishes on each warehouse, alternating which goes first: wall-clock times, and
+    the process's CPU time of the ingest (every thread's, DuckDB's workers included: what the work costs,
+    whatever else the shared machine runs)."""
+    times = {name: {"ingest": [], "publish": [], "cpu": []} for name in pipes}
     for run in range(runs):
         order = list(pipes) if run % 2 == 0 else list(reversed(pipes))
         for name in order:
             pipe = pipes[name]
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             status, _ = step(pipe, run)
-            t1 = time.perf_counter()
+            t1, c1 = time.perf_counter(), time.process_time()
             pipe.publish()
             t2 = time.perf_counter()
             if status != "ok":
                 raise SystemExit(f"{name} run {run}: {status}")
             times[name]["ingest"].append(t1 - t0)
+            times[name]["cpu"].append(c1 - c0)
             times[name]["publish"].append(t2 - t1)
     return times
+
+
+def pair_ratio(times: dict[str, dict[str, list[float]]], measure: str) -> float:
+    """The median over runs of big/small within each pair: the two runs of a pair follow each other, so a load
+    swing on the shared machine between pairs cancels out (the ratio of the two medians does not)."""
+    return statistics.median(b / s for b, s in zip(times["big"][measure], times["small"][measure], strict=True))
 
 
 def one_size(models: int, args: argparse.Namespace, base: dict, board: bytes, arena,  # noqa: ANN001 - a Source
@@ -233,10 +243,15 @@ def one_size(models: int, args: argparse.Namespace, base: dict, board: bytes, ar
         for case, step in zip(CASES, (price, new_day, leaderboard), strict=True):
             times = paired(args.runs, pipes, step)
             out[case] = {name: {k: statistics.median(v) for k, v in t.items()} for name, t in times.items()}
-            for name, m in out[case].items():
+            out[case]["ratio"] = {k: pair_ratio(times, k) for k in ("ingest", "cpu", "publish")}
+            for name in pipes:
+                m = out[case][name]
                 print(f"{models:>6,} {case:>11} {name:>5}: ingest median {m['ingest']:.3f} s "
-                      f"(min {min(times[name]['ingest']):.3f}), publish median {m['publish']:.3f} s; "
-                      f"load {os.getloadavg()[0]:.2f}")
+                      f"(min {min(times[name]['ingest']):.3f}, CPU {m['cpu']:.3f} s), publish median "
+                      f"{m['publish']:.3f} s; load {os.getloadavg()[0]:.2f}")
+            r = out[case]["ratio"]
+            print(f"{models:>6,} {case:>11} big/small, median of the pairs: ingest {r['ingest']:.2f}x (CPU "
+                  f"{r['cpu']:.2f}x), publish {r['publish']:.2f}x")
         print(f"{models:,} models: peak RSS during the live cases (both warehouses in this process): "
               f"{peak_rss_mib():,.0f} MiB")
         for pipe in pipes.values():
@@ -261,7 +276,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=int, nargs="+", default=[5_000, 20_000])
     parser.add_argument("--years", type=int, default=5)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--document", type=Path, default=None, help="LiteLLM price map (JSON)")
     parser.add_argument("--leaderboard", type=Path, default=None, help="LMArena text leaderboard (CSV)")
     parser.add_argument("--build", type=Path, help=argparse.SUPPRESS)
@@ -278,15 +293,20 @@ def main() -> None:
     arena = replace(lmarena.SOURCE, paths=(f"/{board_doc.name}",))
     board_url = f"http://127.0.0.1/{board_doc.name}"
     ratios: dict[str, list[float]] = {case: [] for case in CASES}
+    cpu: dict[str, list[float]] = {case: [] for case in CASES}
     publish: list[float] = []
     for models in args.models:
         med = one_size(models, args, base, board_doc.read_bytes(), arena, board_url)
         for case in CASES:
-            ratios[case].append(med[case]["big"]["ingest"] / med[case]["small"]["ingest"])
-            publish.append(med[case]["big"]["publish"] / med[case]["small"]["publish"])
+            ratios[case].append(med[case]["ratio"]["ingest"])
+            cpu[case].append(med[case]["ratio"]["cpu"])
+            publish.append(med[case]["ratio"]["publish"])
         print(f"{models:,} models: ingest big/small " + ", ".join(
-            f"{case} {ratios[case][-1]:.2f}x" for case in CASES) + f"; load {os.getloadavg()[0]:.2f}")
+            f"{case} {ratios[case][-1]:.2f}x" for case in CASES) + "; ratio of the medians " + ", ".join(
+            f"{med[case]['big']['ingest'] / med[case]['small']['ingest']:.2f}x" for case in CASES)
+            + f"; load {os.getloadavg()[0]:.2f}")
     print(f"{args.runs} paired runs per case; load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print("CPU time big/small (worst of the sizes): " + ", ".join(f"{case} {max(cpu[case]):.2f}x" for case in CASES))
     print(f"live ingest big/small: price {max(ratios['price']):.2f}x, new day {max(ratios['new day']):.2f}x, "
           f"leaderboard {max(ratios['leaderboard']):.2f}x; publish big/small: {max(publish):.2f}x")
 
