@@ -1,4 +1,4 @@
-"""The score side of the incremental derive: a score change or a new day reads the facts alive since then.
+"""The score side of the incremental derive: a score change or a new day reads what it touched and what is alive.
 
 A full recompute reads every score interval. The derive after a score change of boards B on day S, or after the
 first collection of a new day, needs far less, because each score table is a step function of time or a
@@ -7,15 +7,19 @@ figure "as of" the newest day:
 - `gap_over_time` rows of B's (capability, board) groups from S on, from B's intervals alive on or after S and
   each group's row in force the day before (`gap.gap_over_time(since=...)`);
 - the records behind `months_behind` (`transform_score_record`) from the earliest day D a changed interval
-  counts from (S, or the release of a model first scored since S: `months_behind.dated`), from the intervals
-  counting from D or later and the best score before (`months_behind.extend_records`); `months_behind` itself
-  from the records;
-- what is "as of" the newest day (`gap_by_capability`, `gap_headline`, the reference board, `main_board_top`,
-  quality tiers) from the intervals alive on that day, with the few figures of the whole history they need
-  kept in `transform_score_group` (each group's compared category and newest start) and
-  `transform_board_fresh` (each board's newest data), recomputed for the changed boards only;
-- the reference quality (`transform_quality`) and `openness_top` from S on when B holds the reference board;
-  on a new day, the grid days it adds (`grid` samples fixed dates, so older rows stay) and the as-of row.
+  counts from (S, or the release of a model first scored since S: `months_behind.dated`, with each group's
+  models' first start and release kept in `transform_score_model`), from the intervals counting from D or later
+  and the best score before (`months_behind.extend_records`); `months_behind` itself from the records;
+- what is "as of" the newest day (`gap_by_capability`, `gap_headline`, the reference board, `main_board_top`)
+  from the intervals alive on that day (`transform_score_alive`, kept up to date per changed board), with the
+  few figures of the whole history they need kept per board category (`transform_score_name`,
+  `transform_score_category`: names ever scored, newest lasting start, publish date), per group
+  (`transform_score_group`: the compared category, newest start) and per board (`transform_board_fresh`),
+  updated from what the change touched;
+- the reference quality (`transform_quality`) and `openness_top` from S on when B holds the reference board,
+  only the changed models' quality rewritten, and the quality tiers from each model's newest quality
+  (`transform_quality_latest`); on a new day, the grid days from the last day on (`grid` samples fixed dates,
+  so older rows stay) and the as-of row.
 
 What cannot be extended is reported as `FULL` and the caller recomputes everything: a group's compared
 category moved, the reference board moved, the scores now start earlier than the grid of `openness_top`.
