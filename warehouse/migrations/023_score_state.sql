@@ -2,10 +2,12 @@
 -- only the facts alive since the change instead of every score interval (warehouse/transforms/score_state.py).
 -- Each (capability, board)'s compared category (`comparable_scores`) and its newest interval start.
 CREATE TABLE transform_score_group (capability VARCHAR, board VARCHAR, category VARCHAR, newest DATE);
--- Each board category's distinct names ever scored and its newest lasting start, publish date and change (what
--- the compared category and the freshness of boards are chosen by), so a change reads only what it touched.
+-- Each board category's distinct names ever scored (and their count) and its newest lasting start, publish date
+-- and change (what the compared category and the freshness of boards are chosen by), so a change reads only what
+-- it touched.
 CREATE TABLE transform_score_name (board VARCHAR, category VARCHAR, model VARCHAR);
-CREATE TABLE transform_score_category (board VARCHAR, category VARCHAR, newest DATE, published DATE, changed DATE);
+CREATE TABLE transform_score_category (board VARCHAR, category VARCHAR, models BIGINT, newest DATE, published DATE,
+                                       changed DATE);
 -- Each board's newest data (`headline.board_freshness`).
 CREATE TABLE transform_board_fresh (board VARCHAR, newest DATE);
 -- Each (capability, board) and lane's records (`months_behind.score_records`): the running best, day by day,

@@ -95,20 +95,16 @@ LEFT JOIN own ON own.source = f.source AND own.source_model = f.model
 # (`transform_score_category`), kept up to date from the intervals alive since a change. The capability map's
 # resolution, filtered to the boards given, adds each category's capability and weight.
 _CATEGORY_FIGURES = """
-SELECT board, category,
+SELECT board, category, count(DISTINCT model) AS models,
        max(CAST(valid_from AS DATE)) FILTER (valid_to IS NULL OR CAST(valid_to AS DATE) > CAST(valid_from AS DATE))
            AS newest,
        max(publish_date) AS published, max(CAST(valid_from AS DATE)) AS changed
 FROM {rows} GROUP BY board, category
 """
 _BOARD_FIGURES = """
-WITH names AS (
-    SELECT board, category, count(*) AS models FROM transform_score_name WHERE {boards} GROUP BY board, category
-)
-SELECT c.board, r.capability, c.category, max(r.weight) AS weight, any_value(n.models) AS models,
+SELECT c.board, r.capability, c.category, max(r.weight) AS weight, any_value(c.models) AS models,
        any_value(c.newest) AS newest, any_value(c.published) AS published, any_value(c.changed) AS changed
 FROM transform_score_category c
-JOIN names n ON n.board = c.board AND n.category = c.category
 JOIN v_capability_resolution r ON r.board = c.board AND r.category = c.category
 WHERE r.capability <> 'none' AND c.{boards}
 GROUP BY c.board, r.capability, c.category
@@ -193,7 +189,7 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
     (`whole`: names of theirs moved to another model); the as-of figures are `update_as_of`'s. Returns FULL when
     the change cannot be extended, else None."""
     _update_figures(con, boards, since)
-    figures = con.sql(_BOARD_FIGURES.format(boards=_among(boards)), params=[*boards, *boards]).pl()
+    figures = con.sql(_BOARD_FIGURES.format(boards=_among(boards)), params=boards).pl()
     chosen = primary_categories(figures).drop("g")
     known = con.sql("SELECT capability, board, category FROM transform_score_group WHERE list_contains(?, board)",
                     params=[boards]).pl()
@@ -280,28 +276,38 @@ def save_figures(con: duckdb.DuckDBPyConnection) -> None:
 
 def _update_figures(con: duckdb.DuckDBPyConnection, boards: list[str], since: date) -> None:
     """Bring the names and figures of `boards` up to date with a change from day `since` on, from their intervals
-    alive since then: names are only ever added, and every figure is a maximum, which only grows unless an
-    interval that began and ended within a day (which no longer counts as lasting) was a category's newest; such
-    a category is read again whole."""
-    recent = (f"leaderboard_score WHERE {_RANKED} AND {_among(boards)} "
-              "AND (valid_to IS NULL OR CAST(valid_to AS DATE) >= ?)")
-    params = [*boards, since]
-    con.execute(f"INSERT INTO transform_score_name SELECT DISTINCT board, category, model FROM {recent} "
-                "EXCEPT SELECT board, category, model FROM transform_score_name", params)
-    now = con.sql(_CATEGORY_FIGURES.format(rows=recent), params=params).pl()
-    stored = con.sql(f"SELECT * FROM transform_score_category WHERE {_among(boards)}", params=boards).pl()
-    dropped = con.sql(f"SELECT DISTINCT board, category, CAST(valid_from AS DATE) AS day FROM {recent} "
-                      "AND CAST(valid_to AS DATE) = CAST(valid_from AS DATE)", params=params).pl()
+    alive since then (one read): names are only ever added (each new one counted), and every other figure is a
+    maximum, which only grows unless an interval that began and ended within a day (which no longer counts as
+    lasting) was a category's newest; such a category's figures are read again whole."""
+    mine = _among(boards)
+    rows = con.sql(f"SELECT board, category, model, valid_from, valid_to, publish_date FROM leaderboard_score "
+                   f"WHERE {_RANKED} AND {mine} AND (valid_to IS NULL OR CAST(valid_to AS DATE) >= ?)",
+                   params=[*boards, since]).pl()
+    con.register("_recent", rows.select("board", "category", "model").unique().to_arrow())
+    try:
+        new = con.sql("SELECT board, category, model FROM _recent "
+                      "EXCEPT SELECT board, category, model FROM transform_score_name").pl()
+    finally:
+        con.unregister("_recent")
+    insert(con, "transform_score_name", new)
+    start, end = pl.col("valid_from").dt.date(), pl.col("valid_to").dt.date()
+    now = rows.group_by("board", "category").agg(
+        start.filter(end.is_null() | (end > start)).max().alias("newest"), pl.col("publish_date").max().alias(
+            "published"), start.max().alias("changed"))
+    added = new.group_by("board", "category").agg(pl.len().alias("models"))
+    stored = con.sql(f"SELECT * FROM transform_score_category WHERE {mine}", params=boards).pl()
+    dropped = rows.filter(end == start).select("board", "category", start.alias("day"))
     again = (dropped.join(stored, on=["board", "category"]).filter(pl.col("day") >= pl.col("newest"))
              .select("board", "category").unique())
-    merged = (pl.concat([stored, now.cast(dict(stored.schema))]).group_by("board", "category")
-              .agg(pl.col("newest", "published", "changed").max())
-              .join(again, on=["board", "category"], how="anti"))
+    dates = (pl.concat([stored.drop("models"), now.cast(dict(stored.drop("models").schema))])
+             .group_by("board", "category").agg(pl.col("newest", "published", "changed").max()))
     if again.height:
-        whole = con.sql(_CATEGORY_FIGURES.format(rows=f"leaderboard_score WHERE {_RANKED} AND {_among(boards)}"),
-                        params=boards).pl().join(again, on=["board", "category"])
-        merged = pl.concat([merged, whole.cast(dict(merged.schema))])
-    replace(con, "transform_score_category", merged, f"WHERE {_among(boards)}", boards)
+        whole = con.sql(_CATEGORY_FIGURES.format(rows=f"leaderboard_score WHERE {_RANKED} AND {mine}"),
+                        params=boards).pl().join(again, on=["board", "category"]).drop("models")
+        dates = pl.concat([dates.join(again, on=["board", "category"], how="anti"), whole.cast(dict(dates.schema))])
+    models = (pl.concat([stored.select("board", "category", "models"), added.cast(
+        {"models": stored.schema["models"]})]).group_by("board", "category").agg(pl.col("models").sum()))
+    replace(con, "transform_score_category", dates.join(models, on=["board", "category"]), f"WHERE {mine}", boards)
 
 
 def _update_models(con: duckdb.DuckDBPyConnection, boards: list[str], since: date, raw: pl.DataFrame,
