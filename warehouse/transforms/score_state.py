@@ -297,7 +297,11 @@ def _update_figures(con: duckdb.DuckDBPyConnection, boards: list[str], since: da
     added = new.group_by("board", "category").agg(pl.len().alias("models"))
     stored = con.sql(f"SELECT * FROM transform_score_category WHERE {mine}", params=boards).pl()
     dropped = rows.filter(end == start).select("board", "category", start.alias("day"))
+    # A dropped interval lowers a category's newest only where it was the newest and no lasting one is as new.
     again = (dropped.join(stored, on=["board", "category"]).filter(pl.col("day") >= pl.col("newest"))
+             .join(now.select("board", "category", pl.col("newest").alias("now")), on=["board", "category"],
+                   how="left")
+             .filter(pl.col("now").is_null() | (pl.col("now") < pl.col("day")))
              .select("board", "category").unique())
     dates = (pl.concat([stored.drop("models"), now.cast(dict(stored.drop("models").schema))])
              .group_by("board", "category").agg(pl.col("newest", "published", "changed").max()))
@@ -315,8 +319,9 @@ def _update_models(con: duckdb.DuckDBPyConnection, boards: list[str], since: dat
     """Bring `transform_score_model` up to date for a change of `boards` from day `since` on: `raw` and `scored`
     hold every interval of theirs alive since then. Only the models of intervals starting or ending since then
     can have another first start; a first start only moves earlier, unless an interval that began and ended
-    within a day (which `comparable_scores` drops) was the first: those models, and every model of the boards
-    when `whole` (a name moved to another model), are read again from the score table."""
+    within a day (which `comparable_scores` drops) was the first and no lasting one starts that day: those
+    models, and every model of the boards when `whole` (a name moved to another model), are read again from the
+    score table."""
     mine = "list_contains(?, board)"
     if whole:
         replace(con, MODELS, _model_state(con, _among(boards, "s.board"), boards), f"WHERE {mine}", [boards])
@@ -325,8 +330,13 @@ def _update_models(con: duckdb.DuckDBPyConnection, boards: list[str], since: dat
         pl.col("start").min().alias("first"))
     dropped = raw.filter(pl.col("valid_to").is_not_null()
                          & (pl.col("valid_to").dt.date() == pl.col("valid_from").dt.date()))
-    again = dropped.select(pl.coalesce("model_id", "model").alias("model")).unique()["model"].to_list()
-    stored = _stored_models(con, boards, moved["model"])
+    gone = dropped.select(*GROUP, pl.coalesce("model_id", "model").alias("model"),
+                          pl.col("valid_from").dt.date().alias("day"))
+    stored = _stored_models(con, boards, pl.concat([moved["model"], gone["model"]]))
+    # A dropped interval moves a first start only where it was the first and no lasting one starts that day.
+    lasting = scored.select(*GROUP, "model", pl.col("start").alias("day")).unique()
+    again = (gone.join(stored.select(*GROUP, "model", pl.col("first").alias("day")), on=[*GROUP, "model", "day"])
+             .join(lasting, on=[*GROUP, "model", "day"], how="anti")["model"].unique().to_list())
     rows = (moved.join(stored.select(*GROUP, "model", pl.col("first").alias("was")), on=[*GROUP, "model"],
                        how="left")
             .select(*GROUP, "model", pl.min_horizontal("first", "was").alias("first"))
