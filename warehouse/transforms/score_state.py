@@ -101,14 +101,10 @@ SELECT board, category, count(DISTINCT model) AS models,
        max(publish_date) AS published, max(CAST(valid_from AS DATE)) AS changed
 FROM {rows} GROUP BY board, category
 """
-_BOARD_FIGURES = """
-SELECT c.board, r.capability, c.category, max(r.weight) AS weight, any_value(c.models) AS models,
-       any_value(c.newest) AS newest, any_value(c.published) AS published, any_value(c.changed) AS changed
-FROM transform_score_category c
-JOIN v_capability_resolution r ON r.board = c.board AND r.category = c.category
-WHERE r.capability <> 'none' AND c.{boards}
-GROUP BY c.board, r.capability, c.category
-"""
+# The capability map's resolution for the boards given: filtered directly, DuckDB resolves only their categories
+# (joined to another table, it resolves every board's first).
+_RESOLUTION = "SELECT board, category, capability, weight FROM v_capability_resolution WHERE {boards} "\
+              "AND capability <> 'none'"
 _RANKED = "score_unit <> 'rank'"  # as v_capability_scores: a rank is no capability evidence
 
 # Each (capability, board) model's first start (what `months_behind.dated` compares a start with), per source
@@ -189,7 +185,7 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
     (`whole`: names of theirs moved to another model); the as-of figures are `update_as_of`'s. Returns FULL when
     the change cannot be extended, else None."""
     _update_figures(con, boards, since)
-    figures = con.sql(_BOARD_FIGURES.format(boards=_among(boards)), params=boards).pl()
+    figures = _board_figures(con, boards)
     chosen = primary_categories(figures).drop("g")
     known = con.sql("SELECT capability, board, category FROM transform_score_group WHERE list_contains(?, board)",
                     params=[boards]).pl()
@@ -265,8 +261,18 @@ def _stored_models(con: duckdb.DuckDBPyConnection, boards: list[str], models: pl
                  [boards])
 
 
+def _board_figures(con: duckdb.DuckDBPyConnection, boards: list[str]) -> pl.DataFrame:
+    """board, capability, category, weight, models, newest, published, changed of every mapped category of
+    `boards`, from `transform_score_category` and the capability map."""
+    kept = con.sql(f"SELECT * FROM transform_score_category WHERE {_among(boards)}", params=boards).pl()
+    resolved = con.sql(_RESOLUTION.format(boards=_among(boards)), params=boards).pl()
+    return (kept.join(resolved, on=["board", "category"])
+            .group_by("board", "capability", "category")
+            .agg(pl.col("weight").max(), pl.col("models", "newest", "published", "changed").first()))
+
+
 def save_figures(con: duckdb.DuckDBPyConnection) -> None:
-    """After a full recompute: every board category's names and figures (`_BOARD_FIGURES`)."""
+    """After a full recompute: every board category's names and figures (`_board_figures`)."""
     con.execute("DELETE FROM transform_score_name")
     con.execute(f"INSERT INTO transform_score_name SELECT DISTINCT board, category, model FROM leaderboard_score "
                 f"WHERE {_RANKED}")
