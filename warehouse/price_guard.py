@@ -111,10 +111,16 @@ def listings(con: duckdb.DuckDBPyConnection, source: str, parsed: ParseResult, a
     """Every listing the document's rows are compared with: the other sources' prices alive at `at` and the
     document's own rows (a row is never its own witness: `Reference` leaves its own provider out)."""
     out: Listings = defaultdict(dict)
+    # Only the listings of the document's own comparison names are ever looked up: the others are left in the
+    # database (at 20k models, reading and naming them all was most of a price ingest). The SQL computes the
+    # name as `comparison_name` does for printable ASCII names; any other name is read and named in Python.
+    names = sorted({comparison_name(r.model) for r in parsed.rows if isinstance(r, PriceRow)})
     rows = con.execute(
         "SELECT source, provider, model, tier, input_per_mtok, output_per_mtok FROM price "
-        "WHERE source <> ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?)",
-        [source, at, at],
+        "WHERE source <> ? AND valid_from <= ? AND (valid_to IS NULL OR valid_to > ?) "
+        "AND (NOT regexp_full_match(model, '[ -~]*') OR "
+        f"regexp_replace(lower(regexp_extract(model, '[^/]*$')), '{_SUFFIX.pattern}', '') IN (SELECT unnest(?)))",
+        [source, at, at, names],
     ).fetchall()
     for src, provider, model, tier, price_in, price_out in rows:
         out[(comparison_name(model), tier)][(src, provider, model)] = (price_in, price_out)

@@ -88,6 +88,9 @@ COMPARED_IN_FULL = {
     "main_board_top",
     "price_blended", "price_frontier", "price_index", "price_moves", "tco_scenarios",
     "transform_names", "transform_touched", "transform_quality", "transform_quality_tier",
+    "transform_score_group", "transform_board_fresh", "transform_score_record", "transform_cheapest",
+    "transform_score_model", "transform_quality_latest", "transform_price_alive", "transform_score_alive",
+    "transform_score_name", "transform_score_category",
 }
 
 EVENT_FIELDS = ("kind", "entity", "source", "before", "after", "magnitude", "evidence", "observed_at", "backfill")

@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from hashlib import sha256
+from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
 
 from collectors.pricing import litellm
+from gapwatch.rows import ParseResult, PriceRow
 from gapwatch.settings import Settings
 from jobs.pipeline import Document, Pipeline
 from tests.collectors.pricing.serving import serve, settings_for
 from tests.conftest import fixture_bytes, realdata
+from warehouse import db
+from warehouse.price_guard import comparison_name, listings
 
 JUNE = fixture_bytes("litellm", "prices_2025-06-28.json")
 T1, T2, T3 = datetime(2025, 6, 28, 12), datetime(2025, 7, 5, 12), datetime(2025, 7, 12, 12)
@@ -90,3 +94,24 @@ def test_many_jumps_reject_the_whole_document(settings: Settings, origin: HTTPSe
         assert run[0] == "rejected" and "jumped" in run[1]
         actions = pipe.con.execute("SELECT DISTINCT action FROM price_jump").fetchall()
         assert actions == [("rejected_document",)]
+
+
+def test_the_listings_read_are_every_one_a_row_of_the_document_is_compared_with(tmp_path: Path) -> None:
+    """The guard reads only the other sources' listings named as the document's rows are (the database names
+    printable ASCII names, Python every other): the same witnesses as reading every listing alive then."""
+    con = db.connect(tmp_path / "w.duckdb")
+    names = ["openai/GPT-4o-2024-08-06", "gpt-4o-latest", "azure/gpt-4o-20240513", "gpt-4o-mini", "Gpt-4o-Latest\n",
+             "gpt-4ö", "GPT-4Ö-latest", "İgpt-4o", "mistral-large-2407", "claude"]
+    con.executemany("INSERT INTO price (source, provider, model, tier, input_per_mtok, output_per_mtok, currency, "
+                    "valid_from) VALUES ('other', 'p', ?, 'standard', 1.0, 2.0, 'USD', ?)",
+                    [[n, datetime(2025, 1, 1)] for n in names])
+    at = datetime(2025, 6, 1)
+    parsed = ParseResult([PriceRow("openai", m, 1.0, 2.0) for m in ("gpt-4o", "gpt-4ö", "mistral-large", "i̇gpt-4o")])
+    wanted = {(comparison_name(r.model), r.tier) for r in parsed.rows}
+    found = {k: {key: v for key, v in by.items() if key[0] == "other"} for k, by in listings(con, "litellm", parsed,
+                                                                                             at).items()}
+    every = {}
+    for name in names:
+        every.setdefault((comparison_name(name), "standard"), {})[("other", "p", name)] = (1.0, 2.0)
+    assert {k: v for k, v in found.items() if k in wanted and v} == {k: v for k, v in every.items() if k in wanted}
+    assert ("gpt-4o", "standard") in wanted and len(found[("gpt-4o", "standard")]) == 3

@@ -132,11 +132,14 @@ def price_quality_tables(
     if since is not None:
         index_days = index_days.filter(pl.col("date") >= since)
         frontier_days = frontier_days.filter(pl.col("date") >= since)
+    cheapest = cheapest_on_grid(priced, index_days)
     return {
-        "price_index": price_index(cheapest_on_grid(priced, index_days, index_step), tiers, index_days),
+        "price_index": price_index(cheapest, tiers, index_days),
+        "transform_cheapest": cheapest.join(index_days, on="k").select("model_id", "openness", "date",
+                                                                       "blended_price"),
         "price_frontier": price_frontier(
-            cheapest_on_grid(priced, frontier_days, frontier_step),
-            quality_on_grid(quality, frontier_days, frontier_step),
+            cheapest_on_grid(priced, frontier_days),
+            quality_on_grid(quality, frontier_days),
             frontier_days,
         ),
         "tco_scenarios": default_scenario(priced, quality, as_of, settings),
@@ -147,7 +150,7 @@ def top_tables(f: Frames) -> dict[str, pl.DataFrame]:
     """The top N of the reference board now and on the price index's grid of days (one ranking for both)."""
     step = f.settings.price_index_grid_days
     days = grid(f.as_of, f.scored["start"].min(), step)
-    top = top_on_grid(f.scored, days, step, f.reference_board, f.settings.quality_capability, TOP_N)
+    top = top_on_grid(f.scored, days, f.reference_board, f.settings.quality_capability, TOP_N)
     return {"main_board_top": top_now(top, f.as_of), "openness_top": openness_of_top(top)}
 
 
@@ -156,7 +159,7 @@ FAMILIES: tuple[Family, ...] = (
            frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}), gap_tables),
     Family("prices", ("price_blended", "price_moves"), frozenset({PRICE, IDENTITY, SETTINGS}),
            lambda f: price_tables(f.priced)),
-    Family("price_quality", ("price_index", "price_frontier", "tco_scenarios"),
+    Family("price_quality", ("price_index", "price_frontier", "tco_scenarios", "transform_cheapest"),
            frozenset({PRICE, QUALITY, IDENTITY, AS_OF, SETTINGS}),
            lambda f: price_quality_tables(f.priced, f.quality, f.tiers, f.as_of, first_day(f.priced), f.settings)),
     Family("top", ("main_board_top", "openness_top"), frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}),

@@ -19,12 +19,21 @@ STATE = ["best_open_model", "best_open_score", "best_closed_model", "best_closed
 CHANGE_WINDOWS_DAYS = (30, 90, 365)
 
 
-def gap_over_time(scored: pl.DataFrame) -> pl.DataFrame:
+def gap_over_time(scored: pl.DataFrame, since: date | None = None, before: pl.DataFrame | None = None
+                  ) -> pl.DataFrame:
     """Best open vs best closed at each day the state changed, under each definition of open.
 
     `scored` comes from `comparable_scores`. Each row holds from its date until the next row of its group.
+
+    With `since`, only the rows dated `since` or later: `scored` then needs only the intervals alive on one of
+    those days (ending on `since` or later), and `before` the rows in force the day before (each group's last
+    row dated before `since`, from this function's earlier output), so that a state unchanged since then is not
+    repeated.
     """
-    sides = sided(scored.select("g", "openness", "start", "end", "score", "model"))
+    intervals = scored.select("g", "openness", "start", "end", "score", "model")
+    if since is not None:
+        intervals = intervals.with_columns(pl.max_horizontal("start", pl.lit(since)).alias("start"))
+    sides = sided(intervals)
     groups = scored.unique("g").select("g", *GROUP)
     best = best_by_lane(sides, len(SIDES))
     closed = best.filter(pl.col("lane") == SIDES.index(CLOSED)).select(
@@ -37,14 +46,17 @@ def gap_over_time(scored: pl.DataFrame) -> pl.DataFrame:
         .with_columns(definition=pl.lit(d))
         for d in DEFINITIONS
     ]
-    frame = pl.concat(per_definition).sort(["definition", "g", "date"])
-    changed = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1).over("definition", "g")) for c in STATE)
+    frame = pl.concat(per_definition).join(groups, on="g").select(*KEYS, "date", *STATE)
+    if before is not None:
+        frame = pl.concat([before.select(*KEYS, "date", *STATE).cast(dict(frame.schema)), frame])
+    frame = frame.sort([*KEYS, "date"])
+    changed = pl.any_horizontal(pl.col(c).ne_missing(pl.col(c).shift(1).over(KEYS)) for c in STATE)
+    if since is not None:
+        changed = changed & (pl.col("date") >= since)
     return (
         frame.filter(changed)
-        .join(groups, on="g")
         .with_columns(gap_abs=pl.col("best_closed_score") - pl.col("best_open_score"))
         .select(*KEYS, "date", *STATE, "gap_abs")
-        .sort([*KEYS, "date"])
     )
 
 
@@ -56,13 +68,19 @@ def state_at(over_time: pl.DataFrame, day: date) -> pl.DataFrame:
     )
 
 
-def headline_boards(scored: pl.DataFrame, as_of: date, priority: list[str]) -> pl.DataFrame:
+def headline_boards(scored: pl.DataFrame, as_of: date, priority: list[str],
+                    groups: pl.DataFrame | None = None) -> pl.DataFrame:
     """One board per capability: the first of `priority` that covers it, else the one scoring most models on
-    `as_of` (ties: alphabetical; a board whose models all left still counts, with 0). Returns capability, board."""
+    `as_of` (ties: alphabetical; a board whose models all left still counts, with 0). Returns capability, board.
+    `groups` (capability, board), where given, are the candidates; `scored` then needs only the intervals alive
+    on `as_of`."""
     rank = {board: i for i, board in enumerate(priority)}
+    counts = scored.group_by(GROUP).agg(pl.col("model").filter(alive_at(as_of)).n_unique().alias("models"))
+    if groups is not None:
+        counts = groups.select(GROUP).unique().join(counts, on=GROUP, how="left").with_columns(
+            pl.col("models").fill_null(0))
     return (
-        scored.group_by(GROUP)
-        .agg(pl.col("model").filter(alive_at(as_of)).n_unique().alias("models"))
+        counts
         .with_columns(preferred=pl.col("board").replace_strict(rank, default=len(rank), return_dtype=pl.Int64))
         .sort(["capability", "preferred", "models", "board"], descending=[False, False, True, False])
         .unique("capability", keep="first", maintain_order=True)
@@ -70,18 +88,25 @@ def headline_boards(scored: pl.DataFrame, as_of: date, priority: list[str]) -> p
     )
 
 
-def gap_table(scored: pl.DataFrame, over_time: pl.DataFrame, as_of: date, headline: pl.DataFrame) -> pl.DataFrame:
+def group_newest(scored: pl.DataFrame) -> pl.DataFrame:
+    """Each (capability, board)'s newest interval start: capability, board, newest."""
+    return scored.group_by(GROUP).agg(pl.col("start").max().cast(pl.Date).alias("newest"))
+
+
+def gap_table(scored: pl.DataFrame, over_time: pl.DataFrame, as_of: date, headline: pl.DataFrame,
+              newest: pl.DataFrame | None = None) -> pl.DataFrame:
     """The gap per (definition, capability, board) on `as_of`, its change over 30/90/365 days (null where a
     side had no model back then, or the board has no data newer than the window's start), the headline flag (the
     board `headline`, from `gap_headline`, chose for the definition and capability) and the number of scored
-    models of unknown openness."""
+    models of unknown openness. With `newest` (from `group_newest`) given, `scored` needs only the intervals
+    alive on `as_of`."""
     current = state_at(over_time, as_of).with_columns(
         gap_rel=pl.when(pl.col("best_closed_score") != 0)
         .then(pl.col("gap_abs") / pl.col("best_closed_score").abs())
     )
     # A change is measured only from data inside its window: a board with no new data since the window began
     # has a carried gap, not a flat one (NULL; the app says "no new data").
-    newest = scored.group_by(GROUP).agg(pl.col("start").max().cast(pl.Date).alias("newest"))
+    newest = group_newest(scored) if newest is None else newest
     current = current.join(newest, on=GROUP, how="left")
     for days in CHANGE_WINDOWS_DAYS:
         since = as_of - timedelta(days=days)

@@ -1,43 +1,66 @@
-"""Sampling intervals on a grid of days: as_of, as_of − step, as_of − 2·step, … (the price index, the frontier).
+"""Sampling intervals on a grid of days: the as-of day, then every step-th day since a fixed epoch (the price
+index, the frontier, the top N over time).
 
 A daily expansion of 5 years of prices would be millions of rows; each interval instead becomes the run of
-grid steps it covers, and a dense (key × step) array keeps the extreme value per cell.
+grid days it covers, and a dense (key × day) array keeps the extreme value per cell. The grid days are fixed
+dates (Sundays for a weekly step), not counted back from the as-of day: a new day then adds the grid days it
+reaches and moves the as-of row, and every older row stays as it was (what lets the derive stage extend the
+tables instead of recomputing their history).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import polars as pl
 
+EPOCH = date(2000, 1, 2)  # a Sunday: a 7-day grid samples Sundays, the end of each week
+
+
+def last_grid_day(day: date, step_days: int) -> date:
+    """The newest fixed grid day on or before `day`."""
+    return day - timedelta(days=(day - EPOCH).days % step_days)
+
 
 def grid(as_of: date, first: date | None, step_days: int) -> pl.DataFrame:
-    """Sample days as_of, as_of − step, … back to `first`: column k (steps back) and date."""
-    steps = 0 if first is None or first > as_of else (as_of - first).days // step_days
-    return pl.DataFrame({"k": range(steps + 1)}, schema={"k": pl.Int64}).with_columns(
-        date=pl.lit(as_of) - pl.duration(days=pl.col("k") * step_days)
-    )
+    """Sample days: `as_of`, then every fixed grid day before it (`last_grid_day`, then one step earlier each
+    time) back to `first`. Columns k (0 for `as_of`, then 1, 2, … going back) and date."""
+    days = [as_of]
+    if first is not None and first <= as_of:
+        day = last_grid_day(as_of, step_days)
+        if day == as_of:
+            day -= timedelta(days=step_days)
+        while day >= first:
+            days.append(day)
+            day -= timedelta(days=step_days)
+    return pl.DataFrame({"k": range(len(days)), "date": days}, schema={"k": pl.Int64, "date": pl.Date})
 
 
-def extreme_on_grid(
-    intervals: pl.DataFrame, key: str, value: str, days: pl.DataFrame, step_days: int, largest: bool
-) -> pl.DataFrame:
-    """Per `key` and grid step k of `days` (from `grid`): the least (or largest) `value` among the key's
+def covering(days: pl.DataFrame, start: pl.Series, end: pl.Series) -> tuple[np.ndarray, np.ndarray]:
+    """Which grid days each interval [start, end) covers (end null = still true): parallel arrays of interval
+    index and grid k, one entry per covered day."""
+    ordered = days.sort("date")
+    dates = ordered["date"].cast(pl.Int32).to_numpy()
+    ks = ordered["k"].to_numpy()
+    lo = np.searchsorted(dates, start.cast(pl.Int32).to_numpy(), side="left")
+    hi = np.searchsorted(dates, end.cast(pl.Int32).fill_null(np.iinfo(np.int32).max).to_numpy(), side="left")
+    runs = np.maximum(hi - lo, 0)
+    which = np.repeat(np.arange(runs.size), runs)
+    position = lo[which] + np.arange(which.size) - np.repeat(np.cumsum(runs) - runs, runs)
+    return which, ks[position].astype(np.int64)
+
+
+def extreme_on_grid(intervals: pl.DataFrame, key: str, value: str, days: pl.DataFrame, largest: bool
+                    ) -> pl.DataFrame:
+    """Per `key` and grid day k of `days` (from `grid`): the least (or largest) `value` among the key's
     intervals [start, end) covering that day (end null = still true). Returns key, k, value."""
     steps = days.height
     if not intervals.height or not steps:
         return pl.DataFrame(schema={key: intervals.schema[key], "k": pl.Int64, value: pl.Float64})
-    as_of = days["date"][0]
     names = intervals[key].unique().sort()
     code = (intervals[key].rank("dense") - 1).cast(pl.Int64).to_numpy()
-    back_to_start = (as_of - intervals["start"]).dt.total_days().to_numpy()
-    back_to_end = (as_of - intervals["end"]).dt.total_days().fill_null(-step_days).to_numpy()
-    first = np.maximum(back_to_end // step_days + 1, 0)  # end is exclusive: a step on the end day is not covered
-    last = np.minimum(back_to_start // step_days, steps - 1)
-    runs = np.maximum(last - first + 1, 0)
-    which = np.repeat(np.arange(runs.size), runs)
-    k = first[which] + np.arange(which.size) - np.repeat(np.cumsum(runs) - runs, runs)
+    which, k = covering(days, intervals["start"], intervals["end"])
     empty = -np.inf if largest else np.inf
     cells = np.full(names.len() * steps, empty)
     (np.maximum if largest else np.minimum).at(cells, code[which] * steps + k, intervals[value].to_numpy()[which])

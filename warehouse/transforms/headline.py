@@ -155,7 +155,7 @@ def _reasons(passed: list[tuple[int, str]], too_old: list[tuple[int, str]], max_
 
 
 def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.DataFrame, as_of: date,
-                 max_age_days: int) -> pl.DataFrame:
+                 max_age_days: int, fresh: dict[str, date] | None = None) -> pl.DataFrame:
     """One row per (definition, capability) of the six (and of the user's own with [headline] boards).
 
     Each capability's candidates are its [headline] boards in preference order. A board qualifies when its newest
@@ -165,8 +165,12 @@ def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.Dat
     answer "today" when another board of July can. A model of unknown openness between the two sides does not
     disqualify a board (the row gives the gap of the known sides and the gap were it open or closed); one that
     leads the board does.
+
+    Of `scored` only the (capability, board, category) it compares are read. With `fresh` (`board_freshness`)
+    given, `scores` needs only the facts alive at the end of `as_of`.
     """
-    fresh = board_freshness(scores.filter(pl.col("capability").is_not_null()))
+    if fresh is None:
+        fresh = board_freshness(scores.filter(pl.col("capability").is_not_null()))
     current = _current(scores, scored, as_of)
     rows = []
     for definition in DEFINITIONS:

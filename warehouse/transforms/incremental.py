@@ -6,20 +6,24 @@ by `warehouse.ingest` with the history write) in `transform_touched`; the derive
 - A price change of keys K on day S rewrites the `price_blended` and `price_moves` rows of K (read from K's
   history only) and the price index and frontier from grid day S on (read from the intervals alive then), and
   the default scenario; the score and gap tables are left alone.
-- A score change recomputes the gap tables and the reference quality; the price grid tables follow only when
-  that quality (or its tiers) changed.
+- A score change of boards B from day S extends the score tables from S on and moves their as-of figures
+  (`score_state`); the price grid tables follow from S on when B holds the reference board, whole only when a
+  model's quality tier moved (a tier rates a model's whole price history).
+- A new day (the first collection of a day) adds the grid days it reaches and moves the as-of rows: the grids
+  sample fixed dates (`grid`), so nothing older is recomputed.
 - A name identity gave another model, openness, maker or modality (`transform_names` keeps the verdicts the
   tables were computed with; they are compared only when a fingerprint of aliases, models, openness evidence
   and non-text models moved)
   counts as a change of its price keys, over their whole history, and of its boards.
 - Anything else the diffs do not describe is compared as a fingerprint with what the tables were last computed
-  from: the capability map, the price roles (warehouse/price_roles.py), the settings, the day of the latest
-  collection (`as_of`: the grids are anchored on it) and the first price day. A difference, or no record at
-  all (a new warehouse, a reparse), recomputes everything, as `refresh_transforms` (`gapwatch transforms`) does.
+  from: the capability map, the price roles (warehouse/price_roles.py), the settings, the models' release dates
+  and the first price day. A difference, or no record at all (a new warehouse, a reparse), recomputes
+  everything, as `refresh_transforms` (`gapwatch transforms`) does; so do the few changes `score_state` cannot
+  extend (a group compares another category, the reference board moved).
 - Any other family declared in `families.FAMILIES` is recomputed whole when one of its inputs changed.
 
 The result equals a full recompute (`tests/warehouse/transforms/test_incremental.py` checks it on random and
-real diffs). The first derive of each day is a full one, since the grids move with `as_of`.
+real diffs, new days and days with both).
 """
 
 from __future__ import annotations
@@ -33,7 +37,7 @@ import polars as pl
 
 from gapwatch.settings import Settings
 from warehouse.price_roles import with_roles
-from warehouse.transforms import inputs
+from warehouse.transforms import inputs, score_state
 from warehouse.transforms.families import (
     AS_OF,
     CAPABILITY_MAP,
@@ -45,20 +49,23 @@ from warehouse.transforms.families import (
     SETTINGS,
     Family,
     Frames,
-    gap_tables,
     price_quality_tables,
     price_tables,
 )
-from warehouse.transforms.prices import blended
+from warehouse.transforms.grid import grid
+from warehouse.transforms.prices import blended, price_index
+from warehouse.transforms.score_state import FULL, REFERENCE_BOARD
 from warehouse.transforms.touched import PRICE_KEY
+from warehouse.transforms.write import replace
 
 log = logging.getLogger(__name__)
 
 # The families `refresh` brings up to date itself, part by part (a moved identity verdict reaches them as touched
 # keys and boards); every other family is recomputed whole when one of its inputs changed.
-UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality"})
+UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality", "top"})
 
 FIRST_PRICE_DAY = "first_price_day"
+ALIVE_PRICES = "transform_price_alive"
 PRICE_ROLES = "price_roles"
 # Months behind dates models by their release (`inputs.RELEASES_SQL`): a release date that moved recomputes
 # everything, as no fact key it could mark touched changed.
@@ -70,7 +77,9 @@ _NAMES = """
 WITH _facts AS MATERIALIZED ({facts}), own AS (
     SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
     FROM openness_evidence
-    WHERE openness <> 'unknown' AND (source, source_model) IN (SELECT DISTINCT source, model FROM _facts)
+    WHERE openness <> 'unknown'
+      AND EXISTS (SELECT 1 FROM _facts f WHERE f.source = openness_evidence.source
+                                               AND f.model = openness_evidence.source_model)
     GROUP BY source, source_model
 )
 SELECT p.source, p.provider, p.model, p.tier, a.model_id,
@@ -151,13 +160,7 @@ def fingerprints(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date
     return found
 
 
-def _write(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame, where: str = "",
-           params: list | None = None) -> None:
-    con.execute(f"DELETE FROM {name} {where}", params or [])
-    if frame.height:
-        con.register("_transform_rows", frame.to_arrow())
-        con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _transform_rows")
-        con.unregister("_transform_rows")
+_write = replace
 
 
 def _save_state(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> None:
@@ -170,6 +173,7 @@ def _save_state(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> None:
 
 def _save_quality(con: duckdb.DuckDBPyConnection, frames: Frames) -> None:
     _write(con, "transform_quality", frames.quality)
+    score_state.save_quality(con)
     _write(con, "transform_quality_tier", frames.tiers)
 
 
@@ -180,7 +184,10 @@ def full(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state:
         for name, frame in family.compute(frames).items():
             _write(con, name, frame)
     _save_quality(con, frames)
-    _save_state(con, state)
+    _save_alive_prices(con, frames.prices, as_of)
+    score_state.save_figures(con)
+    kept = score_state.save(con, frames.scores, frames.scored, as_of) | {REFERENCE_BOARD: str(frames.reference_board)}
+    _save_state(con, state | kept)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | None = None) -> str | None:
@@ -191,11 +198,13 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         return None
     state = fingerprints(con, settings, as_of)
     before = dict(con.execute("SELECT name, value FROM transform_state").fetchall())
-    changed = sorted(k for k in state if k != IDENTITY and before.get(k) != state[k])
-    if changed or IDENTITY not in before:
+    changed = sorted(k for k in state if k not in (IDENTITY, AS_OF) and before.get(k) != state[k])
+    last_day = date.fromisoformat(before[AS_OF]) if AS_OF in before else None
+    if changed or last_day is None or last_day > as_of or IDENTITY not in before or REFERENCE_BOARD not in before:
         log.debug("transforms recomputed in full: %s changed", ", ".join(changed) or "no earlier state")
         full(con, settings, as_of, state)
         return "full"
+    new_day = last_day != as_of
     identity_moved = False
     if before[IDENTITY] != state[IDENTITY]:  # aliases, models or evidence changed: which verdicts moved?
         identity_moved = _touch_moved_names(con)
@@ -203,33 +212,59 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     touched = con.execute(
         "SELECT fact, scope, min(day) FROM transform_touched GROUP BY fact, scope"
     ).fetchall()
-    if not touched and not identity_moved:
+    if not touched and not identity_moved and not new_day:
         return "nothing"
     prices = [(tuple(scope), day) for fact, scope, day in touched if fact == PRICE]
-    boards = {scope[0] for fact, scope, _ in touched if fact == SCORE}
+    boards = {scope[0]: day for fact, scope, day in touched if fact == SCORE}
     frames = Frames(con, settings, as_of)
     dirty: set[str] = {IDENTITY} if identity_moved else set()
     if boards:
         dirty.add(SCORE)
-        for name, frame in gap_tables(frames).items():
-            _write(con, name, frame)
-        if _quality_changed(con, frames):
-            dirty.add(QUALITY)
-            _save_quality(con, frames)
+        if score_state.update_boards(con, settings, as_of, sorted(boards), min(boards.values()), before,
+                                     whole=identity_moved) == FULL:
+            full(con, settings, as_of, state)
+            return "full"
+    same_day = None if new_day else sorted(boards)  # the other capabilities' as-of figures stand
+    if (boards or new_day) and score_state.update_as_of(con, settings, as_of, before, frames.preferences,
+                                                        same_day) == FULL:
+        full(con, settings, as_of, state)
+        return "full"
+    quality_since = min(boards.values()) if before[REFERENCE_BOARD] in boards else None
+    # A new day moves the as-of row (on the last day, kept only where that is a fixed grid day) and adds the grid
+    # days after it; every older row is of a fixed day whose inputs stand.
+    added = dict.fromkeys((settings.price_index_grid_days, settings.frontier_grid_days), last_day) if new_day else {}
+    top_since = _earliest(quality_since, added.get(settings.price_index_grid_days))
+    if top_since is not None and before[REFERENCE_BOARD] != "None":  # no reference board: no top N
+        score_state.update_reference(con, settings, as_of, before, quality_since, top_since)
+    if quality_since is not None:
+        dirty.add(QUALITY)
     if prices:
         dirty.add(PRICE)
-        _update_prices(con, settings, [key for key, _ in prices])
-    if QUALITY in dirty:
-        for name, frame in price_quality_tables(frames.priced, frames.quality, frames.tiers, as_of,
-                                                 _first_price_day(state), settings).items():
-            _write(con, name, frame)
-    elif prices:
-        _update_price_quality(con, settings, as_of, _first_price_day(state), min(day for _, day in prices))
+        _update_prices(con, settings, [key for key, _ in prices], as_of)
+    grid_since = _earliest(*(day for _, day in prices), quality_since, *added.values())
+    tiers_moved = False
+    if QUALITY in dirty:  # a new day alone starts no quality interval: the tiers stand
+        tiers = score_state.tiers_now(con, as_of)
+        stored = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
+        if not _same(stored, tiers):
+            _write(con, "transform_quality_tier", tiers)
+            tiers_moved = True
+    if grid_since is not None:
+        _update_price_quality(con, settings, as_of, _first_price_day(state), grid_since, last_day)
+    if tiers_moved:  # a tier rates the model's whole price history: every day of the index moves
+        _reaggregate_price_index(con, settings, as_of, _first_price_day(state))
     for family in FAMILIES:  # the others: whole, when one of their inputs changed
-        if family.name not in UPDATED_ABOVE and family.depends_on & dirty:
+        if family.name not in UPDATED_ABOVE and family.depends_on & (dirty | ({AS_OF} if new_day else set())):
             _recompute(con, family, frames)
+    if new_day:
+        con.execute("UPDATE transform_state SET value = ? WHERE name = ?", [state[AS_OF], AS_OF])
     con.execute("DELETE FROM transform_touched")
     return "partial"
+
+
+def _earliest(*days: date | None) -> date | None:
+    found = [d for d in days if d is not None]
+    return min(found) if found else None
 
 
 def _touch_moved_names(con: duckdb.DuckDBPyConnection) -> bool:
@@ -267,12 +302,6 @@ def _first_price_day(state: dict[str, str]) -> date | None:
     return date.fromisoformat(value) if value not in (None, "None") else None
 
 
-def _quality_changed(con: duckdb.DuckDBPyConnection, frames: Frames) -> bool:
-    quality = con.sql('SELECT model_id, openness, score, start, "end" FROM transform_quality').pl()
-    tiers = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
-    return not (_same(quality, frames.quality) and _same(tiers, frames.tiers))
-
-
 def _same(a: pl.DataFrame, b: pl.DataFrame) -> bool:
     if a.height != b.height:
         return False
@@ -286,34 +315,64 @@ def _prices_where(con: duckdb.DuckDBPyConnection, where: str, params: list | Non
     return con.sql(query, params=params or None).pl()
 
 
-def _update_prices(con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[tuple[str, ...]]) -> None:
-    """Rewrite the `price_blended` and `price_moves` rows of `keys` from those keys' whole history."""
+def _not_ended(frame: pl.DataFrame, as_of: date) -> pl.DataFrame:
+    """The intervals of `frame` not ended before `as_of`: what the derive may read on that day or later."""
+    return frame.filter(pl.col("valid_to").is_null() | (pl.col("valid_to").dt.date() >= as_of))
+
+
+def _save_alive_prices(con: duckdb.DuckDBPyConnection, prices: pl.DataFrame, as_of: date) -> None:
+    _write(con, ALIVE_PRICES, _not_ended(prices, as_of))
+
+
+def _alive_prices(con: duckdb.DuckDBPyConnection, since: date, cached: date) -> pl.DataFrame:
+    """The price intervals alive on `since` or later. `transform_price_alive` holds every interval not ended
+    before day `cached` (the touched keys' brought up to date): all of them when `since` is that day or later;
+    before it, the price table is read."""
+    alive = "valid_to IS NULL OR CAST(valid_to AS DATE) > ?"
+    if since >= cached:
+        return con.sql(f"SELECT * FROM {ALIVE_PRICES} WHERE {alive}", params=[since]).pl()
+    return _prices_where(con, alive, [since])
+
+
+def _update_prices(con: duckdb.DuckDBPyConnection, settings: Settings, keys: list[tuple[str, ...]],
+                   as_of: date) -> None:
+    """Rewrite the `price_blended` and `price_moves` rows of `keys` from those keys' whole history, and their
+    intervals in `transform_price_alive`."""
     frame = pl.DataFrame([list(k) for k in keys], schema=list(PRICE_KEY), orient="row")
     con.register("_touched", frame.to_arrow())
     try:
         # EXISTS on the key columns: a hash join, where a row-constructor IN compares structs row by row.
         match = ("EXISTS (SELECT 1 FROM _touched t WHERE t.source = {0}.source AND t.provider = {0}.provider "
                  "AND t.model = {0}.model AND t.tier = {0}.tier)")
-        priced = blended(_prices_where(con, match.format("price")), settings.blend_input_weight,
-                         settings.blend_output_weight)
+        history = _prices_where(con, match.format("price"))
+        priced = blended(history, settings.blend_input_weight, settings.blend_output_weight)
         for name, rows in price_tables(priced).items():
             _write(con, name, rows, "WHERE " + match.format(name))
+        _write(con, ALIVE_PRICES, _not_ended(history, as_of), "WHERE " + match.format(ALIVE_PRICES))
     finally:
         con.unregister("_touched")
 
 
+def _reaggregate_price_index(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date,
+                             first: date | None) -> None:
+    """`price_index` whole, from the cheapest prices on its grid (`transform_cheapest`) and the tiers now."""
+    days = grid(as_of, first, settings.price_index_grid_days)
+    cheapest = con.sql("SELECT model_id, openness, date, blended_price FROM transform_cheapest").pl()
+    tiers = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
+    _write(con, "price_index", price_index(cheapest.join(days, on="date").drop("date"), tiers, days))
+
+
 def _update_price_quality(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, first: date | None,
-                          since: date) -> None:
+                          since: date, cached: date) -> None:
     """The price index and frontier from grid day `since` on, and the default scenario, from the price and
-    quality intervals alive on one of those days."""
-    alive = "valid_to IS NULL OR CAST(valid_to AS DATE) > ?"
-    priced = blended(_prices_where(con, alive, [since]), settings.blend_input_weight, settings.blend_output_weight)
+    quality intervals alive on one of those days (`_alive_prices`)."""
+    priced = blended(_alive_prices(con, since, cached), settings.blend_input_weight, settings.blend_output_weight)
     quality = con.sql(
         'SELECT model_id, openness, score, start, "end" FROM transform_quality WHERE "end" IS NULL OR "end" > $since',
         params={"since": since},
     ).pl()
     tiers = con.sql("SELECT model_id, quality_tier FROM transform_quality_tier").pl()
     tables = price_quality_tables(priced, quality, tiers, as_of, first, settings, since=since)
-    for name in ("price_index", "price_frontier"):
+    for name in ("price_index", "price_frontier", "transform_cheapest"):
         _write(con, name, tables[name], "WHERE date >= ?", [since])
     _write(con, "tco_scenarios", tables["tco_scenarios"])

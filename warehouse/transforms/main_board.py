@@ -28,6 +28,7 @@ import numpy as np
 import polars as pl
 
 from warehouse.transforms.gap import headline_boards
+from warehouse.transforms.grid import covering
 
 MAIN_DEFINITION = "open-weights"
 GENERAL = "general"
@@ -47,34 +48,28 @@ def main_board(headline: pl.DataFrame, capability: str = GENERAL) -> str | None:
 
 
 def reference_board(scored: pl.DataFrame, headline: pl.DataFrame, as_of: date, capability: str,
-                    configured: list[str]) -> str | None:
+                    configured: list[str], groups: pl.DataFrame | None = None) -> str | None:
     """The board quality and the top N of `capability` are read from: the general main board, then the
-    `configured` boards (`gap_board_priority`), then the board scoring the most models on `as_of`."""
+    `configured` boards (`gap_board_priority`), then the board scoring the most models on `as_of`. With
+    `groups` (every capability, board) given, `scored` needs only the intervals alive on `as_of`."""
     main = main_board(headline)
     priority = [*([main] if main else []), *configured]
-    found = headline_boards(scored.filter(pl.col("capability") == capability), as_of, priority)["board"]
+    ours = pl.col("capability") == capability
+    found = headline_boards(scored.filter(ours), as_of, priority,
+                            None if groups is None else groups.filter(ours))["board"]
     return found[0] if found.len() else None
 
 
-def top_on_grid(scored: pl.DataFrame, days: pl.DataFrame, step_days: int, board: str | None, capability: str,
+def top_on_grid(scored: pl.DataFrame, days: pl.DataFrame, board: str | None, capability: str,
                 top_n: int = TOP_N) -> pl.DataFrame:
-    """Per grid day of `days` (from `grid.grid`; its first day is the as-of day): the `top_n` best distinct
-    models of (`board`, `capability`), ranked 1… (ties: alphabetical). `scored` comes from
-    `scores.comparable_scores`."""
+    """Per grid day of `days` (from `grid.grid`): the `top_n` best distinct models of (`board`, `capability`),
+    ranked 1… (ties: alphabetical). `scored` comes from `scores.comparable_scores`."""
     if board is None or not scored.height or not days.height:
         return pl.DataFrame(schema=TOP_SCHEMA)
-    as_of = days["date"][0]
     # Best first: the expansion below keeps this order within each day, so no sort over the expanded rows.
     intervals = scored.filter((pl.col("capability") == capability) & (pl.col("board") == board)).sort(
         ["score", "model"], descending=[True, False])
-    steps = days.height
-    back_to_start = (as_of - intervals["start"]).dt.total_days().to_numpy()
-    back_to_end = (as_of - intervals["end"]).dt.total_days().fill_null(-step_days).to_numpy()
-    first = np.maximum(back_to_end // step_days + 1, 0)  # end is exclusive
-    last = np.minimum(back_to_start // step_days, steps - 1)
-    runs = np.maximum(last - first + 1, 0)
-    which = np.repeat(np.arange(runs.size), runs)
-    k = first[which] + np.arange(which.size) - np.repeat(np.cumsum(runs) - runs, runs)
+    which, k = covering(days, intervals["start"], intervals["end"])
     order = np.argsort(k, kind="stable")  # by day, best first within a day
     k, which = k[order], which[order]
     # The first top_n rows of each day (a day's rows are contiguous now), with room for a model listed twice

@@ -66,7 +66,7 @@ def trusted() -> pl.Expr:
     return pl.col("per_token") & pl.col("role").is_in(TRUSTED_ROLES)
 
 
-def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame, step_days: int) -> pl.DataFrame:
+def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame) -> pl.DataFrame:
     """Per matched token model and grid day: the standard-tier blended price a buyer pays then, as
     `v_price_of_model` has it now: its list price (the maker's listings; each source's cheapest, then the median
     over sources, so one source's slip is outvoted), else its market price (the cheapest host). Resellers and grey
@@ -79,11 +79,11 @@ def cheapest_on_grid(prices: pl.DataFrame, days: pl.DataFrame, step_days: int) -
     by_source = usable.filter(pl.col("role") == "maker").with_columns(
         seller=pl.concat_str("model_id", "source", separator="\x1f"))
     listed = (
-        extreme_on_grid(by_source, "seller", "blended_price", days, step_days, largest=False)
+        extreme_on_grid(by_source, "seller", "blended_price", days, largest=False)
         .with_columns(model_id=pl.col("seller").str.split("\x1f").list.first())
         .group_by("model_id", "k").agg(pl.col("blended_price").median().alias("list_price"))
     )
-    hosted = extreme_on_grid(usable.filter(pl.col("role") == "host"), "model_id", "blended_price", days, step_days,
+    hosted = extreme_on_grid(usable.filter(pl.col("role") == "host"), "model_id", "blended_price", days,
                              largest=False).rename({"blended_price": "market_price"})
     return (
         listed.join(hosted, on=["model_id", "k"], how="full", coalesce=True)

@@ -25,27 +25,35 @@ def is_unknown() -> pl.Expr:
     return openness.is_null() | ~openness.is_in((*open_classes("open-weights"), CLOSED))
 
 
-def comparable_scores(scores: pl.DataFrame) -> pl.DataFrame:
-    """Mapped scores of one category per (board, capability), as end-of-day intervals [start, end), with `g`
-    numbering the (capability, board) groups.
-
-    A board may map several categories to one capability (e.g. `overall` and `hard_prompts`) and their scales
-    differ, so one category stands for the pair: the highest capability-map weight (1 = the board's headline
-    category), then the most models, then alphabetical. A fact that began and ended within one day never was a
-    day's closing state, so it is dropped. `model` becomes the canonical model_id where identity resolution
-    matched one (the source's own name otherwise).
-    """
-    mapped = scores.filter(pl.col("capability").is_not_null())
-    primary = (
-        mapped.group_by("board", "capability", "category")
-        .agg(pl.col("weight").max(), pl.col("model").n_unique().alias("models"))
-        .sort(["board", "capability", "weight", "models", "category"], descending=[False, False, True, True, False])
+def primary_categories(scores: pl.DataFrame) -> pl.DataFrame:
+    """The category compared per (board, capability): the highest capability-map weight (1 = the board's
+    headline category), then the most models, then alphabetical. `scores` holds board, capability, category,
+    weight and models (distinct source names). Returns g (numbering the groups), board, capability, category."""
+    return (
+        scores.sort(["board", "capability", "weight", "models", "category"],
+                    descending=[False, False, True, True, False])
         .unique(["board", "capability"], keep="first", maintain_order=True)
         .with_row_index("g")
         .select("g", "board", "capability", "category")
     )
+
+
+def comparable_scores(scores: pl.DataFrame, primary: pl.DataFrame | None = None) -> pl.DataFrame:
+    """Mapped scores of one category per (board, capability), as end-of-day intervals [start, end), with `g`
+    numbering the (capability, board) groups.
+
+    A board may map several categories to one capability (e.g. `overall` and `hard_prompts`) and their scales
+    differ, so one category stands for the pair (`primary_categories`; `primary`, where given, is its result over
+    the whole warehouse, so that `scores` may hold only some of the intervals). A fact that began and ended
+    within one day never was a day's closing state, so it is dropped. `model` becomes the canonical model_id
+    where identity resolution matched one (the source's own name otherwise).
+    """
+    mapped = scores.filter(pl.col("capability").is_not_null())
+    if primary is None:
+        primary = primary_categories(mapped.group_by("board", "capability", "category").agg(
+            pl.col("weight").max(), pl.col("model").n_unique().alias("models")))
     return (
-        mapped.join(primary, on=["board", "capability", "category"])
+        mapped.join(primary.select("g", "board", "capability", "category"), on=["board", "capability", "category"])
         .select(
             "g",
             "capability",

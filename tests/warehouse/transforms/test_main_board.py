@@ -59,28 +59,28 @@ def test_the_reference_board_is_the_main_board_then_the_configured_then_the_larg
 
 def test_top_two_per_day_by_class_on_the_board() -> None:
     facts = scored([
-        (0, "general", "arena", "a", "closed", 1300.0, date(2025, 1, 1), None),
-        (0, "general", "arena", "b", "open-weights-restricted", 1250.0, date(2025, 1, 1), date(2025, 1, 15)),
-        (0, "general", "arena", "c", "open-source", 1200.0, date(2025, 1, 1), None),
+        (0, "general", "arena", "a", "closed", 1300.0, date(2025, 1, 5), None),
+        (0, "general", "arena", "b", "open-weights-restricted", 1250.0, date(2025, 1, 5), date(2025, 1, 19)),
+        (0, "general", "arena", "c", "open-source", 1200.0, date(2025, 1, 5), None),
         # b returns later with a higher score; d appears below the top two
-        (0, "general", "arena", "b", "open-weights-restricted", 1350.0, date(2025, 1, 15), None),
-        (0, "general", "arena", "d", "closed", 1100.0, date(2025, 1, 10), None),
+        (0, "general", "arena", "b", "open-weights-restricted", 1350.0, date(2025, 1, 19), None),
+        (0, "general", "arena", "d", "closed", 1100.0, date(2025, 1, 14), None),
         # another board of the capability is not ranked
-        (1, "general", "small", "e", "closed", 9999.0, date(2025, 1, 1), None),
+        (1, "general", "small", "e", "closed", 9999.0, date(2025, 1, 5), None),
     ])
-    days = grid(date(2025, 1, 22), date(2025, 1, 1), 7)  # 22nd, 15th, 8th, 1st
-    top = top_on_grid(facts, days, 7, "arena", "general", 2)
+    days = grid(date(2025, 1, 26), date(2025, 1, 5), 7)  # Sundays: 26th, 19th, 12th, 5th
+    top = top_on_grid(facts, days, "arena", "general", 2)
     out = openness_of_top(top)
     got = {(d.isoformat(), o): n for d, o, n in out.select("date", "openness", "models").iter_rows()}
     assert set(out["board"]) == {"arena"}
     assert got == {
-        ("2025-01-01", "closed"): 1, ("2025-01-01", "open-weights-restricted"): 1,
-        ("2025-01-08", "closed"): 1, ("2025-01-08", "open-weights-restricted"): 1,
-        # on the 15th b's first interval has ended and its second began: b (1350) and a (1300)
-        ("2025-01-15", "closed"): 1, ("2025-01-15", "open-weights-restricted"): 1,
-        ("2025-01-22", "closed"): 1, ("2025-01-22", "open-weights-restricted"): 1,
+        ("2025-01-05", "closed"): 1, ("2025-01-05", "open-weights-restricted"): 1,
+        ("2025-01-12", "closed"): 1, ("2025-01-12", "open-weights-restricted"): 1,
+        # on the 19th b's first interval has ended and its second began: b (1350) and a (1300)
+        ("2025-01-19", "closed"): 1, ("2025-01-19", "open-weights-restricted"): 1,
+        ("2025-01-26", "closed"): 1, ("2025-01-26", "open-weights-restricted"): 1,
     }
-    now = top_now(top, date(2025, 1, 22))
+    now = top_now(top, date(2025, 1, 26))
     assert now.select("rank", "model", "score").rows() == [(1, "b", 1350.0), (2, "a", 1300.0)]
 
 
@@ -90,7 +90,7 @@ def test_a_model_listed_twice_counts_once() -> None:
         (0, "general", "arena", "a", "closed", 1290.0, date(2025, 1, 1), None),
         (0, "general", "arena", "c", "open-source", 1200.0, date(2025, 1, 1), None),
     ])
-    top = top_on_grid(facts, grid(date(2025, 1, 1), date(2025, 1, 1), 7), 7, "arena", "general", 2)
+    top = top_on_grid(facts, grid(date(2025, 1, 1), date(2025, 1, 1), 7), "arena", "general", 2)
     assert top.select("rank", "model").rows() == [(1, "a"), (2, "c")]
     assert dict(zip(*openness_of_top(top).select("openness", "models"), strict=True)) == {
         "closed": 1, "open-source": 1}
@@ -110,15 +110,15 @@ def test_a_board_with_several_categories_of_a_capability_ranks_one_of_them() -> 
     as_of = date(2025, 1, 2)
     facts = comparable_scores(frame)
     board = reference_board(facts, gap_headline(frame, facts, preferences, as_of, 365), as_of, "general", [])
-    top = top_now(top_on_grid(facts, grid(as_of, date(2025, 1, 1), 7), 7, board, "general", 3), as_of)
+    top = top_now(top_on_grid(facts, grid(as_of, date(2025, 1, 1), 7), board, "general", 3), as_of)
     assert top.select("model", "openness", "score").rows() == [
         ("c1", "closed", 1300.0), ("c2", "closed", 1290.0), ("o1", "open-source", 1280.0)]
 
 
 def test_nothing_scored_or_no_board_is_an_empty_ranking() -> None:
     facts = scored([(0, "general", "arena", "a", "closed", 1300.0, date(2025, 1, 1), None)])
-    for top in (top_on_grid(scored([]), grid(date(2025, 1, 1), None, 7), 7, "arena", "general", 10),
-                top_on_grid(facts, grid(date(2025, 1, 1), None, 7), 7, None, "general", 10)):
+    for top in (top_on_grid(scored([]), grid(date(2025, 1, 1), None, 7), "arena", "general", 10),
+                top_on_grid(facts, grid(date(2025, 1, 1), None, 7), None, "general", 10)):
         assert top.is_empty()
         assert top.columns == ["capability", "board", "date", "rank", "model", "model_id", "openness", "score"]
         assert openness_of_top(top).columns == ["capability", "board", "date", "openness", "models"]

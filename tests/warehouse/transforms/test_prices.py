@@ -59,9 +59,9 @@ def test_grid_counts_start_in_and_end_out_and_keeps_the_extreme() -> None:
     days = grid(D("2026-03-01"), D("2026-02-01"), 7)
     # grid: k0 03-01, k1 02-22, k2 02-15, k3 02-08, k4 02-01. a ends on 02-15 (not covered); b's second price
     # (02-20 to 03-01) is cheaper on 02-22 only; c starts after as_of; d reaches back before the grid.
-    low = extreme_on_grid(intervals, "id", "v", days, 7, largest=False).sort("id", "k")
+    low = extreme_on_grid(intervals, "id", "v", days, largest=False).sort("id", "k")
     assert low.rows() == [("a", 3, 5.0), ("a", 4, 5.0), ("b", 0, 2.0), ("b", 1, 1.0), ("b", 2, 2.0), ("d", 4, 9.0)]
-    high = extreme_on_grid(intervals, "id", "v", days, 7, largest=True).filter(id="b").sort("k")
+    high = extreme_on_grid(intervals, "id", "v", days, largest=True).filter(id="b").sort("k")
     assert high["v"].to_list() == [2.0, 2.0, 2.0]
 
 
@@ -99,7 +99,7 @@ def test_price_index_is_the_median_cheapest_price_per_group_and_tier() -> None:
     )
     as_of = D("2026-03-01")
     days = grid(as_of, D("2026-02-01"), 7)
-    cheapest = cheapest_on_grid(blended(frame, 3, 1), days, 7)
+    cheapest = cheapest_on_grid(blended(frame, 3, 1), days)
     index = price_index(cheapest, quality_tiers(QUALITY, as_of), days, min_models=1)
     assert index.rows() == [
         (D("2026-02-01"), "closed", "middle", 4.0, 1),
@@ -130,7 +130,7 @@ def test_price_index_median_over_models() -> None:
     as_of = D("2026-02-01")
     tiers = pl.DataFrame({"model_id": ["m1", "m2", "m3", "m4", "m5"], "quality_tier": ["top"] * 5})
     days = grid(as_of, as_of, 7)
-    index = price_index(cheapest_on_grid(blended(frame, 3, 1), days, 7), tiers, days, min_models=2)
+    index = price_index(cheapest_on_grid(blended(frame, 3, 1), days), tiers, days, min_models=2)
     assert index.rows() == [(as_of, "closed", "top", 7.0, 2), (as_of, "open", "top", 2.0, 3)]
 
 
@@ -146,7 +146,7 @@ def test_a_point_of_the_index_needs_three_models_of_its_side() -> None:
     as_of = D("2026-02-01")
     tiers = pl.DataFrame({"model_id": ["m1", "m2", "m3", "m4", "m5"], "quality_tier": ["top"] * 5})
     days = grid(as_of, as_of, 7)
-    index = price_index(cheapest_on_grid(blended(frame, 3, 1), days, 7), tiers, days)
+    index = price_index(cheapest_on_grid(blended(frame, 3, 1), days), tiers, days)
     assert index.rows() == [(as_of, "open", "top", 2.0, 3)]
 
 
@@ -156,20 +156,20 @@ def test_a_resellers_or_grey_markets_price_is_never_a_models_price(role: str) ->
         prices(("anthropic", "claude-opus-4.5", "closed", 5.0, 25.0, "2026-02-01", None)),
         prices(("cheapapi", "claude-opus-4.5", "closed", 0.5, 2.5, "2026-02-01", None)).with_columns(role=pl.lit(role)),
     ])
-    cheapest = cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7), 7)
+    cheapest = cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7))
     assert cheapest["blended_price"].to_list() == [10.0]
 
 
 def test_an_image_models_price_is_not_a_per_token_price() -> None:
     frame = prices(("openai", "gpt-image-1", "closed", 5.0, 40.0, "2026-02-01", None)).with_columns(
         per_token=pl.lit(False))
-    assert cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7), 7).height == 0
+    assert cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7)).height == 0
 
 
 @pytest.mark.parametrize("tier", ["batch", "flex"])
 def test_only_standard_tier_prices_enter_the_index(tier: str) -> None:
     frame = prices(("a", "m1", "closed", 1.0, 1.0, "2026-02-01", None)).with_columns(tier=pl.lit(tier))
-    assert cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7), 7).height == 0
+    assert cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7)).height == 0
 
 
 def test_a_models_price_on_a_day_is_its_list_price_outvoting_one_sources_slip() -> None:
@@ -185,5 +185,5 @@ def test_a_models_price_on_a_day_is_its_list_price_outvoting_one_sources_slip() 
         prices(("deepinfra", "deepseek-chat", "open-weights-permissive", 0.2, 0.8, "2026-02-01", None))
         .with_columns(role=pl.lit("host")),
     ])
-    cheapest = cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7), 7)
+    cheapest = cheapest_on_grid(blended(frame, 3, 1), grid(D("2026-02-01"), None, 7))
     assert cheapest["blended_price"].to_list() == [pytest.approx((3 * 0.27 + 1.1) / 4)]
