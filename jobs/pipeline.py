@@ -26,7 +26,7 @@ from jobs.hooks import default_hooks
 from warehouse import db, ingest, runs, source_info
 from warehouse.bulk import appendable
 from warehouse.changes.events import record_events
-from warehouse.changes.stale import stale_events
+from warehouse.changes.stale import stale_events_of
 from warehouse.hooks import Hook, HookFn
 from warehouse.identity.refresh import identity_keys
 from warehouse.ingest import Document, Parsed, Unparseable, utcnow
@@ -116,6 +116,10 @@ class Pipeline(Fetching, HookSchedule):
                        for s in order}
             with self.batch(defer_events=appends):
                 self._ingest_as_completed(futures, observed_at, trigger, started, outcomes, on_outcome)
+        # Freshness once for every source that saw data, in one statement (checked after each source, it cost a
+        # statement apiece); a collection interrupted before this point checks them again next time.
+        by_id = {s.id: s for s in sources}
+        self._check_freshness([by_id[o.source] for o in outcomes if o.status in ("ok", "unchanged")], observed_at)
         if self.publish_after_ingest and not self._atomic:
             if any(o.status != "unchanged" for o in outcomes):
                 self.publish()
@@ -135,7 +139,8 @@ class Pipeline(Fetching, HookSchedule):
                 # One commit per source for its fetch log, documents, facts and run (each statement committing on
                 # its own costs a write-ahead-log sync apiece).
                 with self.atomic():
-                    outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared))
+                    outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared,
+                                                         check_freshness=False))
             except BaseException:
                 if deferred is not None:
                     del deferred[owed:]  # rolled back: no hook is owed for it
@@ -145,8 +150,9 @@ class Pipeline(Fetching, HookSchedule):
 
     def _ingest_fetched(
         self, source: Source, fetched: Fetched, observed_at: datetime, trigger: str, started: datetime,
-        prepared: Callable[[], Parsed] | None = None,
+        prepared: Callable[[], Parsed] | None = None, *, check_freshness: bool = True,
     ) -> Outcome:
+        """`check_freshness` False: the caller checks it afterwards (`collect_all`, for all its sources at once)."""
         if fetched.error and self.client.cancelled:
             # Shutting down: the source did nothing wrong, so no failed run is recorded (nor a failure streak).
             return Outcome(source.id, "cancelled", observed_at, error="cancelled: the service is shutting down")
@@ -160,15 +166,18 @@ class Pipeline(Fetching, HookSchedule):
                 return outcome
             outcome = self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started,
                                             prepared=prepared)
-            if outcome.status in ("ok", "unchanged") and source.max_age is not None:
-                self._check_freshness(source, observed_at)
+            if check_freshness and outcome.status in ("ok", "unchanged"):
+                self._check_freshness([source], observed_at)
             return outcome
 
-    def _check_freshness(self, source: Source, observed_at: datetime) -> None:
-        """A `source_stale` event when the source's newest data are older than it declares they may be; also
-        after an unchanged collection, the usual state of an upstream that stopped publishing."""
-        with self._transaction():
-            found = stale_events(self.con, source.id, source.max_age, observed_at)
+    def _check_freshness(self, sources: list[Source], observed_at: datetime) -> None:
+        """A `source_stale` event for each of `sources` whose newest data are older than it declares they may be;
+        also after an unchanged collection, the usual state of an upstream that stopped publishing."""
+        max_ages = {s.id: s.max_age for s in sources if s.max_age is not None}
+        if not max_ages:
+            return
+        with self.write_lock, self._transaction():
+            found = stale_events_of(self.con, max_ages, observed_at)
             if found:
                 record_events(self.con, found, detected_at=utcnow(), backfill=False)
 

@@ -6,7 +6,7 @@ is longer than ~350 lines: split, the meaning of a status would be too).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
@@ -256,19 +256,25 @@ def drop_judged_runs(con: duckdb.DuckDBPyConnection, source: str) -> None:
     con.execute(f"DELETE FROM collection_run WHERE source = ? AND {JUDGED}", [source])
 
 
-def run_context(con: duckdb.DuckDBPyConnection, source: str, at: datetime,
-                run_id: int | None) -> tuple[str | None, list[str], int]:
-    """What started run `run_id` (cli, schedule, backfill, reparse…), the documents it judged, and how many
-    accepted runs of `source` were observed before `at` (other than `run_id`): change detection reads all three
-    for every outcome, in one statement."""
-    row = first(con.execute(
-        "SELECT (SELECT trigger FROM collection_run WHERE run_id = $run), "
-        "(SELECT documents FROM collection_run WHERE run_id = $run), "
-        "(SELECT count(*) FROM collection_run WHERE source = $source AND status = 'ok' AND observed_at < $at "
-        "AND run_id <> coalesce($run, -1))",
-        {"run": run_id, "source": source, "at": at}).fetchall())
-    assert row is not None
-    return row[0], row[1] or [], row[2]
+RunContext = tuple[str | None, list[str], int]
+
+
+def run_contexts(con: duckdb.DuckDBPyConnection,
+                 asked: Sequence[tuple[str, datetime, int | None]]) -> list[RunContext]:
+    """For each (source, at, run_id): what started run `run_id` (cli, schedule, backfill, reparse…), the documents
+    it judged, and how many accepted runs of `source` were observed before `at` (other than `run_id`). Change
+    detection reads all three for every outcome; a whole collection's outcomes in one statement."""
+    if not asked:
+        return []
+    rows = con.execute(
+        "WITH q AS (SELECT unnest($sources::VARCHAR[]) AS source, unnest($ats::TIMESTAMP[]) AS at, "
+        "unnest($runs::BIGINT[]) AS run, unnest(range(len($sources))) AS i) "
+        "SELECT q.i, r.trigger, r.documents, (SELECT count(*) FROM collection_run c WHERE c.source = q.source "
+        "AND c.status = 'ok' AND c.observed_at < q.at AND c.run_id <> coalesce(q.run, -1)) "
+        "FROM q LEFT JOIN collection_run r ON r.run_id = q.run ORDER BY q.i",
+        {"sources": [a[0] for a in asked], "ats": [a[1] for a in asked], "runs": [a[2] for a in asked]},
+    ).fetchall()
+    return [(trigger, documents or [], earlier) for _, trigger, documents, earlier in rows]
 
 
 def recent_statuses(con: duckdb.DuckDBPyConnection, source: str, skip_triggers: Iterable[str],
