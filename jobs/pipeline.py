@@ -130,6 +130,9 @@ class Pipeline(Fetching, HookSchedule):
 
     def _ingest_as_completed(self, futures: dict, observed_at: datetime, trigger: str, started: datetime,
                              outcomes: list[Outcome], on_outcome: Callable[[Outcome], None] | None) -> None:
+        # Every source's runs, as its judgement reads them, in one statement under the batch's write lock (one
+        # statement per source before). Taken once: a source listed twice reads its own for the second time.
+        before = runs.runs_at(self.con, [s.id for s in futures.values()], observed_at)
         for done in as_completed(futures):
             source = futures[done]
             fetched, prepared = done.result()
@@ -140,7 +143,7 @@ class Pipeline(Fetching, HookSchedule):
                 # its own costs a write-ahead-log sync apiece).
                 with self.atomic():
                     outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared,
-                                                         check_freshness=False))
+                                                         check_freshness=False, runs_at=before.pop(source.id, None)))
             except BaseException:
                 if deferred is not None:
                     del deferred[owed:]  # rolled back: no hook is owed for it
@@ -151,8 +154,10 @@ class Pipeline(Fetching, HookSchedule):
     def _ingest_fetched(
         self, source: Source, fetched: Fetched, observed_at: datetime, trigger: str, started: datetime,
         prepared: Callable[[], Parsed] | None = None, *, check_freshness: bool = True,
+        runs_at: runs.RunsAt | None = None,
     ) -> Outcome:
-        """`check_freshness` False: the caller checks it afterwards (`collect_all`, for all its sources at once)."""
+        """`check_freshness` False: the caller checks it afterwards (`collect_all`, for all its sources at once).
+        `runs_at`: as `ingest_documents` takes it."""
         if fetched.error and self.client.cancelled:
             # Shutting down: the source did nothing wrong, so no failed run is recorded (nor a failure streak).
             return Outcome(source.id, "cancelled", observed_at, error="cancelled: the service is shutting down")
@@ -165,7 +170,7 @@ class Pipeline(Fetching, HookSchedule):
                 self._after_ingest(source, outcome)
                 return outcome
             outcome = self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started,
-                                            prepared=prepared)
+                                            prepared=prepared, runs_at=runs_at)
             if check_freshness and outcome.status in ("ok", "unchanged"):
                 self._check_freshness([source], observed_at)
             return outcome
@@ -191,12 +196,14 @@ class Pipeline(Fetching, HookSchedule):
         started: datetime | None = None,
         force: bool = False,
         prepared: Callable[[], Parsed] | None = None,
+        runs_at: runs.RunsAt | None = None,
     ) -> Outcome:
         """Judge `docs` as the state of `source` at `observed_at` and write history (`warehouse.ingest`), then
         derive and publish. One transaction.
 
         `prepared`: returns (or raises) what `parse_documents` gives for `docs`, when the caller parsed them
-        ahead (a backfill parses the next snapshot while this one is written).
+        ahead (a backfill parses the next snapshot while this one is written). `runs_at`: the source's runs at
+        `observed_at`, read by a caller that has held the write lock since (`runs.runs_at`).
         """
 
         def parse() -> Parsed:
@@ -212,7 +219,7 @@ class Pipeline(Fetching, HookSchedule):
                 self.con, self.raw, source, docs, observed_at, parse=parse,
                 min_row_ratio=self.settings.min_row_ratio, transaction=self._transaction,
                 after=lambda judged: self._after_ingest(source, judged), trigger=trigger, started=started,
-                force=force,
+                force=force, runs_at=runs_at,
             )
             if outcome.status != "ok":
                 return outcome

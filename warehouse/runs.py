@@ -177,25 +177,42 @@ class Judgement:
     next_at: datetime | None  # the source's next observation after T that saw data; None: T is the newest
 
 
-# One statement instead of three: each DuckDB statement costs ~1 ms, paid for every snapshot a backfill replays.
-_JUDGEMENT = f"""
-SELECT
-    (SELECT {{'status': status, 'documents': documents, 'rows': rows_parsed}} FROM collection_run
-     WHERE source = $source AND {JUDGED}
-     ORDER BY observed_at DESC, run_id DESC LIMIT 1),
-    EXISTS (SELECT 1 FROM collection_run WHERE source = $source AND observed_at = $at
-            AND {SAW_DATA} AND list_sort(documents) = list_sort($docs::VARCHAR[])),
-    (SELECT min(observed_at) FROM collection_run WHERE source = $source AND observed_at > $at
-     AND {SAW_DATA})
+# What a judgement reads of a source's runs at T, for many sources in one statement: each DuckDB statement costs
+# ~1 ms (more on a loaded machine), paid for every snapshot a backfill replays and every source a collection takes.
+_RUNS_AT = f"""
+SELECT source,
+    arg_max({{'status': status, 'documents': documents, 'rows': rows_parsed}}, (observed_at, run_id))
+        FILTER (WHERE {JUDGED}),
+    list(documents) FILTER (WHERE {SAW_DATA} AND observed_at = $at AND documents IS NOT NULL),
+    min(observed_at) FILTER (WHERE {SAW_DATA} AND observed_at > $at)
+FROM collection_run WHERE list_contains($sources::VARCHAR[], source) GROUP BY source
 """
 
 
+@dataclass(frozen=True)
+class RunsAt:
+    """A source's runs as a judgement at T reads them (`runs_at`), whatever the documents judged."""
+
+    last: tuple | None = None  # as `Judgement.last`
+    documents_at_t: tuple[tuple[str, ...], ...] = ()  # the documents of each run observed at T that saw data
+    next_at: datetime | None = None
+
+    def judgement(self, docs: list[str]) -> Judgement:
+        return Judgement(self.last, sorted(docs) in (sorted(d) for d in self.documents_at_t), self.next_at)
+
+
+def runs_at(con: duckdb.DuckDBPyConnection, sources: list[str], observed_at: datetime) -> dict[str, RunsAt]:
+    """`RunsAt` of each of `sources` at `observed_at`, in one statement (a whole collection reads every source's
+    before its ingests instead of one statement per ingest)."""
+    out = {s: RunsAt() for s in sources}
+    for source, head, at_t, next_at in con.execute(_RUNS_AT, {"sources": sources, "at": observed_at}).fetchall():
+        out[source] = RunsAt(None if head is None else (head["status"], head["documents"], head["rows"]),
+                             tuple(map(tuple, at_t or ())), next_at)
+    return out
+
+
 def judgement(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime, docs: list[str]) -> Judgement:
-    head, replayed, next_at = first(con.execute(
-        _JUDGEMENT, {"source": source, "at": observed_at, "docs": docs}
-    ).fetchall())
-    last = None if head is None else (head["status"], head["documents"], head["rows"])
-    return Judgement(last, bool(replayed), next_at)
+    return runs_at(con, [source], observed_at)[source].judgement(docs)
 
 
 def next_observation(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> datetime | None:
