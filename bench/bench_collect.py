@@ -7,7 +7,9 @@ process of its own: an upstream is another machine, and a server thread inside t
 take the collector's GIL for every request it serves (measured: 0.4 s of a 2.3 s collection).
 Each source is collected alone into a fresh warehouse, then all of them together into another one, through
 `Pipeline.collect_all` (what `gapwatch collect [SOURCE…]` runs: concurrent fetches, one ingest at a time,
-derive and publish once), R times each; medians. The last line is `collect all/slowest single: X.XXx`.
+derive and publish once), R times each; medians. The last line is `collect all/slowest single: X.XXx`; the line
+before it gives the same ratio in CPU time of the collecting process (user + system, its DuckDB threads included),
+steadier than wall time on a shared, loaded machine.
 `--one-by-one` collects all of them one after another instead, each derived and published (the former way).
 """
 
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -69,15 +72,21 @@ class Upstream:
         self.close()
 
 
+def cpu_time() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)  # every thread of this process; the upstream is another one
+    return usage.ru_utime + usage.ru_stime
+
+
 def timed_collect(root: Path, server: Upstream | ReplayServer, sources: list, one_by_one: bool = False
-                  ) -> tuple[float, list[str]]:
+                  ) -> tuple[float, float, list[str]]:
+    """Wall and CPU seconds of the collection, and its outcomes."""
     settings = Settings(_env_file=None, data_dir=root, host_min_interval_s=0,
                         base_urls={s.id: server.base_url(s.id) for s in sources})
     with make_pipeline(settings) as pipe:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_time()
         # One by one is the former `gapwatch collect`: each source fetched, ingested, derived and published in turn.
         outcomes = [pipe.collect(s) for s in sources] if one_by_one else pipe.collect_all(sources)
-        return time.perf_counter() - started, [o.summary() for o in outcomes]
+        return time.perf_counter() - started, cpu_time() - cpu, [o.summary() for o in outcomes]
 
 
 def main() -> None:
@@ -90,24 +99,32 @@ def main() -> None:
         recorded = set(server.recordings.sources())
         sources = [s for s in registry.SOURCES if s.id in recorded]
         single: dict[str, list[float]] = {s.id: [] for s in sources}
+        single_cpu: dict[str, list[float]] = {s.id: [] for s in sources}
         together: list[float] = []
+        together_cpu: list[float] = []
         run = 0
         for _ in range(args.repeat):
             for source in sources:
                 run += 1
-                took, _ = timed_collect(Path(tmp) / str(run), server, [source])
+                took, cpu, _ = timed_collect(Path(tmp) / str(run), server, [source])
                 single[source.id].append(took)
+                single_cpu[source.id].append(cpu)
             run += 1
-            took, summaries = timed_collect(Path(tmp) / str(run), server, sources, args.one_by_one)
+            took, cpu, summaries = timed_collect(Path(tmp) / str(run), server, sources, args.one_by_one)
             together.append(took)
+            together_cpu.append(cpu)
     medians = {sid: statistics.median(t) for sid, t in single.items()}
+    cpu_medians = {sid: statistics.median(t) for sid, t in single_cpu.items()}
     slowest = max(medians, key=medians.get)
+    costliest = max(cpu_medians, key=cpu_medians.get)
     for sid, m in sorted(medians.items(), key=lambda kv: -kv[1]):
         print(f"{sid:>22}: {m:.3f} s alone")
     print("together: " + "; ".join(summaries))
     print(f"{len(sources)} sources together: median {statistics.median(together):.3f} s; slowest alone: {slowest} "
           f"{medians[slowest]:.3f} s; sum alone {sum(medians.values()):.3f} s; load average "
           f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    print(f"CPU time: together median {statistics.median(together_cpu):.3f} s; costliest alone: {costliest} "
+          f"{cpu_medians[costliest]:.3f} s; ratio {statistics.median(together_cpu) / cpu_medians[costliest]:.2f}x")
     print(f"collect all{' one by one' if args.one_by_one else ''}/slowest single: "
           f"{statistics.median(together) / medians[slowest]:.2f}x")
 

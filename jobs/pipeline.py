@@ -26,7 +26,7 @@ from jobs.hooks import default_hooks
 from warehouse import db, ingest, runs, source_info
 from warehouse.bulk import appendable
 from warehouse.changes.events import record_events
-from warehouse.changes.stale import stale_events
+from warehouse.changes.stale import stale_events_of
 from warehouse.hooks import Hook, HookFn
 from warehouse.identity.refresh import identity_keys
 from warehouse.ingest import Document, Parsed, Unparseable, utcnow
@@ -116,6 +116,10 @@ class Pipeline(Fetching, HookSchedule):
                        for s in order}
             with self.batch(defer_events=appends):
                 self._ingest_as_completed(futures, observed_at, trigger, started, outcomes, on_outcome)
+        # Freshness once for every source that saw data, in one statement (checked after each source, it cost a
+        # statement apiece); a collection interrupted before this point checks them again next time.
+        by_id = {s.id: s for s in sources}
+        self._check_freshness([by_id[o.source] for o in outcomes if o.status in ("ok", "unchanged")], observed_at)
         if self.publish_after_ingest and not self._atomic:
             if any(o.status != "unchanged" for o in outcomes):
                 self.publish()
@@ -126,6 +130,9 @@ class Pipeline(Fetching, HookSchedule):
 
     def _ingest_as_completed(self, futures: dict, observed_at: datetime, trigger: str, started: datetime,
                              outcomes: list[Outcome], on_outcome: Callable[[Outcome], None] | None) -> None:
+        # Every source's runs, as its judgement reads them, in one statement under the batch's write lock (one
+        # statement per source before). Taken once: a source listed twice reads its own for the second time.
+        before = runs.runs_at(self.con, [s.id for s in futures.values()], observed_at)
         for done in as_completed(futures):
             source = futures[done]
             fetched, prepared = done.result()
@@ -135,7 +142,8 @@ class Pipeline(Fetching, HookSchedule):
                 # One commit per source for its fetch log, documents, facts and run (each statement committing on
                 # its own costs a write-ahead-log sync apiece).
                 with self.atomic():
-                    outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared))
+                    outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared,
+                                                         check_freshness=False, runs_at=before.pop(source.id, None)))
             except BaseException:
                 if deferred is not None:
                     del deferred[owed:]  # rolled back: no hook is owed for it
@@ -145,8 +153,11 @@ class Pipeline(Fetching, HookSchedule):
 
     def _ingest_fetched(
         self, source: Source, fetched: Fetched, observed_at: datetime, trigger: str, started: datetime,
-        prepared: Callable[[], Parsed] | None = None,
+        prepared: Callable[[], Parsed] | None = None, *, check_freshness: bool = True,
+        runs_at: runs.RunsAt | None = None,
     ) -> Outcome:
+        """`check_freshness` False: the caller checks it afterwards (`collect_all`, for all its sources at once).
+        `runs_at`: as `ingest_documents` takes it."""
         if fetched.error and self.client.cancelled:
             # Shutting down: the source did nothing wrong, so no failed run is recorded (nor a failure streak).
             return Outcome(source.id, "cancelled", observed_at, error="cancelled: the service is shutting down")
@@ -159,16 +170,19 @@ class Pipeline(Fetching, HookSchedule):
                 self._after_ingest(source, outcome)
                 return outcome
             outcome = self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started,
-                                            prepared=prepared)
-            if outcome.status in ("ok", "unchanged") and source.max_age is not None:
-                self._check_freshness(source, observed_at)
+                                            prepared=prepared, runs_at=runs_at)
+            if check_freshness and outcome.status in ("ok", "unchanged"):
+                self._check_freshness([source], observed_at)
             return outcome
 
-    def _check_freshness(self, source: Source, observed_at: datetime) -> None:
-        """A `source_stale` event when the source's newest data are older than it declares they may be; also
-        after an unchanged collection, the usual state of an upstream that stopped publishing."""
-        with self._transaction():
-            found = stale_events(self.con, source.id, source.max_age, observed_at)
+    def _check_freshness(self, sources: list[Source], observed_at: datetime) -> None:
+        """A `source_stale` event for each of `sources` whose newest data are older than it declares they may be;
+        also after an unchanged collection, the usual state of an upstream that stopped publishing."""
+        max_ages = {s.id: s.max_age for s in sources if s.max_age is not None}
+        if not max_ages:
+            return
+        with self.write_lock, self._transaction():
+            found = stale_events_of(self.con, max_ages, observed_at)
             if found:
                 record_events(self.con, found, detected_at=utcnow(), backfill=False)
 
@@ -182,12 +196,14 @@ class Pipeline(Fetching, HookSchedule):
         started: datetime | None = None,
         force: bool = False,
         prepared: Callable[[], Parsed] | None = None,
+        runs_at: runs.RunsAt | None = None,
     ) -> Outcome:
         """Judge `docs` as the state of `source` at `observed_at` and write history (`warehouse.ingest`), then
         derive and publish. One transaction.
 
         `prepared`: returns (or raises) what `parse_documents` gives for `docs`, when the caller parsed them
-        ahead (a backfill parses the next snapshot while this one is written).
+        ahead (a backfill parses the next snapshot while this one is written). `runs_at`: the source's runs at
+        `observed_at`, read by a caller that has held the write lock since (`runs.runs_at`).
         """
 
         def parse() -> Parsed:
@@ -203,7 +219,7 @@ class Pipeline(Fetching, HookSchedule):
                 self.con, self.raw, source, docs, observed_at, parse=parse,
                 min_row_ratio=self.settings.min_row_ratio, transaction=self._transaction,
                 after=lambda judged: self._after_ingest(source, judged), trigger=trigger, started=started,
-                force=force,
+                force=force, runs_at=runs_at,
             )
             if outcome.status != "ok":
                 return outcome

@@ -75,17 +75,21 @@ def ingest(
     trigger: str = "cli",
     started: datetime | None = None,
     force: bool = False,
+    runs_at: runs.RunsAt | None = None,
 ) -> Outcome:
     """Judge `docs` as the state of `source` at `observed_at` and write history in one `transaction()`.
 
     `parse` returns the parsed rows with their evidence, or raises `Unparseable`; `after` runs for every
-    judged outcome but an unchanged one. `force` re-judges documents already ingested (reparse).
+    judged outcome but an unchanged one. `force` re-judges documents already ingested (reparse). `runs_at`: the
+    source's runs at `observed_at` (`runs.runs_at`), when the caller read them with other sources' under the
+    write lock it still holds (a whole collection).
     """
     started = started or utcnow()
     shas = [d.sha256 for d in docs]
     runs.record_documents(con, [(d.sha256, len(d.body), raw.put(d.body, d.sha256)[1], d.content_type, d.url)
                                 for d in docs], started)
-    known = runs.judgement(con, source.id, observed_at, shas)
+    known = (runs_at.judgement(shas) if runs_at is not None
+             else runs.judgement(con, source.id, observed_at, shas))
     last, replayed = known.last, not force and known.replayed
     if not force and (
         replayed

@@ -6,7 +6,7 @@ is longer than ~350 lines: split, the meaning of a status would be too).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 
@@ -177,25 +177,42 @@ class Judgement:
     next_at: datetime | None  # the source's next observation after T that saw data; None: T is the newest
 
 
-# One statement instead of three: each DuckDB statement costs ~1 ms, paid for every snapshot a backfill replays.
-_JUDGEMENT = f"""
-SELECT
-    (SELECT {{'status': status, 'documents': documents, 'rows': rows_parsed}} FROM collection_run
-     WHERE source = $source AND {JUDGED}
-     ORDER BY observed_at DESC, run_id DESC LIMIT 1),
-    EXISTS (SELECT 1 FROM collection_run WHERE source = $source AND observed_at = $at
-            AND {SAW_DATA} AND list_sort(documents) = list_sort($docs::VARCHAR[])),
-    (SELECT min(observed_at) FROM collection_run WHERE source = $source AND observed_at > $at
-     AND {SAW_DATA})
+# What a judgement reads of a source's runs at T, for many sources in one statement: each DuckDB statement costs
+# ~1 ms (more on a loaded machine), paid for every snapshot a backfill replays and every source a collection takes.
+_RUNS_AT = f"""
+SELECT source,
+    arg_max({{'status': status, 'documents': documents, 'rows': rows_parsed}}, (observed_at, run_id))
+        FILTER (WHERE {JUDGED}),
+    list(documents) FILTER (WHERE {SAW_DATA} AND observed_at = $at AND documents IS NOT NULL),
+    min(observed_at) FILTER (WHERE {SAW_DATA} AND observed_at > $at)
+FROM collection_run WHERE list_contains($sources::VARCHAR[], source) GROUP BY source
 """
 
 
+@dataclass(frozen=True)
+class RunsAt:
+    """A source's runs as a judgement at T reads them (`runs_at`), whatever the documents judged."""
+
+    last: tuple | None = None  # as `Judgement.last`
+    documents_at_t: tuple[tuple[str, ...], ...] = ()  # the documents of each run observed at T that saw data
+    next_at: datetime | None = None
+
+    def judgement(self, docs: list[str]) -> Judgement:
+        return Judgement(self.last, sorted(docs) in (sorted(d) for d in self.documents_at_t), self.next_at)
+
+
+def runs_at(con: duckdb.DuckDBPyConnection, sources: list[str], observed_at: datetime) -> dict[str, RunsAt]:
+    """`RunsAt` of each of `sources` at `observed_at`, in one statement (a whole collection reads every source's
+    before its ingests instead of one statement per ingest)."""
+    out = {s: RunsAt() for s in sources}
+    for source, head, at_t, next_at in con.execute(_RUNS_AT, {"sources": sources, "at": observed_at}).fetchall():
+        out[source] = RunsAt(None if head is None else (head["status"], head["documents"], head["rows"]),
+                             tuple(map(tuple, at_t or ())), next_at)
+    return out
+
+
 def judgement(con: duckdb.DuckDBPyConnection, source: str, observed_at: datetime, docs: list[str]) -> Judgement:
-    head, replayed, next_at = first(con.execute(
-        _JUDGEMENT, {"source": source, "at": observed_at, "docs": docs}
-    ).fetchall())
-    last = None if head is None else (head["status"], head["documents"], head["rows"])
-    return Judgement(last, bool(replayed), next_at)
+    return runs_at(con, [source], observed_at)[source].judgement(docs)
 
 
 def next_observation(con: duckdb.DuckDBPyConnection, source: str, at: datetime) -> datetime | None:
@@ -256,19 +273,25 @@ def drop_judged_runs(con: duckdb.DuckDBPyConnection, source: str) -> None:
     con.execute(f"DELETE FROM collection_run WHERE source = ? AND {JUDGED}", [source])
 
 
-def run_context(con: duckdb.DuckDBPyConnection, source: str, at: datetime,
-                run_id: int | None) -> tuple[str | None, list[str], int]:
-    """What started run `run_id` (cli, schedule, backfill, reparse…), the documents it judged, and how many
-    accepted runs of `source` were observed before `at` (other than `run_id`): change detection reads all three
-    for every outcome, in one statement."""
-    row = first(con.execute(
-        "SELECT (SELECT trigger FROM collection_run WHERE run_id = $run), "
-        "(SELECT documents FROM collection_run WHERE run_id = $run), "
-        "(SELECT count(*) FROM collection_run WHERE source = $source AND status = 'ok' AND observed_at < $at "
-        "AND run_id <> coalesce($run, -1))",
-        {"run": run_id, "source": source, "at": at}).fetchall())
-    assert row is not None
-    return row[0], row[1] or [], row[2]
+RunContext = tuple[str | None, list[str], int]
+
+
+def run_contexts(con: duckdb.DuckDBPyConnection,
+                 asked: Sequence[tuple[str, datetime, int | None]]) -> list[RunContext]:
+    """For each (source, at, run_id): what started run `run_id` (cli, schedule, backfill, reparse…), the documents
+    it judged, and how many accepted runs of `source` were observed before `at` (other than `run_id`). Change
+    detection reads all three for every outcome; a whole collection's outcomes in one statement."""
+    if not asked:
+        return []
+    rows = con.execute(
+        "WITH q AS (SELECT unnest($sources::VARCHAR[]) AS source, unnest($ats::TIMESTAMP[]) AS at, "
+        "unnest($runs::BIGINT[]) AS run, unnest(range(len($sources))) AS i) "
+        "SELECT q.i, r.trigger, r.documents, (SELECT count(*) FROM collection_run c WHERE c.source = q.source "
+        "AND c.status = 'ok' AND c.observed_at < q.at AND c.run_id <> coalesce(q.run, -1)) "
+        "FROM q LEFT JOIN collection_run r ON r.run_id = q.run ORDER BY q.i",
+        {"sources": [a[0] for a in asked], "ats": [a[1] for a in asked], "runs": [a[2] for a in asked]},
+    ).fetchall()
+    return [(trigger, documents or [], earlier) for _, trigger, documents, earlier in rows]
 
 
 def recent_statuses(con: duckdb.DuckDBPyConnection, source: str, skip_triggers: Iterable[str],

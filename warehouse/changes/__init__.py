@@ -18,6 +18,7 @@ import duckdb
 
 from gapwatch.settings import Settings
 from gapwatch.source import Outcome, Source
+from warehouse import runs
 from warehouse.changes import boards, facts, gap, health, licence
 from warehouse.changes.events import (
     KINDS,
@@ -78,11 +79,14 @@ def change_detector(
     detector). The wiring (`jobs/hooks.py`) declares the state detectors' hook a derive hook instead."""
     chain = DETECTORS if chain is None else chain
 
-    def detect(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome,
-               steps: tuple[Detector, ...]) -> tuple[list[ChangeEvent], bool]:
-        if outcome.status not in ("ok", "failed", "rejected") or not steps:
+    def detected(outcome: Outcome, steps: tuple[Detector, ...]) -> bool:
+        return outcome.status in ("ok", "failed", "rejected") and bool(steps)
+
+    def detect(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome, steps: tuple[Detector, ...],
+               run: runs.RunContext | None = None) -> tuple[list[ChangeEvent], bool]:
+        if not detected(outcome, steps):
             return [], False
-        ctx, replay = context(con, source, outcome, settings)
+        ctx, replay = context(con, source, outcome, settings, run)
         found: list[ChangeEvent] = []
         for detect in steps:
             try:
@@ -107,10 +111,14 @@ def change_detector(
         per_replay: dict[bool, dict[str, ChangeEvent]] = {}
         diff_steps = tuple(d for d in chain if d not in IDENTITY_DETECTORS)
         last = [(s, o) for s, o in items if o.status == "ok"][-1:]
-        runs = [(s, o, diff_steps) for s, o in items] + [(s, o, tuple(d for d in chain if d in IDENTITY_DETECTORS))
+        todo = [(s, o, diff_steps) for s, o in items] + [(s, o, tuple(d for d in chain if d in IDENTITY_DETECTORS))
                                                           for s, o in last]
-        for source, outcome, steps in runs:
-            found, replay = detect(con, source, outcome, steps)
+        # What every run detected on started with (`runs.run_contexts`), read for all of them in one statement.
+        read = list({id(o): (s, o) for s, o, steps in todo if detected(o, steps)}.values())
+        contexts = dict(zip((id(o) for _, o in read),
+                            runs.run_contexts(con, [(s.id, o.observed_at, o.run_id) for s, o in read]), strict=True))
+        for source, outcome, steps in todo:
+            found, replay = detect(con, source, outcome, steps, contexts.get(id(outcome)))
             merged = per_replay.setdefault(replay, {})
             for key, event in {e.key: e for e in found}.items():
                 merged.setdefault(key, event)

@@ -160,8 +160,11 @@ def record_events(
     return [k for k in unique if k in inserted]
 
 
-def context(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome,
-             settings: Settings) -> tuple[Context, bool]:
-    trigger, documents, earlier = runs.run_context(con, source.id, outcome.observed_at, outcome.run_id)
+def context(con: duckdb.DuckDBPyConnection, source: Source, outcome: Outcome, settings: Settings,
+            run: runs.RunContext | None = None) -> tuple[Context, bool]:
+    """The detectors' view of one ingest; `run`: its `runs.run_contexts` entry, when the caller read it with
+    others (a whole collection's outcomes at once)."""
+    trigger, documents, earlier = run or runs.run_contexts(con, [(source.id, outcome.observed_at,
+                                                                  outcome.run_id)])[0]
     ctx = Context(con, source.id, outcome, settings, tuple(documents), baseline=earlier == 0)
     return ctx, trigger in REPLAY_TRIGGERS

@@ -9,25 +9,31 @@ per run.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import date, datetime, timedelta
 
 import duckdb
 
 from warehouse.changes.events import ChangeEvent
-from warehouse.db import first
-from warehouse.freshness import is_stale, newest_data
+from warehouse.freshness import is_stale, newest_data_of
 
 
-def stale_events(con: duckdb.DuckDBPyConnection, source: str, max_age: timedelta | None,
-                 at: datetime) -> list[ChangeEvent]:
-    newest = newest_data(con, source)
-    if not is_stale(newest, max_age, at):
+def stale_events_of(con: duckdb.DuckDBPyConnection, max_ages: Mapping[str, timedelta | None],
+                    at: datetime) -> list[ChangeEvent]:
+    """The `source_stale` events of every source in `max_ages` (its declared max age) not raised yet, in two
+    statements however many sources: a whole collection checks all it collected at once."""
+    newest = newest_data_of(con, list(max_ages))
+    stale: dict[str, date] = {s: d for s, d in newest.items() if d is not None and is_stale(d, max_ages[s], at)}
+    if not stale:
         return []
-    assert newest is not None and max_age is not None
-    raised = first(con.execute("SELECT count(*) FROM change_event WHERE kind = 'source_stale' AND source = ? "
-                         "AND after ->> 'newest_data' = ?", [source, newest.isoformat()]).fetchall())[0]
-    if raised:
-        return []
-    age = (at.date() - newest).days
-    return [ChangeEvent("source_stale", source, source, None,
-                        {"newest_data": newest, "max_age_days": max_age.days}, float(age), (), at)]
+    raised = set(con.execute("SELECT source, after ->> 'newest_data' FROM change_event WHERE kind = 'source_stale' "
+                             "AND source IN (SELECT unnest(?::VARCHAR[]))", [list(stale)]).fetchall())
+    out = []
+    for source, day in stale.items():
+        max_age = max_ages[source]
+        assert max_age is not None
+        if (source, day.isoformat()) not in raised:
+            out.append(ChangeEvent("source_stale", source, source, None,
+                                   {"newest_data": day, "max_age_days": max_age.days},
+                                   float((at.date() - day).days), (), at))
+    return out

@@ -18,12 +18,11 @@ class TextVersion:
     valid_to: datetime | None
 
 
-def versions(con: duckdb.DuckDBPyConnection, license_id: str) -> list[TextVersion]:
-    rows = con.execute(
-        "SELECT license_id, text_sha256, text, valid_from, valid_to FROM license_text WHERE license_id = ? "
-        "ORDER BY valid_from",
-        [license_id],
-    ).fetchall()
+_VERSIONS = "SELECT license_id, text_sha256, text, valid_from, valid_to FROM license_text"
+
+
+def _distinct(rows: list[tuple]) -> list[TextVersion]:
+    """One licence's rows, oldest first, as its versions."""
     out: list[TextVersion] = []
     for row in rows:
         version = TextVersion(*row)
@@ -31,6 +30,10 @@ def versions(con: duckdb.DuckDBPyConnection, license_id: str) -> list[TextVersio
             continue
         out.append(version)
     return out
+
+
+def versions(con: duckdb.DuckDBPyConnection, license_id: str) -> list[TextVersion]:
+    return _distinct(con.execute(f"{_VERSIONS} WHERE license_id = ? ORDER BY valid_from", [license_id]).fetchall())
 
 
 def unified(before: TextVersion, after: TextVersion) -> tuple[str, int, int]:
@@ -70,12 +73,15 @@ def license_diff(con: duckdb.DuckDBPyConnection, license_id: str, from_version: 
 def refresh_license_diffs(con: duckdb.DuckDBPyConnection) -> int:
     """Keep one stored diff per pair of successive versions (a backfilled version in between replaces the pair
     it splits); return how many diffs were added."""
-    ids = [r[0] for r in con.execute("SELECT DISTINCT license_id FROM license_text").fetchall()]
+    # Every licence's versions in one statement (it runs after each collection of the licence texts).
+    by_id: dict[str, list[tuple]] = {}
+    for row in con.execute(f"{_VERSIONS} ORDER BY license_id, valid_from").fetchall():
+        by_id.setdefault(row[0], []).append(row)
     stored = set(con.execute("SELECT license_id, from_sha256, to_sha256 FROM license_text_diff").fetchall())
     wanted: set[tuple[str, str, str]] = set()
     added = 0
-    for license_id in ids:
-        found = versions(con, license_id)
+    for license_id, rows in by_id.items():
+        found = _distinct(rows)
         for before, after in zip(found, found[1:], strict=False):
             pair = (license_id, before.sha256, after.sha256)
             wanted.add(pair)

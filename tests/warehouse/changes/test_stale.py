@@ -9,6 +9,7 @@ from pathlib import Path
 from pytest_httpserver import HTTPServer
 
 from collectors.leaderboards import lmarena
+from collectors.pricing import openrouter
 from gapwatch.settings import Settings
 from jobs.pipeline import make_pipeline
 from tests.conftest import fixture_bytes
@@ -34,3 +35,29 @@ def test_an_upstream_that_stopped_publishing_is_flagged_once(settings: Settings,
         source_info.sync(pipe.con, [source])  # the declaration readers see: this source's max age
         status = next(s for s in source_status(pipe.con, ["lmarena"]))
         assert status.stale and str(status.newest_data) == "2026-01-01"
+
+
+def test_a_whole_collection_checks_every_source_it_collected_once(settings: Settings, origin: HTTPServer) -> None:
+    """`collect_all` checks freshness once for all its sources (one statement): each stale one raises its event,
+    a fresh one none, and a second collection of the same data raises nothing again."""
+    origin.expect_request(CSV).respond_with_data(fixture_bytes("lmarena", "lmsys_2024-06-19.csv"),
+                                                 content_type="text/csv")
+    origin.expect_request("/api/v1/models").respond_with_data(
+        fixture_bytes("openrouter", "models_2026-05-15.json"), content_type="application/json")
+    board = dataclasses.replace(lmarena.SOURCE, paths=(CSV,), max_age=timedelta(days=30))
+    prices = dataclasses.replace(openrouter.SOURCE, max_age=timedelta(days=30))
+    with make_pipeline(settings) as pipe:
+        first = pipe.collect_all([board, prices], datetime(2026, 1, 1))
+        assert {o.status for o in first} == {"ok"}
+        stale = "SELECT entity, after ->> 'newest_data' FROM change_event WHERE kind = 'source_stale' ORDER BY 1"
+        assert pipe.con.execute(stale).fetchall() == []  # both changed just now
+        pipe.collect_all([board, prices], datetime(2026, 1, 20))
+        assert pipe.con.execute(stale).fetchall() == []
+        for day in (10, 11):  # the same data 40 and 41 days on: stale once, each source for itself
+            outcomes = pipe.collect_all([board, prices], datetime(2026, 2, day))
+            assert {o.status for o in outcomes} == {"unchanged"}
+            assert pipe.con.execute(stale).fetchall() == [("lmarena", "2026-01-01"), ("openrouter", "2026-01-01")]
+        fresh = dataclasses.replace(prices, max_age=timedelta(days=90))
+        pipe.con.execute("DELETE FROM change_event WHERE kind = 'source_stale'")
+        pipe.collect_all([board, fresh], datetime(2026, 2, 12))
+        assert pipe.con.execute(stale).fetchall() == [("lmarena", "2026-01-01")]
