@@ -14,18 +14,22 @@ import duckdb
 from warehouse.db import first
 from warehouse.facts import FACT_TABLES
 
+# The newest publish date, and the last time a fact of the source began or ended: a fact that ended (a price
+# removed) is a change of content as much as one that began.
+_NEWEST = (
+    "SELECT (SELECT max(publish_date) FROM leaderboard_score WHERE source = $source), (SELECT max(t) FROM ("
+    + " UNION ALL ".join(f"SELECT greatest(max(valid_from), max(valid_to)) AS t FROM {spec.name} "
+                         "WHERE source = $source" for spec in FACT_TABLES.values())
+    + "))"
+)
+
 
 def newest_data(con: duckdb.DuckDBPyConnection, source: str) -> date | None:
-    published = first(con.execute("SELECT max(publish_date) FROM leaderboard_score WHERE source = ?",
-                                  [source]).fetchall())[0]
+    # One statement, not one per fact table: it runs after every live collection of every source.
+    published, changed = first(con.execute(_NEWEST, {"source": source}).fetchall())
     if published is not None:
         return published
-    # A fact that ended (a price removed) is a change of content as much as one that began.
-    changed = [first(con.execute(f"SELECT greatest(max(valid_from), max(valid_to)) FROM {spec.name} "
-                                 "WHERE source = ?", [source]).fetchall())[0]
-               for spec in FACT_TABLES.values()]
-    known = [c for c in changed if c is not None]
-    return max(known).date() if known else None
+    return changed.date() if changed is not None else None
 
 
 def is_stale(newest: date | None, max_age: timedelta | None, at: datetime) -> bool:
