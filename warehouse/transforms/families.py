@@ -115,15 +115,19 @@ class Frames:
                                self.settings.gap_board_priority, self.history.groups)
 
     @cached_property
-    def reference_scored(self) -> pl.DataFrame:
-        """The comparable intervals of the reference board's quality capability, what quality and the top N read."""
-        ours = ((pl.col("capability") == self.settings.quality_capability)
-                & (pl.col("board") == pl.lit(self.reference_board, pl.String)))
-        return comparable_scores(self.group_scores(self.primary.filter(ours)), self.primary)
+    def reference(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The reference quality and the top N on the price index's grid of days (`top_on_grid`), from the
+        reference group's intervals: read once for both, and dropped."""
+        capability, board = self.settings.quality_capability, self.reference_board
+        ours = (pl.col("capability") == capability) & (pl.col("board") == pl.lit(board, pl.String))
+        scored = comparable_scores(self.group_scores(self.primary.filter(ours)), self.primary)
+        days = grid(self.as_of, self.history.first_day, self.settings.price_index_grid_days)
+        top = top_on_grid(scored, days, board, capability, TOP_N)
+        return reference_quality(scored, capability, board), score_history.with_own_strings(top)
 
-    @cached_property
+    @property
     def quality(self) -> pl.DataFrame:
-        return reference_quality(self.reference_scored, self.settings.quality_capability, self.reference_board)
+        return self.reference[0]
 
     @cached_property
     def tiers(self) -> pl.DataFrame:
@@ -183,9 +187,7 @@ def price_quality_tables(
 
 def top_tables(f: Frames) -> dict[str, pl.DataFrame]:
     """The top N of the reference board now and on the price index's grid of days (one ranking for both)."""
-    step = f.settings.price_index_grid_days
-    days = grid(f.as_of, f.history.first_day, step)
-    top = top_on_grid(f.reference_scored, days, f.reference_board, f.settings.quality_capability, TOP_N)
+    top = f.reference[1]
     return {"main_board_top": top_now(top, f.as_of), "openness_top": openness_of_top(top)}
 
 

@@ -68,12 +68,31 @@ def chunks(primary: pl.DataFrame, summary: pl.DataFrame, rows: int = CHUNK_ROWS)
     return [chunk.drop("rows") for chunk in out]
 
 
-def _own(frame: pl.DataFrame) -> pl.DataFrame:
+def with_own_strings(frame: pl.DataFrame) -> pl.DataFrame:
     """`frame` with its strings in buffers of its own. A string column filtered, joined or gathered from another
     refers to that column's buffers (polars' string views): a chunk's few results would keep the whole chunk's
     names alive, and every chunk's with them."""
     return frame.with_columns(pl.concat_str(pl.col(name), pl.lit("")).alias(name)
                               for name, dtype in frame.schema.items() if dtype == pl.String)
+
+
+def _reduced(read: Callable[[pl.DataFrame], pl.DataFrame], chunk: pl.DataFrame, primary: pl.DataFrame,
+             releases: pl.DataFrame, as_of: date) -> dict[str, pl.DataFrame]:
+    """One chunk's results; its facts are dropped as soon as their comparable form is made."""
+    raw = read(chunk)
+    on_day = (pl.col("valid_from").dt.date() <= as_of) & (
+        pl.col("valid_to").is_null() | (pl.col("valid_to").dt.date() > as_of))
+    current = raw.filter(on_day).select(CURRENT)
+    scored = comparable_scores(raw, primary)
+    del raw
+    return {
+        "current": current,
+        "over_time": gap.gap_over_time(scored),
+        "records": score_records(dated(scored, releases)),
+        "firsts": scored.group_by(*GROUP, "model").agg(pl.col("start").min().alias("first")),
+        "groups": scored.group_by(*GROUP, "category").agg(pl.col("start").max().alias("newest")),
+        "alive": scored.filter(alive_at(as_of)),
+    }
 
 
 def reduce(read: Callable[[pl.DataFrame], pl.DataFrame], primary: pl.DataFrame, summary: pl.DataFrame,
@@ -83,22 +102,9 @@ def reduce(read: Callable[[pl.DataFrame], pl.DataFrame], primary: pl.DataFrame, 
     `months_behind.release_dates` of the whole history."""
     parts: dict[str, list[pl.DataFrame]] = {name: [] for name in ("over_time", "records", "firsts", "groups",
                                                                   "current", "alive")}
-    on_day = (pl.col("valid_from").dt.date() <= as_of) & (
-        pl.col("valid_to").is_null() | (pl.col("valid_to").dt.date() > as_of))
     for chunk in chunks(primary, summary):
-        raw = read(chunk)
-        scored = comparable_scores(raw, primary)
-        found = {
-            "current": raw.filter(on_day).select(CURRENT),
-            "over_time": gap.gap_over_time(scored),
-            "records": score_records(dated(scored, releases)),
-            "firsts": scored.group_by(*GROUP, "model").agg(pl.col("start").min().alias("first")),
-            "groups": scored.group_by(*GROUP, "category").agg(pl.col("start").max().alias("newest")),
-            "alive": scored.filter(alive_at(as_of)),
-        }
-        for name, frame in found.items():
-            parts[name].append(_own(frame))
-        del raw, scored, found
+        for name, frame in _reduced(read, chunk, primary, releases, as_of).items():
+            parts[name].append(with_own_strings(frame))
     # Relaxed: a chunk whose intervals all began and ended within a day yields untyped (null) columns.
     frames = {name: pl.concat(found, how="vertical_relaxed") for name, found in parts.items()}
     return ScoreHistory(
