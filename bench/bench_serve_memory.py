@@ -29,88 +29,39 @@ import subprocess
 import sys
 import tempfile
 import time
-from datetime import datetime
 from pathlib import Path
-
-import polars as pl
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import bench_live_ingest  # noqa: E402
 from bench_collect import RECORDINGS, Upstream  # noqa: E402
-from transforms_warehouse import CATEGORIES, Shape, generate  # noqa: E402
+from bench_live_ingest import ROOT, bench_map, generate_as_of  # noqa: E402
+from transforms_warehouse import Shape  # noqa: E402
 
 from collectors import registry  # noqa: E402
 from gapwatch.settings import Settings  # noqa: E402
 from warehouse import capabilities, db  # noqa: E402
 from warehouse.transforms.refresh import refresh_transforms  # noqa: E402
 
-ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_MAP = ROOT / "warehouse" / "capability_map.toml"
-LMARENA_BOARD = "lmarena-text"  # where the generated general board's history goes (LMArena's text CSV board)
-# A licence term LMArena's licence column uses for each generated openness class (unknown: no licence given).
-LICENCE_TERMS = {"closed": "Proprietary", "open-source": "Apache 2.0", "open-weights-permissive": "OpenRAIL-M",
-                 "open-weights-restricted": "Llama 3.1 Community", "open-weights-noncommercial": "CC-BY-NC-4.0"}
 OUTCOME = re.compile(r" ([a-z0-9_]+): (ok|unchanged|failed|rejected|cancelled)\b| ([a-z0-9_]+): collection crashed")
 IDLE_S = 3.0  # no CPU used for this long after the last outcome: the last publish is done
 TIMEOUT_S = 1800
 
 
-def bench_map(path: Path) -> Path:
-    """The default capability map plus the generated boards' categories (the general board's are LMArena's)."""
-    extra = "".join(
-        f'\n[[map]]\nboard = "{board}"\ncategory = "{category}"\ncapability = "{capability}"\n'
-        for board, category, capability, _ in CATEGORIES if (board, category) != ("arena", "overall")
-    )
-    path.write_text(DEFAULT_MAP.read_text(encoding="utf-8") + extra, encoding="utf-8")
-    return path
-
-
 def build(path: Path, shape: Shape, cap_map: Path, derived: bool) -> None:
-    """Write the generated history into a migrated warehouse: facts, models, aliases and their name keys (the
-    general board as LMArena's text board, its intervals closed when the history ends); `derived`: then derive
-    every table once, as a service that has run before has them."""
-    gen = generate(shape)
-    con = db.connect(path)
-    general = (pl.col("board") == "arena") & (pl.col("category") == "overall")
-    end = datetime.combine(gen.as_of, datetime.min.time())
-    terms = pl.DataFrame({"openness": list(LICENCE_TERMS), "license": list(LICENCE_TERMS.values())})
-    openness = gen.names.select("source", pl.col("source_model").alias("model"), "openness")
-    scores = gen.scores.join(openness, on=["source", "model"], how="left").join(terms, on="openness", how="left")
-    scores = scores.with_columns(
-        source=pl.when(general).then(pl.lit("lmarena")).otherwise("source"),
-        board=pl.when(general).then(pl.lit(LMARENA_BOARD)).otherwise("board"),
-        valid_to=pl.when(general).then(pl.col("valid_to").fill_null(end)).otherwise("valid_to"),
-    ).select("source", "board", "category", "model", "score", "license", "valid_from", "valid_to")
-    prices = gen.prices.drop("source")
-    named = gen.names.filter(pl.col("model_id").is_not_null())
-    models = named.unique("model_id").select("model_id", "openness")
-    aliases = named.select("source", "source_model", "model_id", "method", "confidence")
-    aliases = pl.concat([aliases, aliases.filter(source="arena").with_columns(source=pl.lit("lmarena"))])
-    for name, frame in (("_scores", scores), ("_prices", prices), ("_models", models), ("_aliases", aliases)):
-        con.register(name, frame.to_arrow())
-    with db.transaction(con):
-        con.execute("INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, license, "
-                    "valid_from, valid_to) SELECT source, board, category, model, score, 'elo', license, "
-                    "valid_from, valid_to FROM _scores")
-        con.execute("INSERT INTO price (source, provider, model, tier, input_per_mtok, output_per_mtok, currency, "
-                    "valid_from, valid_to) SELECT 'openrouter', provider, model, tier, input_per_mtok, "
-                    "output_per_mtok, 'USD', valid_from, valid_to FROM _prices")
-        con.execute("INSERT INTO model (model_id, openness) SELECT model_id, openness FROM _models")
-        con.execute("INSERT INTO model_alias SELECT CASE source WHEN 'prices' THEN 'openrouter' ELSE source END, "
-                    "source_model, model_id, method, confidence FROM _aliases")
-        # Their name keys, as identity would have written them: the cycle keys only the new names.
-        con.execute("INSERT INTO model_name_key (source, source_model, key, family, version, org_hint, method, "
-                    "confidence) SELECT CASE source WHEN 'prices' THEN 'openrouter' ELSE source END, "
-                    "source_model, source_model, source_model, NULL, NULL, 'exact', 1.0 FROM _aliases")
+    """The live-ingest bench's warehouse (`bench_live_ingest.build`); `derived`: then derive every table once,
+    as a service that has run before has them."""
+    bench_live_ingest.build(path, shape)
     if derived:
+        con = db.connect(path)
         with db.transaction(con):
             capabilities.store_map(con, capabilities.load_map(cap_map))
             capabilities.store_headline(con, capabilities.load_headline(cap_map))
             refresh_transforms(con, Settings(_env_file=None, data_dir=path.parent, capability_map_path=cap_map),
-                               as_of=gen.as_of)
-    con.execute("CHECKPOINT")
-    con.close()
+                               as_of=generate_as_of(shape))
+        con.execute("CHECKPOINT")
+        con.close()
 
 
 def status(pid: int) -> dict[str, int]:

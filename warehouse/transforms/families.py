@@ -22,16 +22,17 @@ import duckdb
 import polars as pl
 
 from gapwatch.settings import Settings
-from warehouse.transforms import inputs
+from warehouse.transforms import inputs, score_history
 from warehouse.transforms.frontier import price_frontier
-from warehouse.transforms.gap import gap_over_time, gap_table
+from warehouse.transforms.gap import gap_table
 from warehouse.transforms.grid import grid
-from warehouse.transforms.headline import gap_headline
+from warehouse.transforms.headline import board_freshness, gap_headline
 from warehouse.transforms.main_board import TOP_N, openness_of_top, reference_board, top_now, top_on_grid
-from warehouse.transforms.months_behind import months_behind, months_behind_summary, release_dates
+from warehouse.transforms.months_behind import months_behind_from_records, months_behind_summary, release_dates
 from warehouse.transforms.prices import blended, cheapest_on_grid, first_day, price_index, price_moves, trusted
 from warehouse.transforms.quality import quality_on_grid, quality_tiers, reference_quality
-from warehouse.transforms.scores import comparable_scores
+from warehouse.transforms.score_history import ScoreHistory
+from warehouse.transforms.scores import GROUP, comparable_scores, primary_categories
 from warehouse.transforms.tco_default import default_scenario
 from warehouse.transforms.touched import PRICE, SCORE
 
@@ -40,32 +41,59 @@ IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS, QUALITY = "identity", "capability_map
 
 @dataclass
 class Frames:
-    """The whole warehouse as the transforms read it, each frame computed once, on first use."""
+    """The whole warehouse as the transforms read it, each frame computed once, on first use. The score history
+    is never held whole: `history` reads it a chunk of groups at a time (`score_history`)."""
 
     con: duckdb.DuckDBPyConnection | None
     settings: Settings
     as_of: date
+    given_scores: pl.DataFrame | None = None  # the score facts, where they are given instead of read (`given`)
 
     @classmethod
     def given(cls, settings: Settings, as_of: date, *, scores: pl.DataFrame, prices: pl.DataFrame,
               preferences: pl.DataFrame) -> Frames:
         """Frames over input frames instead of a warehouse (the pure full computation, `refresh.compute`)."""
-        frames = cls(None, settings, as_of)
+        frames = cls(None, settings, as_of, scores)
         # A cached_property is read from the instance's dict first: these stand in for the warehouse reads.
-        vars(frames).update(scores=scores, prices=prices, preferences=preferences)
+        vars(frames).update(prices=prices, preferences=preferences)
         return frames
 
+    def group_scores(self, groups: pl.DataFrame) -> pl.DataFrame:
+        """The score facts (`inputs.SCORES_SQL`) of `groups`' (board, capability, category)."""
+        if self.given_scores is not None:
+            keys = score_history.KEYS
+            return self.given_scores.join(groups.select(keys), on=keys, how="semi")
+        return inputs.group_scores(self.con, groups)
+
     @cached_property
-    def scores(self) -> pl.DataFrame:
-        return inputs.scores(self.con)
+    def score_summary(self) -> pl.DataFrame:
+        if self.given_scores is not None:
+            return score_history.summary(self.given_scores)
+        return inputs.score_summary(self.con)
+
+    @cached_property
+    def primary(self) -> pl.DataFrame:
+        """The category compared per (board, capability) (`scores.primary_categories`)."""
+        return primary_categories(self.score_summary)
+
+    @cached_property
+    def releases(self) -> pl.DataFrame:
+        if self.given_scores is not None:
+            return release_dates(self.given_scores)
+        return inputs.score_releases(self.con)
+
+    @cached_property
+    def history(self) -> ScoreHistory:
+        return score_history.reduce(self.group_scores, self.primary, self.score_summary, self.releases,
+                                    self.as_of)
+
+    @cached_property
+    def fresh(self) -> dict[str, date]:
+        return board_freshness(self.score_summary)
 
     @cached_property
     def prices(self) -> pl.DataFrame:
         return inputs.prices(self.con)
-
-    @cached_property
-    def scored(self) -> pl.DataFrame:
-        return comparable_scores(self.scores)
 
     @cached_property
     def priced(self) -> pl.DataFrame:
@@ -77,18 +105,29 @@ class Frames:
 
     @cached_property
     def headline(self) -> pl.DataFrame:
-        return gap_headline(self.scores, self.scored, self.preferences, self.as_of,
-                            self.settings.headline_max_age_days)
+        return gap_headline(self.history.current, self.history.groups, self.preferences, self.as_of,
+                            self.settings.headline_max_age_days, self.fresh)
 
     @cached_property
     def reference_board(self) -> str | None:
         """The board quality and the top N are read from (the main board first)."""
-        return reference_board(self.scored, self.headline, self.as_of, self.settings.quality_capability,
-                               self.settings.gap_board_priority)
+        return reference_board(self.history.alive, self.headline, self.as_of, self.settings.quality_capability,
+                               self.settings.gap_board_priority, self.history.groups)
 
     @cached_property
+    def reference(self) -> tuple[pl.DataFrame, pl.DataFrame]:
+        """The reference quality and the top N on the price index's grid of days (`top_on_grid`), from the
+        reference group's intervals: read once for both, and dropped."""
+        capability, board = self.settings.quality_capability, self.reference_board
+        ours = (pl.col("capability") == capability) & (pl.col("board") == pl.lit(board, pl.String))
+        scored = comparable_scores(self.group_scores(self.primary.filter(ours)), self.primary)
+        days = grid(self.as_of, self.history.first_day, self.settings.price_index_grid_days)
+        top = top_on_grid(scored, days, board, capability, TOP_N)
+        return reference_quality(scored, capability, board), score_history.with_own_strings(top)
+
+    @property
     def quality(self) -> pl.DataFrame:
-        return reference_quality(self.scored, self.settings.quality_capability, self.reference_board)
+        return self.reference[0]
 
     @cached_property
     def tiers(self) -> pl.DataFrame:
@@ -104,13 +143,13 @@ class Family:
 
 
 def gap_tables(f: Frames) -> dict[str, pl.DataFrame]:
-    s = f.settings
-    over_time = gap_over_time(f.scored)
-    behind = months_behind(f.scored, s.months_behind_tolerance, release_dates(f.scores))
+    history = f.history
+    behind = months_behind_from_records(history.records, f.settings.months_behind_tolerance)
     return {
-        "gap_by_capability": gap_table(f.scored, over_time, f.as_of, f.headline),
+        "gap_by_capability": gap_table(history.alive, history.over_time, f.as_of, f.headline,
+                                       history.groups.select(*GROUP, "newest")),
         "gap_headline": f.headline,
-        "gap_over_time": over_time,
+        "gap_over_time": history.over_time,
         "months_behind": behind,
         "months_behind_summary": months_behind_summary(behind),
     }
@@ -148,9 +187,7 @@ def price_quality_tables(
 
 def top_tables(f: Frames) -> dict[str, pl.DataFrame]:
     """The top N of the reference board now and on the price index's grid of days (one ranking for both)."""
-    step = f.settings.price_index_grid_days
-    days = grid(f.as_of, f.scored["start"].min(), step)
-    top = top_on_grid(f.scored, days, f.reference_board, f.settings.quality_capability, TOP_N)
+    top = f.reference[1]
     return {"main_board_top": top_now(top, f.as_of), "openness_top": openness_of_top(top)}
 
 

@@ -186,7 +186,8 @@ def full(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state:
     _save_quality(con, frames)
     _save_alive_prices(con, frames.prices, as_of)
     score_state.save_figures(con)
-    kept = score_state.save(con, frames.scores, frames.scored, as_of) | {REFERENCE_BOARD: str(frames.reference_board)}
+    kept = score_state.save(con, frames.history, frames.fresh, frames.releases, as_of) | {
+        REFERENCE_BOARD: str(frames.reference_board)}
     _save_state(con, state | kept)
 
 

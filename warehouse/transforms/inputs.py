@@ -41,6 +41,29 @@ LEFT JOIN v_model_names n ON n.source = s.source AND n.source_model = s.model
 LEFT JOIN ({RELEASES_SQL}) r ON r.model_id = n.model_id
 """
 
+# What `score_history.summary` computes of the score facts, in the warehouse: the whole history aggregated per
+# mapped (board, capability, category), without reading it into polars.
+SCORE_SUMMARY_SQL = """
+SELECT board, capability, category, max(weight) AS weight, count(DISTINCT model) AS models, count(*) AS rows,
+       max(publish_date) AS publish_date, max(valid_from) AS valid_from
+FROM v_capability_scores GROUP BY board, capability, category
+"""
+
+# `months_behind.release_dates` of the score facts, in the warehouse.
+SCORE_RELEASES_SQL = f"""
+SELECT coalesce(model_id, model) AS model, min(release_date) AS release_date
+FROM ({SCORES_SQL}) WHERE release_date IS NOT NULL GROUP BY ALL
+"""
+
+# The score facts of the (board, capability, category) rows of `_score_groups`, with the columns the score
+# families read of them (`score_history`).
+GROUP_SCORES_SQL = f"""
+SELECT board, category, capability, model, model_id, openness, score, valid_from, valid_to
+FROM ({SCORES_SQL}) s
+WHERE EXISTS (SELECT 1 FROM _score_groups g
+              WHERE g.board = s.board AND g.capability = s.capability AND g.category = s.category)
+"""
+
 PRICES_SQL = """
 SELECT p.source, p.provider, p.model, p.tier, n.model_id, n.openness, p.input_per_mtok, p.output_per_mtok,
        p.valid_from, p.valid_to, p.modality
@@ -49,9 +72,25 @@ LEFT JOIN v_model_names n ON n.source = p.source AND n.source_model = p.model
 """
 
 
-
 def scores(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql(SCORES_SQL).pl()
+
+
+def score_summary(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.sql(SCORE_SUMMARY_SQL).pl()
+
+
+def score_releases(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    return con.sql(SCORE_RELEASES_SQL).pl()
+
+
+def group_scores(con: duckdb.DuckDBPyConnection, groups: pl.DataFrame) -> pl.DataFrame:
+    """The score facts of `groups` (board, capability, category)."""
+    con.register("_score_groups", groups.select("board", "capability", "category").to_arrow())
+    try:
+        return con.sql(GROUP_SCORES_SQL).pl()
+    finally:
+        con.unregister("_score_groups")
 
 
 def headline_preferences(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:

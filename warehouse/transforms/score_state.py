@@ -36,7 +36,7 @@ from gapwatch.settings import Settings
 from warehouse.transforms.families import AS_OF
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
-from warehouse.transforms.headline import board_freshness, gap_headline
+from warehouse.transforms.headline import gap_headline
 from warehouse.transforms.inputs import RELEASES_SQL
 from warehouse.transforms.main_board import GENERAL, TOP_N, openness_of_top, reference_board, top_now, top_on_grid
 from warehouse.transforms.months_behind import (
@@ -45,11 +45,10 @@ from warehouse.transforms.months_behind import (
     extend_records,
     months_behind_from_records,
     months_behind_summary,
-    release_dates,
-    score_records,
     stamped,
 )
 from warehouse.transforms.quality import quality_tiers, reference_quality
+from warehouse.transforms.score_history import ScoreHistory
 from warehouse.transforms.scores import GROUP, comparable_scores, primary_categories
 from warehouse.transforms.write import insert, replace
 
@@ -159,24 +158,19 @@ def _groups(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
                    "ORDER BY board, capability").pl().with_row_index("g")
 
 
-def save(con: duckdb.DuckDBPyConnection, scores: pl.DataFrame, scored: pl.DataFrame, as_of: date
-         ) -> dict[str, str]:
-    """After a full recompute: the score state from the whole warehouse. Returns the state values to keep
-    with the fingerprints."""
-    groups = (scored.group_by("capability", "board", "category").agg(pl.col("start").max().alias("newest"))
-              if scored.height else pl.DataFrame(schema={"capability": pl.String, "board": pl.String,
-                                                          "category": pl.String, "newest": pl.Date}))
-    replace(con, "transform_score_group", groups)
-    fresh = board_freshness(scores.filter(pl.col("capability").is_not_null()))
+def save(con: duckdb.DuckDBPyConnection, history: ScoreHistory, fresh: dict[str, date], releases: pl.DataFrame,
+         as_of: date) -> dict[str, str]:
+    """After a full recompute: the score state from the whole warehouse (`history`, `fresh` as
+    `headline.board_freshness` gives it, `releases` as `months_behind.release_dates`). Returns the state values
+    to keep with the fingerprints."""
+    replace(con, "transform_score_group", history.groups)
     replace(con, "transform_board_fresh", pl.DataFrame(
         {"board": list(fresh), "newest": list(fresh.values())}, schema={"board": pl.String, "newest": pl.Date}))
-    releases = release_dates(scores)
-    replace(con, "transform_score_record", score_records(dated(scored, releases)))
-    firsts = scored.group_by(*GROUP, "model").agg(pl.col("start").min().alias("first"))
-    replace(con, MODELS, firsts.join(releases, on="model", how="left").select(
+    replace(con, "transform_score_record", history.records)
+    replace(con, MODELS, history.firsts.join(releases, on="model", how="left").select(
         *GROUP, "model", "first", pl.coalesce(stamped(pl.col("model")), pl.col("release_date")).alias("release")))
     replace(con, ALIVE, _scores(con, "s.valid_to IS NULL OR CAST(s.valid_to AS DATE) >= ?", [as_of]))
-    return {FIRST_SCORE_DAY: str(scored["start"].min()) if scored.height else "None"}
+    return {FIRST_SCORE_DAY: str(history.first_day)}
 
 
 def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, boards: list[str], since: date,

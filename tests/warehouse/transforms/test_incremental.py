@@ -212,7 +212,7 @@ def test_a_price_change_leaves_the_gap_tables_alone(tmp_path: Path, monkeypatch:
 
     monkeypatch.setattr(score_state, "update_boards", forbidden)
     monkeypatch.setattr(score_state, "update_as_of", forbidden)
-    monkeypatch.setattr(families.Frames, "scores", property(forbidden))
+    monkeypatch.setattr(families.Frames, "history", property(forbidden))
     assert incremental.refresh(w.con, SETTINGS) == "partial"
     monkeypatch.undo()
     assert_tables_equal_full(w.con)
