@@ -198,8 +198,11 @@ def cache_cleared_renders(repeat: int) -> dict[str, tuple[float, list[str]]]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from app.server import quiet_streamlit
+
     main_py = str(REPO / "app" / "main.py")
-    AppTest.from_file(main_py, default_timeout=120).run()  # imports and Streamlit's own start-up, once
+    with quiet_streamlit():  # outside a server every render warns "missing ScriptRunContext": expected here
+        AppTest.from_file(main_py, default_timeout=120).run()  # imports and Streamlit's own start-up, once
 
     def cold(page: str) -> tuple[float, float, list[str]]:
         st.cache_data.clear()
@@ -216,7 +219,8 @@ def cache_cleared_renders(repeat: int) -> dict[str, tuple[float, list[str]]]:
 
     results = {}
     for page in PAGES:
-        runs = [cold(page) for _ in range(repeat)]
+        with quiet_streamlit():
+            runs = [cold(page) for _ in range(repeat)]
         wall, cpu = median([r[0] for r in runs]), median([r[1] for r in runs])
         print(f"{page:>12}: {wall:.3f} s with every cache cleared (median of {repeat}; CPU {cpu:.3f} s); {load()}"
               f"{'  EXCEPTION ' + str(runs[-1][2]) if runs[-1][2] else ''}", flush=True)
