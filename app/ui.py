@@ -46,11 +46,11 @@ def text_table(frame: pl.DataFrame, **kwargs: object) -> None:
     st.table(table_.set_index(table_.columns[0]), **kwargs)
 
 
-def folded(label: str, key: str) -> ExpanderContainer:
+def folded(label: str, key: str, *, expanded: bool = False) -> ExpanderContainer:
     """An expander whose content is built only while it is open (`with (box := folded(...)): if box.open: ...`):
     a long table kept folded costs a page's first render nothing, where a plain expander's content is sent and
     drawn, hidden, on every run. Opening it reruns the page with the content built."""
-    return st.expander(label, key=key, on_change="rerun")
+    return st.expander(label, expanded=expanded, key=key, on_change="rerun")
 
 
 def table_or_empty(frame: pl.DataFrame | None, what: str, **kwargs: object) -> None:

@@ -65,12 +65,18 @@ else:
 st.subheader("One model's price history")
 models = data.priced_models(snap)
 if models:
+    linked = "model" in st.query_params  # a link (a price cut on Changes) came for this model's prices
     # A model with history by default: the one whose price changed most often.
     model = filters.choose("Model", models, "model", default=data.most_repriced_model(snap), from_query="model")
     history = data.price_history(snap, model)
     if data.present(history):
         st.altair_chart(charts.price_history(history, data.as_of(snap)), width="stretch")
         st.caption(f"{model}: each provider's price as each source lists it, solid = input, dashed = output.")
-        ui.table(history, key="price_history")
+        if history.height <= ui.STATIC_ROWS or linked:
+            ui.table(history, key="price_history")
+        else:  # the chart above draws every price; a long table waits in a fold (the grid costs a first render)
+            with (box := ui.folded(f"Every listed price of {model} ({history.height:,} rows)", "price_rows")):
+                if box.open:
+                    ui.table(history, key="price_history")
 else:
     ui.no_data("prices (v_price_history)")

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import format
+from app import format, ui
 from collectors.registry import SOURCES
 from gapwatch.vocabulary import CAPABILITIES
 from tests.app.conftest import PAGES, TITLES, open_app, relation_exists, view
@@ -318,3 +318,22 @@ def test_sources_page_lists_every_declared_source_from_the_snapshot(empty_snapsh
     use_snapshot(empty_snapshot)
     at = open_app("sources")
     assert list(frame_with(at, "Failures in a row")["Source"]) == [s.id for s in SOURCES]
+
+
+def test_a_long_price_history_waits_in_a_fold_unless_a_link_came_for_it(
+        filled_snapshot: Path, use_snapshot, monkeypatch: pytest.MonkeyPatch) -> None:
+    use_snapshot(filled_snapshot)
+    monkeypatch.setattr(ui, "STATIC_ROWS", 1)  # every model's history counts as long here
+    at = open_app("prices")
+    rendered(at, "prices")
+    model = at.selectbox(key="model").value
+    assert not [f for f in shown_tables(at) if "Input $/1M tokens" in f.columns]  # folded: not built
+    fold = [e for e in at.expander if e.label.startswith(f"Every listed price of {model}")]
+    assert len(fold) == 1, [e.label for e in at.expander]
+    at.session_state["price_rows"] = True  # the reader opens the fold
+    at.run()
+    expected = view(filled_snapshot, "SELECT count(*) FROM v_price_history WHERE model = ?", [model])[0][0]
+    assert len(frame_with(at, "Input $/1M tokens")) == expected
+    linked = open_app("prices", query={"model": DEEPSEEK})  # from a price cut's link: the rows at once
+    rendered(linked, "prices")
+    assert len(frame_with(linked, "Input $/1M tokens")) > 1
