@@ -213,10 +213,7 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
     _update_models(con, boards, since, raw, scored, whole)
     _update_records(con, boards, since, scored)
     replace(con, ALIVE, _not_ended(raw, as_of), f"WHERE {mine}", [boards])
-    found = con.sql("SELECT * FROM transform_score_record").pl().cast(RECORDS_SCHEMA)
-    behind = months_behind_from_records(found, settings.months_behind_tolerance)
-    replace(con, "months_behind", behind)
-    replace(con, "months_behind_summary", months_behind_summary(behind))
+    _save_months_behind(con, settings)
     return None
 
 
@@ -389,6 +386,51 @@ def _update_records(con: duckdb.DuckDBPyConnection, boards: list[str], since: da
                       params=[boards, day]).pl().cast(RECORDS_SCHEMA)
     replace(con, "transform_score_record", extend_records(earlier, new, day), f'WHERE {mine} AND "start" >= ?',
             [boards, day])
+
+
+def redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """After the catalogues' release dates moved: `transform_score_model`'s releases brought up to date (each
+    model's release as `_releases` reads it now). Returns the rows whose release moved (capability, board, model,
+    first, release: the one their records were computed with, now: the new one), for `update_redated` once the
+    score changes of the same derive are applied (which then date their intervals by the new releases)."""
+    stored = con.sql(f"SELECT * FROM {MODELS}").pl()
+    now = _releases(con, stored["model"].unique().to_list()).rename({"release": "now"})
+    moved = stored.join(now, on="model").filter(pl.col("release").ne_missing(pl.col("now")))
+    if moved.height:
+        con.register("_redated", moved.select("model", "now").unique("model").to_arrow())
+        try:
+            con.execute(f"UPDATE {MODELS} m SET release = r.now FROM _redated r WHERE m.model = r.model")
+        finally:
+            con.unregister("_redated")
+    return moved
+
+
+def update_redated(con: duckdb.DuckDBPyConnection, settings: Settings, moved: pl.DataFrame) -> None:
+    """The records of the boards where a model's release moved (`redate`'s rows), from the earliest day one of its
+    intervals counts from, before or after the move: `months_behind.dated` moves an interval to its model's
+    release, else keeps its listing, so none counts from before the earlier of release (else first start)
+    then and now, and every record before that day stands. Then `months_behind` from the records."""
+    if not moved.height:
+        return
+    # `first` as the records were computed with: where a score change of this derive moved it, `update_boards`
+    # extended the records from that listing on already.
+    days = (moved.select("board", pl.min_horizontal(pl.coalesce("release", "first"), pl.coalesce("now", "first"))
+                         .alias("day"))
+            .group_by("board").agg(pl.col("day").min()).sort("board"))
+    groups = _groups(con)
+    for board, day in days.iter_rows():
+        scored = comparable_scores(_scores(con, "s.board = ? AND CAST(s.valid_from AS DATE) >= ?", [board, day]),
+                                   groups)
+        _update_records(con, [board], day, scored)
+    _save_months_behind(con, settings)
+
+
+def _save_months_behind(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """`months_behind` and its summary from the records (`transform_score_record`)."""
+    found = con.sql("SELECT * FROM transform_score_record").pl().cast(RECORDS_SCHEMA)
+    behind = months_behind_from_records(found, settings.months_behind_tolerance)
+    replace(con, "months_behind", behind)
+    replace(con, "months_behind_summary", months_behind_summary(behind))
 
 
 def update_reference(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state: dict[str, str],
