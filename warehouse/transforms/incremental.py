@@ -233,7 +233,7 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
             return "full"
     if moved is not None:
         dirty.add(RELEASE_DATES)
-        score_state.update_redated(con, settings, moved)
+        score_state.update_redated(con, settings, moved, sorted(boards))
         con.execute("UPDATE transform_state SET value = ? WHERE name = ?", [state[RELEASE_DATES], RELEASE_DATES])
     same_day = None if new_day else sorted(boards)  # the other capabilities' as-of figures stand
     if (boards or new_day) and score_state.update_as_of(con, settings, as_of, before, frames.preferences,

@@ -342,6 +342,15 @@ def _no_full(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(incremental, "full", forbidden)
 
 
+def _assert_records_equal_full(con: duckdb.DuckDBPyConnection) -> None:
+    """The records behind months behind (`transform_score_record`, which later derives extend) equal a full
+    derive's, the release each is kept with included (which `months_behind` reads only where it is the date)."""
+    want = families.Frames(con, SETTINGS, inputs.as_of(con)).history.records
+    got = con.sql("SELECT * FROM transform_score_record").pl().cast(dict(want.schema))
+    assert_frame_equal(got.sort(want.columns, nulls_last=True), want.select(got.columns).sort(want.columns,
+                                                                                                nulls_last=True))
+
+
 def _release(w: Warehouse, model: str, day: date | None) -> None:
     """The operator dates `model` (`manual_model`, which months behind prefers to the catalogues), or undates it."""
     w.con.execute("DELETE FROM manual_model WHERE model_id = ?", [model])
@@ -370,35 +379,46 @@ def test_release_date_changes_extend_the_records_without_a_full_recompute(
     holder, other = _holder_and_other(w)
     first = w.con.execute("SELECT min(first) FROM transform_score_model WHERE model = ?", [holder]).fetchall()[0][0]
     _no_full(monkeypatch)
-    steps: list[tuple[str, date | None, int, int]] = [  # model, release, score changes, days later
-        (holder, first - timedelta(days=90), 0, 0),  # added before its first listing: its records move back
-        (holder, first - timedelta(days=200), 0, 0),  # earlier
-        (holder, first + timedelta(days=30), 0, 0),  # later, after its first listing
-        (holder, None, 0, 0),  # removed: it counts from its listing again
-        (other, first - timedelta(days=150), 0, 0),  # a model holding no record, dated early: may hold one now
-        (other, first + timedelta(days=60), 4, 0),  # with score changes in the same derive
-        (holder, first - timedelta(days=10), 3, 2),  # with score changes and a new day
+    def rescore(model: str, score: float) -> None:
+        """A new estimate of `model` on the general board, listed now."""
+        w.con.execute("UPDATE leaderboard_score SET valid_to = ? WHERE model = ? AND board = 'arena' "
+                      "AND valid_to IS NULL", [w.now, model])
+        w.con.execute("INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, "
+                      "valid_from) VALUES ('arena', 'arena', 'overall', ?, ?, 'elo', ?)", [model, score, w.now])
+        out = Outcome("arena", w.now)
+        out.diff.added.append(FactChange("leaderboard_score", {"board": "arena", "category": "overall",
+                                                                "model": model}, None, None, None))
+        touched.record_touches(w.con, "arena", out)
+
+    # releases, random score changes, days later, a new estimate of a model (with its score) in the same derive
+    steps: list[tuple[dict[str, date | None], int, int, tuple[str, float] | None]] = [
+        ({holder: first - timedelta(days=90)}, 0, 0, None),  # added before its first listing: its records move back
+        ({holder: first - timedelta(days=200)}, 0, 0, None),  # earlier
+        ({holder: first + timedelta(days=30)}, 0, 0, None),  # later, after its first listing
+        ({holder: None}, 0, 0, None),  # removed: it counts from its listing again
+        ({other: first - timedelta(days=150)}, 0, 0, None),  # a model holding no record dated early: may hold one
+        ({other: first + timedelta(days=60)}, 4, 0, (other, 1500)),  # with score changes, of that model too
+        ({holder: first - timedelta(days=10)}, 3, 2, None),  # with score changes and a new day
+        ({}, 0, 1, (holder, 3000)),  # a new estimate above every score: a record listed long after the release
+        ({holder: first - timedelta(days=40)}, 0, 0, None),  # that record's release moves, far after the window
+        ({holder: first - timedelta(days=120), other: first + timedelta(days=90)}, 0, 0, None),  # overlapping
+        ({holder: None, other: first - timedelta(days=300)}, 0, 0, None),
     ]
-    for step, (model, released, scores, days) in enumerate(steps):
+    for step, (releases, scores, days, estimate) in enumerate(steps):
         w.now += timedelta(days=days, minutes=5)
         if days:
             w.collected()
-        _release(w, model, released)
+        for model, released in releases.items():
+            _release(w, model, released)
         w.change(scores=scores)
-        if scores and model == other:  # that model's own score changes too
-            w.con.execute("UPDATE leaderboard_score SET valid_to = ? WHERE model = ? AND board = 'arena' "
-                          "AND valid_to IS NULL", [w.now, model])
-            w.con.execute("INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, "
-                          "valid_from) VALUES ('arena', 'arena', 'overall', ?, 1500, 'elo', ?)", [model, w.now])
-            out = Outcome("arena", w.now)
-            out.diff.added.append(FactChange("leaderboard_score", {"board": "arena", "category": "overall",
-                                                                    "model": model}, None, None, None))
-            touched.record_touches(w.con, "arena", out)
+        if estimate is not None:
+            rescore(*estimate)
         assert incremental.refresh(w.con, SETTINGS) == "partial", step
         assert_tables_equal_full(w.con)
+        _assert_records_equal_full(w.con)
         if step == 0:  # the records of the dated model count from its release now
             assert w.con.execute("SELECT count(*) FROM transform_score_record WHERE model = ? AND \"start\" = ?",
-                                 [holder, released]).fetchall()[0][0] > 0
+                                 [holder, releases[holder]]).fetchall()[0][0] > 0
 
 
 def test_a_catalogue_release_with_random_diffs_leaves_the_tables_of_a_full_recompute(
@@ -410,7 +430,7 @@ def test_a_catalogue_release_with_random_diffs_leaves_the_tables_of_a_full_recom
     undated = [m for m in w.models if "-" not in m]  # a date-stamped id is dated by its stamp, not a catalogue
     _no_full(monkeypatch)
     for step in range(12):
-        for model in w.rng.sample(undated, 3):
+        for model in w.rng.sample(undated, 6):
             w.con.execute("DELETE FROM source_model WHERE source = 'cat' AND model = ?", [model])
             if w.rng.random() < 0.8:
                 w.con.execute("INSERT INTO source_model (source, model, released, valid_from) "
@@ -428,3 +448,4 @@ def test_a_catalogue_release_with_random_diffs_leaves_the_tables_of_a_full_recom
         w.change(scores=w.rng.randint(1, 6) if kind != "alone" else 0, prices=w.rng.randint(0, 3))
         assert incremental.refresh(w.con, SETTINGS) == "partial", (step, kind)
         assert_tables_equal_full(w.con)
+        _assert_records_equal_full(w.con)
