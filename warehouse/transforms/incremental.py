@@ -16,8 +16,8 @@ by `warehouse.ingest` with the history write) in `transform_touched`; the derive
   and non-text models moved)
   counts as a change of its price keys, over their whole history, and of its boards.
 - A release date that moved (a fingerprint of the models' release dates, `inputs.RELEASES_SQL`, differs)
-  redates the models' score state and extends the records behind months behind of the boards those models are
-  scored on, from the earliest day one of their intervals counts from, before or after (`score_state.redate`).
+  redates the models' score state and recomputes the records behind months behind of the boards those models
+  are scored on within the window their intervals move in (`score_state.redate`, `update_redated`).
 - Anything else the diffs do not describe is compared as a fingerprint with what the tables were last computed
   from: the capability map, the price roles (warehouse/price_roles.py), the settings and the first price day.
   A difference, or no record at all (a new warehouse, a reparse), recomputes everything, as

@@ -21,6 +21,10 @@ figure "as of" the newest day:
   (`transform_quality_latest`); on a new day, the grid days from the last day on (`grid` samples fixed dates,
   so older rows stay) and the as-of row.
 
+A catalogue that moves a model's release date (`redate`, `update_redated`) moves the model's rows of
+`transform_score_model` and the records of its boards within the window its intervals move in, from the
+intervals there above the best score before it.
+
 What cannot be extended is reported as `FULL` and the caller recomputes everything: a group's compared
 category moved, the reference board moved, the scores now start earlier than the grid of `openness_top`.
 """
