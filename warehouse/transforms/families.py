@@ -37,6 +37,9 @@ from warehouse.transforms.tco_default import default_scenario
 from warehouse.transforms.touched import PRICE, SCORE
 
 IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS, QUALITY = "identity", "capability_map", "as_of", "settings", "quality"
+# The models' release dates (`inputs.RELEASES_SQL`), which months behind dates records by: no ingest diff names them,
+# so the derive compares a fingerprint of them (`incremental`).
+RELEASE_DATES = "release_dates"
 
 
 @dataclass
@@ -193,7 +196,7 @@ def top_tables(f: Frames) -> dict[str, pl.DataFrame]:
 
 FAMILIES: tuple[Family, ...] = (
     Family("gap", ("gap_by_capability", "gap_headline", "gap_over_time", "months_behind", "months_behind_summary"),
-           frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS}), gap_tables),
+           frozenset({SCORE, IDENTITY, CAPABILITY_MAP, AS_OF, SETTINGS, RELEASE_DATES}), gap_tables),
     Family("prices", ("price_blended", "price_moves"), frozenset({PRICE, IDENTITY, SETTINGS}),
            lambda f: price_tables(f.priced)),
     Family("price_quality", ("price_index", "price_frontier", "tco_scenarios", "transform_cheapest"),

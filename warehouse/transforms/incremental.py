@@ -15,11 +15,14 @@ by `warehouse.ingest` with the history write) in `transform_touched`; the derive
   tables were computed with; they are compared only when a fingerprint of aliases, models, openness evidence
   and non-text models moved)
   counts as a change of its price keys, over their whole history, and of its boards.
+- A release date that moved (a fingerprint of the models' release dates, `inputs.RELEASES_SQL`, differs)
+  redates the models' score state and recomputes the records behind months behind of the boards those models
+  are scored on within the window their intervals move in (`score_state.redate`, `update_redated`).
 - Anything else the diffs do not describe is compared as a fingerprint with what the tables were last computed
-  from: the capability map, the price roles (warehouse/price_roles.py), the settings, the models' release dates
-  and the first price day. A difference, or no record at all (a new warehouse, a reparse), recomputes
-  everything, as `refresh_transforms` (`gapwatch transforms`) does; so do the few changes `score_state` cannot
-  extend (a group compares another category, the reference board moved).
+  from: the capability map, the price roles (warehouse/price_roles.py), the settings and the first price day.
+  A difference, or no record at all (a new warehouse, a reparse), recomputes everything, as
+  `refresh_transforms` (`gapwatch transforms`) does; so do the few changes `score_state` cannot extend (a group
+  compares another category, the reference board moved).
 - Any other family declared in `families.FAMILIES` is recomputed whole when one of its inputs changed.
 
 The result equals a full recompute (`tests/warehouse/transforms/test_incremental.py` checks it on random and
@@ -45,6 +48,7 @@ from warehouse.transforms.families import (
     IDENTITY,
     PRICE,
     QUALITY,
+    RELEASE_DATES,
     SCORE,
     SETTINGS,
     Family,
@@ -67,9 +71,6 @@ UPDATED_ABOVE = frozenset({"gap", "prices", "price_quality", "top"})
 FIRST_PRICE_DAY = "first_price_day"
 ALIVE_PRICES = "transform_price_alive"
 PRICE_ROLES = "price_roles"
-# Months behind dates models by their release (`inputs.RELEASES_SQL`): a release date that moved recomputes
-# everything, as no fact key it could mark touched changed.
-RELEASE_DATES = "release_dates"
 
 # The openness of a fact's name exactly as `v_model_names` gives it, for the names of the `_facts` rows only
 # (the view itself unions the names of every fact table first, which is what a small update must not pay for).
@@ -199,9 +200,10 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
         return None
     state = fingerprints(con, settings, as_of)
     before = dict(con.execute("SELECT name, value FROM transform_state").fetchall())
-    changed = sorted(k for k in state if k not in (IDENTITY, AS_OF) and before.get(k) != state[k])
+    changed = sorted(k for k in state if k not in (IDENTITY, AS_OF, RELEASE_DATES) and before.get(k) != state[k])
     last_day = date.fromisoformat(before[AS_OF]) if AS_OF in before else None
-    if changed or last_day is None or last_day > as_of or IDENTITY not in before or REFERENCE_BOARD not in before:
+    if (changed or last_day is None or last_day > as_of or IDENTITY not in before or REFERENCE_BOARD not in before
+            or RELEASE_DATES not in before):
         log.debug("transforms recomputed in full: %s changed", ", ".join(changed) or "no earlier state")
         full(con, settings, as_of, state)
         return "full"
@@ -213,18 +215,26 @@ def refresh(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date | No
     touched = con.execute(
         "SELECT fact, scope, min(day) FROM transform_touched GROUP BY fact, scope"
     ).fetchall()
-    if not touched and not identity_moved and not new_day:
+    redated = before[RELEASE_DATES] != state[RELEASE_DATES]
+    if not touched and not identity_moved and not new_day and not redated:
         return "nothing"
     prices = [(tuple(scope), day) for fact, scope, day in touched if fact == PRICE]
     boards = {scope[0]: day for fact, scope, day in touched if fact == SCORE}
     frames = Frames(con, settings, as_of)
     dirty: set[str] = {IDENTITY} if identity_moved else set()
+    # A release moved: the score model state first (what a score change below dates its intervals by), the
+    # records of its boards once those changes are in.
+    moved = score_state.redate(con) if redated else None
     if boards:
         dirty.add(SCORE)
         if score_state.update_boards(con, settings, as_of, sorted(boards), min(boards.values()), before,
                                      whole=identity_moved) == FULL:
             full(con, settings, as_of, state)
             return "full"
+    if moved is not None:
+        dirty.add(RELEASE_DATES)
+        score_state.update_redated(con, settings, moved, sorted(boards))
+        con.execute("UPDATE transform_state SET value = ? WHERE name = ?", [state[RELEASE_DATES], RELEASE_DATES])
     same_day = None if new_day else sorted(boards)  # the other capabilities' as-of figures stand
     if (boards or new_day) and score_state.update_as_of(con, settings, as_of, before, frames.preferences,
                                                         same_day) == FULL:

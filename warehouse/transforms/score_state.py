@@ -21,6 +21,10 @@ figure "as of" the newest day:
   (`transform_quality_latest`); on a new day, the grid days from the last day on (`grid` samples fixed dates,
   so older rows stay) and the as-of row.
 
+A catalogue that moves a model's release date (`redate`, `update_redated`) moves the model's rows of
+`transform_score_model` and the records of its boards within the window its intervals move in, from the
+intervals there above the best score before it.
+
 What cannot be extended is reported as `FULL` and the caller recomputes everything: a group's compared
 category moved, the reference board moved, the scores now start earlier than the grid of `openness_top`.
 """
@@ -40,6 +44,7 @@ from warehouse.transforms.headline import gap_headline
 from warehouse.transforms.inputs import RELEASES_SQL
 from warehouse.transforms.main_board import GENERAL, TOP_N, openness_of_top, reference_board, top_now, top_on_grid
 from warehouse.transforms.months_behind import (
+    RECORD_KEYS,
     RECORDS_SCHEMA,
     dated,
     extend_records,
@@ -213,10 +218,7 @@ def update_boards(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: dat
     _update_models(con, boards, since, raw, scored, whole)
     _update_records(con, boards, since, scored)
     replace(con, ALIVE, _not_ended(raw, as_of), f"WHERE {mine}", [boards])
-    found = con.sql("SELECT * FROM transform_score_record").pl().cast(RECORDS_SCHEMA)
-    behind = months_behind_from_records(found, settings.months_behind_tolerance)
-    replace(con, "months_behind", behind)
-    replace(con, "months_behind_summary", months_behind_summary(behind))
+    _save_months_behind(con, settings)
     return None
 
 
@@ -389,6 +391,112 @@ def _update_records(con: duckdb.DuckDBPyConnection, boards: list[str], since: da
                       params=[boards, day]).pl().cast(RECORDS_SCHEMA)
     replace(con, "transform_score_record", extend_records(earlier, new, day), f'WHERE {mine} AND "start" >= ?',
             [boards, day])
+
+
+def redate(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
+    """After the catalogues' release dates moved: `transform_score_model`'s releases brought up to date (each
+    model's release as `_releases` reads it now). Returns the rows whose release moved (capability, board, model,
+    first, release: the one their records were computed with, now: the new one), for `update_redated` once the
+    score changes of the same derive are applied (which then date their intervals by the new releases)."""
+    stored = con.sql(f"SELECT * FROM {MODELS}").pl()
+    now = _releases(con, stored["model"].unique().to_list()).rename({"release": "now"})
+    moved = stored.join(now, on="model").filter(pl.col("release").ne_missing(pl.col("now")))
+    if moved.height:
+        con.register("_redated", moved.select("model", "now").unique("model").to_arrow())
+        try:
+            con.execute(f"UPDATE {MODELS} m SET release = r.now FROM _redated r WHERE m.model = r.model")
+        finally:
+            con.unregister("_redated")
+    return moved
+
+
+def update_redated(con: duckdb.DuckDBPyConnection, settings: Settings, moved: pl.DataFrame,
+                   rescored: list[str]) -> None:
+    """The records of the boards where a model's release moved (`redate`'s rows), then `months_behind`.
+
+    `months_behind.dated` moves an interval of a model to its release where the interval is the model's first or
+    starts before the release, else keeps its listing day. So an interval whose day moved counts, before and after
+    the move, from a day between the earlier and the later of the model's release (else first start) then and
+    now: every record before that window stands, and every record after it too (the same intervals start before
+    each of its days, the same on it), but for the release its holder is kept with. `rescored` are the boards a
+    score change of the same derive extended (`update_boards`, dating by the new releases from its own day on,
+    over records before it dated by the old): theirs are recomputed from the window on, to the end."""
+    if not moved.height:
+        return
+    # `first` as the records were computed with: where a score change of this derive moved it, `update_boards`
+    # extended the records from that listing on already.
+    then, now = pl.coalesce("release", "first"), pl.coalesce("now", "first")
+    spans = moved.select("board", pl.min_horizontal(then, now).alias("day"), pl.max_horizontal(then, now).alias(
+        "until")).sort("board", "day")
+    groups = _groups(con)
+    for (board,), rows in spans.group_by("board", maintain_order=True):
+        if board in rescored:
+            _records_from(con, board, rows["day"].min(), None, groups)
+            continue
+        # Each window in turn, from the earliest: a window's floor is the best of the records before it, the
+        # windows' before it recomputed already. Windows that overlap are one.
+        merged: list[list[date]] = []
+        for day, until in rows.select("day", "until").iter_rows():
+            if merged and day <= merged[-1][1]:
+                merged[-1][1] = max(merged[-1][1], until)
+            else:
+                merged.append([day, until])
+        for day, until in merged:
+            _records_from(con, board, day, until, groups)
+    con.register("_redated", moved.select("model", "now").unique("model").to_arrow())
+    try:
+        con.execute("UPDATE transform_score_record r SET release = m.now FROM _redated m WHERE r.model = m.model")
+    finally:
+        con.unregister("_redated")
+    _save_months_behind(con, settings)
+
+
+def _records_from(con: duckdb.DuckDBPyConnection, board: str, day: date, until: date | None,
+                  groups: pl.DataFrame) -> None:
+    """The records of `board` from `day` to `until` (None: on), every record outside standing
+    (`transform_score_model` up to date), from the intervals counting from a day between them (as
+    `_update_records` finds them) that can be a record.
+
+    Only a score above the best before `day` on its lane (the lane's floor) can set a record from `day` on, and
+    one at or below it changes no later record (`months_behind.records`), so the intervals at or below the lowest
+    floor of their group's lanes are left in the warehouse. A lane with records but none before `day` has no
+    floor, and its group is read whole from `day`; a lane with no record has no interval at all (whatever the
+    dates, its first would be one)."""
+    earlier = con.sql('SELECT * FROM transform_score_record WHERE board = ? AND "start" < ?',
+                      params=[board, day]).pl().cast(RECORDS_SCHEMA)
+    lanes = con.sql("SELECT DISTINCT capability, board, lane FROM transform_score_record WHERE board = ?",
+                    params=[board]).pl()
+    floors = (lanes.join(earlier.group_by(RECORD_KEYS).agg(pl.col("score").max().alias("floor")), on=RECORD_KEYS,
+                         how="left")
+              .group_by(GROUP).agg(pl.col("floor").min(), pl.col("floor").null_count().alias("unfloored"))
+              .filter(pl.col("unfloored") == 0).select(*GROUP, "floor"))
+    last = until or date.max
+    # Intervals listed outside the window may count from a release in it: a model's first (listed after the
+    # window too) and those listed before their release.
+    late = [r[0] for r in con.execute(f"SELECT DISTINCT model FROM {MODELS} WHERE board = ? "
+                                      "AND release BETWEEN ? AND ?", [board, day, last]).fetchall()]
+    wanted = [*late, *(r[0] for r in con.execute(
+        "SELECT source_model FROM model_alias WHERE list_contains(?, model_id)", [late]).fetchall())]
+    con.register("_floors", floors.to_arrow())
+    try:
+        raw = _scores(con, "s.board = ? AND (CAST(s.valid_from AS DATE) BETWEEN ? AND ? OR list_contains(?, s.model)) "
+                           "AND NOT EXISTS (SELECT 1 FROM _floors f WHERE f.capability = g.capability "
+                           "AND f.board = s.board AND s.score <= f.floor)", [board, day, last, wanted])
+    finally:
+        con.unregister("_floors")
+    scored = comparable_scores(raw, groups)
+    models = _stored_models(con, [board], scored["model"])
+    new = dated(scored, models.select("model", pl.col("release").alias("release_date")).unique("model"), models)
+    found = extend_records(earlier, new.filter(pl.col("start") <= last), day)
+    replace(con, "transform_score_record", found, 'WHERE board = ? AND "start" BETWEEN ? AND ?', [board, day, last])
+
+
+def _save_months_behind(con: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """`months_behind` and its summary from the records (`transform_score_record`)."""
+    found = con.sql("SELECT * FROM transform_score_record").pl().cast(RECORDS_SCHEMA)
+    behind = months_behind_from_records(found, settings.months_behind_tolerance)
+    replace(con, "months_behind", behind)
+    replace(con, "months_behind_summary", months_behind_summary(behind))
 
 
 def update_reference(con: duckdb.DuckDBPyConnection, settings: Settings, as_of: date, state: dict[str, str],

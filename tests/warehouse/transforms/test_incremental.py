@@ -334,3 +334,118 @@ def test_a_catalogue_that_redates_a_board_model_recomputes_months_behind(tmp_pat
         pipe.ingest_documents(models_dev.SOURCE, [_doc(catalogue("2023-11-06"))], datetime(2024, 6, 19, 14))
         assert pipe.con.execute(dated).fetchall() == [(date(2023, 11, 6),), (date(2023, 11, 6),)]
         assert_tables_equal_full(pipe.con, settings)
+
+
+def _no_full(monkeypatch: pytest.MonkeyPatch) -> None:
+    def forbidden(*args: object) -> None:
+        raise AssertionError("a release date change recomputed every table")
+    monkeypatch.setattr(incremental, "full", forbidden)
+
+
+def _assert_records_equal_full(con: duckdb.DuckDBPyConnection) -> None:
+    """The records behind months behind (`transform_score_record`, which later derives extend) equal a full
+    derive's, the release each is kept with included (which `months_behind` reads only where it is the date)."""
+    want = families.Frames(con, SETTINGS, inputs.as_of(con)).history.records
+    got = con.sql("SELECT * FROM transform_score_record").pl().cast(dict(want.schema))
+    assert_frame_equal(got.sort(want.columns, nulls_last=True), want.select(got.columns).sort(want.columns,
+                                                                                                nulls_last=True))
+
+
+def _release(w: Warehouse, model: str, day: date | None) -> None:
+    """The operator dates `model` (`manual_model`, which months behind prefers to the catalogues), or undates it."""
+    w.con.execute("DELETE FROM manual_model WHERE model_id = ?", [model])
+    if day is not None:
+        w.con.execute("INSERT INTO manual_model (model_id, release_date) VALUES (?, ?)", [model, day])
+
+
+def _holder_and_other(w: Warehouse) -> tuple[str, str]:
+    """An undated model holding a record (on the closed lane: the one months behind starts from) and an undated
+    model holding none."""
+    holders = {r[0] for r in w.con.execute("SELECT model FROM transform_score_record").fetchall()}
+    scored = sorted({r[0] for r in w.con.execute("SELECT model FROM transform_score_model").fetchall()})
+    undated = [m for m in scored if "-" not in m]
+    holder = w.con.execute("SELECT model FROM transform_score_record WHERE lane = 0 AND list_contains(?, model) "
+                           "ORDER BY \"start\" DESC LIMIT 1", [undated]).fetchall()[0][0]
+    return holder, next(m for m in undated if m not in holders)
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_release_date_changes_extend_the_records_without_a_full_recompute(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed: int) -> None:
+    """A release added, moved earlier, moved later and removed, of a model holding a record and of one holding
+    none, alone and with score changes (of that model too) and a new day in the same derive: only the records
+    move, and the tables equal a full recompute."""
+    w = Warehouse(tmp_path / "w.duckdb", 30 + seed, released=True)
+    holder, other = _holder_and_other(w)
+    first = w.con.execute("SELECT min(first) FROM transform_score_model WHERE model = ?", [holder]).fetchall()[0][0]
+    _no_full(monkeypatch)
+    def rescore(model: str, score: float) -> None:
+        """A new estimate of `model` on the general board, listed now."""
+        w.con.execute("UPDATE leaderboard_score SET valid_to = ? WHERE model = ? AND board = 'arena' "
+                      "AND valid_to IS NULL", [w.now, model])
+        w.con.execute("INSERT INTO leaderboard_score (source, board, category, model, score, score_unit, "
+                      "valid_from) VALUES ('arena', 'arena', 'overall', ?, ?, 'elo', ?)", [model, score, w.now])
+        out = Outcome("arena", w.now)
+        out.diff.added.append(FactChange("leaderboard_score", {"board": "arena", "category": "overall",
+                                                                "model": model}, None, None, None))
+        touched.record_touches(w.con, "arena", out)
+
+    # releases, random score changes, days later, a new estimate of a model (with its score) in the same derive
+    steps: list[tuple[dict[str, date | None], int, int, tuple[str, float] | None]] = [
+        ({holder: first - timedelta(days=90)}, 0, 0, None),  # added before its first listing: its records move back
+        ({holder: first - timedelta(days=200)}, 0, 0, None),  # earlier
+        ({holder: first + timedelta(days=30)}, 0, 0, None),  # later, after its first listing
+        ({holder: None}, 0, 0, None),  # removed: it counts from its listing again
+        ({other: first - timedelta(days=150)}, 0, 0, None),  # a model holding no record dated early: may hold one
+        ({other: first + timedelta(days=60)}, 4, 0, (other, 1500)),  # with score changes, of that model too
+        ({holder: first - timedelta(days=10)}, 3, 2, None),  # with score changes and a new day
+        ({}, 0, 1, (holder, 3000)),  # a new estimate above every score: a record listed long after the release
+        ({holder: first - timedelta(days=40)}, 0, 0, None),  # that record's release moves, far after the window
+        ({holder: first - timedelta(days=120), other: first + timedelta(days=90)}, 0, 0, None),  # overlapping
+        ({holder: None, other: first - timedelta(days=300)}, 0, 0, None),
+    ]
+    for step, (releases, scores, days, estimate) in enumerate(steps):
+        w.now += timedelta(days=days, minutes=5)
+        if days:
+            w.collected()
+        for model, released in releases.items():
+            _release(w, model, released)
+        w.change(scores=scores)
+        if estimate is not None:
+            rescore(*estimate)
+        assert incremental.refresh(w.con, SETTINGS) == "partial", step
+        assert_tables_equal_full(w.con)
+        _assert_records_equal_full(w.con)
+        if step == 0:  # the records of the dated model count from its release now
+            assert w.con.execute("SELECT count(*) FROM transform_score_record WHERE model = ? AND \"start\" = ?",
+                                 [holder, releases[holder]]).fetchall()[0][0] > 0
+
+
+def test_a_catalogue_release_with_random_diffs_leaves_the_tables_of_a_full_recompute(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catalogue release dates (a vote of `source_model` entries) added, moved and dropped for random models, each
+    with random score and price changes, new days and identity moves."""
+    w = Warehouse(tmp_path / "w.duckdb", 40, released=True)
+    w.con.execute("INSERT INTO model_alias SELECT 'cat', model_id, model_id, 'exact', 1.0 FROM model")
+    undated = [m for m in w.models if "-" not in m]  # a date-stamped id is dated by its stamp, not a catalogue
+    _no_full(monkeypatch)
+    for step in range(12):
+        for model in w.rng.sample(undated, 6):
+            w.con.execute("DELETE FROM source_model WHERE source = 'cat' AND model = ?", [model])
+            if w.rng.random() < 0.8:
+                w.con.execute("INSERT INTO source_model (source, model, released, valid_from) "
+                              "VALUES ('cat', ?, ?, ?)", [model, START + timedelta(days=w.rng.randint(-300, 250)),
+                                                          w.now])
+        kind = w.rng.choice(("alone", "scores", "new day", "identity"))
+        if kind == "new day":
+            w.now += timedelta(days=w.rng.choice((1, 9)))
+            w.collected()
+        else:
+            w.now += timedelta(minutes=5)
+        if kind == "identity":
+            w.con.execute("INSERT INTO model_alias VALUES ('arena', ?, ?, 'manual', 1.0) ON CONFLICT DO UPDATE "
+                          "SET model_id = excluded.model_id", [w.rng.choice(w.models), w.rng.choice(w.models)])
+        w.change(scores=w.rng.randint(1, 6) if kind != "alone" else 0, prices=w.rng.randint(0, 3))
+        assert incremental.refresh(w.con, SETTINGS) == "partial", (step, kind)
+        assert_tables_equal_full(w.con)
+        _assert_records_equal_full(w.con)
