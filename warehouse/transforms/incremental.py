@@ -72,25 +72,9 @@ FIRST_PRICE_DAY = "first_price_day"
 ALIVE_PRICES = "transform_price_alive"
 PRICE_ROLES = "price_roles"
 
-# The openness of a fact's name exactly as `v_model_names` gives it, for the names of the `_facts` rows only
-# (the view itself unions the names of every fact table first, which is what a small update must not pay for).
-_NAMES = """
-WITH _facts AS MATERIALIZED ({facts}), own AS (
-    SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
-    FROM openness_evidence
-    WHERE openness <> 'unknown'
-      AND EXISTS (SELECT 1 FROM _facts f WHERE f.source = openness_evidence.source
-                                               AND f.model = openness_evidence.source_model)
-    GROUP BY source, source_model
-)
-SELECT p.source, p.provider, p.model, p.tier, a.model_id,
-       coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness, p.input_per_mtok,
-       p.output_per_mtok, p.valid_from, p.valid_to, p.modality
-FROM _facts p
-LEFT JOIN model_alias a ON a.source = p.source AND a.source_model = p.model
-LEFT JOIN model m ON m.model_id = a.model_id
-LEFT JOIN own ON own.source = p.source AND own.source_model = p.model
-"""
+# Price facts matching `{facts}` with their names' model and openness (`inputs.named_facts`).
+_NAMES = inputs.named_facts("{facts}", "f.source, f.provider, f.model, f.tier",
+                            "f.input_per_mtok, f.output_per_mtok, f.valid_from, f.valid_to, f.modality")
 
 # Every name identity knows (an alias or openness evidence) with its model and openness as `v_model_names`
 # gives them; any other name reads as unmatched and unknown.

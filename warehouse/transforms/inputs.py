@@ -72,6 +72,28 @@ LEFT JOIN v_model_names n ON n.source = p.source AND n.source_model = p.model
 """
 
 
+def named_facts(facts: str, before: str, after: str) -> str:
+    """The rows of `facts` (a query with `source` and `model` columns, read as `f`) with each name's `model_id`
+    and `openness` exactly as `v_model_names` gives them, looked up for those names only (the view unions the
+    names of every fact table first, which an update of a few facts must not pay for): `SELECT {before},
+    model_id, openness, {after}`."""
+    return f"""
+WITH _facts AS MATERIALIZED ({facts}), own AS (
+    SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
+    FROM openness_evidence
+    WHERE openness <> 'unknown'
+      AND EXISTS (SELECT 1 FROM _facts f WHERE f.source = openness_evidence.source
+                                               AND f.model = openness_evidence.source_model)
+    GROUP BY source, source_model
+)
+SELECT {before}, a.model_id, coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness, {after}
+FROM _facts f
+LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model
+LEFT JOIN model m ON m.model_id = a.model_id
+LEFT JOIN own ON own.source = f.source AND own.source_model = f.model
+"""
+
+
 def scores(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
     return con.sql(SCORES_SQL).pl()
 

@@ -41,7 +41,7 @@ from warehouse.transforms.families import AS_OF
 from warehouse.transforms.gap import gap_over_time, gap_table
 from warehouse.transforms.grid import grid
 from warehouse.transforms.headline import gap_headline
-from warehouse.transforms.inputs import RELEASES_SQL
+from warehouse.transforms.inputs import RELEASES_SQL, named_facts
 from warehouse.transforms.main_board import GENERAL, TOP_N, openness_of_top, reference_board, top_now, top_on_grid
 from warehouse.transforms.months_behind import (
     RECORD_KEYS,
@@ -72,27 +72,12 @@ REFERENCE_BOARD, FIRST_SCORE_DAY = "reference_board", "first_score_day"
 # v_capability_scores) matching `where`, with their names' model and openness as `inputs.SCORES_SQL` reads them
 # through `v_model_names`, for the names of those facts only. Reading through v_capability_scores instead would
 # resolve the capability map over every score interval (a DISTINCT over the whole table) on each read.
-_SCORES = """
-WITH _facts AS MATERIALIZED (
-    SELECT s.source, s.board, s.category, g.capability, s.model, s.score, s.valid_from, s.valid_to, s.publish_date
-    FROM leaderboard_score s JOIN transform_score_group g ON g.board = s.board AND g.category = s.category
-    WHERE s.score_unit <> 'rank' AND {where}
-), own AS (
-    SELECT source, source_model, arg_min(openness, evidence_order(rank, openness)) AS openness
-    FROM openness_evidence
-    WHERE openness <> 'unknown'
-      AND EXISTS (SELECT 1 FROM _facts f WHERE f.source = openness_evidence.source
-                                               AND f.model = openness_evidence.source_model)
-    GROUP BY source, source_model
-)
-SELECT f.board, f.category, f.capability, f.model, a.model_id,
-       coalesce(nullif(m.openness, 'unknown'), own.openness, 'unknown') AS openness, f.score, f.valid_from,
-       f.valid_to, f.publish_date
-FROM _facts f
-LEFT JOIN model_alias a ON a.source = f.source AND a.source_model = f.model
-LEFT JOIN model m ON m.model_id = a.model_id
-LEFT JOIN own ON own.source = f.source AND own.source_model = f.model
-"""
+_SCORES = named_facts(
+    "SELECT s.source, s.board, s.category, g.capability, s.model, s.score, s.valid_from, s.valid_to, "
+    "s.publish_date FROM leaderboard_score s "
+    "JOIN transform_score_group g ON g.board = s.board AND g.category = s.category "
+    "WHERE s.score_unit <> 'rank' AND {where}",
+    "f.board, f.category, f.capability, f.model", "f.score, f.valid_from, f.valid_to, f.publish_date")
 
 # What the groups and the freshness of boards need of a board's whole history, per category: the distinct names
 # it ever scored (`transform_score_name`) and its newest lasting start, publish date and change
