@@ -252,13 +252,22 @@ class Service:
     def _import_evals(self) -> None:
         """New files of the watched folder (`evals_dir`): imported, derived and published (jobs/evals.py); a broken
         file is a rejected run of `own_evals`, never a stopped service."""
-        from jobs.evals import EvalImportError, import_folder
-
-        assert self.settings.evals_dir is not None
         with self._cond:
             if self._stopping:
                 return
             self._active += 1  # `stop` waits for it like for a collection
+        try:
+            self._import_evals_once()
+        finally:
+            # Only once the schedule is saved too: `stop` closes the pipeline when `_active` reaches 0.
+            with self._cond:
+                self._active -= 1
+                self._cond.notify_all()
+
+    def _import_evals_once(self) -> None:
+        from jobs.evals import EvalImportError, import_folder
+
+        assert self.settings.evals_dir is not None
         try:
             outcomes = import_folder(self.pipe, self.settings.evals_dir)
         except EvalImportError as exc:
@@ -267,10 +276,6 @@ class Service:
         except Exception:
             log.exception("importing evaluations from %s failed", self.settings.evals_dir)
             return
-        finally:
-            with self._cond:
-                self._active -= 1
-                self._cond.notify_all()
         for outcome in outcomes:
             with self._cond:
                 self.outcomes[(outcome.source, outcome.status)] += 1

@@ -156,6 +156,37 @@ def test_the_service_imports_the_watched_folder(tmp_path: Path, data_dir: Path) 
     assert _published(data_dir, "SELECT gap_abs FROM v_own_gap") == [(pytest.approx(2 / 3),)]
 
 
+def test_stopping_waits_for_an_import_to_save_its_schedule(tmp_path: Path, data_dir: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """`stop` closes the pipeline only once the watched-folder job is done, schedule saved included: a stop that
+    came while it saved once closed the connection under it (DuckDB: "connection is busy with another call")."""
+    import threading
+
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "qwen.json").write_bytes((OWN / "inspect_arc_easy_qwen.json").read_bytes())
+    saving, saved = threading.Event(), []
+    original = Service._save_schedule
+
+    def slow_save(self: Service) -> None:
+        if threading.current_thread() is not threading.main_thread():  # the job's save, not start()'s
+            saving.set()
+            time.sleep(1.0)  # stop() is called meanwhile
+            original(self)
+            saved.append(True)
+        else:
+            original(self)
+
+    monkeypatch.setattr(Service, "_save_schedule", slow_save)
+    settings = get_settings().model_copy(update={"evals_dir": folder, "evals_every_s": 60})
+    service = Service(settings, sources=[])
+    service.start()
+    assert saving.wait(20), "the watched folder was not imported"
+    service.stop()  # raised ResourceInUseException (or the save failed on a closed connection) before the fix
+    assert saved == [True]
+    assert service.outcomes[("own_evals", "ok")] == 1
+
+
 @pytest.mark.realdata
 def test_the_real_inspect_logs_give_the_gap_of_their_accuracies(data_dir: Path) -> None:
     qwen, sonnet = realdata("evals", "data_arc_qwen.json"), realdata("evals", "data_arc_sonnet.json")
