@@ -334,12 +334,14 @@ def price_index(snap: Snapshot | None) -> pl.DataFrame | None:
 
 
 def price_moves(snap: Snapshot | None, limit: int = 20) -> pl.DataFrame | None:
-    """The biggest cuts first (most negative change), one row per (provider, model, tier) and move however many
-    sources saw it (o3's June 2025 cut is one move per tier, not one per source), with the tier shown. A move
-    the price guard took as a correction of a wrong price (`v_price_jumps`) is not a cut."""
+    """The biggest cuts, most negative first (a rise is no cut, however few cuts there are), one row per
+    (provider, model, tier) and move however many sources saw it (o3's June 2025 cut is one move per tier, not
+    one per source), with the tier shown. A move the price guard took as a correction of a wrong price
+    (`v_price_jumps`) is not a cut."""
     return read(
         snap,
-        "WITH moves AS (SELECT m.* FROM v_price_moves m WHERE NOT EXISTS (SELECT 1 FROM v_price_jumps j "
+        "WITH moves AS (SELECT m.* FROM v_price_moves m WHERE m.change_pct < 0 "
+        "  AND NOT EXISTS (SELECT 1 FROM v_price_jumps j "
         "  WHERE j.action = 'corrected' AND j.source = m.source AND j.provider = m.provider AND j.model = m.model "
         "  AND j.tier = m.tier AND CAST(j.observed_at AS DATE) = m.to_date)) "
         "SELECT lower(provider) AS provider, any_value(model ORDER BY length(model)) AS model, tier, "

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import math
 import re
+import shutil
 from pathlib import Path
 
+import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -221,13 +223,29 @@ def test_biggest_cuts_equal_the_view(filled_snapshot: Path, use_snapshot) -> Non
     use_snapshot(filled_snapshot)
     at = open_app("prices")
     expected = view(filled_snapshot, "SELECT model, tier, before_blended, after_blended, change_pct FROM v_price_moves "
-                    "ORDER BY change_pct, model LIMIT 20")
+                    "WHERE change_pct < 0 ORDER BY change_pct, model LIMIT 20")
     assert ("deepseek-chat", "standard") in [e[:2] for e in expected], "DeepSeek's own list cuts deepseek-chat"
     assert all(not m.startswith(("openrouter", "deepseek/")) for m, *_ in expected), "a reseller's move is no cut"
     table = frame_with(at, "Change")
     shown = list(zip(table["Model"], table["Tier"], table["Before ($/1M, blended)"], table["After ($/1M, blended)"],
                      table["Change"], strict=True))
     assert shown == [(m, t, format.usd(b), format.usd(a), f"{c:+,.1f} %") for m, t, b, a, c in expected]
+
+
+def test_biggest_cuts_never_show_a_rise(filled_snapshot: Path, use_snapshot, tmp_path: Path) -> None:
+    """Fewer than 20 cuts: the heading says cuts, so the rest of the 20 rows are not filled with price rises."""
+    snapshot = tmp_path / "gapwatch.duckdb"
+    shutil.copyfile(filled_snapshot, snapshot)
+    with duckdb.connect(str(snapshot)) as con:
+        con.execute("INSERT INTO price_moves (provider, model, source, tier, from_date, to_date, before_blended, "
+                    "after_blended, change_pct) VALUES ('Anthropic', 'claude-rise', 'models_dev', 'standard', "
+                    "DATE '2026-01-01', DATE '2026-02-01', 1.0, 3.0, 200.0)")
+        [(cuts,)] = con.execute("SELECT count(*) FROM v_price_moves WHERE change_pct < 0").fetchall()
+    assert 0 < cuts < 20
+    use_snapshot(snapshot)
+    table = frame_with(open_app("prices"), "Change")
+    assert "claude-rise" not in list(table["Model"])
+    assert len(table) == cuts and all(c.startswith("-") for c in table["Change"])
 
 
 def keyed(at: AppTest, prefix: str):
