@@ -14,6 +14,9 @@ from gapwatch.vocabulary import DEFINITIONS
 
 _KEEP = "keep:"
 DEFAULT_DEFINITION = "open-weights"
+# A choice among this many short options is a row of radio buttons: all of them in sight, one click, and its
+# scripts cost a page's first visit about 0.1 s in Chromium where a selectbox's cost 0.25 s (bench/bench_pages.py).
+RADIO_OPTIONS, RADIO_LABEL_CHARS = 6, 24
 
 
 def _remember(key: str) -> None:
@@ -27,7 +30,8 @@ def _restore(key: str, value: object) -> None:
 
 def choose(label: str, options: Sequence[str], key: str, *, default: str | None = None,
            from_query: str | None = None, label_of: Callable[[str], str] | None = None) -> str | None:
-    """A selectbox remembered across pages; `from_query` names a URL parameter that preselects a value once."""
+    """A choice remembered across pages (radio buttons when the options are few and short, else a selectbox);
+    `from_query` names a URL parameter that preselects a value once."""
     options = list(options)
     if not options:
         return None
@@ -43,8 +47,11 @@ def choose(label: str, options: Sequence[str], key: str, *, default: str | None 
     elif kept not in options:
         kept = default if default in options else options[0]
     _restore(key, kept)
-    return st.selectbox(label, options, key=key, on_change=_remember, args=(key,),
-                        format_func=label_of or str)
+    label_of = label_of or str
+    if len(options) <= RADIO_OPTIONS and all(len(label_of(o)) <= RADIO_LABEL_CHARS for o in options):
+        return st.radio(label, options, key=key, on_change=_remember, args=(key,), format_func=label_of,
+                        horizontal=True)
+    return st.selectbox(label, options, key=key, on_change=_remember, args=(key,), format_func=label_of)
 
 
 def choose_many(label: str, options: Sequence[str], key: str, *,

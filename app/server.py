@@ -2,14 +2,14 @@
 with the first visit's set-up paid at start instead.
 
 A first render in a fresh server process spent most of its time on what any page pays once per process: importing
-the app's modules and their libraries (Streamlit's elements, polars, pyarrow, pandas for tables, Altair), Altair
-loading its Vega-Lite schema on the first chart it validates, opening the published snapshot and running the
-page's queries. `warm` does all of it before the server listens, in the server's own process, by running every
-page once as a first visitor opens it, without a browser (Streamlit's AppTest: each element is built, nothing
-is sent). Pages run in the server's threads and share its modules, the `st.cache_resource` connection and the
-`st.cache_data` query results (both caches are per process and keyed on the snapshot's identity; one made before
-the server's runtime exists is kept in memory and used by it all the same), so the first visitor after a start
-pays only for Streamlit's own round trip and the browser's drawing.
+the app's modules and their libraries (Streamlit's elements, polars, pyarrow, Altair), Altair loading its Vega-Lite
+schema on the first chart it validates, vl-convert starting its engine on the first chart it draws, opening the
+published snapshot and running the page's queries. `warm` does all of it before the server listens, in the server's
+own process, by running every page once as a first visitor opens it, without a browser (Streamlit's AppTest: each
+element is built, nothing is sent). Pages run in the server's threads and share its modules, the `st.cache_resource`
+connection and the `st.cache_data` query results (both caches are per process and keyed on the snapshot's identity;
+one made before the server's runtime exists is kept in memory and used by it all the same), so the first visitor
+after a start pays only for Streamlit's own round trip and the browser's drawing.
 """
 
 from __future__ import annotations
@@ -40,9 +40,12 @@ def warm() -> float:
     import polars as pl
     from streamlit.testing.v1 import AppTest
 
-    # The first validation of a chart loads the Vega-Lite JSON schema: hundreds of milliseconds, once (done here
-    # also when no page has a chart to draw yet). The pages open the snapshot's shared connection.
-    alt.Chart(pl.DataFrame({"x": [0], "y": [0]})).mark_line().encode(x="x:Q", y="y:Q").to_dict()
+    from app import charts
+
+    # The first chart validated loads the Vega-Lite JSON schema, the first one drawn starts vl-convert's engine:
+    # hundreds of milliseconds each, once (done here also when no page has a chart to draw yet). The pages open
+    # the snapshot's shared connection.
+    charts.svg(alt.Chart(pl.DataFrame({"x": [0], "y": [0]})).mark_line().encode(x="x:Q", y="y:Q"))
     for page in sorted(SCREENS.glob("*.py")):
         at = AppTest.from_file(str(MAIN), default_timeout=PAGE_TIMEOUT_S)
         at.switch_page(str(page.relative_to(MAIN.parent)))

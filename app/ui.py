@@ -3,13 +3,16 @@ text shown strictly as text."""
 
 from __future__ import annotations
 
+import re
+from html import escape
 from pathlib import Path
 
+import altair as alt
 import polars as pl
 import streamlit as st
 from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
-from app import data, format
+from app import charts, data, format
 from warehouse.progress import read_progress
 
 
@@ -19,31 +22,85 @@ def no_data(what: str) -> None:
             "(`gapwatch collect`, or `make demo` for recorded data).")
 
 
-# Rows up to which a table is drawn static (`text_table`) rather than in Streamlit's interactive grid: the grid's
-# scripts and canvas cost a page's first render about 0.4 s in the browser (bench/bench_pages.py), worth paying
-# for a table one scrolls or sorts, not for one read at a glance.
+# How a table is drawn. Streamlit's interactive grid cost a page's first visit in Chromium 1.1 s and `st.table`
+# 0.4 s (their scripts load on first use; bench/bench_pages.py), so tables are our own HTML, which costs nothing:
+# whole up to STATIC_ROWS rows, in a scrolling box up to HTML_ROWS; a longer one shows its first STATIC_ROWS rows
+# and keeps the sortable grid in a fold, built when opened.
 STATIC_ROWS = 25
+HTML_ROWS = 500
+_TABLE_STYLE = (
+    "<style>.gw-table{max-width:100%;overflow:auto;margin-bottom:1rem}"
+    ".gw-table.gw-scroll{max-height:30rem}"
+    ".gw-table table{border-collapse:collapse;font-size:0.875rem;width:100%}"
+    ".gw-table th,.gw-table td{border-bottom:1px solid rgba(49,51,63,0.1);padding:0.25rem 0.5rem;"
+    "text-align:left;vertical-align:top}"
+    ".gw-table thead th{position:sticky;top:0;background:#fff;font-weight:600;color:rgba(49,51,63,0.7)}"
+    ".gw-table tbody th{font-weight:600}</style>"
+)
 
 
-def table(frame: pl.DataFrame, *, keep: tuple[str, ...] = (), **kwargs: object) -> None:
-    """A table as a reader reads it (labels, $, %, dates, "—"; `app.format`): up to STATIC_ROWS rows drawn whole
-    (`text_table`), a longer one in the interactive grid, whose cells are plain text, so collected strings are
-    safe there. `keep` names columns left as values (links drawn by a column config, which is then keyed by the
-    column's label): such a table is always the grid, as are the grid's own options (`kwargs`) for a long one."""
-    if frame.height <= STATIC_ROWS and not keep:
-        text_table(frame)
+def html_block(markup: str) -> None:
+    """Markup we built, with every collected value escaped, drawn as it is. Inside a `<div>` and on one line (no
+    blank line), Markdown takes it as a raw HTML block and leaves it alone: `$`, `*` or `_` in a name are text."""
+    st.markdown(f'<div class="gw-block">{markup.replace(chr(10), " ")}</div>', unsafe_allow_html=True)
+
+
+def chart(drawing: alt.TopLevelMixin) -> None:
+    """A chart as a picture drawn on the server (`charts.svg`): no chart scripts in the browser."""
+    html_block(f'<div class="gw-chart">{charts.svg(drawing)}</div>')
+
+
+def table(frame: pl.DataFrame, *, links: dict[str, str] | None = None, key: str | None = None) -> None:
+    """A table as a reader reads it (labels, $, %, dates, "—"; `app.format`), drawn as HTML (`html_table`).
+    `links` maps a column of relative URLs to the text each link shows. Past HTML_ROWS rows: the first
+    STATIC_ROWS, and every row in the interactive grid in a fold (`key` keys it), whose cells are plain text."""
+    links = links or {}
+    if frame.height <= HTML_ROWS:
+        html_block(html_table(frame, links=links))
         return
-    st.dataframe(format.readable(frame, keep=keep), hide_index=True, **kwargs)
+    html_block(html_table(frame.head(STATIC_ROWS), links=links))
+    with (box := folded(f"All {frame.height:,} rows (sortable)", f"{key or 'table'}_all")):
+        if box.open:
+            config = {format.humanise(c): st.column_config.LinkColumn(format.humanise(c), display_text=text)
+                      for c, text in links.items()}
+            st.dataframe(format.readable(frame, keep=tuple(links)), hide_index=True, column_config=config,
+                         key=key)
 
 
-def text_table(frame: pl.DataFrame, **kwargs: object) -> None:
-    """A short table whose cells are sentences or names: drawn whole, text wrapped (a dataframe would cut it),
-    the first column as the row header. `st.table` renders Markdown (and `$…$` as maths), so every cell, our
-    words and collected names alike, is escaped to read literally."""
-    shown = format.readable(frame)
-    shown = shown.with_columns(pl.col(c).map_elements(format.literal, return_dtype=pl.Utf8) for c in shown.columns)
-    table_ = shown.to_pandas()
-    st.table(table_.set_index(table_.columns[0]), **kwargs)
+def text_table(frame: pl.DataFrame) -> None:
+    """A short table whose cells are sentences or names, read by its first column (the row header)."""
+    html_block(html_table(frame, row_header=True))
+
+
+def html_table(frame: pl.DataFrame, *, links: dict[str, str] | None = None, row_header: bool = False) -> str:
+    """The table as HTML, every cell escaped; a `links` column's cells as links (relative URLs only: our pages)."""
+    links = links or {}
+    shown = format.readable(frame, keep=tuple(links))
+    heads = "".join(f"<th>{escape(c)}</th>" for c in shown.columns)
+    labels = {format.humanise(c): text for c, text in links.items()}
+    rows = []
+    for values in shown.iter_rows():
+        cells = []
+        for i, (column, value) in enumerate(zip(shown.columns, values, strict=True)):
+            if column in labels:
+                text = _link(value, labels[column])
+            else:
+                text = escape(format.MISSING if value is None else str(value))
+            tag = "th" if row_header and i == 0 else "td"
+            cells.append(f"<{tag}>{text}</{tag}>")
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    scroll = " gw-scroll" if frame.height > STATIC_ROWS else ""
+    return (f'{_TABLE_STYLE}<div class="gw-table{scroll}"><table><thead><tr>{heads}</tr></thead>'
+            f'<tbody>{"".join(rows)}</tbody></table></div>')
+
+
+_PAGE_URL = re.compile(r"[a-z_]+(\?\S*)?")  # a page of this app, addressed relatively (`app.links`)
+
+
+def _link(url: object, text: str) -> str:
+    if not isinstance(url, str) or not _PAGE_URL.fullmatch(url):
+        return "" if url is None else escape(str(url))  # shown as text, never followed
+    return f'<a href="{escape(url)}" target="_self">{escape(text)}</a>'
 
 
 def folded(label: str, key: str, *, expanded: bool = False) -> ExpanderContainer:
@@ -53,10 +110,10 @@ def folded(label: str, key: str, *, expanded: bool = False) -> ExpanderContainer
     return st.expander(label, expanded=expanded, key=key, on_change="rerun")
 
 
-def table_or_empty(frame: pl.DataFrame | None, what: str, **kwargs: object) -> None:
+def table_or_empty(frame: pl.DataFrame | None, what: str, *, key: str | None = None) -> None:
     """The table when the view has rows, else the empty state naming what is missing."""
     if data.present(frame):
-        table(frame, **kwargs)
+        table(frame, key=key)
     else:
         no_data(what)
 

@@ -43,8 +43,7 @@ if not data.present(feed):
 feed = sentences.change_feed(feed.with_columns(links.entity_links(feed)))
 ui.table(
     feed.select("observed_at", "kind", "sentence", "source", "open", "backfill"),
-    keep=("open",),
-    column_config={"Details": st.column_config.LinkColumn("Details", display_text="open page")},
+    links={"open": "open page"},
     key="change_feed",
 )
 st.caption(f"At most {limit} events, newest first. Details leads to the page about the event's entity (a "

@@ -125,7 +125,7 @@ for col, est in zip(cols, options, strict=True):
 bars = pl.DataFrame({"option": [e.option for e in options], "low": [e.low for e in options],
                      "high": [e.high for e in options],
                      "label": [format.usd_range(e.low, e.high, cents=False) for e in options]})
-st.altair_chart(charts.monthly_cost(bars), width="stretch")
+ui.chart(charts.monthly_cost(bars))
 
 
 def crossover(e: cost_options.Estimate, tokens: float | None) -> str:

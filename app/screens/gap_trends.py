@@ -39,7 +39,7 @@ else:
             row = summary.filter(pl.col("capability") == capability)
             behind = row["median_months"][0] if row.height else None
         as_of = data.as_of(snap)
-        st.altair_chart(charts.gap_over_time(series, board, as_of, behind), width="stretch")
+        ui.chart(charts.gap_over_time(series, board, as_of, behind))
         last = series.tail(1).row(0, named=True)
         st.caption(f"{format.when(series['date'][0])} to {format.when(as_of)} on {board} "
                    f"({charts.unit_of(board)}). Now: best closed {last['best_closed_model']} "

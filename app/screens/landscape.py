@@ -67,7 +67,7 @@ if data.present(headline):
         series = charts.extend_each(series.drop_nulls("gap_abs"), "date", ends, by=["capability", "board"])
     if data.present(series):
         st.subheader("The gap over time, per capability")
-        st.altair_chart(charts.gap_small_multiples(series), width="stretch")
+        ui.chart(charts.gap_small_multiples(series))
         st.caption("Best closed − best open score on each capability's main board, step by step to the day its "
                    "board's data are of. Below zero, an open model leads.")
 

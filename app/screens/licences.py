@@ -17,7 +17,7 @@ ui.loading_notice(snap)
 stack = data.openness_of_top_over_time(snap)
 st.subheader(f"Openness of the top {data.TOP_N} over time")
 if data.present(stack):
-    st.altair_chart(charts.openness_stack(stack, data.TOP_N), width="stretch")
+    ui.chart(charts.openness_stack(stack, data.TOP_N))
     st.caption(f"The {data.TOP_N} best models on {stack['board'][0]} each week, by their licence class today "
                "(a licence change re-labels a model's past too).")
 else:

@@ -22,7 +22,7 @@ if data.present(index):
                           label_of=lambda t: f"{t} third by quality")
     shown, step = charts.coarsen_index(index.filter(pl.col("quality_tier") == tier),
                                        get_settings().price_index_grid_days)
-    st.altair_chart(charts.price_index(shown, step), width="stretch")
+    ui.chart(charts.price_index(shown, step))
     sides = set(shown["openness_group"])
     missing = [s for s in ("open", "closed") if s not in sides]
     note = (f" No day has {MIN_INDEX_MODELS} {missing[0]} models of this tier with a price yet, so only one line "
@@ -46,12 +46,13 @@ else:
 st.subheader("Price against quality")
 dates = data.frontier_dates(snap)
 if dates:
-    on = st.select_slider("Date", options=dates, value=dates[-1], key="frontier_date",
-                          format_func=format.when) if len(dates) > 1 else dates[0]
+    # A selectbox, newest first: the model chooser below is one too, so the page loads one widget's scripts.
+    on = st.selectbox("Date", dates[::-1], key="frontier_date", format_func=format.when) if len(dates) > 1 \
+        else dates[0]
     frontier = data.price_frontier(snap, on)
     if data.present(frontier):
         drawn = charts.thin_cloud(frontier)
-        st.altair_chart(charts.price_frontier(drawn), width="stretch")
+        ui.chart(charts.price_frontier(drawn))
         behind, shown = (f.filter(~pl.col("on_frontier")).height for f in (frontier, drawn))
         if shown < behind:
             st.caption(f"Every model on the frontier is drawn; of the {behind:,} behind it, the best-scoring one per "
@@ -70,7 +71,7 @@ if models:
     model = filters.choose("Model", models, "model", default=data.most_repriced_model(snap), from_query="model")
     history = data.price_history(snap, model)
     if data.present(history):
-        st.altair_chart(charts.price_history(history, data.as_of(snap)), width="stretch")
+        ui.chart(charts.price_history(history, data.as_of(snap)))
         st.caption(f"{model}: each provider's price as each source lists it, solid = input, dashed = output.")
         if history.height <= ui.STATIC_ROWS or linked:
             ui.table(history, key="price_history")

@@ -13,8 +13,10 @@ from pathlib import Path
 from urllib.parse import unquote
 
 import duckdb
+import pandas as pd
 import pytest
 import streamlit as st
+from bs4 import BeautifulSoup
 from pytest_httpserver import HTTPServer
 from streamlit.testing.v1 import AppTest
 from werkzeug import Request, Response
@@ -166,6 +168,47 @@ def open_app(page: str = "landscape", query: dict[str, str] | None = None) -> Ap
     if page != "landscape" or query:
         at.switch_page(f"screens/{page}.py").run()
     return at
+
+
+def chooser(at: AppTest, key: str):
+    """The widget `app.filters.choose` drew under `key`: radio buttons for a few short options, else a selectbox."""
+    (found,) = [w for w in (*at.radio, *at.selectbox) if w.key == key]
+    return found
+
+
+def html_tables(at: AppTest) -> list[pd.DataFrame]:
+    """The tables the page drew as HTML (`app.ui.html_table`), as the reader reads them: each cell's text, a
+    link's cell its URL."""
+    frames = []
+    for block in at.markdown:
+        for table in BeautifulSoup(block.value, "html.parser").select("div.gw-table table"):
+            columns = [th.get_text() for th in table.select("thead th")]
+            rows = [[cell.a["href"] if cell.a else cell.get_text() for cell in tr.find_all(["th", "td"])]
+                    for tr in table.select("tbody tr")]
+            frames.append(pd.DataFrame(rows, columns=columns))
+    return frames
+
+
+def charts_drawn(at: AppTest) -> list[BeautifulSoup]:
+    """The charts the page drew (`app.ui.chart`): each one's SVG."""
+    return [svg for block in at.markdown
+            for svg in BeautifulSoup(block.value, "html.parser").select("div.gw-chart > svg")]
+
+
+@pytest.fixture
+def drawn(monkeypatch: pytest.MonkeyPatch) -> list:
+    """Every chart the pages draw while the test runs (the Altair charts `app.ui.chart` hands to `charts.svg`)."""
+    from app import charts
+
+    seen: list = []
+    real = charts.svg
+
+    def spy(chart: object) -> str:
+        seen.append(chart)
+        return real(chart)
+
+    monkeypatch.setattr(charts, "svg", spy)
+    return seen
 
 
 def view(snapshot: Path, sql: str, params: list | None = None) -> list[tuple]:

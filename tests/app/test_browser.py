@@ -168,3 +168,28 @@ def test_change_link_opens_the_models_prices(app_url: str, browser: webdriver.Ch
     (model,) = view(filled_snapshot, "SELECT after ->> 'model' FROM v_changes WHERE kind = 'price_cut' LIMIT 1")[0]
     body = load(browser, f"{app_url}/{entity_link('price_cut', None, model)}", "One model's price history", model)
     assert "Nothing named" not in body and "Page not found" not in body
+
+
+def test_tables_and_charts_are_drawn_as_html_and_svg(app_url: str, browser: webdriver.Chrome,
+                                                    filled_snapshot: Path) -> None:
+    """Tables are HTML the DOM holds (read here as text), charts inline SVG whose points carry their tooltip as a
+    hover title; neither reaches the reader as markup typed out, and no chart or grid script is needed."""
+    body = load(browser, f"{app_url}/", TITLES["landscape"], "Open vs closed, per capability")
+    rows = view(filled_snapshot, "SELECT best_open_model, best_closed_model FROM v_gap_headline "
+                "WHERE definition = 'open-weights' AND capability = 'general'")
+    assert rows and all(name in body for name in rows[0])
+    assert "<table" not in body and "<svg" not in body and "<div" not in body
+    load(browser, f"{app_url}/prices", TITLES["prices"], "One model's price history")
+    titles = [t.get_attribute("textContent") for t in browser.find_elements(By.CSS_SELECTOR, ".gw-chart svg title")]
+    listed = {f"${p:,.3f}" for row in view(filled_snapshot, "SELECT input_per_mtok, output_per_mtok FROM "
+                                                           "v_price_history") for p in row if p is not None}
+    hovered = [t.rsplit("$ / 1M: ", 1)[-1] for t in titles if t.startswith("listing: ")]
+    assert hovered and set(hovered) <= listed, titles[:5]  # each point of the price history: its listed price
+    assert not browser.find_elements(By.CSS_SELECTOR, '[data-testid="stVegaLiteChart"], canvas')
+
+    load(browser, f"{app_url}/changes", TITLES["changes"], "open page")
+    link = browser.find_element(By.LINK_TEXT, "open page")
+    target = link.get_attribute("href")
+    link.click()
+    WebDriverWait(browser, PAGE_LOAD_S).until(lambda d: d.current_url == target)
+    assert "/changes" not in browser.current_url

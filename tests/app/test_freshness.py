@@ -8,7 +8,7 @@ from werkzeug import Response
 from collectors.pricing import openrouter
 from gapwatch.settings import Settings
 from jobs.pipeline import make_pipeline
-from tests.app.conftest import open_app
+from tests.app.conftest import chooser, open_app
 from tests.conftest import fixture_bytes
 
 NEW_IN_JULY = "moonshotai/kimi-k3"
@@ -22,9 +22,9 @@ def test_new_collection_shows_without_restart(settings: Settings, origin: HTTPSe
     with make_pipeline(settings) as pipe:
         assert pipe.collect(openrouter.SOURCE).status == "ok"
         at = open_app("prices")
-        assert NEW_IN_JULY not in at.selectbox(key="model").options
+        assert NEW_IN_JULY not in chooser(at, "model").options
 
         bodies.append(fixture_bytes("openrouter", "models_2026-07-17.json"))
         assert pipe.collect(openrouter.SOURCE).status == "ok"
         at.run()  # the same session, the same server process: only the snapshot changed
-        assert NEW_IN_JULY in at.selectbox(key="model").options
+        assert NEW_IN_JULY in chooser(at, "model").options

@@ -9,7 +9,6 @@ import os
 from pathlib import Path
 
 import polars as pl
-import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -17,7 +16,7 @@ from app import format
 from gapwatch.vocabulary import DEFINITIONS, is_open
 from jobs.demo.demo import RECORDINGS, build_history, demo_settings, demo_sources, prepare_data_dir
 from jobs.demo.replay import ReplayServer
-from tests.app.conftest import open_app, view
+from tests.app.conftest import charts_drawn, chooser, open_app, view
 
 
 @pytest.fixture(scope="module")
@@ -33,27 +32,27 @@ def arena_snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return settings.published_file
 
 
-def licences_chart(at: AppTest) -> pl.DataFrame:
-    """The data the Licences page's openness chart draws (the Vega-Lite element's dataset)."""
-    (chart,) = at.get("vega_lite_chart")
-    (dataset,) = chart.proto.datasets
-    return pl.from_arrow(pa.ipc.open_stream(dataset.data.data).read_all())
+def licences_chart(at: AppTest, drawn: list) -> pl.DataFrame:
+    """The data the Licences page's openness chart draws (its one chart, the last one drawn: opening the app ran
+    the default page first)."""
+    assert len(charts_drawn(at)) == 1
+    return drawn[-1].data
 
 
 @pytest.mark.parametrize("definition", DEFINITIONS)
-def test_the_landscapes_open_share_is_the_licences_figure(arena_snapshot: Path, use_snapshot,
+def test_the_landscapes_open_share_is_the_licences_figure(arena_snapshot: Path, use_snapshot, drawn: list,
                                                            definition: str) -> None:
     use_snapshot(arena_snapshot)
     at = open_app("licences")
     assert not at.exception, [e.message for e in at.exception]
-    chart = licences_chart(at)
+    chart = licences_chart(at, drawn)
     today = chart.filter(pl.col("date") == chart["date"].max())
     share = today.filter(pl.col("openness").map_elements(lambda o: is_open(o, definition), pl.Boolean))[
         "models"].sum() / today["models"].sum()
     assert today["models"].sum() == 10
 
     at = open_app("landscape")
-    at.selectbox(key="definition").set_value(definition).run()
+    chooser(at, "definition").set_value(definition).run()
     assert not at.exception, [e.message for e in at.exception]
     metric = next(m for m in at.metric if m.label == "Open share of the top 10")
     assert metric.value == format.pct(share, ratio=True)

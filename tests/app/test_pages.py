@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import re
 import shutil
 from pathlib import Path
 
@@ -14,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from app import format, ui
 from collectors.registry import SOURCES
 from gapwatch.vocabulary import CAPABILITIES
-from tests.app.conftest import PAGES, TITLES, open_app, relation_exists, view
+from tests.app.conftest import PAGES, TITLES, chooser, html_tables, open_app, relation_exists, view
 from warehouse.progress import clear_progress, write_progress
 
 DEEPSEEK = "deepseek/deepseek-chat-v3-0324"
@@ -27,13 +26,8 @@ def rendered(at: AppTest, page: str) -> None:
 
 
 def shown_tables(at: AppTest) -> list:
-    """Every table on the page as the reader sees its text: dataframes, and static tables (row header as a
-    column, Markdown escapes removed)."""
-    frames = [d.value for d in at.dataframe]
-    for t in at.table:
-        frame = t.value.reset_index()
-        frames.append(frame.map(lambda v: re.sub(r"\\(.)", r"\1", v) if isinstance(v, str) else v))
-    return frames
+    """Every table on the page as the reader sees its text: the HTML ones and any interactive grid."""
+    return [*html_tables(at), *(d.value for d in at.dataframe)]
 
 
 def frame_with(at: AppTest, column: str):
@@ -149,7 +143,7 @@ def test_prices_page_shows_a_models_history_from_the_link(filled_snapshot: Path,
     use_snapshot(filled_snapshot)
     at = open_app("prices", query={"model": DEEPSEEK})
     rendered(at, "prices")
-    assert at.selectbox(key="model").value == DEEPSEEK
+    assert chooser(at, "model").value == DEEPSEEK
     table = frame_with(at, "Input $/1M tokens")
     openrouter = table[table["Source"] == "openrouter"]
     expected = view(filled_snapshot, "SELECT input_per_mtok, output_per_mtok FROM v_price_history "
@@ -184,12 +178,12 @@ def test_changes_filter_by_kind_persists_across_pages(filled_snapshot: Path, use
 def test_model_choice_persists_across_pages(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("prices")
-    models = at.selectbox(key="model").options
+    models = chooser(at, "model").options
     chosen = models[-1]
-    at.selectbox(key="model").set_value(chosen).run()
+    chooser(at, "model").set_value(chosen).run()
     at.switch_page("screens/landscape.py").run()
     at.switch_page("screens/prices.py").run()
-    assert at.selectbox(key="model").value == chosen
+    assert chooser(at, "model").value == chosen
 
 
 def test_sources_health_matches_collection_runs(filled_snapshot: Path, use_snapshot) -> None:
@@ -305,7 +299,7 @@ def test_licence_text_diff_is_the_views(filled_snapshot: Path, use_snapshot) -> 
     ((licence, diff),) = view(filled_snapshot, "SELECT license_id, diff FROM v_license_diffs")
     at = open_app("licences", query={"licence": licence})
     rendered(at, "licences")
-    assert at.selectbox(key="licence").value == licence
+    assert chooser(at, "licence").value == licence
     assert diff in [c.value for c in at.code]
     assert "+3. Disclaimer of Warranty." in diff  # the recorded second version adds this clause
 
@@ -344,7 +338,7 @@ def test_a_long_price_history_waits_in_a_fold_unless_a_link_came_for_it(
     monkeypatch.setattr(ui, "STATIC_ROWS", 1)  # every model's history counts as long here
     at = open_app("prices")
     rendered(at, "prices")
-    model = at.selectbox(key="model").value
+    model = chooser(at, "model").value
     assert not [f for f in shown_tables(at) if "Input $/1M tokens" in f.columns]  # folded: not built
     fold = [e for e in at.expander if e.label.startswith(f"Every listed price of {model}")]
     assert len(fold) == 1, [e.label for e in at.expander]

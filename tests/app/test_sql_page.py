@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from app import readonly_sql
-from tests.app.conftest import open_app, view
+from tests.app.conftest import html_tables, open_app, view
 
 
 @pytest.mark.parametrize(
@@ -64,7 +64,8 @@ def test_sql_page_refuses_a_write(filled_snapshot: Path, use_snapshot) -> None:
 def test_views_are_listed_from_the_snapshot(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("sql")
-    listed = at.dataframe[0].value["View"].tolist()
+    (views,) = [t for t in html_tables(at) if "View" in t.columns]
+    listed = views["View"].tolist()
     assert listed == [r[0] for r in view(filled_snapshot, "SELECT table_name FROM information_schema.tables "
                                          "WHERE table_type = 'VIEW' AND table_name LIKE 'v\\_%' ESCAPE '\\' "
                                          "ORDER BY table_name")]
