@@ -170,23 +170,26 @@ def thin_cloud(frame: pl.DataFrame, limit: int = CLOUD_POINTS) -> pl.DataFrame:
     return pl.concat([frame.filter(pl.col("on_frontier")), kept]).sort("blended_price", "model")
 
 
-def price_frontier(frame: pl.DataFrame) -> alt.LayerChart:
+def price_frontier(frame: pl.DataFrame, board: str | None = None) -> alt.LayerChart:
     """Quality against blended price (log scale), open and closed models told apart; the frontier points (filled)
-    joined by a line."""
+    joined by a line. Quality is a score on `board` (the reference board, `v_main_board_top`): Elo on an arena,
+    % solved on a benchmark."""
+    unit = unit_of(board)
+    where = f", {board}" if board else ", main general board"
     shown = frame.with_columns(
         frontier=pl.when(pl.col("on_frontier")).then(pl.lit("on the frontier")).otherwise(pl.lit("behind it")))
     sides = [s for s in ("open", "closed", "unknown") if s in set(shown["side"])]
     colours = {"open": OPEN_COLOUR, "closed": CLOSED_COLOUR, "unknown": "#999999"}
     points = alt.Chart(shown).mark_point(size=70, filled=True).encode(
         x=alt.X("blended_price:Q", title="blended $ / 1M tokens (log scale)", scale=alt.Scale(type="log")),
-        y=alt.Y("quality_score:Q", title="quality (Elo, main general board)", scale=alt.Scale(zero=False)),
+        y=alt.Y("quality_score:Q", title=f"quality ({unit}{where})", scale=alt.Scale(zero=False)),
         color=alt.Color("side:N", legend=LEGEND, sort=sides,
                         scale=alt.Scale(domain=sides, range=[colours[s] for s in sides])),
         shape=alt.Shape("frontier:N", legend=LEGEND, sort=["on the frontier", "behind it"],
                         scale=alt.Scale(domain=["on the frontier", "behind it"], range=["circle", "triangle"])),
         tooltip=[alt.Tooltip("model:N"), alt.Tooltip("side:N", title="open or closed"),
                  alt.Tooltip("blended_price:Q", title="$ / 1M", format="$,.2f"),
-                 alt.Tooltip("quality_score:Q", title="Elo", format=",.0f")],
+                 alt.Tooltip("quality_score:Q", title=unit, format=",.0f" if unit == "Elo" else ",.1f")],
     )
     line = alt.Chart(shown.filter(pl.col("on_frontier"))).mark_line(color="#264653").encode(
         x="blended_price:Q", y="quality_score:Q", order="blended_price:Q"

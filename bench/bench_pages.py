@@ -17,9 +17,10 @@ Each page is timed four ways, each the median of --repeat runs with the load ave
 - **headless Chromium** (when /usr/bin/chromium, chromium-driver and selenium are here): the app started as
   `gapwatch up` starts it, then the page opened in a new browser (nothing cached: Streamlit's own scripts are
   fetched and compiled too), then opened again (a returning visitor: scripts cached, a new session). A page
-  counts as rendered when its title is drawn, its script run is over, every chart has drawn its marks and the
-  page has not changed for a second; the time is that of its last change, from the navigation's start. The
-  Prices page's timeline is printed: title, each chart's marks, last change.
+  counts as rendered when its title is drawn, its script run is over, every chart has drawn its marks (a Vega
+  chart's, or the SVG a chart drawn on the server arrives as) and the page has not changed for a second; the
+  time is that of its last change, from the navigation's start. The Prices page's timeline is printed: title,
+  each chart's marks, last change.
 
 The Licences page's former query (ranking every model at every change date) is timed beside the generated
 snapshot, for the record.
@@ -266,14 +267,14 @@ new MutationObserver(() => {
   r.last = now;
   if (r.title === null && document.querySelector('h1')) r.title = now;
   const drawn = document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks, '
-                                          + '[data-testid="stVegaLiteChart"] canvas').length;
+                                          + '[data-testid="stVegaLiteChart"] canvas, .gw-chart svg').length;
   while (r.marks.length < drawn) r.marks.push(now);
 }).observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 """
 STATE = """
-const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"]').length;
+const charts = document.querySelectorAll('[data-testid="stVegaLiteChart"], .gw-chart').length;
 const drawn = document.querySelectorAll('[data-testid="stVegaLiteChart"] svg.marks, '
-                                        + '[data-testid="stVegaLiteChart"] canvas').length;
+                                        + '[data-testid="stVegaLiteChart"] canvas, .gw-chart svg').length;
 return {now: performance.now(), render: window.__render || null, charts: charts, drawn: drawn,
         titles: [...document.querySelectorAll('h1')].map(h => h.textContent),
         running: document.querySelectorAll('[data-testid="stStatusWidgetRunningIcon"]').length,

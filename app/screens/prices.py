@@ -52,7 +52,8 @@ if dates:
     frontier = data.price_frontier(snap, on)
     if data.present(frontier):
         drawn = charts.thin_cloud(frontier)
-        ui.chart(charts.price_frontier(drawn))
+        top = data.top_models(snap)  # ranked on the board the frontier's quality is read from
+        ui.chart(charts.price_frontier(drawn, top["board"][0] if data.present(top) else None))
         behind, shown = (f.filter(~pl.col("on_frontier")).height for f in (frontier, drawn))
         if shown < behind:
             st.caption(f"Every model on the frontier is drawn; of the {behind:,} behind it, the best-scoring one per "

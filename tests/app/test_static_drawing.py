@@ -44,7 +44,7 @@ def frontier(names: list[str]) -> pl.DataFrame:
 
 
 def test_a_charts_points_carry_their_tooltip_as_hover_title() -> None:
-    drawn = charts.svg(charts.price_frontier(frontier([HOSTILE, "gpt-4o"])))
+    drawn = charts.svg(charts.price_frontier(frontier([HOSTILE, "gpt-4o"]), "arena-text"))
     assert "\n" not in drawn  # one line: a blank line would end Markdown's HTML block
     soup = BeautifulSoup(drawn, "html.parser")
     titles = [t.get_text() for t in soup.find_all("title")]
@@ -62,3 +62,12 @@ def test_a_whole_series_line_gets_no_title_of_its_first_point() -> None:
     soup = BeautifulSoup(charts.svg(charts.gap_over_time(series, "arena", date(2025, 7, 1))), "html.parser")
     lines = soup.select('path[aria-roledescription="line mark"], path[aria-roledescription="area mark"]')
     assert lines and not [p for p in lines if p.find("title")]
+
+
+def test_the_frontiers_quality_is_in_its_boards_unit() -> None:
+    """A benchmark's % solved is not Elo: the axis and the hover title say what the reference board scores."""
+    soup = BeautifulSoup(charts.svg(charts.price_frontier(frontier(["glm-5.2"]), "livebench-2026-01-08")),
+                         "html.parser")
+    assert "quality (% solved, livebench-2026-01-08)" in soup.get_text()
+    assert [t.get_text() for t in soup.find_all("title")][-1].endswith("% solved: 1,250.0")
+    assert "Elo" not in soup.get_text()
