@@ -273,7 +273,11 @@ def _describe_by_tooltip(node: object) -> None:
         return
     encoding = node.get("encoding")
     tooltip = encoding.get("tooltip") if isinstance(encoding, dict) else None
-    if "mark" in node and tooltip:
+    mark = node.get("mark")
+    kind, points = (mark, False) if isinstance(mark, str) else ((mark or {}).get("type"), (mark or {}).get("point"))
+    # Not on a path drawn for a whole series (an area, a line without points): its hover would be its first
+    # point's, and a description field splits a stacked area into one series per value (an 8.7 MB drawing).
+    if mark and tooltip and kind != "area" and (kind != "line" or points):
         items = tooltip if isinstance(tooltip, list) else [tooltip]
         node["transform"] = [*node.get("transform", []), {"calculate": _hover_text(items), "as": "_hover"}]
         encoding["description"] = {"field": "_hover", "type": "nominal"}
@@ -302,8 +306,9 @@ def _titled(mark: re.Match[str]) -> str:
     label, rest = mark.groups()
     if 'aria-roledescription="line mark"' in rest or 'aria-roledescription="area mark"' in rest:
         return mark.group(0)  # one path for a whole series: its label is the first point's, wrong for the rest
-    # vl-convert escapes every value it writes into an attribute, so the label is safe as element text too.
-    return f'<path aria-label="{label}"{rest}><title>{label}</title></path>'
+    # vl-convert escapes every value it writes into an attribute, so the label is safe as element text too. The
+    # title is the mark's accessible name as well: the label is not repeated (a drawing's points are most of it).
+    return f'<path{rest}><title>{label}</title></path>'
 
 
 @lru_cache(maxsize=128)  # a rerun draws the same spec (the page's data are cached): converted once

@@ -71,3 +71,14 @@ def test_the_frontiers_quality_is_in_its_boards_unit() -> None:
     assert "quality (% solved, livebench-2026-01-08)" in soup.get_text()
     assert [t.get_text() for t in soup.find_all("title")][-1].endswith("% solved: 1,250.0")
     assert "Elo" not in soup.get_text()
+
+
+def test_a_stacked_area_over_five_years_stays_one_path_per_class() -> None:
+    """Hover text is never a field of an area: Vega-Lite splits a stacked area by it, one series per week (an
+    8.7 MB drawing of 801 rows before)."""
+    weeks = pl.date_range(date(2021, 1, 3), date(2025, 12, 28), "1w", eager=True)
+    frame = pl.DataFrame({"date": weeks.to_list() * 3, "openness": ["closed"] * len(weeks) + ["open-source"]
+                          * len(weeks) + ["unknown"] * len(weeks), "models": [5, 3, 2] * len(weeks)})
+    drawn = charts.svg(charts.openness_stack(frame, 10))
+    areas = BeautifulSoup(drawn, "html.parser").select('path[aria-roledescription="area mark"]')
+    assert len(areas) == 3 and len(drawn) < 200_000, (len(areas), len(drawn))
