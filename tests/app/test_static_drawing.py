@@ -82,3 +82,15 @@ def test_a_stacked_area_over_five_years_stays_one_path_per_class() -> None:
     drawn = charts.svg(charts.openness_stack(frame, 10))
     areas = BeautifulSoup(drawn, "html.parser").select('path[aria-roledescription="area mark"]')
     assert len(areas) == 3 and len(drawn) < 200_000, (len(areas), len(drawn))
+
+
+def test_sessions_draw_charts_at_once() -> None:
+    """Each visitor's page runs in a thread of its own: drawings made at once are each their own chart's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def draw(i: int) -> bool:
+        return all(f"model-{i}-{j}" in charts.svg(charts.price_frontier(frontier([f"model-{i}-{j}"]), "arena"))
+                   for j in range(3))
+
+    with ThreadPoolExecutor(4) as pool:
+        assert all(pool.map(draw, range(4)))
