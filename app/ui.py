@@ -67,6 +67,25 @@ def table(frame: pl.DataFrame, *, links: dict[str, str] | None = None, key: str 
                          key=key)
 
 
+def verbatim(text: str, *, diff: bool = False) -> None:
+    """Collected text (a licence's diff, a model's evidence) shown as typed, in a monospaced box, every character
+    escaped; a diff's added and removed lines tinted. Our HTML, not `st.code`, whose highlighter's scripts cost a
+    page's first visit."""
+    html_block(verbatim_html(text, diff=diff))
+
+
+def verbatim_html(text: str, *, diff: bool = False) -> str:
+    lines = []
+    for line in text.splitlines() or [""]:
+        tint = ""
+        if diff and line[:1] in ("+", "-") and not line.startswith(("+++", "---")):
+            tint = ' style="background:#e6ffed"' if line[0] == "+" else ' style="background:#ffeef0"'
+        lines.append(f"<div{tint}>{escape(line) or '&nbsp;'}</div>")  # a line each: no blank line ends the block
+    return (f'<div class="gw-verbatim" style="font-family:monospace;font-size:0.85rem;white-space:pre-wrap;'
+            f'background:#f8f9fb;padding:0.75rem;border-radius:0.5rem;max-height:32rem;overflow:auto">'
+            f'{"".join(lines)}</div>')
+
+
 def text_table(frame: pl.DataFrame) -> None:
     """A short table whose cells are sentences or names, read by its first column (the row header)."""
     html_block(html_table(frame, row_header=True))

@@ -30,8 +30,7 @@ if data.present(diffs):
     licence = filters.choose("Licence", diffs["license_id"].unique(maintain_order=True).to_list(), "licence",
                              from_query="licence")
     chosen = diffs.filter(pl.col("license_id") == licence).row(0, named=True)
-    # Collected licence text: st.code shows it verbatim, never as Markdown or HTML.
-    st.code(chosen["diff"], language="diff")
+    ui.verbatim(chosen["diff"], diff=True)  # collected licence text: shown as typed, never as Markdown or HTML
     versions = data.license_text_versions(snap, licence)
     if data.present(versions):
         ui.table(versions.drop("text_sha256"), key="license_versions")
@@ -71,7 +70,7 @@ if data.present(openness):
                      lambda c: "evidence_kind" if c == "kind" else c),
                  key="openness_evidence")
     else:
-        st.code(evidence if evidence else "(no evidence recorded)", language="json")
+        ui.verbatim(evidence if evidence else "(no evidence recorded)")
     st.caption(f"Why {model} is {format.MISSING if row['openness'][0] is None else row['openness'][0]}: "
                "each source's statement about its weights and licence.")
     with (box := ui.folded("All models", "openness_all_open")):

@@ -28,6 +28,15 @@ def test_html_table_cells_are_text_and_links_go_only_to_our_pages() -> None:
     assert [th.get_text() for th in soup.select("thead th")] == ["Model", "Details", "Score"]
 
 
+def test_verbatim_text_is_shown_as_typed_line_by_line() -> None:
+    text = f"--- a\n+++ b\n-old {HOSTILE}\n\n+new   spaced\n"
+    soup = BeautifulSoup(ui.verbatim_html(text, diff=True), "html.parser")
+    lines = soup.select("div.gw-verbatim > div")
+    assert [d.get_text().replace("\xa0", "") for d in lines] == text.splitlines()
+    assert not soup.find_all("img") and "\n" not in ui.verbatim_html(text)
+    assert [bool(d.get("style")) for d in lines] == [False, False, True, False, True]  # only changed lines tinted
+
+
 def test_text_table_reads_by_its_first_column_and_a_long_table_scrolls() -> None:
     soup = BeautifulSoup(ui.html_table(pl.DataFrame({"capability": ["coding"], "gap": [3.0]}), row_header=True),
                          "html.parser")
