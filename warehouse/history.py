@@ -66,6 +66,13 @@ def _table(columns: list[str], rows: list[tuple]) -> pa.Table:
     return pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}) if rows else pa.table({})
 
 
+def execute_over(con: duckdb.DuckDBPyConnection, sql: str, params: list, _rows: pa.Table) -> None:
+    """Run `sql`, which reads `_rows` under that name: DuckDB finds a Python variable of the frame that runs a
+    statement naming it (a replacement scan). One statement, where registering the table, running and
+    unregistering cost three (~0.4 ms each, paid by every fact table of every snapshot ingested)."""
+    con.execute(sql, params)
+
+
 @dataclass
 class Plan:
     """What a snapshot does to one table's facts in force, before anything is written."""
@@ -176,29 +183,17 @@ def apply_snapshot(
 
     key_match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM c.{k}" for k in spec.key)
     if closes:
-        con.register("_closes", _table([*spec.key, "old_from", "new_to"], closes))
-        con.execute(
-            f"UPDATE {spec.name} AS t SET valid_to = c.new_to FROM _closes AS c "
-            f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
-            [source],
-        )
-        con.unregister("_closes")
+        execute_over(con, f"UPDATE {spec.name} AS t SET valid_to = c.new_to FROM _rows AS c "
+                          f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
+                     [source], _table([*spec.key, "old_from", "new_to"], closes))
     if extends:
-        con.register("_extends", _table([*spec.key, "old_from", "new_from"], extends))
-        con.execute(
-            f"UPDATE {spec.name} AS t SET valid_from = c.new_from FROM _extends AS c "
-            f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
-            [source],
-        )
-        con.unregister("_extends")
+        execute_over(con, f"UPDATE {spec.name} AS t SET valid_from = c.new_from FROM _rows AS c "
+                          f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
+                     [source], _table([*spec.key, "old_from", "new_from"], extends))
     if inserts:
         cols = [*spec.key, *spec.values, "valid_from", "valid_to", "evidence_sha256"]
-        con.register("_inserts", _table(cols, inserts))
-        con.execute(
-            f"INSERT INTO {spec.name} (source, {', '.join(cols)}) SELECT ?, {', '.join(cols)} FROM _inserts",
-            [source],
-        )
-        con.unregister("_inserts")
+        execute_over(con, f"INSERT INTO {spec.name} (source, {', '.join(cols)}) SELECT ?, {', '.join(cols)} FROM _rows",
+                     [source], _table(cols, inserts))
     return plan.diff
 
 
