@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from gapwatch.source import Diff, FactChange
 from warehouse import runs
+from warehouse.db import execute_over
 from warehouse.facts import FactTable
 
 Key = tuple[Any, ...]
@@ -64,13 +65,6 @@ def alive_at(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, at: d
 
 def _table(columns: list[str], rows: list[tuple]) -> pa.Table:
     return pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}) if rows else pa.table({})
-
-
-def execute_over(con: duckdb.DuckDBPyConnection, sql: str, params: list, _rows: pa.Table) -> None:
-    """Run `sql`, which reads `_rows` under that name: DuckDB finds a Python variable of the frame that runs a
-    statement naming it (a replacement scan). One statement, where registering the table, running and
-    unregistering cost three (~0.4 ms each, paid by every fact table of every snapshot ingested)."""
-    con.execute(sql, params)
 
 
 @dataclass

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from gapwatch.source import held_back_text
 from warehouse import schedule_file
-from warehouse.db import first
+from warehouse.db import execute_over, first
 from warehouse.freshness import is_stale, newest_data
 
 # A run that saw data: the document was accepted, or was the same as the last accepted one.
@@ -100,15 +100,11 @@ def record_runs(con: duckdb.DuckDBPyConnection, recs: list[RunRecord]) -> list[i
         return []
     ids = [r[0] for r in con.execute("SELECT nextval('collection_run_id') FROM range(?)", [len(recs)]).fetchall()]
     names = [f.name for f in fields(RunRecord)]
-    con.register("_runs", pa.table({
+    execute_over(con, f"INSERT INTO collection_run (run_id, {', '.join(names)}) SELECT * FROM _rows", [], pa.table({
         "run_id": pa.array(ids, pa.int64()),
         **{n: pa.array([(getattr(r, n) or None) if n == "held_back" else getattr(r, n) for r in recs],
                        _RUN_TYPES.get(n)) for n in names},
     }))
-    try:
-        con.execute(f"INSERT INTO collection_run (run_id, {', '.join(names)}) SELECT * FROM _runs")
-    finally:
-        con.unregister("_runs")
     return ids
 
 
