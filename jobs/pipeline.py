@@ -38,6 +38,10 @@ from warehouse.writer_lock import WriterLock
 
 __all__ = ["Document", "Fetched", "Outcome", "Parsed", "Pipeline", "make_pipeline", "utcnow"]
 
+# A source ready to be written: what its fetch thread made of it (`Fetching._fetch_ahead`) and its runs as read when
+# the collection's ingests began (`runs.runs_at`).
+_Item = tuple[Source, Fetched, Callable[[], Parsed] | None, runs.RunsAt | None]
+
 
 class Pipeline(Fetching, HookSchedule):
     """Owns the writer's connection; every warehouse write goes through here, one at a time.
@@ -133,33 +137,50 @@ class Pipeline(Fetching, HookSchedule):
     def _ingest_as_completed(self, futures: dict[Future, Source], observed_at: datetime, trigger: str,
                              started: datetime, outcomes: list[Outcome],
                              on_outcome: Callable[[Outcome], None] | None) -> None:
-        """Ingest each source as its fetch completes: the sources completed when the writer gets to them, as one
-        group (`_ingest_group`). Outcomes in the order written."""
+        """Ingest each source as its fetch completes, in groups (`_ingest_group`): a group takes the sources
+        completed when the writer gets to it, and those that complete while it is written. Outcomes in the order
+        written."""
         # Every source's runs, as its judgement reads them, in one statement under the batch's write lock (one
         # statement per source before). Taken once: a source listed twice reads its own for the second time.
         before = runs.runs_at(self.con, [s.id for s in futures.values()], observed_at)
         # A group books its runs and writes them at its end: only where the batch defers the hooks that read run
         # ids (a collection that appends); otherwise each source is a group of its own.
         grouped = self._batch is not None and self._batch.deferred is not None
-        pending = set(futures)
-        while pending:
-            done, pending = wait(pending, return_when=FIRST_COMPLETED)
-            group: list[tuple[Source, Fetched, Callable[[], Parsed] | None, runs.RunsAt | None]] = []
-            for future in (f for f in futures if f in done):  # in the order fetched
-                source = futures[future]
-                # A source twice in one group would judge its second snapshot against runs not yet written.
-                if group and (not grouped or any(s.id == source.id for s, *_ in group)):
-                    self._ingest_group(group, observed_at, trigger, started, outcomes, on_outcome)
-                    group = []
-                group.append((source, *future.result(), before.pop(source.id, None)))
-            self._ingest_group(group, observed_at, trigger, started, outcomes, on_outcome)
+        pending, ready = set(futures), []
 
-    def _ingest_group(self, group: list[tuple[Source, Fetched, Callable[[], Parsed] | None, runs.RunsAt | None]],
-                      observed_at: datetime, trigger: str, started: datetime, outcomes: list[Outcome],
-                      on_outcome: Callable[[Outcome], None] | None) -> None:
-        """Ingest `group` (source, fetched, parsed, its runs) in one transaction: each source's facts as it is
-        judged, then every source's fetch log, documents, runs, debts and touches, one statement per table
-        (`RunBook`), where each source's own took ~10 statements of ~1 ms.
+        def completed(block: bool) -> None:
+            nonlocal pending
+            if pending:
+                done, pending = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+                ready.extend((futures[f], *f.result(), before.pop(futures[f].id, None))
+                             for f in futures if f in done)  # in the order fetched
+
+        while pending or ready:
+            if not ready:
+                completed(block=True)
+            group: list[_Item] = []
+
+            def more(group: list[_Item] = group) -> list[_Item]:
+                """What to add to `group` now: the sources ready, each at most once in a group (its second
+                snapshot would be judged against runs not yet written), one in all when not grouped."""
+                completed(block=False)
+                taken: list[_Item] = []
+                for item in list(ready):
+                    if (not grouped and (group or taken)) or any(s.id == item[0].id for s, *_ in (*group, *taken)):
+                        continue
+                    taken.append(item)
+                    ready.remove(item)
+                return taken
+
+            self._ingest_group(group, observed_at, trigger, started, outcomes, on_outcome, more)
+
+    def _ingest_group(self, group: list[_Item], observed_at: datetime, trigger: str, started: datetime,
+                      outcomes: list[Outcome], on_outcome: Callable[[Outcome], None] | None,
+                      more: Callable[[], list[_Item]] | None = None) -> None:
+        """Ingest `group` (source, fetched, parsed, its runs), and what `more` adds to it while it is written, in
+        one transaction: each source's facts as it is judged, then every source's fetch log, documents, runs,
+        debts and touches, one statement per table (`RunBook`), where each source's own took ~10 statements of
+        ~1 ms.
 
         Each source commits whole or not at all, and a crash keeps every group committed before. An error in one
         source rolls the group back; the sources judged before it are then written again, each in a transaction of
@@ -172,7 +193,12 @@ class Pipeline(Fetching, HookSchedule):
         done: list[Outcome] = []
         try:
             with self.atomic():
-                for source, fetched, prepared, known in group:
+                while True:
+                    if len(done) == len(group) and more is not None:
+                        group += more()  # the same list: what the error path below sees
+                    if len(done) == len(group):
+                        break
+                    source, fetched, prepared, known = group[len(done)]
                     done.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared,
                                                      check_freshness=False, runs_at=known))
                 if book is not None:

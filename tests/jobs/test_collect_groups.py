@@ -31,16 +31,18 @@ SOURCES = [lmarena.SOURCE, openrouter.SOURCE]
 class OneGroup(Pipeline):
     """Every source fetched before the first is written: the whole collection is one group."""
 
-    groups: list[list[str]]
-
     def _ingest_as_completed(self, futures, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
         wait(futures)
-        self.groups = []
+        self.written: list[list] = []
         super()._ingest_as_completed(futures, *args, **kwargs)
 
     def _ingest_group(self, group, *args, **kwargs) -> None:  # noqa: ANN001, ANN002, ANN003
-        self.groups.append([source.id for source, *_ in group])
+        self.written.append(group)  # the list the group fills as it is written
         super()._ingest_group(group, *args, **kwargs)
+
+    @property
+    def groups(self) -> list[list[str]]:
+        return [[source.id for source, *_ in group] for group in self.written]
 
 
 class SecondFails(OneGroup):
