@@ -186,7 +186,8 @@ class Fetching:
                     and (source.id, m) not in keyed})
         return fetched, lambda: parsed
 
-    def _log_fetches(self, source: Source, fetched: Fetched) -> None:
+    def _fetch_records(self, source: Source, fetched: Fetched) -> list[runs.FetchRecord]:
+        """The fetch log's rows for `fetched` (written with the source's ingest: `Pipeline._ingest_fetched`)."""
         records = []
         for res in fetched.results:
             if res.error:
@@ -201,4 +202,4 @@ class Fetching:
                 sha256=res.sha256, duration_ms=res.duration_ms, attempts=res.attempts, error=res.error,
                 final_url=res.final_url, retry_after_s=res.retry_after_s,
             ))
-        runs.record_fetches(self.con, records)
+        return records

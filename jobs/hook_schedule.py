@@ -22,6 +22,7 @@ from jobs.writer import Writer
 from warehouse import debts
 from warehouse.bulk import BulkWriter
 from warehouse.hooks import Hook, HookFn, Kind, as_hook
+from warehouse.run_book import RunBook
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +46,7 @@ class HookSchedule(Writer):
 
     hooks: list[Hook | HookFn]  # public: a bare function added to it is a per-outcome hook
     _batch: _Batch | None
+    _book: RunBook | None  # the runs of the group of ingests being written, when a whole collection books them
 
     def _hooks_of(self, kind: Kind) -> list[Hook]:
         """The hooks of `kind`, in their order."""
@@ -67,9 +69,26 @@ class HookSchedule(Writer):
 
     def _owe(self, source: Source, outcomes: list[Outcome]) -> None:
         """Put `outcomes`' per-outcome hooks on the deferring batch's bill, in the caller's transaction. An
-        accepted run owed here also owes the derive stage: `settle` reads both debts from this one."""
+        accepted run owed here also owes the derive stage: `settle` reads both debts from this one. While a
+        `RunBook` holds the runs (their ids not drawn yet), the debt is booked and written with them
+        (`_flush_book`)."""
         assert self._batch is not None and self._batch.deferred is not None
-        self._batch.deferred += [(source, o) for o in debts.owe_hooks(self.con, source.id, outcomes)]
+        if self._book is not None:
+            self._book.owed += [(source, o) for o in outcomes]
+        else:
+            self._owe_all([(source, o) for o in outcomes])
+
+    def _owe_all(self, items: list[tuple[Source, Outcome]]) -> None:
+        assert self._batch is not None and self._batch.deferred is not None
+        owed = {id(o) for o in debts.owe_hooks(self.con, [o for _, o in items])}
+        self._batch.deferred += [(s, o) for s, o in items if id(o) in owed]
+
+    def _flush_book(self, book: RunBook) -> None:
+        """Write what `book` holds and the debt it booked, inside the caller's transaction."""
+        book.flush(self.con)
+        if book.owed:
+            self._owe_all(book.owed)
+            book.owed = []
 
     def flush_bulk(self, source: Source, writer: BulkWriter) -> list[Outcome]:
         """Write what `writer` holds in one transaction and owe its outcomes' hooks to the batch, which must

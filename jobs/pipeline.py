@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 
 from collectors import registry
@@ -33,9 +33,14 @@ from warehouse.ingest import Document, Parsed, Unparseable, utcnow
 from warehouse.leftovers import remove_leftovers
 from warehouse.publish import publish_if_owed
 from warehouse.rawstore import RawStore
+from warehouse.run_book import RunBook
 from warehouse.writer_lock import WriterLock
 
 __all__ = ["Document", "Fetched", "Outcome", "Parsed", "Pipeline", "make_pipeline", "utcnow"]
+
+# A source ready to be written: what its fetch thread made of it (`Fetching._fetch_ahead`) and its runs as read when
+# the collection's ingests began (`runs.runs_at`).
+_Item = tuple[Source, Fetched, Callable[[], Parsed] | None, runs.RunsAt | None]
 
 
 class Pipeline(Fetching, HookSchedule):
@@ -68,6 +73,7 @@ class Pipeline(Fetching, HookSchedule):
         self.publish_after_ingest = publish_after_ingest
         self.write_lock = threading.RLock()
         self._batch = None
+        self._book = None
         self._atomic = False
 
     def close(self) -> None:
@@ -128,28 +134,90 @@ class Pipeline(Fetching, HookSchedule):
                     publish_if_owed(con, self.settings.published_file)
         return outcomes
 
-    def _ingest_as_completed(self, futures: dict, observed_at: datetime, trigger: str, started: datetime,
-                             outcomes: list[Outcome], on_outcome: Callable[[Outcome], None] | None) -> None:
+    def _ingest_as_completed(self, futures: dict[Future, Source], observed_at: datetime, trigger: str,
+                             started: datetime, outcomes: list[Outcome],
+                             on_outcome: Callable[[Outcome], None] | None) -> None:
+        """Ingest each source as its fetch completes, in groups (`_ingest_group`): a group takes the sources
+        completed when the writer gets to it, and those that complete while it is written. Outcomes in the order
+        written."""
         # Every source's runs, as its judgement reads them, in one statement under the batch's write lock (one
         # statement per source before). Taken once: a source listed twice reads its own for the second time.
         before = runs.runs_at(self.con, [s.id for s in futures.values()], observed_at)
-        for done in as_completed(futures):
-            source = futures[done]
-            fetched, prepared = done.result()
-            deferred = self._batch.deferred if self._batch is not None else None
-            owed = len(deferred) if deferred is not None else 0
-            try:
-                # One commit per source for its fetch log, documents, facts and run (each statement committing on
-                # its own costs a write-ahead-log sync apiece).
-                with self.atomic():
-                    outcomes.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared,
-                                                         check_freshness=False, runs_at=before.pop(source.id, None)))
-            except BaseException:
-                if deferred is not None:
-                    del deferred[owed:]  # rolled back: no hook is owed for it
-                raise
-            if on_outcome:
-                on_outcome(outcomes[-1])
+        # A group books its runs and writes them at its end: only where the batch defers the hooks that read run
+        # ids (a collection that appends); otherwise each source is a group of its own.
+        grouped = self._batch is not None and self._batch.deferred is not None
+        pending, ready = set(futures), []
+
+        def completed(block: bool) -> None:
+            nonlocal pending
+            if pending:
+                done, pending = wait(pending, timeout=None if block else 0, return_when=FIRST_COMPLETED)
+                ready.extend((futures[f], *f.result(), before.pop(futures[f].id, None))
+                             for f in futures if f in done)  # in the order fetched
+
+        while pending or ready:
+            if not ready:
+                completed(block=True)
+            group: list[_Item] = []
+
+            def more(group: list[_Item] = group) -> list[_Item]:
+                """What to add to `group` now: the sources ready, each at most once in a group (its second
+                snapshot would be judged against runs not yet written), one in all when not grouped."""
+                completed(block=False)
+                taken: list[_Item] = []
+                for item in list(ready):
+                    if (not grouped and (group or taken)) or any(s.id == item[0].id for s, *_ in (*group, *taken)):
+                        continue
+                    taken.append(item)
+                    ready.remove(item)
+                return taken
+
+            self._ingest_group(group, observed_at, trigger, started, outcomes, on_outcome, more)
+
+    def _ingest_group(self, group: list[_Item], observed_at: datetime, trigger: str, started: datetime,
+                      outcomes: list[Outcome], on_outcome: Callable[[Outcome], None] | None,
+                      more: Callable[[], list[_Item]] | None = None) -> None:
+        """Ingest `group` (source, fetched, parsed, its runs), and what `more` adds to it while it is written, in
+        one transaction: each source's facts as it is judged, then every source's fetch log, documents, runs,
+        debts and touches, one statement per table (`RunBook`), where each source's own took ~10 statements of
+        ~1 ms.
+
+        Each source commits whole or not at all, and a crash keeps every group committed before. An error in one
+        source rolls the group back; the sources judged before it are then written again, each in a transaction of
+        its own, before the error is raised: one source's failure never costs another its snapshot.
+        """
+        batch = self._batch
+        assert batch is not None
+        owed, last = len(batch.deferred) if batch.deferred is not None else 0, batch.last
+        book = self._book = RunBook() if batch.deferred is not None else None
+        done: list[Outcome] = []
+        try:
+            with self.atomic():
+                while True:
+                    if len(done) == len(group) and more is not None:
+                        group += more()  # the same list: what the error path below sees
+                    if len(done) == len(group):
+                        break
+                    source, fetched, prepared, known = group[len(done)]
+                    done.append(self._ingest_fetched(source, fetched, observed_at, trigger, started, prepared,
+                                                     check_freshness=False, runs_at=known))
+                if book is not None:
+                    self._flush_book(book)
+        except BaseException as exc:
+            self._book = None
+            if batch.deferred is not None:
+                del batch.deferred[owed:]  # rolled back: no hook is owed for them
+            batch.last = last
+            if isinstance(exc, Exception) and len(group) > 1:
+                for source, fetched, _, known in group[:len(done)]:  # parsed again: an ingest may alter its rows
+                    self._ingest_group([(source, fetched, None, known)], observed_at, trigger, started, outcomes,
+                                       on_outcome)
+            raise
+        self._book = None
+        outcomes += done
+        if on_outcome:
+            for outcome in done:
+                on_outcome(outcome)
 
     def _ingest_fetched(
         self, source: Source, fetched: Fetched, observed_at: datetime, trigger: str, started: datetime,
@@ -162,11 +230,15 @@ class Pipeline(Fetching, HookSchedule):
             # Shutting down: the source did nothing wrong, so no failed run is recorded (nor a failure streak).
             return Outcome(source.id, "cancelled", observed_at, error="cancelled: the service is shutting down")
         with self.write_lock:
-            self._log_fetches(source, fetched)
+            logged = self._fetch_records(source, fetched)
+            if self._book is not None:
+                self._book.fetches += logged
+            else:
+                runs.record_fetches(self.con, logged)
             if fetched.error:
                 error = fetched.error
                 outcome = Outcome(source.id, "failed", observed_at, error=f"{error} — {advice(error)}")
-                outcome.run_id = ingest.record(self.con, outcome, [], started, trigger)
+                ingest.record(self.con, outcome, [], started, trigger, self._book)
                 self._after_ingest(source, outcome)
                 return outcome
             outcome = self.ingest_documents(source, fetched.docs, observed_at, trigger=trigger, started=started,
@@ -219,7 +291,7 @@ class Pipeline(Fetching, HookSchedule):
                 self.con, self.raw, source, docs, observed_at, parse=parse,
                 min_row_ratio=self.settings.min_row_ratio, transaction=self._transaction,
                 after=lambda judged: self._after_ingest(source, judged), trigger=trigger, started=started,
-                force=force, runs_at=runs_at,
+                force=force, runs_at=runs_at, book=self._book,
             )
             if outcome.status != "ok":
                 return outcome

@@ -55,14 +55,16 @@ def clear_derive_owed(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("DELETE FROM derive_owed")
 
 
-def owe_hooks(con: duckdb.DuckDBPyConnection, source: str, outcomes: list[Outcome]) -> list[Outcome]:
-    """Owe the per-outcome hooks for those of `outcomes` that need them; return those."""
+def owe_hooks(con: duckdb.DuckDBPyConnection, outcomes: list[Outcome]) -> list[Outcome]:
+    """Owe the per-outcome hooks for those of `outcomes` (of any sources) that need them, in one statement;
+    return those."""
     owed = [o for o in outcomes if o.status in OWING_STATUSES]
     if owed:
         con.execute(
-            "INSERT INTO hooks_owed SELECT unnest(?::BIGINT[]), ?, unnest(?::TIMESTAMP[]), "
+            "INSERT INTO hooks_owed SELECT unnest(?::BIGINT[]), unnest(?::VARCHAR[]), unnest(?::TIMESTAMP[]), "
             "unnest(?::VARCHAR[]), ?",
-            [[o.run_id for o in owed], source, [o.observed_at for o in owed], [o.status for o in owed], utcnow()])
+            [[o.run_id for o in owed], [o.source for o in owed], [o.observed_at for o in owed],
+             [o.status for o in owed], utcnow()])
     return owed
 
 

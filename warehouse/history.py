@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from gapwatch.source import Diff, FactChange
 from warehouse import runs
+from warehouse.db import execute_over
 from warehouse.facts import FactTable
 
 Key = tuple[Any, ...]
@@ -176,29 +177,17 @@ def apply_snapshot(
 
     key_match = " AND ".join(f"t.{k} IS NOT DISTINCT FROM c.{k}" for k in spec.key)
     if closes:
-        con.register("_closes", _table([*spec.key, "old_from", "new_to"], closes))
-        con.execute(
-            f"UPDATE {spec.name} AS t SET valid_to = c.new_to FROM _closes AS c "
-            f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
-            [source],
-        )
-        con.unregister("_closes")
+        execute_over(con, f"UPDATE {spec.name} AS t SET valid_to = c.new_to FROM _rows AS c "
+                          f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
+                     [source], _table([*spec.key, "old_from", "new_to"], closes))
     if extends:
-        con.register("_extends", _table([*spec.key, "old_from", "new_from"], extends))
-        con.execute(
-            f"UPDATE {spec.name} AS t SET valid_from = c.new_from FROM _extends AS c "
-            f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
-            [source],
-        )
-        con.unregister("_extends")
+        execute_over(con, f"UPDATE {spec.name} AS t SET valid_from = c.new_from FROM _rows AS c "
+                          f"WHERE t.source = ? AND {key_match} AND t.valid_from = c.old_from",
+                     [source], _table([*spec.key, "old_from", "new_from"], extends))
     if inserts:
         cols = [*spec.key, *spec.values, "valid_from", "valid_to", "evidence_sha256"]
-        con.register("_inserts", _table(cols, inserts))
-        con.execute(
-            f"INSERT INTO {spec.name} (source, {', '.join(cols)}) SELECT ?, {', '.join(cols)} FROM _inserts",
-            [source],
-        )
-        con.unregister("_inserts")
+        execute_over(con, f"INSERT INTO {spec.name} (source, {', '.join(cols)}) SELECT ?, {', '.join(cols)} FROM _rows",
+                     [source], _table(cols, inserts))
     return plan.diff
 
 

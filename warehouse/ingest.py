@@ -21,6 +21,7 @@ from warehouse import drift, history, runs, validate
 from warehouse.bad_rows import hold_bad_rows
 from warehouse.facts import FACT_TABLES, table_for
 from warehouse.rawstore import RawStore
+from warehouse.run_book import RunBook
 from warehouse.transforms import touched
 
 
@@ -56,9 +57,13 @@ def run_record(outcome: Outcome, shas: list[str], started: datetime, trigger: st
 
 
 def record(con: duckdb.DuckDBPyConnection, outcome: Outcome, shas: list[str], started: datetime,
-           trigger: str) -> int:
-    """Record `outcome` as a collection run; its run id."""
-    return runs.record_run(con, run_record(outcome, shas, started, trigger))
+           trigger: str, book: RunBook | None = None) -> None:
+    """Record `outcome` as a collection run and set its run id; with `book`, booked there (the id comes with its
+    `flush`)."""
+    if book is not None:
+        book.runs.append((outcome, run_record(outcome, shas, started, trigger)))
+    else:
+        outcome.run_id = runs.record_run(con, run_record(outcome, shas, started, trigger))
 
 
 def ingest(
@@ -76,18 +81,23 @@ def ingest(
     started: datetime | None = None,
     force: bool = False,
     runs_at: runs.RunsAt | None = None,
+    book: RunBook | None = None,
 ) -> Outcome:
     """Judge `docs` as the state of `source` at `observed_at` and write history in one `transaction()`.
 
     `parse` returns the parsed rows with their evidence, or raises `Unparseable`; `after` runs for every
     judged outcome but an unchanged one. `force` re-judges documents already ingested (reparse). `runs_at`: the
     source's runs at `observed_at` (`runs.runs_at`), when the caller read them with other sources' under the
-    write lock it still holds (a whole collection).
+    write lock it still holds (a whole collection). `book`: the documents, run and touches are booked there for
+    the caller to write with other ingests' (`RunBook.flush`, in the same transaction), and the run id comes then.
     """
     started = started or utcnow()
     shas = [d.sha256 for d in docs]
-    runs.record_documents(con, [(d.sha256, len(d.body), raw.put(d.body, d.sha256)[1], d.content_type, d.url)
-                                for d in docs], started)
+    on_record = [(d.sha256, len(d.body), raw.put(d.body, d.sha256)[1], d.content_type, d.url) for d in docs]
+    if book is not None:
+        book.documents.append((started, on_record))
+    else:
+        runs.record_documents(con, on_record, started)
     known = (runs_at.judgement(shas) if runs_at is not None
              else runs.judgement(con, source.id, observed_at, shas))
     last, replayed = known.last, not force and known.replayed
@@ -98,7 +108,7 @@ def ingest(
     ):
         outcome = Outcome(source.id, "unchanged", observed_at, rows=(last[2] or 0) if last else 0)
         if not replayed:
-            outcome.run_id = record(con, outcome, shas, started, trigger)
+            record(con, outcome, shas, started, trigger, book)
         return outcome
     # A source never judged before has no fact anywhere: nothing to read back (its first collection).
     fresh = known.last is None
@@ -120,8 +130,11 @@ def ingest(
                                            full_snapshot=source.full_snapshot, next_at=known.next_at,
                                            alive=alive.get(row_type))
                 )
-            touched.record_touches(con, source.id, outcome)  # what the derive stage must recompute
-        outcome.run_id = record(con, outcome, shas, started, trigger)
+            if book is not None:  # what the derive stage must recompute
+                book.touches.append((source.id, outcome))
+            else:
+                touched.record_touches(con, source.id, outcome)
+        record(con, outcome, shas, started, trigger, book)
         after(outcome)
     return outcome
 

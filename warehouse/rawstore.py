@@ -32,6 +32,11 @@ class DamagedDocument(ValueError):
 class RawStore:
     def __init__(self, root: Path) -> None:
         self.root = root
+        # The compressed size of what this process stored or found stored, by sha256: a document is put by its
+        # fetch thread, then again by the writer, and each file-system call releases the GIL and waits for it
+        # again behind the parsing threads of a whole collection (up to the 5 ms switch interval apiece). A file
+        # moved aside or found missing (`intact`) is forgotten here.
+        self._sizes: dict[str, int] = {}
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / f"{sha256}.gz"
@@ -39,18 +44,23 @@ class RawStore:
     def put(self, body: bytes, sha256: str | None = None) -> tuple[str, int]:
         """Store `body`; return its sha256 and the compressed size. `sha256`: the body's digest, if known."""
         sha = sha256 or hashlib.sha256(body).hexdigest()
+        if sha in self._sizes:
+            return sha, self._sizes[sha]
         target = self.path(sha)
         if target.exists():
-            return sha, target.stat().st_size
+            size = self._sizes[sha] = target.stat().st_size
+            return sha, size
         target.parent.mkdir(parents=True, exist_ok=True)
         # Per process and thread: a backfill stores the next snapshot's documents while this one is ingested.
         tmp = target.with_suffix(f".tmp{os.getpid()}-{threading.get_ident()}")
+        data = gzip.compress(body, compresslevel=6, mtime=0)
         with open(tmp, "wb") as fh:
-            fh.write(gzip.compress(body, compresslevel=6, mtime=0))
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, target)
-        return sha, target.stat().st_size
+        self._sizes[sha] = len(data)
+        return sha, len(data)
 
     def get(self, sha256: str) -> bytes:
         """The document's bytes; DamagedDocument (naming it and what to do) when its file is missing or damaged."""
@@ -70,10 +80,12 @@ class RawStore:
         """The document's bytes when stored intact, else None. A damaged file is moved aside (`.damaged`), so the
         next fetch of its URL asks for the whole document again and stores a good copy under its name."""
         if not self.has(sha256):
+            self._sizes.pop(sha256, None)
             return None
         try:
             return self.get(sha256)
         except DamagedDocument as exc:
+            self._sizes.pop(sha256, None)
             aside = exc.path.with_name(exc.path.name + ".damaged")
             with contextlib.suppress(OSError):
                 os.replace(exc.path, aside)

@@ -15,7 +15,7 @@ import pyarrow as pa
 
 from gapwatch.source import held_back_text
 from warehouse import schedule_file
-from warehouse.db import first
+from warehouse.db import execute_over, first
 from warehouse.freshness import is_stale, newest_data
 
 # A run that saw data: the document was accepted, or was the same as the last accepted one.
@@ -66,14 +66,13 @@ _FETCH_COLUMNS = ("source", "url", "fetched_at", "status", "etag", "last_modifie
 
 
 def record_fetches(con: duckdb.DuckDBPyConnection, recs: list[FetchRecord]) -> None:
-    """Every fetch of one collection in one statement (a statement costs milliseconds, a row microseconds)."""
+    """Every fetch of one collection in one statement (a statement costs milliseconds, a row microseconds), read
+    from Arrow (a group of sources' 14 values per fetch as parameters took 5 ms)."""
     if not recs:
         return
-    row = f"({', '.join('?' * len(_FETCH_COLUMNS))})"
-    con.execute(
-        f"INSERT INTO fetch_log ({', '.join(_FETCH_COLUMNS)}) VALUES {', '.join([row] * len(recs))}",
-        [getattr(rec, c) for rec in recs for c in _FETCH_COLUMNS],
-    )
+    columns = ", ".join(_FETCH_COLUMNS)
+    execute_over(con, f"INSERT INTO fetch_log ({columns}) SELECT {columns} FROM _rows", [],
+                 pa.table({c: [getattr(rec, c) for rec in recs] for c in _FETCH_COLUMNS}))
 
 
 def record_run(con: duckdb.DuckDBPyConnection, rec: RunRecord) -> int:
@@ -100,15 +99,11 @@ def record_runs(con: duckdb.DuckDBPyConnection, recs: list[RunRecord]) -> list[i
         return []
     ids = [r[0] for r in con.execute("SELECT nextval('collection_run_id') FROM range(?)", [len(recs)]).fetchall()]
     names = [f.name for f in fields(RunRecord)]
-    con.register("_runs", pa.table({
+    execute_over(con, f"INSERT INTO collection_run (run_id, {', '.join(names)}) SELECT * FROM _rows", [], pa.table({
         "run_id": pa.array(ids, pa.int64()),
         **{n: pa.array([(getattr(r, n) or None) if n == "held_back" else getattr(r, n) for r in recs],
                        _RUN_TYPES.get(n)) for n in names},
     }))
-    try:
-        con.execute(f"INSERT INTO collection_run (run_id, {', '.join(names)}) SELECT * FROM _runs")
-    finally:
-        con.unregister("_runs")
     return ids
 
 
@@ -125,13 +120,12 @@ def record_documents(con: duckdb.DuckDBPyConnection, docs: list[tuple[str, int, 
     unique = list(first_seen.values())
     if not unique:
         return
-    con.execute(
-        "INSERT INTO raw_document SELECT d.*, ?::TIMESTAMP FROM (VALUES "
-        + ", ".join(["(?, ?::BIGINT, ?::BIGINT, ?, ?)"] * len(unique))
-        + ") d(sha256, size_bytes, stored_bytes, content_type, first_url) "
-        "WHERE NOT EXISTS (SELECT 1 FROM raw_document r WHERE r.sha256 = d.sha256)",
-        [seen_at, *(v for d in unique for v in d)],
-    )
+    names = ("sha256", "size_bytes", "stored_bytes", "content_type", "first_url")
+    execute_over(
+        con, f"INSERT INTO raw_document SELECT {', '.join(f'd.{n}' for n in names)}, ?::TIMESTAMP FROM _rows d "
+        "WHERE NOT EXISTS (SELECT 1 FROM raw_document r WHERE r.sha256 = d.sha256)", [seen_at],
+        pa.table({n: pa.array([d[i] for d in unique], pa.int64() if n.endswith("bytes") else pa.string())
+                  for i, n in enumerate(names)}))
 
 
 def last_validators(con: duckdb.DuckDBPyConnection, url: str) -> tuple[str | None, str | None, str | None]:

@@ -23,8 +23,14 @@ def record_touches(con: duckdb.DuckDBPyConnection, source: str, outcome: Any) ->
 def record_touches_many(con: duckdb.DuckDBPyConnection, source: str, outcomes: list[Any]) -> None:
     """`record_touches` of several outcomes of `source`, in one statement however many keys (a backfill
     snapshot may touch thousands)."""
+    record_touches_of(con, [(source, o) for o in outcomes])
+
+
+def record_touches_of(con: duckdb.DuckDBPyConnection, items: list[tuple[str, Any]]) -> None:
+    """`record_touches` of each (source, outcome) of `items`, in one statement (a group of sources written
+    together, `warehouse.run_book`)."""
     scopes: set[tuple[str, tuple[str, ...], Any]] = set()
-    for outcome in outcomes:
+    for source, outcome in items:
         if outcome.status != "ok":
             continue
         diff, day = outcome.diff, outcome.observed_at.date()
