@@ -6,10 +6,11 @@
 
 A publish brings a slot that no reader has open up to date with the warehouse (`block_copy.sync`: only the
 blocks that differ are written), then renames a link to it over the snapshot's path. A file readers may hold is
-never written: not the current snapshot, not a slot any process holds open. DuckDB takes a shared `fcntl` lock
-on a database file it opens, so a slot we can lock exclusively is held by no other process; one this process
-holds open (the `/proc/self/fd` entries) is skipped without being opened, because closing any descriptor of a
-file drops this process's `fcntl` locks on it. Where that cannot be told (no `/proc`, no locks on the file
+never written: not the current snapshot, not a slot any process holds open. A slot open in a process whose
+descriptors we can see (`/proc/<pid>/fd`: this one, our user's) is skipped without being opened (closing any
+descriptor of a file drops this process's `fcntl` locks on it; and a reader that opened a file has not locked
+it yet); DuckDB takes a shared `fcntl` lock on a database file it opens, so a slot we can also lock exclusively
+is held by no other user's process either. Where that cannot be told (no `/proc`, no locks on the file
 system), every publish takes a new slot: a full copy, today's cost, still never a file in use.
 
 Each publish names its slot once more (`.v<version>.<n>`, n never reused): DuckDB shares one database
@@ -59,13 +60,20 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _open_here(identity: tuple[int, int]) -> bool:
-    """Whether this process holds the file open (True when that cannot be told)."""
-    fds = Path("/proc/self/fd")
+def _open_anywhere(identity: tuple[int, int]) -> bool:
+    """Whether a process whose descriptors we may see (this one, and our user's) holds the file open; True when
+    that cannot be told. The lock alone is not enough: a reader opens the file, then DuckDB locks it, and a
+    reader held up between the two (a loaded machine) met a slot being rewritten."""
     try:
-        entries = list(fds.iterdir())
+        processes = [p for p in Path("/proc").iterdir() if p.name.isdigit()]
+        entries = list(Path("/proc/self/fd").iterdir())
     except OSError:
         return True
+    for process in processes:
+        try:
+            entries += list((process / "fd").iterdir())
+        except OSError:  # another user's process (its lock still speaks for it), or one that just ended
+            continue
     for entry in entries:
         try:
             st = entry.stat()
@@ -94,7 +102,7 @@ def acquire(target: Path) -> Slot:
     older = [p for p in slots if _identity(p) not in (None, current)][:-1]
     for path in older:
         identity = _identity(path)
-        if identity is None or _open_here(identity):
+        if identity is None or _open_anywhere(identity):
             continue
         fd = os.open(path, os.O_RDWR)
         if not _lock(fd) or (os.fstat(fd).st_dev, os.fstat(fd).st_ino) != identity:

@@ -196,6 +196,40 @@ def test_a_snapshot_a_reader_holds_is_never_written_by_later_publishes(tmp_path:
     con.close()
 
 
+OPENED_NOT_LOCKED = textwrap.dedent("""
+    import hashlib, sys
+    with open(sys.argv[1], "rb") as fh:  # opened as DuckDB opens a file, before it takes its lock
+        print("open", flush=True)
+        sys.stdin.readline()
+        print(hashlib.sha256(fh.read()).hexdigest(), flush=True)
+""")
+
+
+def test_a_snapshot_opened_but_not_yet_locked_is_never_written(tmp_path: Path) -> None:
+    """A reader held up between opening the snapshot and locking it (DuckDB does one, then the other) while
+    publishes go on: the file it opened is not taken as a free slot, whatever the number of publishes."""
+    import hashlib
+
+    con = _warehouse(tmp_path, rows=50_000)
+    target = tmp_path / "published" / "snap.duckdb"
+    publish(con, target)
+    original = hashlib.sha256(target.read_bytes()).hexdigest()
+    reader = subprocess.Popen([sys.executable, "-c", OPENED_NOT_LOCKED, str(target)], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        assert reader.stdout is not None and reader.stdout.readline().strip() == "open"
+        for n in range(5):
+            con.execute("UPDATE t SET price = price + 1 WHERE id % 100 = ?", [n])
+            publish(con, target)
+        out, _ = reader.communicate("\n", timeout=30)
+    finally:
+        if reader.poll() is None:
+            reader.kill()
+            reader.communicate()
+    assert out.strip() == original
+    con.close()
+
+
 def test_without_hard_links_each_publish_renames_a_whole_copy_into_place(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     def no_links(src: object, dst: object) -> None:
