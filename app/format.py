@@ -9,7 +9,6 @@ the SQL contract; only what a reader sees changes.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 
@@ -49,14 +48,6 @@ LABELS: dict[str, str] = {
     "why": "Why", "view": "View", "osi_approved": "OSI approved", "evidence_kind": "Evidence",
     "terms": "Terms as written", "models": "Models", "columns": "Columns", "sentence": "What changed",
 }
-
-
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:=^])")
-
-
-def literal(text: str) -> str:
-    """Text that Markdown (as Streamlit renders it: maths in `$…$`, `:colour[…]`, links) shows as typed."""
-    return _MARKDOWN.sub(r"\\\1", text).replace("\n", " ")
 
 
 def humanise(column: str) -> str:
