@@ -60,28 +60,32 @@ def _identity(path: Path) -> tuple[int, int] | None:
     return st.st_dev, st.st_ino
 
 
-def _open_anywhere(identity: tuple[int, int]) -> bool:
-    """Whether a process whose descriptors we may see (this one, and our user's) holds the file open; True when
-    that cannot be told. The lock alone is not enough: a reader opens the file, then DuckDB locks it, and a
-    reader held up between the two (a loaded machine) met a slot being rewritten."""
+def _open_anywhere() -> set[tuple[int, int]] | None:
+    """The files held open by the processes whose descriptors we may see (this one, and our user's); None when
+    that cannot be told. The lock alone is not enough: a reader opens the file, then DuckDB locks it, and a reader
+    held up between the two (a loaded machine) met a slot being rewritten."""
     try:
         processes = [p for p in Path("/proc").iterdir() if p.name.isdigit()]
-        entries = list(Path("/proc/self/fd").iterdir())
     except OSError:
-        return True
-    for process in processes:
+        return None
+    me = str(os.getpid())
+    if me not in {p.name for p in processes}:
+        return None
+    held: set[tuple[int, int]] = set()
+    for process in processes:  # this process among them
         try:
-            entries += list((process / "fd").iterdir())
+            entries = list((process / "fd").iterdir())
         except OSError:  # another user's process (its lock still speaks for it), or one that just ended
+            if process.name == me:
+                return None  # our own descriptors unseen: DuckDB's lock does not cover this process
             continue
-    for entry in entries:
-        try:
-            st = entry.stat()
-        except OSError:
-            continue
-        if (st.st_dev, st.st_ino) == identity:
-            return True
-    return False
+        for entry in entries:
+            try:
+                st = entry.stat()
+            except OSError:
+                continue
+            held.add((st.st_dev, st.st_ino))
+    return held
 
 
 def _lock(fd: int) -> bool:
@@ -100,9 +104,10 @@ def acquire(target: Path) -> Slot:
     current = _identity(target)
     slots = sorted(_slots(target), key=lambda p: p.stat().st_mtime_ns)
     older = [p for p in slots if _identity(p) not in (None, current)][:-1]
+    held = _open_anywhere() if older else set()  # one look at every process, not one per slot
     for path in older:
         identity = _identity(path)
-        if identity is None or _open_anywhere(identity):
+        if identity is None or held is None or identity in held:
             continue
         fd = os.open(path, os.O_RDWR)
         if not _lock(fd) or (os.fstat(fd).st_dev, os.fstat(fd).st_ino) != identity:
