@@ -252,20 +252,10 @@ READER = textwrap.dedent("""
     import json, os, sys, time
     from pathlib import Path
     import duckdb
+    from tests.held_snapshot_files import held_files
     path, done, mode = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     queries, errors, versions = 0, [], set()
-
-    def held_files():
-        # The snapshot files DuckDB holds open in this process, as (size, mtime): they must never change.
-        out = {}
-        for fd in os.listdir("/proc/self/fd"):
-            try:
-                if os.readlink(f"/proc/self/fd/{fd}").startswith(os.path.dirname(path)):
-                    st = os.stat(f"/proc/self/fd/{fd}")
-                    out[st.st_ino] = (st.st_size, st.st_mtime_ns)
-            except OSError:
-                pass
-        return out
+    folder = os.path.dirname(path)
 
     held = duckdb.connect(path, read_only=True) if mode == "held" else None
     end = time.monotonic() + 90
@@ -273,10 +263,11 @@ READER = textwrap.dedent("""
         con = None
         try:
             con = held or duckdb.connect(path, read_only=True)
-            before = held_files()
+            before = held_files(folder)
             versions.add(con.execute("SELECT max(version) FROM snapshot_info").fetchone()[0])
             con.execute("SELECT count(*) FROM v_prices_current").fetchone()
-            changed = {i: (was, held_files().get(i)) for i, was in before.items() if held_files().get(i, was) != was}
+            changed = {i: (was, held_files(folder).get(i)) for i, was in before.items()
+                       if held_files(folder).get(i, was) != was}
             if changed:
                 errors.append(f"a snapshot file was written while open: {changed}")
             queries += 2
@@ -298,7 +289,7 @@ def test_reader_process_queries_the_snapshot_in_a_loop_while_collections_run(tmp
     service.start()
     done = tmp_path / "enough"
     readers = {mode: subprocess.Popen([sys.executable, "-c", READER, str(settings.published_file), str(done), mode],
-                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                      stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
                for mode in ("fresh", "held")}
     wait_until(lambda: sum(n for (_, status), n in service.outcomes.items() if status == "ok") >= 9, timeout_s=60)
     done.touch()

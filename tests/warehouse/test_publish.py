@@ -15,6 +15,8 @@ import pytest
 from warehouse import block_copy, db
 from warehouse.publish import current_path, open_snapshot, publish
 
+ROOT = Path(__file__).resolve().parents[2]  # reader processes import tests.held_snapshot_files from here
+
 
 def test_the_snapshot_is_the_committed_state_and_never_an_open_transaction(tmp_path: Path) -> None:
     con = db.connect(tmp_path / "w.duckdb")
@@ -269,31 +271,22 @@ def test_a_publish_of_the_same_version_gets_a_name_of_its_own(tmp_path: Path) ->
 LOOPING_READER = textwrap.dedent("""
     import json, os, sys, time
     import duckdb
+    from tests.held_snapshot_files import held_files
     path, seconds = sys.argv[1], float(sys.argv[2])
     opened, errors = 0, []
-
-    def held():  # the snapshot files DuckDB holds open here: (size, mtime) must not move while it does
-        out = {}
-        for fd in os.listdir("/proc/self/fd"):
-            try:
-                if os.readlink(f"/proc/self/fd/{fd}").startswith(os.path.dirname(path)):
-                    st = os.stat(f"/proc/self/fd/{fd}")
-                    out[st.st_ino] = (st.st_size, st.st_mtime_ns)
-            except OSError:
-                pass
-        return out
+    folder = os.path.dirname(path)  # the snapshot files held open here: (size, mtime) must not move meanwhile
 
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         con = None
         try:
             con = duckdb.connect(path, read_only=True)
-            before = held()
+            before = held_files(folder)
             for _ in range(3):
                 con.execute("SELECT max(version) FROM snapshot_info").fetchall()
                 con.execute("SELECT count(*), sum(price) FROM t").fetchall()
                 time.sleep(0.002)
-            after = held()
+            after = held_files(folder)
             if any(after.get(i, was) != was for i, was in before.items()):
                 errors.append("written while open")
             opened += 1
@@ -313,7 +306,7 @@ def test_readers_opening_the_snapshot_in_a_loop_never_meet_a_file_being_written(
     target = tmp_path / "published" / "snap.duckdb"
     publish(con, target)
     readers = [subprocess.Popen([sys.executable, "-c", LOOPING_READER, str(target), "6"], stdout=subprocess.PIPE,
-                                text=True) for _ in range(2)]
+                                text=True, cwd=ROOT) for _ in range(2)]
     publishes = 0
     try:
         while any(r.poll() is None for r in readers):
