@@ -68,11 +68,25 @@ def _current(scores: pl.DataFrame, scored: pl.DataFrame, as_of: date) -> pl.Data
     )
 
 
-def _best(frame: pl.DataFrame) -> tuple[str, float] | None:
-    if frame.is_empty():
-        return None
-    top = frame.sort(["score", "model"], descending=[True, False]).row(0, named=True)
-    return top["model"], top["score"]
+Top = tuple[str, float]
+
+
+def _tops(current: pl.DataFrame) -> tuple[dict[tuple[str, str], dict[str, Top]], dict[tuple[str, str], datetime]]:
+    """Each (capability, board)'s top model per openness class (best score, then the first name), and the latest
+    `valid_from` of its facts: one sort and two group-bys where a filter and a sort per board, class and
+    definition cost ~0.1 ms apiece (~40 ms a derive at 19 sources)."""
+    tops: dict[tuple[str, str], dict[str, Top]] = {}
+    ranked = current.sort(["score", "model"], descending=[True, False])
+    for r in ranked.group_by(["capability", "board", "openness"], maintain_order=True).first().iter_rows(named=True):
+        tops.setdefault((r["capability"], r["board"]), {})[r["openness"]] = (r["model"], r["score"])
+    latest = current.group_by("capability", "board").agg(pl.col("valid_from").max())
+    return tops, {(r[0], r[1]): r[2] for r in latest.iter_rows()}
+
+
+def _best(tops: dict[str, Top], classes: tuple[str, ...]) -> Top | None:
+    """The top of the union of `classes`: the best of each class's top, in the same order (score, then name)."""
+    found = [tops[c] for c in classes if c in tops]
+    return min(found, key=lambda t: (-t[1], t[0])) if found else None
 
 
 def _candidates(patterns: list[str], boards: list[str], fresh: dict[str, date]) -> list[tuple[int, str]]:
@@ -111,14 +125,13 @@ class _Board:
     as_of: datetime | None
 
 
-def _judge(facts: pl.DataFrame, opens: tuple[str, ...], position: int, board: str,
+def _judge(tops: dict[str, Top], latest: datetime | None, opens: tuple[str, ...], position: int, board: str,
            newest: date | None) -> _Board:
-    best_open = _best(facts.filter(pl.col("openness").is_in(opens)))
-    unknown = _best(facts.filter(pl.col("openness") == "unknown"))
+    best_open = _best(tops, opens)
+    unknown = _best(tops, ("unknown",))
     if unknown is not None and best_open is not None and unknown[1] <= best_open[1]:
         unknown = None  # below the best open model it changes neither side
-    return _Board(position, board, newest, best_open, _best(facts.filter(pl.col("openness") == CLOSED)), unknown,
-                  facts["valid_from"].max() if not facts.is_empty() else None)
+    return _Board(position, board, newest, best_open, _best(tops, (CLOSED,)), unknown, latest)
 
 
 def _row(b: _Board, as_of: date, lag: int, patterns: list[str], note: str) -> dict:
@@ -171,16 +184,21 @@ def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.Dat
     """
     if fresh is None:
         fresh = board_freshness(scores.filter(pl.col("capability").is_not_null()))
-    current = _current(scores, scored, as_of)
+    tops, latest = _tops(_current(scores, scored, as_of))
+    capabilities = (*CAPABILITIES, *_own(preferences))
+    # What does not depend on the definition, once per capability.
+    patterns_of = {c: (preferences.filter(pl.col("capability") == c).sort("position")["board"].to_list()
+                       if not preferences.is_empty() else []) for c in capabilities}
+    lag_of = {c: _lag(preferences, c) for c in capabilities}
+    boards_of: dict[str, set[str]] = {}
+    for capability, board in scored.select("capability", "board").unique().iter_rows():
+        boards_of.setdefault(capability, set()).add(board)
     rows = []
     for definition in DEFINITIONS:
         opens = open_classes(definition)
-        for capability in (*CAPABILITIES, *_own(preferences)):
-            patterns = (preferences.filter(pl.col("capability") == capability).sort("position")["board"].to_list()
-                        if not preferences.is_empty() else [])
-            lag = _lag(preferences, capability)
-            here = current.filter(pl.col("capability") == capability)
-            boards = sorted(set(scored.filter(pl.col("capability") == capability)["board"].to_list()))
+        for capability in capabilities:
+            patterns, lag = patterns_of[capability], lag_of[capability]
+            boards = sorted(boards_of.get(capability, ()))
             qualifying: list[_Board] = []
             passed: list[tuple[int, str]] = []  # (candidate index, why), to name only boards tried before the chosen
             too_old: list[tuple[int, str]] = []  # beyond the absolute age limit: named together, briefly
@@ -191,7 +209,8 @@ def gap_headline(scores: pl.DataFrame, scored: pl.DataFrame, preferences: pl.Dat
                 if newest is None or (as_of - newest).days > max_age_days:
                     too_old.append((index, f"{board} ({newest})"))
                     continue
-                judged = _judge(here.filter(pl.col("board") == board), opens, position, board, newest)
+                judged = _judge(tops.get((capability, board), {}), latest.get((capability, board)), opens,
+                                position, board, newest)
                 if judged.best_open is None or judged.best_closed is None:
                     side = "open" if judged.best_open is None else "closed"
                     passed.append((index, f"{board}: no current {side} model of known openness"))

@@ -156,3 +156,37 @@ def test_a_model_that_left_the_board_is_not_current() -> None:
     )
     chosen = row(headline(frame, prefs(general=["arena"])), "general")
     assert chosen["board"] is None and "no current open model" in chosen["note"]
+
+
+def test_best_models_equal_a_sort_of_each_boards_current_facts_on_random_boards() -> None:
+    """The rule reads each side's best from per-(board, class) tops: on seeded random boards with tied scores,
+    unknown and null openness, ended and future facts, every row names what sorting the board's current facts
+    (score descending, then name) names."""
+    import random
+
+    from gapwatch.vocabulary import CLOSED, DEFINITIONS, open_classes
+
+    classes = ("closed", "open-source", "open-weights-permissive", "open-weights-restricted",
+               "open-weights-noncommercial", "unknown", None)
+    for seed in range(12):
+        rng = random.Random(seed)
+        rows = [(board, "overall", "general", f"m{rng.randrange(40):02d}", rng.choice(classes),
+                 float(rng.randrange(1200, 1210)), rng.choice(("2025-12-01", "2026-02-01", "2026-04-01")),
+                 rng.choice((None, None, "2026-01-15", "2026-03-01")))
+                for board in ("a", "b", "c") for _ in range(25)]
+        frame = scores(*[r for r in rows if r[7] is None or r[7] > r[6]])
+        table = headline(frame, prefs(general=["a", "b", "c"]))
+        for definition in DEFINITIONS:
+            got = row(table, "general", definition)
+            if got["board"] is None:
+                continue
+            alive = frame.filter(pl.col("board") == got["board"], pl.col("valid_from").dt.date() <= AS_OF,
+                                 pl.col("valid_to").is_null() | (pl.col("valid_to").dt.date() > AS_OF))
+
+            def best(side: pl.Expr, alive: pl.DataFrame = alive) -> tuple[str, float]:
+                top = alive.filter(side).sort(["score", "model"], descending=[True, False]).row(0, named=True)
+                return top["model"], top["score"]
+
+            assert (got["best_open_model"], got["best_open_score"]) == best(
+                pl.col("openness").is_in(open_classes(definition))), (seed, definition)
+            assert (got["best_closed_model"], got["best_closed_score"]) == best(pl.col("openness") == CLOSED)
