@@ -7,8 +7,6 @@ or catch it to skip one bad entry (and say so in `ParseResult.skipped`).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -30,15 +28,12 @@ class RowError(ValueError):
         self.key = key or {}
 
 
-@contextmanager
-def _identified(row_type: type, **key: Any) -> Iterator[None]:
-    """Re-raise a RowError of the block with the fact it concerns (the non-empty parts of its key)."""
-    try:
-        yield
-    except RowError as exc:
-        if exc.row_type is None:
-            exc.row_type, exc.key = row_type, {k: v for k, v in key.items() if v not in (None, "")}
-        raise
+def _identify(exc: RowError, row_type: type, **key: Any) -> None:
+    """Name the fact a RowError concerns (the non-empty parts of its key), unless it already does. Called from an
+    `except` clause, not a context manager: a row type validates every parsed row, and a `with` per row cost
+    more than its checks (~1.5 µs of 2.6)."""
+    if exc.row_type is None:
+        exc.row_type, exc.key = row_type, {k: v for k, v in key.items() if v not in (None, "")}
 
 
 def _check_price(name: str, value: float | None) -> None:
@@ -67,13 +62,16 @@ class PriceRow:
     modality: str | None = None
 
     def __post_init__(self) -> None:
-        with _identified(PriceRow, provider=self.provider, model=self.model, tier=self.tier):
+        try:
             if not self.provider or not self.model:
                 raise RowError(f"price row needs provider and model, got {self.provider!r}/{self.model!r}")
             if self.input_per_mtok is None and self.output_per_mtok is None:
                 raise RowError(f"{self.provider}/{self.model}: neither input nor output price")
             for name in ("input_per_mtok", "output_per_mtok", "cache_read_per_mtok", "cache_write_per_mtok"):
                 _check_price(name, getattr(self, name))
+        except RowError as exc:
+            _identify(exc, PriceRow, provider=self.provider, model=self.model, tier=self.tier)
+            raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,11 +88,14 @@ class ModelRow:
     license: str | None = None
 
     def __post_init__(self) -> None:
-        with _identified(ModelRow, model=self.model):
+        try:
             if not self.model:
                 raise RowError("model row without a model id")
             if self.context_length is not None and self.context_length < 0:
                 raise RowError(f"{self.model}: negative context length {self.context_length}")
+        except RowError as exc:
+            _identify(exc, ModelRow, model=self.model)
+            raise
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +116,7 @@ class ScoreRow:
     license: str | None = None
 
     def __post_init__(self) -> None:
-        with _identified(ScoreRow, board=self.board, category=self.category, model=self.model):
+        try:
             if not self.board or not self.category or not self.model:
                 raise RowError(f"score row needs board, category and model: {self.board}/{self.category}/"
                                f"{self.model}")
@@ -123,6 +124,9 @@ class ScoreRow:
                 raise RowError(f"{self.board}/{self.model}: score {self.score!r} is not a number")
             if self.votes is not None and self.votes < 0:
                 raise RowError(f"{self.board}/{self.model}: negative vote count {self.votes}")
+        except RowError as exc:
+            _identify(exc, ScoreRow, board=self.board, category=self.category, model=self.model)
+            raise
 
 
 @dataclass(frozen=True, slots=True)

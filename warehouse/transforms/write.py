@@ -5,6 +5,8 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
+from warehouse.db import execute_over
+
 
 def replace(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame, where: str = "",
             params: list | None = None) -> None:
@@ -14,9 +16,5 @@ def replace(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame, wher
 
 
 def insert(con: duckdb.DuckDBPyConnection, name: str, frame: pl.DataFrame) -> None:
-    if frame.height:
-        con.register("_transform_rows", frame.to_arrow())
-        try:
-            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _transform_rows")
-        finally:
-            con.unregister("_transform_rows")
+    if frame.height:  # read by name, not registered: one statement where three cost ~1 ms (x20 tables a derive)
+        execute_over(con, f"INSERT INTO {name} BY NAME SELECT * FROM _rows", [], frame.to_arrow())
