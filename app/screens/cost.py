@@ -25,7 +25,7 @@ daily_mtok = col1.number_input(
 input_share = col2.slider("Share of input tokens", 0.0, 1.0, defaults.tco_input_share, 0.05, key="tco_input_share",
                           format="%.2f")
 monthly_tokens = daily_mtok * tco.MTOK * cost_options.DAYS_PER_MONTH
-col3.metric("Tokens per month", format.tokens(monthly_tokens))
+ui.metric("Tokens per month", format.tokens(monthly_tokens), where=col3)
 workload = tco.Workload(monthly_tokens=monthly_tokens, input_share=input_share)
 
 prices = data.tco_prices(snap)
@@ -119,8 +119,8 @@ options = cost_options.estimates(workload, closed, closed_in, closed_out, open_m
 st.subheader("Monthly cost")
 cols = st.columns(3)
 for col, est in zip(cols, options, strict=True):
-    col.metric(f"{est.option}, per month", format.usd_range(est.low, est.high, cents=False),
-               help=f"{format.usd_range(est.per_mtok_low, est.per_mtok_high)} per 1M tokens")
+    ui.metric(f"{est.option}, per month", format.usd_range(est.low, est.high, cents=False),
+              help=f"{format.usd_range(est.per_mtok_low, est.per_mtok_high)} per 1M tokens", where=col)
     col.caption(" · ".join(x for x in (est.model or "", est.note) if x))
 bars = pl.DataFrame({"option": [e.option for e in options], "low": [e.low for e in options],
                      "high": [e.high for e in options],

@@ -41,20 +41,20 @@ cheapest = data.cheapest_of_top(snap)
 
 board_name = top["board"][0] if data.present(top) else "the main general board"
 col1, col2, col3 = st.columns(3)
-col1.metric("Models tracked", "—" if tracked is None else f"{tracked:,}",
-            help="Models with an openness class, from every source's names matched to one model.")
-col2.metric(f"Open share of the top {data.TOP_N}", "—" if share is None else format.pct(share, ratio=True),
-            help=f"Current top {data.TOP_N} on {board_name}; open = {definition}.")
+ui.metric("Models tracked", "—" if tracked is None else f"{tracked:,}",
+          help="Models with an openness class, from every source's names matched to one model.", where=col1)
+ui.metric(f"Open share of the top {data.TOP_N}", "—" if share is None else format.pct(share, ratio=True),
+          help=f"Current top {data.TOP_N} on {board_name}; open = {definition}.", where=col2)
 if data.present(cheapest):
-    col3.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['price'][0])} / 1M",
-                help=f"Of the same top {data.TOP_N} on {board_name}, the cheapest blended price (3 input : 1 output "
-                     "tokens) a buyer pays: the maker's list price, else the cheapest host's market price; never a "
-                     "reseller's or a grey market's.")
+    ui.metric(f"Cheapest of the top {data.TOP_N} by quality", f"{format.usd(cheapest['price'][0])} / 1M",
+              help=f"Of the same top {data.TOP_N} on {board_name}, the cheapest blended price (3 input : 1 output "
+                   "tokens) a buyer pays: the maker's list price, else the cheapest host's market price; never a "
+                   "reseller's or a grey market's.", where=col3)
     row = cheapest.row(0, named=True)
     col3.caption(f"{row['model']} (rank {row['rank']}): {row['kind']} price at {row['provider']} ({row['tier']}), "
                  f"since {format.day(row['since'])}")
 else:
-    col3.metric(f"Cheapest of the top {data.TOP_N} by quality", "—")
+    ui.metric(f"Cheapest of the top {data.TOP_N} by quality", "—", where=col3)
 
 if data.present(headline):
     pairs = tuple((r["capability"], r["board"]) for r in headline.iter_rows(named=True) if r["board"])

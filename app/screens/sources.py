@@ -18,9 +18,9 @@ if data.present(health):
     failing = health.filter(health["failures_in_a_row"] > 0).height
     never = health.filter(health["last_success"].is_null()).height
     c1, c2, c3 = st.columns(3)
-    c1.metric("Sources", health.height)
-    c2.metric("Failing now", failing)
-    c3.metric("Never succeeded", never)
+    ui.metric("Sources", health.height, where=c1)
+    ui.metric("Failing now", failing, where=c2)
+    ui.metric("Never succeeded", never, where=c3)
     ui.table(health, key="source_health")
     for row in health.filter(health["held_back"].is_not_null()).iter_rows(named=True):
         # Entries that failed validation: shown as text (they quote upstream values), never as Markdown.
@@ -36,7 +36,7 @@ else:
 st.subheader("Unmatched model names")
 unmatched = data.unmatched_names(snap)
 if data.present(unmatched):
-    st.metric("Unmatched names", unmatched.height)
+    ui.metric("Unmatched names", unmatched.height)
     ui.table(unmatched, key="unmatched")
     st.caption("Names a source uses that identity resolution could not map to a canonical model; "
                "add a manual alias to match them.")

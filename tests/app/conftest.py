@@ -189,6 +189,12 @@ def html_tables(at: AppTest) -> list[pd.DataFrame]:
     return frames
 
 
+def metrics(at: AppTest) -> dict[str, str]:
+    """The headline figures the page drew (`app.ui.metric`): label → value, as the reader reads them."""
+    return {m.select_one(".gw-label").get_text(): m.select_one(".gw-value").get_text()
+            for block in at.markdown for m in BeautifulSoup(block.value, "html.parser").select("div.gw-metric")}
+
+
 def charts_drawn(at: AppTest) -> list[BeautifulSoup]:
     """The charts the page drew (`app.ui.chart`): each one's SVG."""
     return [svg for block in at.markdown

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from app import format, ui
 from collectors.registry import SOURCES
 from gapwatch.vocabulary import CAPABILITIES
-from tests.app.conftest import PAGES, TITLES, chooser, html_tables, open_app, relation_exists, view
+from tests.app.conftest import PAGES, TITLES, chooser, html_tables, metrics, open_app, relation_exists, view
 from warehouse.progress import clear_progress, write_progress
 
 DEEPSEEK = "deepseek/deepseek-chat-v3-0324"
@@ -127,7 +127,7 @@ def test_no_raw_names_or_none_on_any_page(page: str, filled_snapshot: Path, use_
         assert not raw, f"{page}: raw column names {raw}"
         cells = {str(v) for column in frame.columns for v in frame[column].tolist()}
         assert not cells & {"None", "nan", "NaN", "NaT", "null"}, f"{page}: {cells & {'None', 'nan', 'NaN', 'NaT'}}"
-    texts = [m.value for m in at.metric] + [c.value for c in at.caption] + [m.value for m in at.markdown]
+    texts = [*metrics(at).values(), *(c.value for c in at.caption), *(m.value for m in at.markdown)]
     assert not [t for t in texts if "None" in t.split()], f"{page}: 'None' in {texts}"
 
 
@@ -211,14 +211,14 @@ def test_sources_health_matches_collection_runs(filled_snapshot: Path, use_snaps
 def test_headline_open_share_matches_top_models(filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
     at = open_app("landscape")
-    metric = next(m for m in at.metric if m.label.startswith("Open share of the top"))
+    share_shown = next(v for label, v in metrics(at).items() if label.startswith("Open share of the top"))
     if not relation_exists(filled_snapshot, "v_main_board_top"):
-        assert metric.value == "—"
+        assert share_shown == "—"
         return
     top = view(filled_snapshot, "SELECT openness FROM v_main_board_top")
     assert len(top) == 10
     share = sum(o.startswith("open-") for (o,) in top) / len(top)
-    assert metric.value == f"{share * 100:.1f} %"
+    assert share_shown == f"{share * 100:.1f} %"
 
 
 def test_biggest_cuts_equal_the_view(filled_snapshot: Path, use_snapshot) -> None:
@@ -279,11 +279,11 @@ def test_cost_calculator_reproduces_the_seeds_figures(filled_snapshot: Path, use
     at.number_input(key="tco_ops").set_value(0.0)
     at.run()
     rendered(at, "cost")
-    metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Tokens per month"] == "1.5 B"
-    assert metrics["Closed API, per month"] == "$1,875"
-    assert metrics["Hosted open model, per month"] == "$1,200 – $1,600"
-    assert metrics["Self-hosted open weights, per month"] == "$4,000 – $8,001"
+    shown = metrics(at)
+    assert shown["Tokens per month"] == "1.5 B"
+    assert shown["Closed API, per month"] == "$1,875"
+    assert shown["Hosted open model, per month"] == "$1,200 – $1,600"
+    assert shown["Self-hosted open weights, per month"] == "$4,000 – $8,001"
     costs = frame_with(at, "Self-hosting wins from (per month)").set_index("Option")
     # One replica at $4,000 beats $1.25 per 1M from 3.2 B tokens a month; its capacity is 3.9 B.
     assert costs.loc["Closed API", "Self-hosting wins from (per month)"] == "3.2 B tokens"
