@@ -131,7 +131,7 @@ class Pipeline(Fetching, HookSchedule):
                 self.publish()
             else:  # nothing new, but what a reader sees of health may be (a source_stale event, a failure)
                 with self.locked() as con:
-                    publish_if_owed(con, self.settings.published_file)
+                    publish_if_owed(con, self.settings.published_file, after_unchanged_run=True)
         return outcomes
 
     def _ingest_as_completed(self, futures: dict[Future, Source], observed_at: datetime, trigger: str,

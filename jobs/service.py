@@ -193,7 +193,7 @@ class Service:
             if status != "unchanged":
                 self.pipe.publish()
             else:
-                publish_if_owed(con, self.settings.published_file)
+                publish_if_owed(con, self.settings.published_file, after_unchanged_run=True)
         self.outcomes[(source.id, status)] += 1  # counted once the run's schedule and snapshot are out
         self.alerts.request()
 

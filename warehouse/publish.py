@@ -197,6 +197,9 @@ def _attach(path: Path) -> duckdb.DuckDBPyConnection:
 _LAST_PUBLISHED_RUN = "SELECT max(run_id) FROM collection_run WHERE status <> 'unchanged'"
 
 
+_BEHIND = "the warehouse holds"  # the start of the two reasons an unchanged run's own records can give
+
+
 def snapshot_problem(con: duckdb.DuckDBPyConnection, target: Path) -> str | None:
     """Why the snapshot at `target` is not the warehouse's (`con`) last publish of its current state, or None.
 
@@ -230,12 +233,18 @@ def snapshot_problem(con: duckdb.DuckDBPyConnection, target: Path) -> str | None
     return None
 
 
-def publish_if_owed(con: duckdb.DuckDBPyConnection, target: Path) -> int | None:
+def publish_if_owed(con: duckdb.DuckDBPyConnection, target: Path, *, after_unchanged_run: bool = False) -> int | None:
     """Publish when the snapshot is missing, damaged or behind the warehouse (`snapshot_problem`); the new
     version, or None when the snapshot was current. Every writer calls it on opening the warehouse: a publish
-    is owed until it is done, whatever killed the process that owed it."""
+    is owed until it is done, whatever killed the process that owed it.
+
+    `after_unchanged_run`: called after runs that fetched nothing new, whose records may still hold what readers
+    must see (a source gone stale); the snapshot being behind is then expected, not a publish cut short."""
     problem = snapshot_problem(con, target)
     if problem is None:
         return None
-    log.warning("publishing again: %s", problem)
+    if after_unchanged_run and problem.startswith(_BEHIND):
+        log.info("publishing: the run recorded what readers must see (a source gone stale, a health event)")
+    else:
+        log.warning("publishing again: %s", problem)
     return publish(con, target)
