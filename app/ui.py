@@ -26,9 +26,12 @@ def no_data(what: str) -> None:
 # How a table is drawn. Streamlit's interactive grid cost a page's first visit in Chromium 1.1 s and `st.table`
 # 0.4 s (their scripts load on first use; bench/bench_pages.py), so tables are our own HTML, which costs nothing:
 # whole up to STATIC_ROWS rows, in a scrolling box up to HTML_ROWS; a longer one shows its first STATIC_ROWS rows
-# and keeps the sortable grid in a fold, built when opened.
+# and keeps the sortable grid in a fold, built when opened. A cell of up to NOWRAP_CHARS characters (a date and
+# time, a number, a status, a model id) stays on one line: a wide table's dates broke over three lines, and
+# the table scrolls sideways rather than do that; longer text wraps.
 STATIC_ROWS = 25
 HTML_ROWS = 500
+NOWRAP_CHARS = 24
 _TABLE_STYLE = (
     "<style>.gw-table{max-width:100%;overflow:auto;margin-bottom:1rem}"
     ".gw-table.gw-scroll{max-height:30rem}"
@@ -36,7 +39,7 @@ _TABLE_STYLE = (
     ".gw-table th,.gw-table td{border-bottom:1px solid rgba(49,51,63,0.1);padding:0.25rem 0.5rem;"
     "text-align:left;vertical-align:top}"
     ".gw-table thead th{position:sticky;top:0;background:#fff;font-weight:600;color:rgba(49,51,63,0.7)}"
-    ".gw-table tbody th{font-weight:600}</style>"
+    ".gw-table tbody th{font-weight:600}.gw-table .gw-nw{white-space:nowrap}</style>"
 )
 
 
@@ -116,12 +119,11 @@ def html_table(frame: pl.DataFrame, *, links: dict[str, str] | None = None, row_
     for values in shown.iter_rows():
         cells = []
         for i, (column, value) in enumerate(zip(shown.columns, values, strict=True)):
-            if column in labels:
-                text = _link(value, labels[column])
-            else:
-                text = escape(format.MISSING if value is None else str(value))
+            plain = format.MISSING if value is None else str(value)
+            text = _link(value, labels[column]) if column in labels else escape(plain)
             tag = "th" if row_header and i == 0 else "td"
-            cells.append(f"<{tag}>{text}</{tag}>")
+            short = ' class="gw-nw"' if len(plain) <= NOWRAP_CHARS else ""
+            cells.append(f"<{tag}{short}>{text}</{tag}>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     scroll = " gw-scroll" if frame.height > STATIC_ROWS else ""
     return (f'{_TABLE_STYLE}<div class="gw-table{scroll}"><table><thead><tr>{heads}</tr></thead>'
