@@ -26,12 +26,11 @@ def no_data(what: str) -> None:
 # How a table is drawn. Streamlit's interactive grid cost a page's first visit in Chromium 1.1 s and `st.table`
 # 0.4 s (their scripts load on first use; bench/bench_pages.py), so tables are our own HTML, which costs nothing:
 # whole up to STATIC_ROWS rows, in a scrolling box up to HTML_ROWS; a longer one shows its first STATIC_ROWS rows
-# and keeps the sortable grid in a fold, built when opened. A cell of up to NOWRAP_CHARS characters (a date and
-# time, a number, a status, a model id) stays on one line: a wide table's dates broke over three lines, and
-# the table scrolls sideways rather than do that; longer text wraps.
+# and keeps the sortable grid in a fold, built when opened. A date, a time or a number stays on one line (a wide
+# table broke "2026-12-06 19:03" over three); names and sentences wrap, so the table still fits the page.
 STATIC_ROWS = 25
 HTML_ROWS = 500
-NOWRAP_CHARS = 24
+_ONE_LINE = re.compile(r"[-+−$]?\d[\d\-−:.,/ %]{0,19}")
 _TABLE_STYLE = (
     "<style>.gw-table{max-width:100%;overflow:auto;margin-bottom:1rem}"
     ".gw-table.gw-scroll{max-height:30rem}"
@@ -122,8 +121,8 @@ def html_table(frame: pl.DataFrame, *, links: dict[str, str] | None = None, row_
             plain = format.MISSING if value is None else str(value)
             text = _link(value, labels[column]) if column in labels else escape(plain)
             tag = "th" if row_header and i == 0 else "td"
-            short = ' class="gw-nw"' if len(plain) <= NOWRAP_CHARS else ""
-            cells.append(f"<{tag}{short}>{text}</{tag}>")
+            one_line = ' class="gw-nw"' if _ONE_LINE.fullmatch(plain) else ""
+            cells.append(f"<{tag}{one_line}>{text}</{tag}>")
         rows.append(f"<tr>{''.join(cells)}</tr>")
     scroll = " gw-scroll" if frame.height > STATIC_ROWS else ""
     return (f'{_TABLE_STYLE}<div class="gw-table{scroll}"><table><thead><tr>{heads}</tr></thead>'

@@ -41,10 +41,11 @@ def test_text_table_reads_by_its_first_column_and_a_long_table_scrolls() -> None
     soup = BeautifulSoup(ui.html_table(pl.DataFrame({"capability": ["coding"], "gap": [3.0]}), row_header=True),
                          "html.parser")
     assert [c.name for c in soup.select("tbody tr")[0].children] == ["th", "td"]
-    # A date and time stays on one line; a sentence wraps.
-    row = BeautifulSoup(ui.html_table(pl.DataFrame({"last run": ["2026-12-06 19:03"], "held back": ["x " * 40]})),
-                        "html.parser").select("tbody td")
-    assert [cell.get("class") for cell in row] == [["gw-nw"], None]
+    # A date and time, a price, a share stay on one line; a name and a sentence wrap.
+    cells = {"last run": "2026-12-06 19:03", "price": "$1,875", "share": "5.5 %", "model": "gpt-5.2-codex",
+             "held back": "1 row held back: " + "x " * 40}
+    row = BeautifulSoup(ui.html_table(pl.DataFrame({k: [v] for k, v in cells.items()})), "html.parser")
+    assert [cell.get("class") for cell in row.select("tbody td")] == [["gw-nw"]] * 3 + [None, None]
     long = pl.DataFrame({"model": [f"m{i}" for i in range(ui.STATIC_ROWS + 1)]})
     assert 'class="gw-table gw-scroll"' in ui.html_table(long)
     assert 'class="gw-table"' in ui.html_table(long.head(ui.STATIC_ROWS))
