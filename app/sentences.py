@@ -182,3 +182,14 @@ def headline_table(headline: pl.DataFrame) -> pl.DataFrame:
         "Capability", "Best open model", "Open score", "Best closed model", "Closed score", "Gap", "Gap %",
         "90-day trend", "Board", "Data of", "Note")})
     return table if (table["Note"] != "").any() else table.drop("Note")
+
+
+def stale_notice(health: pl.DataFrame) -> str | None:
+    """One notice naming every stale source with its newest data (Markdown; source ids are ours), or None."""
+    stale = health.filter(pl.col("stale"))
+    if stale.is_empty():
+        return None
+    listed = ", ".join(f"**{r['source']}** ({format.day(r['newest_data'])})" for r in stale.iter_rows(named=True))
+    many = "One source is" if stale.height == 1 else f"{stale.height} sources are"
+    return (f"{many} stale, their newest data older than each declares they may be (the upstream may have stopped "
+            f"publishing): {listed}.")

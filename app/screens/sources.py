@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import data, ui
+from app import data, sentences, ui
 
 st.title("Sources")
 snap = ui.snapshot_or_stop()
@@ -21,13 +21,14 @@ if data.present(health):
     ui.metric("Sources", health.height, where=c1)
     ui.metric("Failing now", failing, where=c2)
     ui.metric("Never succeeded", never, where=c3)
-    ui.table(health, key="source_health")
+    # What was held back and why a source is retired are sentences, each said in full under the table: in it
+    # they pushed the Stale column off the page and stretched their rows to ten lines.
+    ui.table(health.drop("held_back", "retired"), key="source_health")
     for row in health.filter(health["held_back"].is_not_null()).iter_rows(named=True):
         # Entries that failed validation: shown as text (they quote upstream values), never as Markdown.
         st.text(f"⚠ {row['source']}: {row['held_back']}")
-    for row in health.filter(health["stale"]).iter_rows(named=True):
-        st.warning(f"**{row['source']}** is stale: its newest data are of {row['newest_data']}, older than it "
-                   "declares they may be (the upstream may have stopped publishing).")
+    if notice := sentences.stale_notice(health):  # one notice, however many: sixteen boxes buried the page
+        st.warning(notice)
     for row in health.filter(health["retired"].is_not_null()).iter_rows(named=True):
         st.caption(f"**{row['source']}** is retired (not scheduled; its history is kept): {row['retired']}")
 else:

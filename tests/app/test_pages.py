@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 import shutil
 from pathlib import Path
 
@@ -206,6 +207,25 @@ def test_sources_health_matches_collection_runs(filled_snapshot: Path, use_snaps
     current = view(filled_snapshot, "SELECT count(*) FROM price WHERE source = 'openrouter' AND valid_to IS NULL")
     models = view(filled_snapshot, "SELECT count(*) FROM source_model WHERE source = 'openrouter' AND valid_to IS NULL")
     assert table.loc["openrouter", "Rows"] == f"{current[0][0] + models[0][0]:,}"
+    # Held-back rows and retirements are said in full under the table, not squeezed into it.
+    assert "Held back" not in table.columns and "Retired" not in table.columns
+    assert not (table["Stale"] == "yes").any() and not [w for w in at.warning if " stale, " in w.value]
+
+
+def test_stale_sources_are_one_notice_naming_each() -> None:
+    from datetime import date
+
+    import polars as pl
+
+    from app.sentences import stale_notice
+
+    health = pl.DataFrame({"source": ["lmarena", "aider", "openrouter"], "stale": [True, False, True],
+                           "newest_data": [date(2025, 8, 4), date(2025, 8, 23), date(2026, 7, 17)]})
+    notice = stale_notice(health)
+    assert notice is not None and notice.startswith("2 sources are stale")
+    assert re.findall(r"\*\*(\w+)\*\* \(([\d-]+)\)", notice) == [("lmarena", "2025-08-04"),
+                                                                     ("openrouter", "2026-07-17")]
+    assert stale_notice(health.filter(pl.col("source") == "aider")) is None
 
 
 def test_headline_open_share_matches_top_models(filled_snapshot: Path, use_snapshot) -> None:
