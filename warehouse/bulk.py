@@ -127,7 +127,7 @@ class BulkWriter:
         if self._runs:
             self._write_runs()
         self._write_documents()
-        touched.record_touches_many(self.con, self.source.id, [o for o in outcomes if o.status == "ok"])
+        touched.record_touches_of(self.con, [(self.source.id, o) for o in outcomes if o.status == "ok"])
         self._runs = []
         return outcomes
 

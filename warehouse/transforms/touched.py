@@ -17,18 +17,12 @@ PRICE_KEY = ("source", "provider", "model", "tier")
 
 def record_touches(con: duckdb.DuckDBPyConnection, source: str, outcome: Any) -> None:
     """Add the price keys and boards `outcome`'s diff touched to `transform_touched`."""
-    record_touches_many(con, source, [outcome])
-
-
-def record_touches_many(con: duckdb.DuckDBPyConnection, source: str, outcomes: list[Any]) -> None:
-    """`record_touches` of several outcomes of `source`, in one statement however many keys (a backfill
-    snapshot may touch thousands)."""
-    record_touches_of(con, [(source, o) for o in outcomes])
+    record_touches_of(con, [(source, outcome)])
 
 
 def record_touches_of(con: duckdb.DuckDBPyConnection, items: list[tuple[str, Any]]) -> None:
-    """`record_touches` of each (source, outcome) of `items`, in one statement (a group of sources written
-    together, `warehouse.run_book`)."""
+    """`record_touches` of each (source, outcome) of `items`, in one statement however many keys (a backfill
+    snapshot may touch thousands; a group of sources written together, `warehouse.run_book`)."""
     scopes: set[tuple[str, tuple[str, ...], Any]] = set()
     for source, outcome in items:
         if outcome.status != "ok":
