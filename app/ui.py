@@ -50,6 +50,7 @@ def html_block(markup: str, where: DeltaGenerator | None = None) -> None:
 
 
 _METRIC_STYLE = ("<style>.gw-metric .gw-label{font-size:0.875rem;color:rgba(49,51,63,0.7)}"
+                 ".gw-metric .gw-label[title]{text-decoration:underline dotted;cursor:help}"
                  ".gw-metric .gw-value{font-size:2.25rem;line-height:1.3;padding-bottom:0.25rem}</style>")
 
 
@@ -57,7 +58,7 @@ def metric(label: str, value: object, *, help: str | None = None, where: DeltaGe
     """A headline figure, label over value, as `st.metric` shows one but drawn as HTML: the metric widget's
     scripts cost a page's first visit ~0.1 s. `help` is the hover text of the label (a dotted underline);
     `where`: a column."""
-    hover = f' title="{escape(help)}" style="text-decoration:underline dotted;cursor:help"' if help else ""
+    hover = f' title="{escape(help)}"' if help else ""
     html_block(f'{_METRIC_STYLE}<div class="gw-metric"><div class="gw-label"{hover}>{escape(label)}</div>'
                f'<div class="gw-value">{escape(str(value))}</div></div>', where)
 
