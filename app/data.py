@@ -217,6 +217,15 @@ def model_prices(snap: Snapshot | None) -> pl.DataFrame | None:
     )
 
 
+def with_side_prices(headline: pl.DataFrame, prices: pl.DataFrame | None) -> pl.DataFrame:
+    """`headline` with what each side costs: `open_price` and `closed_price`, the blended price (3 input : 1 output
+    tokens, $ per 1M) a buyer pays for the side's best model (`model_prices`), NULL where it has no such price."""
+    ids, values = (prices["model_id"], prices["price"]) if prices is not None else ([], [])
+    return headline.with_columns(
+        pl.col(f"best_{side}_model").replace_strict(ids, values, default=None, return_dtype=pl.Float64)
+        .alias(f"{side}_price") for side in ("open", "closed"))
+
+
 def cheapest_of_top(snap: Snapshot | None) -> pl.DataFrame | None:
     """Of the top models (`top_models`) with a price (`model_prices`), the cheapest: rank, model, price, since."""
     top, prices = top_models(snap), model_prices(snap)

@@ -170,6 +170,9 @@ def headline_table(headline: pl.DataFrame) -> pl.DataFrame:
             "Open score": format.num(r["best_open_score"], 1),
             "Best closed model": r["best_closed_model"] or format.MISSING,
             "Closed score": format.num(r["best_closed_score"], 1),
+            # What each side costs: the price a buyer pays for that model (`data.with_side_prices`).
+            "Open $/1M": format.usd(r.get("open_price")),
+            "Closed $/1M": format.usd(r.get("closed_price")),
             "Gap": gap_cell(r),
             "Gap %": format.pct(r["gap_rel"], ratio=True),
             "90-day trend": trend(r.get("change_90d"), r.get("age_days")),
@@ -179,7 +182,8 @@ def headline_table(headline: pl.DataFrame) -> pl.DataFrame:
             "Note": (r["note"] or "") if format.is_missing(r["gap_abs"]) else "",
         })
     table = pl.DataFrame(rows, schema={k: pl.Utf8 for k in (
-        "Capability", "Best open model", "Open score", "Best closed model", "Closed score", "Gap", "Gap %",
+        "Capability", "Best open model", "Open score", "Best closed model", "Closed score", "Open $/1M",
+        "Closed $/1M", "Gap", "Gap %",
         "90-day trend", "Board", "Data of", "Note")})
     return table if (table["Note"] != "").any() else table.drop("Note")
 

@@ -16,6 +16,8 @@ definition = filters.definition()
 ui.loading_notice(snap)
 
 headline = data.gap_headline(snap, definition)
+if headline is not None:
+    headline = data.with_side_prices(headline, data.model_prices(snap))
 st.subheader("Open vs closed, per capability")
 if headline is None:
     ui.no_data("the per-capability gap (v_gap_headline)")
@@ -24,6 +26,8 @@ else:
     stale = [format.words(r["capability"]) for r in headline.iter_rows(named=True) if r.get("stale")]
     st.caption(f"Open = {definition}. Gap = best closed score − best open score on the capability's main board "
                "(Elo points for arena boards, % solved for benchmarks); ↓ the gap shrank over 90 days, ↑ it grew. "
+               "$/1M: what each side's best model costs today, blended (3 input : 1 output tokens, $ per 1M, standard "
+               "tier): its maker's list price, else the cheapest host's; — where no maker or host lists one. "
                "Each row answers from the freshest board that can; *Data of* is the day its board's data are of "
                f"and how much older than the newest data gapwatch holds ({format.day(data.as_of(snap))})."
                + (f" Stale (no fresher board can answer): {', '.join(stale)}." if stale else ""))

@@ -117,6 +117,24 @@ def test_landscape_shows_six_capabilities_as_a_readers_table(filled_snapshot: Pa
                 "(newest)" in shown["Data of"] if row[9] == 0 else f"({row[9]} days old" in shown["Data of"])
 
 
+def test_landscape_says_what_each_side_costs(filled_snapshot: Path, use_snapshot) -> None:
+    """Each side's best model with the price a buyer pays for it today (`v_price_of_model`, standard tier, blended
+    3:1), read from the views independently of the app; "—" where no maker or host lists one."""
+    use_snapshot(filled_snapshot)
+    at = open_app("landscape")
+    table = frame_with(at, "Best open model")
+    prices = dict(view(filled_snapshot, "SELECT model_id, blended_per_mtok FROM v_price_of_model "
+                                        "WHERE tier = 'standard' AND blended_per_mtok IS NOT NULL"))
+    priced = 0
+    for shown in table.to_dict("records"):
+        for side in ("open", "closed"):
+            model, cell = shown[f"Best {side} model"], shown[f"{side.capitalize()} $/1M"]
+            price = prices.get(model)
+            assert cell == ("—" if price is None else f"${price:,.2f}"), (shown["Capability"], side, cell, price)
+            priced += price is not None
+    assert priced, "the fixtures price at least one side's best model (models.dev's DeepSeek and OpenAI)"
+
+
 @pytest.mark.parametrize("page", [p for p in PAGES if p != "sql"])
 def test_no_raw_names_or_none_on_any_page(page: str, filled_snapshot: Path, use_snapshot) -> None:
     use_snapshot(filled_snapshot)
