@@ -24,6 +24,7 @@ pytestmark = pytest.mark.realdata
 LIVEBENCH = "https://raw.githubusercontent.com/LiveBench/livebench.github.io/main"
 # Arena's licence column names these models' licences; what no source says is left unknown.
 PROPRIETARY = {"Proprietary", "Propretary"}
+FOLDERS = {"genai_prices": "genai-prices"}
 
 
 def livebench_manifest(folder: Path, out: Path) -> Path:
@@ -43,18 +44,31 @@ def livebench_manifest(folder: Path, out: Path) -> Path:
     return out
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    base = tmp_path_factory.mktemp("realdata")
+BOARDS = ("arena_catalog", "livebench", "swebench", "lmarena", "aider")
+
+
+def build(base: Path, source_ids: tuple[str, ...]) -> Iterator[duckdb.DuckDBPyConnection]:
     manifests = {"livebench": livebench_manifest(realdata("livebench"), base / "livebench.csv")}
     settings = Settings(_env_file=None, data_dir=base / "data")
     with make_pipeline(settings, publish_after_ingest=False) as pipe:
-        for source_id in ("arena_catalog", "livebench", "swebench", "lmarena", "aider"):
+        for source_id in source_ids:
             source = registry.get(source_id)
-            found, _ = dated_files(realdata(source_id), manifests.get(source_id))
+            found, _ = dated_files(realdata(FOLDERS.get(source_id, source_id)), manifests.get(source_id))
             report = backfill(pipe, source, snapshots(source, dir_versions(found)))
             assert report.count("rejected") == 0, [o.error for o in report.outcomes if o.status == "rejected"]
         yield pipe.con
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    yield from build(tmp_path_factory.mktemp("realdata"), BOARDS)
+
+
+@pytest.fixture(scope="module")
+def priced(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The boards with LiteLLM's and genai-prices' price lists (genai-prices' newest is of 2026-07-25, later than
+    the boards: the warehouse's as-of moves, so the boards' own tests read the warehouse above)."""
+    yield from build(tmp_path_factory.mktemp("realdata_priced"), (*BOARDS, "litellm", "genai_prices"))
 
 
 def headline(con: duckdb.DuckDBPyConnection, capability: str) -> dict:
@@ -215,3 +229,22 @@ def test_coding_gap_by_hand(warehouse: duckdb.DuckDBPyConnection) -> None:
     assert (row["best_open_score"], row["best_closed_score"], row["gap_abs"]) == pytest.approx(
         (best_open, best_closed, best_closed - best_open))
     assert (best_open, best_closed) == (55.4, 74.2)
+
+
+def test_each_sides_best_model_has_the_price_a_buyer_pays(priced: duckdb.DuckDBPyConnection) -> None:
+    """The Landscape's price columns on real data: each side's best model joined to `v_price_of_model` by its
+    model_id, as `app.data.with_side_prices` does. By hand from genai-prices' 2026-07-25 file: GPT-5.5 at OpenAI
+    $5 in / $30 out per 1M tokens, blended 3:1 = $11.25; DeepSeek-V4-Pro at DeepSeek $0.435 / $0.87 = $0.54375."""
+    rows = priced.execute(
+        "SELECT h.capability, h.best_open_model, po.blended_per_mtok, h.best_closed_model, pc.blended_per_mtok "
+        "FROM v_gap_headline h "
+        "LEFT JOIN v_price_of_model po ON po.model_id = h.best_open_model AND po.tier = 'standard' "
+        "LEFT JOIN v_price_of_model pc ON pc.model_id = h.best_closed_model AND pc.tier = 'standard' "
+        "WHERE h.definition = 'open-weights'").fetchall()
+    by_model = {model: price for _, *sides in rows for model, price in (sides[:2], sides[2:])}
+    assert by_model["gpt-5.5"] == pytest.approx(11.25)
+    assert by_model["deepseek-v4-pro"] == pytest.approx(0.54375)
+    # The makers and hosts these lists carry price most sides' best models (9 of 10 here: Gemini 3 Pro's name in
+    # them is not the arena's); a drop means prices stopped reaching the headline's model ids.
+    with_price = sum(price is not None for price in by_model.values())
+    assert with_price >= len(by_model) - 2, rows
