@@ -220,7 +220,9 @@ def model_prices(snap: Snapshot | None) -> pl.DataFrame | None:
 def with_side_prices(headline: pl.DataFrame, prices: pl.DataFrame | None) -> pl.DataFrame:
     """`headline` with what each side costs: `open_price` and `closed_price`, the blended price (3 input : 1 output
     tokens, $ per 1M) a buyer pays for the side's best model (`model_prices`), NULL where it has no such price."""
-    ids, values = (prices["model_id"], prices["price"]) if prices is not None else ([], [])
+    # One price per model (the view gives one per model and tier); were there two, the cheaper, never a failed page.
+    one = prices.sort("price").unique("model_id", keep="first") if prices is not None else None
+    ids, values = (one["model_id"], one["price"]) if one is not None else ([], [])
     return headline.with_columns(
         pl.col(f"best_{side}_model").replace_strict(ids, values, default=None, return_dtype=pl.Float64)
         .alias(f"{side}_price") for side in ("open", "closed"))

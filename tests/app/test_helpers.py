@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from app import decision, links
+import polars as pl
+
+from app import data, decision, links
 
 
 def test_links_follow_the_event_kind() -> None:
@@ -29,3 +31,15 @@ def test_every_factor_leans_somewhere_with_a_reason() -> None:
                           decision.VENDOR_RISK[0], "gap 12.0")
     assert {r.factor: r.leans for r in low}["volume"] == decision.CLOSED
     assert "gap" not in {r.factor: r.why for r in low}["performance need"]
+
+
+def test_each_side_gets_its_best_models_price_or_none() -> None:
+    headline = pl.DataFrame({"best_open_model": ["glm-5.2", "unmatched name", None],
+                             "best_closed_model": ["gpt-5.5", "glm-5.2", "gpt-5.5"]})
+    # a model listed twice (never by the view; were it so) takes its cheaper price rather than failing the page
+    prices = pl.DataFrame({"model_id": ["glm-5.2", "gpt-5.5", "glm-5.2"], "price": [2.15, 11.25, 1.9]})
+    priced = data.with_side_prices(headline, prices)
+    assert priced["open_price"].to_list() == [1.9, None, None]
+    assert priced["closed_price"].to_list() == [11.25, 1.9, 11.25]
+    unpriced = data.with_side_prices(headline, None)  # a snapshot without the price views
+    assert unpriced["open_price"].null_count() == unpriced["closed_price"].null_count() == 3
