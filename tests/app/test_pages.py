@@ -5,14 +5,17 @@ from __future__ import annotations
 import math
 import re
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from bs4 import BeautifulSoup
 from streamlit.testing.v1 import AppTest
 
 from app import format, ui
+from app.sentences import stale_notice
 from collectors.registry import SOURCES
 from gapwatch.vocabulary import CAPABILITIES
 from tests.app.conftest import PAGES, TITLES, chooser, html_tables, metrics, open_app, relation_exists, view
@@ -231,12 +234,6 @@ def test_sources_health_matches_collection_runs(filled_snapshot: Path, use_snaps
 
 
 def test_stale_sources_are_one_notice_naming_each() -> None:
-    from datetime import date
-
-    import polars as pl
-
-    from app.sentences import stale_notice
-
     health = pl.DataFrame({"source": ["lmarena", "aider", "openrouter"], "stale": [True, False, True],
                            "newest_data": [date(2025, 8, 4), date(2025, 8, 23), date(2026, 7, 17)]})
     notice = stale_notice(health)
