@@ -11,6 +11,7 @@ tests/jobs/test_deferred_equality.py holds both paths to the same warehouse.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
@@ -312,4 +313,20 @@ def make_pipeline(settings: Settings, **kwargs) -> Pipeline:
     except BaseException:
         pipe.close()
         raise
+    _freeze_what_is_loaded()
     return pipe
+
+
+_frozen = False
+
+
+def _freeze_what_is_loaded() -> None:
+    """Move every object alive now (modules, classes, functions: what the process loaded to get here) out of
+    the cyclic garbage collector's reach, once per process. Each full collection otherwise walks them all again:
+    measured, one full collection in every collection of all sources, 65–105 ms of its 1.3–1.9 s. Reference
+    counting still frees any of them that goes; only a cycle among them would stay, and these live as long as the
+    process does."""
+    global _frozen
+    if not _frozen:
+        _frozen = True
+        gc.freeze()
