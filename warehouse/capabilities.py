@@ -19,9 +19,9 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from gapwatch.vocabulary import CAPABILITIES
-from warehouse import arrow_rows
 
 NOT_A_CAPABILITY = "none"
 # How much older than the freshest qualifying board a preferred board's newest data may be and still head a
@@ -169,7 +169,7 @@ def store_map(con: duckdb.DuckDBPyConnection, entries: list[MapEntry]) -> bool:
     con.execute("DELETE FROM capability_map")
     if rows:
         columns = ("board", "category", "capability", "weight", "note")
-        con.register("_capability_map", arrow_rows.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}))
+        con.register("_capability_map", pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}))
         con.execute("INSERT INTO capability_map SELECT board, category, capability, weight, note FROM _capability_map")
         con.unregister("_capability_map")
     return True

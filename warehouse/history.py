@@ -19,7 +19,7 @@ import duckdb
 import pyarrow as pa
 
 from gapwatch.source import Diff, FactChange
-from warehouse import arrow_rows, runs
+from warehouse import runs
 from warehouse.db import execute_over
 from warehouse.facts import FactTable
 
@@ -64,7 +64,7 @@ def alive_at(con: duckdb.DuckDBPyConnection, spec: FactTable, source: str, at: d
 
 
 def _table(columns: list[str], rows: list[tuple]) -> pa.Table:
-    return arrow_rows.table({c: [r[i] for r in rows] for i, c in enumerate(columns)})
+    return pa.table({c: [r[i] for r in rows] for i, c in enumerate(columns)}) if rows else pa.table({})
 
 
 @dataclass

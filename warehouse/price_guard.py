@@ -45,9 +45,9 @@ from operator import itemgetter
 from typing import Any, Protocol
 
 import duckdb
+import pyarrow as pa
 
 from gapwatch.rows import ParseResult, PriceRow
-from warehouse import arrow_rows
 
 JUMP_FACTOR = 100.0
 OUTLIER_FACTOR = 100.0
@@ -199,9 +199,10 @@ def _record(con: duckdb.DuckDBPyConnection, source: str, at: datetime, jumps: li
             (j.previous, j.found, j.ratio, evidence[j.index] if j.index < len(evidence) else None) for j in jumps}
     columns = ("provider", "model", "tier", "field", "previous", "found", "ratio", "evidence_sha256")
     values = [(*key, *rest) for key, rest in rows.items()]
-    con.register("_price_jumps", arrow_rows.table(
-        {c: [v[i] for v in values] for i, c in enumerate(columns)},
-        {c: arrow_rows.FLOAT64 if c in ("previous", "found", "ratio") else arrow_rows.STRING for c in columns}))
+    con.register("_price_jumps", pa.table({
+        c: pa.array([v[i] for v in values], pa.float64() if c in ("previous", "found", "ratio") else pa.string())
+        for i, c in enumerate(columns)
+    }))
     try:
         con.execute(
             "INSERT OR REPLACE INTO price_jump SELECT ?, provider, model, tier, ?, field, previous, found, ratio, ?, "

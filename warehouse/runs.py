@@ -11,9 +11,10 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 
 import duckdb
+import pyarrow as pa
 
 from gapwatch.source import held_back_text
-from warehouse import arrow_rows, schedule_file
+from warehouse import schedule_file
 from warehouse.db import execute_over, first
 from warehouse.freshness import is_stale, newest_data
 
@@ -71,7 +72,7 @@ def record_fetches(con: duckdb.DuckDBPyConnection, recs: list[FetchRecord]) -> N
         return
     columns = ", ".join(_FETCH_COLUMNS)
     execute_over(con, f"INSERT INTO fetch_log ({columns}) SELECT {columns} FROM _rows", [],
-                 arrow_rows.table({c: [getattr(rec, c) for rec in recs] for c in _FETCH_COLUMNS}))
+                 pa.table({c: [getattr(rec, c) for rec in recs] for c in _FETCH_COLUMNS}))
 
 
 def record_run(con: duckdb.DuckDBPyConnection, rec: RunRecord) -> int:
@@ -86,10 +87,9 @@ def record_run(con: duckdb.DuckDBPyConnection, rec: RunRecord) -> int:
     return int(row[0])
 
 
-_RUN_TYPES = {"run_id": arrow_rows.INT64, "documents": arrow_rows.STRINGS, "held_back": arrow_rows.STRINGS,
-              "error": arrow_rows.STRING, "rows_parsed": arrow_rows.INT64, "rows_skipped": arrow_rows.INT64,
-              "added": arrow_rows.INT64, "changed": arrow_rows.INT64, "removed": arrow_rows.INT64,
-              "rows_held": arrow_rows.INT64}
+_RUN_TYPES = {"documents": pa.list_(pa.string()), "held_back": pa.list_(pa.string()), "error": pa.string(),
+              "rows_parsed": pa.int64(), "rows_skipped": pa.int64(), "added": pa.int64(), "changed": pa.int64(),
+              "removed": pa.int64(), "rows_held": pa.int64()}
 
 
 def record_runs(con: duckdb.DuckDBPyConnection, recs: list[RunRecord]) -> list[int]:
@@ -99,11 +99,11 @@ def record_runs(con: duckdb.DuckDBPyConnection, recs: list[RunRecord]) -> list[i
         return []
     ids = [r[0] for r in con.execute("SELECT nextval('collection_run_id') FROM range(?)", [len(recs)]).fetchall()]
     names = [f.name for f in fields(RunRecord)]
-    rows = arrow_rows.table({
-        "run_id": ids,
-        **{n: [(getattr(r, n) or None) if n == "held_back" else getattr(r, n) for r in recs] for n in names},
-    }, _RUN_TYPES)
-    execute_over(con, f"INSERT INTO collection_run (run_id, {', '.join(names)}) SELECT * FROM _rows", [], rows)
+    execute_over(con, f"INSERT INTO collection_run (run_id, {', '.join(names)}) SELECT * FROM _rows", [], pa.table({
+        "run_id": pa.array(ids, pa.int64()),
+        **{n: pa.array([(getattr(r, n) or None) if n == "held_back" else getattr(r, n) for r in recs],
+                       _RUN_TYPES.get(n)) for n in names},
+    }))
     return ids
 
 
@@ -124,8 +124,8 @@ def record_documents(con: duckdb.DuckDBPyConnection, docs: list[tuple[str, int, 
     execute_over(
         con, f"INSERT INTO raw_document SELECT {', '.join(f'd.{n}' for n in names)}, ?::TIMESTAMP FROM _rows d "
         "WHERE NOT EXISTS (SELECT 1 FROM raw_document r WHERE r.sha256 = d.sha256)", [seen_at],
-        arrow_rows.table({n: [d[i] for d in unique] for i, n in enumerate(names)},
-                         {n: arrow_rows.INT64 if n.endswith("bytes") else arrow_rows.STRING for n in names}))
+        pa.table({n: pa.array([d[i] for d in unique], pa.int64() if n.endswith("bytes") else pa.string())
+                  for i, n in enumerate(names)}))
 
 
 def last_validators(con: duckdb.DuckDBPyConnection, url: str) -> tuple[str | None, str | None, str | None]:

@@ -16,10 +16,11 @@ from datetime import date, datetime
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from gapwatch.settings import Settings
 from gapwatch.source import Outcome, Source
-from warehouse import arrow_rows, runs
+from warehouse import runs
 
 KINDS = (
     "new_leader",
@@ -137,16 +138,15 @@ def record_events(
 
     # One set-based insert: a backfilled price list can yield thousands of events in one ingest. The known keys
     # are left out by an anti-join (a lookup per candidate, not a scan of every event ever recorded per key).
-    con.register("_change_events", arrow_rows.table({
+    con.register("_change_events", pa.table({
         "event_key": list(unique), "kind": [e.kind for e in fresh], "entity": [e.entity for e in fresh],
-        "source": [e.source for e in fresh],
-        "before": [as_json(e.before) for e in fresh],
-        "after": [as_json(e.after) for e in fresh],
-        "magnitude": [e.magnitude for e in fresh],
-        "evidence": [list(e.evidence) for e in fresh],
+        "source": pa.array([e.source for e in fresh], pa.string()),
+        "before": pa.array([as_json(e.before) for e in fresh], pa.string()),
+        "after": pa.array([as_json(e.after) for e in fresh], pa.string()),
+        "magnitude": pa.array([e.magnitude for e in fresh], pa.float64()),
+        "evidence": pa.array([list(e.evidence) for e in fresh], pa.list_(pa.string())),
         "observed_at": [e.observed_at for e in fresh],
-    }, {"source": arrow_rows.STRING, "before": arrow_rows.STRING, "after": arrow_rows.STRING,
-        "magnitude": arrow_rows.FLOAT64, "evidence": arrow_rows.STRINGS}))
+    }))
     try:
         inserted = {r[0] for r in con.execute(
             "INSERT INTO change_event (event_key, kind, entity, source, before, after, magnitude, evidence, "

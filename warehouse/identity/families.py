@@ -17,8 +17,6 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from warehouse import arrow_rows
-
 
 @dataclass(frozen=True)
 class Family:
@@ -39,10 +37,10 @@ class Families:
         DuckDB compiles a regular expression per row when the pattern is a column (a second per refresh)."""
         rows = [(key, f) for key in keys
                 for f in [next((f for f in self.entries if _matches(f, key)), None)] if f is not None]
-        return arrow_rows.table({"key": [k for k, _ in rows], "maker": [f.maker for _, f in rows],
-                                 "url": [f.url for _, f in rows], "stated": [f.stated for _, f in rows]},
-                                {"key": arrow_rows.STRING, "maker": arrow_rows.STRING, "url": arrow_rows.STRING,
-                                 "stated": arrow_rows.DATE})
+        return pa.table({"key": pa.array([k for k, _ in rows], pa.string()),
+                         "maker": pa.array([f.maker for _, f in rows], pa.string()),
+                         "url": pa.array([f.url for _, f in rows], pa.string()),
+                         "stated": pa.array([f.stated for _, f in rows], pa.date32())})
 
 
 def _matches(family: Family, key: str) -> bool:

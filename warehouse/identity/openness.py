@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
 from gapwatch.vocabulary import CLASSES
-from warehouse import arrow_rows
 
 # Bump when `classify` changes: every stored licence term is then classified again on the next refresh.
 CLASSIFIER_VERSION = "2"
@@ -196,8 +196,8 @@ def refresh_license_terms(
             rows.append((term, c.openness, c.license_id, c.rule, c.kind))
     # One set-based insert: executemany costs a statement per row.
     columns = ("term", "openness", "license_id", "rule", "kind")
-    con.register("_license_terms", arrow_rows.table({c: [r[i] for r in rows] for i, c in enumerate(columns)},
-                                                    dict.fromkeys(columns, arrow_rows.STRING)))
+    con.register("_license_terms", pa.table({c: pa.array([r[i] for r in rows], pa.string())
+                                             for i, c in enumerate(columns)}))
     try:
         con.execute("INSERT INTO license_term BY NAME SELECT * FROM _license_terms")
     finally:

@@ -15,7 +15,6 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from warehouse import arrow_rows
 from warehouse.identity import openness
 from warehouse.identity.families import Families, load_families
 from warehouse.identity.names import NORMALISER_VERSION, normalise
@@ -95,8 +94,8 @@ def _unkeyed(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, str]] | 
     if not candidates:
         return []
     # The ingest's own names, not a scan of all history: that scan grows with every backfilled year.
-    con.register("_candidate_names", arrow_rows.table({"source": [s for s, _ in candidates],
-                                                       "model": [m for _, m in candidates]}))
+    con.register("_candidate_names", pa.table({"source": [s for s, _ in candidates],
+                                               "model": [m for _, m in candidates]}))
     try:
         return con.execute("SELECT n.source, n.model FROM _candidate_names n ANTI JOIN model_name_key k "
                            "ON k.source = n.source AND k.source_model = n.model ORDER BY 1, 2").fetchall()
@@ -118,17 +117,17 @@ def _key_new_names(con: duckdb.DuckDBPyConnection, candidates: set[tuple[str, st
         return 0, False
     keys = [normalise(name) for _, name in names]
     # One bulk insert through Arrow: executemany costs a statement per row (a minute for 5,000 names).
-    batch = arrow_rows.table({
+    batch = pa.table({
         "source": [s for s, _ in names],
         "source_model": [n for _, n in names],
         "key": [k.key for k in keys],
         "family": [k.family for k in keys],
-        "version": [k.version for k in keys],
-        "org_hint": [k.org_hint for k in keys],
+        "version": pa.array([k.version for k in keys], pa.string()),
+        "org_hint": pa.array([k.org_hint for k in keys], pa.string()),
         "method": [k.method for k in keys],
         "confidence": [k.confidence for k in keys],
-        "variant": [k.variant for k in keys],
-    }, {"version": arrow_rows.STRING, "org_hint": arrow_rows.STRING, "variant": arrow_rows.STRING})
+        "variant": pa.array([k.variant for k in keys], pa.string()),
+    })
     con.register("_new_name_keys", batch)
     try:
         con.execute("INSERT INTO model_name_key SELECT * FROM _new_name_keys")
@@ -194,5 +193,5 @@ WHERE i.kind = 'leaderboard' AND s.name IS NOT NULL AND s.name <> s.model
 def _display_names(con: duckdb.DuckDBPyConnection) -> pa.Table:
     """(display_key, api_key) of every leaderboard's display name (a few hundred: keyed on each refresh, cached)."""
     pairs = [(normalise(name).key, normalise(model).key) for model, name in con.execute(_DISPLAY).fetchall()]
-    return arrow_rows.table({"display_key": [d for d, _ in pairs], "api_key": [a for _, a in pairs]},
-                            {"display_key": arrow_rows.STRING, "api_key": arrow_rows.STRING})
+    return pa.table({"display_key": pa.array([d for d, _ in pairs], pa.string()),
+                     "api_key": pa.array([a for _, a in pairs], pa.string())})
