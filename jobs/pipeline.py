@@ -17,6 +17,8 @@ from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 
+import pyarrow as pa
+
 from collectors import registry
 from collectors.http import HttpClient
 from gapwatch.settings import Settings
@@ -323,10 +325,15 @@ _frozen = False
 def _freeze_what_is_loaded() -> None:
     """Move every object alive now (modules, classes, functions: what the process loaded to get here) out of
     the cyclic garbage collector's reach, once per process. Each full collection otherwise walks them all again:
-    measured, one full collection in every collection of all sources, 65–105 ms of its 1.3–1.9 s. Reference
+    measured, one full collection in every collection of all sources, 65-105 ms of its 1.3-1.9 s. Reference
     counting still frees any of them that goes; only a cycle among them would stay, and these live as long as the
-    process does."""
+    process does.
+
+    pyarrow's first conversion of a Python list imports pandas (apache/arrow#34994: ~0.3 s and ~90,000 objects),
+    which every ingest's Arrow tables make sooner or later: made here, so that they are frozen with the rest.
+    Building those tables without pyarrow (polars) was measured 3x slower per table."""
     global _frozen
     if not _frozen:
         _frozen = True
+        pa.array([0])
         gc.freeze()
