@@ -123,6 +123,13 @@ def main() -> None:
     print(f"{len(sources)} sources together: median {statistics.median(together):.3f} s; slowest alone: {slowest} "
           f"{medians[slowest]:.3f} s; sum alone {sum(medians.values()):.3f} s; load average "
           f"{os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs")
+    # The ratio splits into what every collection pays once (identity, derive, publish: `fixed`, estimated from
+    # the n collections alone against the one together, which pays it once) and each source's own work.
+    n, all_together = len(sources), statistics.median(together)
+    fixed = (sum(medians.values()) - all_together) / (n - 1) if n > 1 else float("nan")
+    print(f"split: a collection's fixed cost ≈ {fixed:.3f} s ((sum alone − together) / {n - 1}); {slowest}'s own "
+          f"work ≈ {medians[slowest] - fixed:.3f} s; each of the {n - 1} others adds "
+          f"{(all_together - medians[slowest]) / max(n - 1, 1) * 1000:.0f} ms to the together run")
     print(f"CPU time: together median {statistics.median(together_cpu):.3f} s; costliest alone: {costliest} "
           f"{cpu_medians[costliest]:.3f} s; ratio {statistics.median(together_cpu) / cpu_medians[costliest]:.2f}x")
     print(f"collect all{' one by one' if args.one_by_one else ''}/slowest single: "
