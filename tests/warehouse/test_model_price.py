@@ -37,6 +37,34 @@ def model_of(con: duckdb.DuckDBPyConnection, source: str, name: str) -> str:
     return model_id
 
 
+@pytest.mark.parametrize(("model_id", "organization", "maker"), [
+    # the sources' own spellings of a maker the roles file lists (`google-deepmind`, `zai`, `deepseek-ai`)
+    ("gemini-3-pro-preview-2025-11", "Google DeepMind", "google"),
+    ("glm-5", "Z.AI", "zhipu"),
+    ("deepseek-llm-67b-instruct", "DeepSeek AI", "deepseek"),
+    # an organisation that names no maker (SWE-bench's agent teams): the id's prefix says
+    ("gpt-4o-2024-08-06", "GUIRepair", "openai"),
+    ("deepseek-chat", "Moatless Tools", "deepseek"),
+    # no organisation: the prefix; an organisation the file knows wins over the prefix
+    ("claude-opus-4-5-2025-11-01", None, "anthropic"),
+    ("qwen-3-235b-a22b", "Alibaba", "alibaba"),
+    # neither: no maker, so no listing of it is a list price
+    ("phi-4", "Microsoft", None),
+])
+def test_a_models_maker_from_its_organisation_or_its_id(tmp_path: Path, model_id: str, organization: str | None,
+                                                        maker: str | None) -> None:
+    from warehouse import db
+
+    con = db.connect(tmp_path / "w.duckdb")
+    try:
+        con.execute("INSERT INTO model (model_id, organization, openness) VALUES (?, ?, 'closed')",
+                    [model_id, organization])
+        found = con.execute("SELECT maker FROM v_model_maker WHERE model_id = ?", [model_id]).fetchall()
+        assert found == ([(maker,)] if maker else [])
+    finally:
+        con.close()
+
+
 def test_list_and_market_prices_from_recorded_documents(settings: Settings) -> None:
     with make_pipeline(settings, publish_after_ingest=False) as pipe:
         ingest(pipe, models_dev.SOURCE, "api_2026-03-21.json", datetime(2026, 3, 21, 12))
