@@ -38,11 +38,38 @@ SELECT key FROM _keyed GROUP BY key HAVING count(DISTINCT source) >= 2 OR bool_o
 UNION SELECT model_id FROM manual_model
 UNION SELECT model_id FROM manual_key_alias;
 
+-- Keys a price list prices under the maker's own API (Google's `gemini-3-pro-preview` through the Gemini API and
+-- Vertex AI): what the maker calls the model it sells. The maker is the one whose model prefix starts the key. A
+-- leaderboard quoting the maker's price beside its own name for the model (arena-catalog's `gemini-3-pro`) is not.
+-- Only the names the rule below asks about are looked up: previews, and the same keys without the stage.
+CREATE OR REPLACE TEMP TABLE _maker_listed AS
+WITH staged AS (
+    SELECT DISTINCT key, family, regexp_replace(family, '-preview$', '') AS stem
+    FROM _keyed WHERE family LIKE '%-preview'
+), asked AS (
+    SELECT k.source, k.source_model, k.key, k.family FROM _keyed k
+    WHERE k.source NOT IN (SELECT source FROM source_info WHERE kind = 'leaderboard')
+      AND (k.family LIKE '%-preview' OR k.key IN (SELECT stem FROM staged))
+), listed AS (
+    SELECT DISTINCT a.key, a.family, coalesce(pa.provider, lower(p.provider)) AS provider
+    FROM price p JOIN asked a ON a.source = p.source AND a.source_model = p.model
+    LEFT JOIN price_provider_alias pa ON pa.alias = lower(p.provider)
+)
+SELECT DISTINCT l.key, l.family
+FROM listed l
+JOIN price_maker_provider mp ON mp.provider = l.provider
+JOIN price_maker m ON m.maker = mp.maker AND m.match = 'prefix' AND starts_with(l.key, m.pattern);
+
 -- Names of one model that another rule can tell only from the whole name table:
 -- * a sized name without an instruct marker whose `-instruct` model is known, when no weights are published
 --   under it or under a versioned checkpoint of it, is a host's name for the instruct model
 --   (`cerebras/llama-3.3-70b`); a published base checkpoint (`meta-llama/Meta-Llama-3-70B`,
 --   `mistralai/Mixtral-8x7B-v0.1`) keeps its own model;
+-- * a name without the release stage (Arena's `gemini-3-pro`, Databricks' `databricks-gemini-3-pro`) of a model
+--   its maker sells only as a preview (`gemini-3-pro-preview`, or a dated `gemini-3-pro-preview-11-2025`) is that
+--   preview, while the maker lists nothing under the name without the stage, the name has no dated snapshot of
+--   its own and the preview is a known model: once the maker sells the release itself (Google's
+--   `gemini-3.5-flash`), the name is that release;
 -- * a name ending in `-thinking` (or `-reasoning`, where a `-non-reasoning` name of the model exists) whose
 --   model without it is known, when no weights are published under that name, is that model's thinking mode
 --   (`deepseek-v3.2-thinking`, `grok-4-fast-reasoning`); a separately released checkpoint
@@ -66,6 +93,12 @@ WHERE n.key LIKE '%-thinking'
    -- `sonar-reasoning` is another model than `sonar`)
    OR (n.key LIKE '%-reasoning' AND EXISTS (SELECT 1 FROM model_name_key v
                                             WHERE v.key = kn.key AND v.variant = 'non-reasoning'))
+UNION ALL
+SELECT DISTINCT n.key, n.key || '-preview', 'release stage'
+FROM names n JOIN _maker_listed p ON n.key || '-preview' IN (p.key, p.family)
+WHERE n.key NOT IN (SELECT key FROM _maker_listed)
+  AND (p.key IN (SELECT key FROM _known) OR p.family IN (SELECT key FROM _known))  -- never away to no model
+  AND n.key NOT IN (SELECT family FROM _keyed WHERE version IS NOT NULL AND family <> key)
 UNION ALL
 -- a leaderboard's own catalogue that lists each model's display name beside its API name (Arena's scatterplot:
 -- `Athene-v2-Chat-72B` / `athene-v2-chat`): a name spelled as the display name is that API name's model, when
@@ -234,6 +267,7 @@ DROP TABLE _interval;
 DROP TABLE _snapshot;
 DROP TABLE _first_seen;
 DROP TABLE _instructed;
+DROP TABLE _maker_listed;
 DROP TABLE _known;
 DROP TABLE _keyed;
 

@@ -185,3 +185,50 @@ def test_a_vertex_revision_name_is_the_makers_nth_snapshot(con: duckdb.DuckDBPyC
                             score("Claude 3.5 Sonnet (20241022)", 1283.0)], datetime(2024, 12, 31))
     refresh_identity(con)
     assert current(con, "litellm", "vertex_ai/claude-3-5-sonnet-v2") == ("claude-3.5-sonnet-2024-10-22", "revision")
+
+
+def test_a_name_without_the_release_stage_is_the_makers_preview(con: duckdb.DuckDBPyConnection) -> None:
+    # Google sells Gemini 3 Pro only as `gemini-3-pro-preview` (Gemini API, Vertex AI); Arena's catalogue lists it
+    # as `gemini-3-pro`, quoting Google's price beside its own name (a board: no maker's listing); Replicate
+    # (LiteLLM) and Databricks (models.dev) sell `gemini-3-pro`. All one model: the preview.
+    ingest(con, "arena_catalog", [ScoreRow("arena-catalog-text", "full", "gemini-3-pro", 1490.0),
+                                  price("google", "gemini-3-pro", 2.0, 12.0)], datetime(2025, 12, 17))
+    ingest(con, "litellm", [price("gemini", "gemini/gemini-3-pro-preview", 2.0, 12.0),
+                            price("vertex_ai-language-models", "gemini-3-pro-preview", 2.0, 12.0),
+                            price("replicate", "replicate/google/gemini-3-pro", 2.0, 12.0)], datetime(2026, 3, 3))
+    ingest(con, "models_dev", [ModelRow("databricks-gemini-3-pro"), ModelRow("gemini-3-pro-preview")],
+           datetime(2026, 3, 21))
+    refresh_identity(con)
+    for source, name in [("arena_catalog", "gemini-3-pro"), ("litellm", "replicate/google/gemini-3-pro"),
+                         ("models_dev", "databricks-gemini-3-pro")]:
+        assert current(con, source, name) == ("gemini-3-pro-preview", "release stage"), (source, name)
+    assert current(con, "litellm", "gemini/gemini-3-pro-preview")[0] == "gemini-3-pro-preview"
+
+
+def test_a_dated_preview_is_the_release_stages_snapshot(con: duckdb.DuckDBPyConnection) -> None:
+    # LiveBench dates the preview (`gemini-3-pro-preview-11-2025`); the price lists do not: one model, and Arena's
+    # `gemini-3-pro` is it too, through the preview's undated name.
+    ingest(con, "livebench", [ScoreRow("livebench-2025-11-25", "global_average", "gemini-3-pro-preview-11-2025-high",
+                                       75.0, "score")], datetime(2025, 11, 25))
+    ingest(con, "genai_prices", [price("google", "gemini-3-pro-preview", 2.0, 12.0)], datetime(2025, 11, 20))
+    ingest(con, "litellm", [price("gemini", "gemini/gemini-3-pro-preview", 2.0, 12.0)], datetime(2025, 11, 20))
+    ingest(con, "arena_catalog", [ScoreRow("arena-catalog-text", "full", "gemini-3-pro", 1490.0)],
+           datetime(2025, 12, 17))
+    refresh_identity(con)
+    models = {current(con, s, n)[0] for s, n in [("livebench", "gemini-3-pro-preview-11-2025-high"),
+                                                 ("genai_prices", "gemini-3-pro-preview"),
+                                                 ("arena_catalog", "gemini-3-pro")]}
+    assert models == {"gemini-3-pro-preview-2025-11"}
+
+
+def test_once_the_maker_sells_the_release_the_name_is_the_release(con: duckdb.DuckDBPyConnection) -> None:
+    # genai-prices (2026-07-25) lists Google's `gemini-3.1-flash-lite` beside LiteLLM's earlier
+    # `gemini-3.1-flash-lite-preview`: the release is a model of its own, and a board's name without the stage is it.
+    ingest(con, "litellm", [price("gemini", "gemini/gemini-3.1-flash-lite-preview", 0.25, 1.5)], datetime(2026, 3, 3))
+    ingest(con, "genai_prices", [price("google", "gemini-3.1-flash-lite-preview", 0.25, 1.5),
+                                 price("google", "gemini-3.1-flash-lite", 0.25, 1.5)], datetime(2026, 7, 25))
+    ingest(con, "arena_catalog", [ScoreRow("arena-catalog-text", "full", "gemini-3.1-flash-lite", 1400.0)],
+           datetime(2026, 7, 30))
+    refresh_identity(con)
+    assert current(con, "arena_catalog", "gemini-3.1-flash-lite")[0] == "gemini-3.1-flash-lite"
+    assert current(con, "litellm", "gemini/gemini-3.1-flash-lite-preview")[0] == "gemini-3.1-flash-lite-preview"

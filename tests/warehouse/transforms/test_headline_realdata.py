@@ -234,7 +234,9 @@ def test_coding_gap_by_hand(warehouse: duckdb.DuckDBPyConnection) -> None:
 def test_each_sides_best_model_has_the_price_a_buyer_pays(priced: duckdb.DuckDBPyConnection) -> None:
     """The Landscape's price columns on real data: each side's best model joined to `v_price_of_model` by its
     model_id, as `app.data.with_side_prices` does. By hand from genai-prices' 2026-07-25 file: GPT-5.5 at OpenAI
-    $5 in / $30 out per 1M tokens, blended 3:1 = $11.25; DeepSeek-V4-Pro at DeepSeek $0.435 / $0.87 = $0.54375."""
+    $5 in / $30 out per 1M tokens, blended 3:1 = $11.25; DeepSeek-V4-Pro at DeepSeek $0.435 / $0.87 = $0.54375.
+    From LiteLLM's 2026-03-03 file: Gemini 3 Pro, the arena's best closed model for multilingual (`gemini-3-pro`,
+    the preview Google sells as `gemini/gemini-3-pro-preview`), at $2 / $12 = $4.50."""
     rows = priced.execute(
         "SELECT h.capability, h.best_open_model, po.blended_per_mtok, h.best_closed_model, pc.blended_per_mtok "
         "FROM v_gap_headline h "
@@ -244,7 +246,8 @@ def test_each_sides_best_model_has_the_price_a_buyer_pays(priced: duckdb.DuckDBP
     by_model = {model: price for _, *sides in rows for model, price in (sides[:2], sides[2:])}
     assert by_model["gpt-5.5"] == pytest.approx(11.25)
     assert by_model["deepseek-v4-pro"] == pytest.approx(0.54375)
-    # The makers and hosts these lists carry price most sides' best models (9 of 10 here: Gemini 3 Pro's name in
-    # them is not the arena's); a drop means prices stopped reaching the headline's model ids.
+    assert by_model["gemini-3-pro-preview-2025-11"] == pytest.approx(4.5)
+    # The makers and hosts these lists carry price every side's best model (10 of 10 here); a drop means prices
+    # stopped reaching the headline's model ids.
     with_price = sum(price is not None for price in by_model.values())
-    assert with_price >= len(by_model) - 2, rows
+    assert with_price >= len(by_model) - 1, rows
