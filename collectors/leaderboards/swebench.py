@@ -13,7 +13,9 @@ The model is the result's `Model: …` tag (`Model: claude-sonnet-4-5-20250929`)
 models (`Model: Doubao-Seed-Code`, `Model: Doubao-Seed-1.6`) or none is filed under its own `name`. `os_model`
 is the submitter's own flag and is noisy (closed models flagged open), so it is not used as openness evidence.
 A model with several runs on one board keeps its best (a fact is one score per board, category and model).
-Category `resolved`; `publish_date` = the run's `date`; `organization` from the `Org: …` tag.
+Category `resolved`; `publish_date` = the run's `date`; `organization` from the `Org: …` tag on `bash-only`
+only, where it names the model's maker (`Org: Google DeepMind`): on the other splits it names the team that
+submitted the system (`Org: Moatless Tools` on a `deepseek-chat` run), which is no organisation of the model.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from gapwatch.rows import ParseResult, RowError, ScoreRow
 from gapwatch.source import DocMeta, ParseError, Schedule, Source
 
 CATEGORY = "resolved"
+BASH_ONLY = "swebench-bash-only"  # every model in the same minimal agent: a board of models
 
 
 def _tag(tags: list[Any], prefix: str) -> list[str]:
@@ -59,7 +62,7 @@ def parse(body: bytes, meta: DocMeta) -> ParseResult:
             if not model or resolved is None:
                 out.skipped.append(f"{name}: {result.get('name')!r} has no model or no `resolved`")
                 continue
-            orgs = _tag(tags, "Org:")
+            orgs = _tag(tags, "Org:") if board == BASH_ONLY else []
             try:
                 row = ScoreRow(board=board, category=CATEGORY, model=model, score=resolved, score_unit="pct",
                                publish_date=to_date(result.get("date")),

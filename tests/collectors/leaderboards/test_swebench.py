@@ -31,6 +31,8 @@ def test_agent_systems_are_boards_of_their_own_and_multi_model_systems_keep_thei
     assert rows[("swebench-verified", "TRAE + Doubao-Seed-Code")].score == 78.8  # two Model tags
     # two systems on one model: the board keeps the model's best run
     assert rows[("swebench-verified", "claude-sonnet-4-20250514")].score == 76.8
+    # a system's `Org:` tag is the team that submitted it (EPAM, Warp), not the model's maker
+    assert {r.organization for (b, _), r in rows.items() if b != "swebench-bash-only"} == {None}
     assert {b for b, _ in rows} == {"swebench-bash-only", "swebench-verified"}
 
 
