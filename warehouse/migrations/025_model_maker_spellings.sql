@@ -19,3 +19,7 @@ FROM model m
 JOIN price_maker k ON k.match = 'prefix' AND starts_with(lower(m.model_id), k.pattern)
 WHERE m.model_id NOT IN (SELECT model_id FROM by_organization)
 GROUP BY m.model_id;
+
+-- The derived tables keep the maker each name had when they were computed (`transform_names`, which sets a
+-- listing's role): this makes the next derive compare them with this view and recompute the names that moved.
+UPDATE transform_state SET value = 'v_model_maker rewritten (migration 025)' WHERE name = 'identity';
