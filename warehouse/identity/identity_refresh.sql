@@ -43,13 +43,11 @@ UNION SELECT model_id FROM manual_key_alias;
 -- leaderboard quoting the maker's price beside its own name for the model (arena-catalog's `gemini-3-pro`) is not.
 -- Only the names the rule below asks about are looked up: previews, and the same keys without the stage.
 CREATE OR REPLACE TEMP TABLE _maker_listed AS
-WITH staged AS (
-    SELECT DISTINCT key, family, regexp_replace(family, '-preview$', '') AS stem
-    FROM _keyed WHERE family LIKE '%-preview'
-), asked AS (
+WITH asked AS (
     SELECT k.source, k.source_model, k.key, k.family FROM _keyed k
     WHERE k.source NOT IN (SELECT source FROM source_info WHERE kind = 'leaderboard')
-      AND (k.family LIKE '%-preview' OR k.key IN (SELECT stem FROM staged))
+      AND (k.family LIKE '%-preview' OR k.key IN (SELECT regexp_replace(family, '-preview$', '') FROM _keyed
+                                                  WHERE family LIKE '%-preview'))
 ), listed AS (
     SELECT DISTINCT a.key, a.family, coalesce(pa.provider, lower(p.provider)) AS provider
     FROM price p JOIN asked a ON a.source = p.source AND a.source_model = p.model
