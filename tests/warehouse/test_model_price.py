@@ -19,6 +19,7 @@ from jobs.backfill.backfill import backfill, dir_versions, snapshots
 from jobs.backfill.dated_files import dated_files
 from jobs.pipeline import Document, Pipeline, make_pipeline
 from tests.conftest import fixture_bytes, realdata
+from warehouse import db
 from warehouse.model_price import price_of_models
 
 PER_TOKEN = ("v_price_blended", "v_model_listings", "v_model_price", "v_price_of_model")
@@ -53,8 +54,6 @@ def model_of(con: duckdb.DuckDBPyConnection, source: str, name: str) -> str:
 ])
 def test_a_models_maker_from_its_organisation_or_its_id(tmp_path: Path, model_id: str, organization: str | None,
                                                         maker: str | None) -> None:
-    from warehouse import db
-
     con = db.connect(tmp_path / "w.duckdb")
     try:
         con.execute("INSERT INTO model (model_id, organization, openness) VALUES (?, ?, 'closed')",
